@@ -1,0 +1,46 @@
+"""nanowire-rc: reservoir computing with memristive nanowire neurons.
+
+Simulate the neuron (:mod:`.physics`), analyse its stability (:mod:`.stability`), run batched
+reservoirs fast (:mod:`.kernels`), and classify time series with scikit-learn estimators.
+"""
+
+from .kernels import PooledStates, run_leaky_tanh, run_nanowire
+from .physics import (
+    NanowireParams,
+    VoltageOverflowError,
+    fixed_point,
+    rates,
+    simulate,
+    step,
+    total_rate,
+)
+from .stability import (
+    echo_state_gap,
+    is_stable,
+    memory_factor,
+    memory_factor_box,
+    memory_factor_range,
+    memory_factor_voltage,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NanowireParams",
+    "PooledStates",
+    "VoltageOverflowError",
+    "__version__",
+    "echo_state_gap",
+    "fixed_point",
+    "is_stable",
+    "memory_factor",
+    "memory_factor_box",
+    "memory_factor_range",
+    "memory_factor_voltage",
+    "rates",
+    "run_leaky_tanh",
+    "run_nanowire",
+    "simulate",
+    "step",
+    "total_rate",
+]

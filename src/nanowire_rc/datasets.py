@@ -1,0 +1,254 @@
+"""UCR / UEA time-series classification datasets: bundled copies and readers for the archive formats.
+
+ECG5000 and SyntheticControl (the paper's two) ship inside the package. Any other dataset is read
+from disk, looked up in this order: the ``data_dir`` argument, the directories listed in the
+``NANOWIRE_RC_DATA`` environment variable (``os.pathsep``-separated), then the bundled copies. In a
+directory ``D`` the files may be ``D/NAME/NAME_TRAIN.<ext>`` or ``D/NAME_TRAIN.<ext>``, with
+``<ext>`` one of ``tsv``, ``tsv.gz`` (UCR 2018 archive) or ``ts``, ``ts.gz`` (the sktime/aeon
+format of timeseriesclassification.com, univariate or multivariate, equal or unequal length,
+missing values as ``?`` or ``NaN``).
+
+Returned shapes follow aeon: ``(n_cases, n_timepoints)`` for univariate, ``(n_cases, n_channels,
+n_timepoints)`` for multivariate, and a list of per-case arrays when lengths differ. Labels are
+kept as written: integers if every label is an integer, else floats, else strings.
+Nothing is downloaded: nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "BUNDLED",
+    "ENV_VAR",
+    "DatasetFormatError",
+    "DatasetNotFoundError",
+    "list_datasets",
+    "load_ucr",
+    "read_ts",
+    "read_tsv",
+]
+
+BUNDLED = ("ECG5000", "SyntheticControl")
+ENV_VAR = "NANOWIRE_RC_DATA"
+SPLITS = ("train", "test", "both")
+_EXTENSIONS = ("tsv", "tsv.gz", "ts", "ts.gz")
+_ARCHIVES = (
+    "the UCR archive (https://www.cs.ucr.edu/~eamonn/time_series_data_2018/, .tsv) or "
+    "timeseriesclassification.com (.ts)"
+)
+
+
+class DatasetNotFoundError(FileNotFoundError, ValueError):
+    """No files for the requested dataset in any of the places looked in."""
+
+
+class DatasetFormatError(ValueError):
+    """A dataset file could not be parsed; the message names the file and line."""
+
+
+def _open_text(path: Path):
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
+
+
+def _parse_labels(raw: list[str]) -> np.ndarray:
+    for kind in (int, float):
+        try:
+            return np.array([kind(r) for r in raw])
+        except ValueError:
+            continue
+    return np.array(raw, dtype=str)
+
+
+def _pack(cases: list[np.ndarray]) -> np.ndarray | list[np.ndarray]:
+    """Stack equal-length cases (C, T_i) into an array, squeezing C == 1; else keep a list."""
+    univariate = all(c.shape[0] == 1 for c in cases)
+    if len({c.shape[1] for c in cases}) == 1:
+        X = np.stack(cases)
+        return X[:, 0, :] if univariate else X
+    return [c[0] if univariate else c for c in cases]
+
+
+def read_tsv(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
+    """Read a UCR 2018 ``.tsv`` (or ``.tsv.gz``): per line a label, then the values, tab-separated.
+
+    Trailing ``NaN`` (the archive's padding of shorter series) is dropped; ``NaN`` inside a
+    series is kept as a missing value.
+    """
+    path = Path(path)
+    cases, labels = [], []
+    with _open_text(path) as fh:
+        for lineno, line in enumerate(fh, 1):
+            fields = line.rstrip("\r\n").split("\t")
+            if len(fields) == 1 and "," in fields[0]:
+                fields = fields[0].split(",")  # the older UCR archive's comma-separated files
+            if fields == [""]:
+                continue
+            if len(fields) < 2:
+                raise DatasetFormatError(f"{path}, line {lineno}: expected a label and values")
+            try:
+                values = np.array([float(v) for v in fields[1:]])
+            except ValueError as err:
+                raise DatasetFormatError(f"{path}, line {lineno}: {err}") from None
+            keep = len(values)
+            while keep and np.isnan(values[keep - 1]):
+                keep -= 1
+            if keep == 0:
+                raise DatasetFormatError(f"{path}, line {lineno}: the series has no values")
+            labels.append(fields[0].strip())
+            cases.append(values[None, :keep])
+    if not cases:
+        raise DatasetFormatError(f"{path}: no series in the file")
+    return _pack(cases), _parse_labels(labels)
+
+
+def read_ts(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
+    """Read a ``.ts`` file (sktime/aeon format): ``@`` header, then ``dim1:dim2:...:label`` lines."""
+    path = Path(path)
+    header: dict[str, str] = {}
+    class_labels: set[str] | None = None
+    cases, labels = [], []
+    in_data = False
+    with _open_text(path) as fh:
+        for lineno, line in enumerate(fh, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            where = f"{path}, line {lineno}"
+            if not in_data:
+                if not line.startswith("@"):
+                    raise DatasetFormatError(f"{where}: expected a header line starting with @")
+                key, _, value = line[1:].partition(" ")
+                key = key.lower()
+                if key == "data":
+                    in_data = True
+                elif key == "classlabel":
+                    parts = value.split()
+                    if parts and parts[0].lower() == "true":
+                        class_labels = set(parts[1:])
+                header[key] = value.strip()
+                continue
+            if header.get("timestamps", "false").lower() == "true":
+                raise DatasetFormatError(f"{where}: time-stamped .ts data is not supported")
+            *dims, label = line.split(":")
+            if class_labels is None:
+                dims.append(label)
+                label = ""
+            if not dims:
+                raise DatasetFormatError(f"{where}: no values before the class label")
+            try:
+                rows = [np.array([np.nan if v.strip() in ("?", "NaN", "nan") else float(v)
+                                  for v in d.split(",")]) for d in dims]
+            except ValueError as err:
+                raise DatasetFormatError(f"{where}: {err}") from None
+            if cases and len(rows) != cases[0].shape[0]:
+                raise DatasetFormatError(
+                    f"{where}: {len(rows)} dimensions, but earlier cases have {cases[0].shape[0]}"
+                )
+            if len({len(r) for r in rows}) != 1:
+                raise DatasetFormatError(f"{where}: the dimensions of one case differ in length")
+            label = label.strip()
+            if class_labels is not None and class_labels and label not in class_labels:
+                raise DatasetFormatError(
+                    f"{where}: label {label!r} is not among the declared @classLabel values"
+                )
+            labels.append(label)
+            cases.append(np.vstack(rows))
+    if not in_data:
+        raise DatasetFormatError(f"{path}: no @data line")
+    if not cases:
+        raise DatasetFormatError(f"{path}: no series after @data")
+    return _pack(cases), _parse_labels(labels)
+
+
+def _search_dirs(data_dir: str | os.PathLike | None) -> list[Path]:
+    dirs = [Path(data_dir)] if data_dir is not None else []
+    dirs += [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    return dirs
+
+
+def _bundled_dir() -> Path:
+    return Path(str(resources.files("nanowire_rc") / "data" / "ucr"))
+
+
+def _find(name: str, split: str, dirs: list[Path]) -> Path | None:
+    for d in [*dirs, _bundled_dir()]:
+        for base in (d / name, d):
+            for ext in _EXTENSIONS:
+                candidate = base / f"{name}_{split.upper()}.{ext}"
+                if candidate.is_file():
+                    return candidate
+    return None
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path: str, mtime: float):
+    return (read_ts if path.endswith((".ts", ".ts.gz")) else read_tsv)(path)
+
+
+def _copy(X):
+    return [x.copy() for x in X] if isinstance(X, list) else X.copy()
+
+
+def load_ucr(
+    name: str, split: str = "train", data_dir: str | os.PathLike | None = None
+) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
+    """Load a UCR/UEA dataset split as ``(X, y)``.
+
+    Parameters
+    ----------
+    name : str
+        Dataset name as in the archive, e.g. ``"ECG5000"``.
+    split : {"train", "test", "both"}
+        Which official split; ``"both"`` concatenates train then test.
+    data_dir : path, optional
+        Directory searched first (see the module docstring for the lookup order and layout).
+
+    Returns
+    -------
+    X : array (n_cases, n_timepoints), array (n_cases, n_channels, n_timepoints) or list
+    y : array (n_cases,)
+    """
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a dataset name, got {name!r}")
+    if split == "both":
+        X_tr, y_tr = load_ucr(name, "train", data_dir)
+        X_te, y_te = load_ucr(name, "test", data_dir)
+        if isinstance(X_tr, list) or isinstance(X_te, list) or X_tr.shape[1:] != X_te.shape[1:]:
+            as_list = (lambda X: list(X) if not isinstance(X, list) else X)
+            return as_list(X_tr) + as_list(X_te), np.concatenate([y_tr, y_te])
+        return np.concatenate([X_tr, X_te]), np.concatenate([y_tr, y_te])
+    dirs = _search_dirs(data_dir)
+    path = _find(name, split, dirs)
+    if path is None:
+        looked = [str(d) for d in dirs] + [f"{_bundled_dir()} (bundled: {', '.join(BUNDLED)})"]
+        raise DatasetNotFoundError(
+            f"dataset {name!r} ({split}) not found. Looked in: {'; '.join(looked)}. Put "
+            f"{name}_TRAIN.tsv and {name}_TEST.tsv (or .ts, optionally gzipped) in DIR/{name}/ "
+            f"and pass data_dir=DIR or set {ENV_VAR}=DIR. Get them from {_ARCHIVES}."
+        )
+    X, y = _read_cached(str(path), path.stat().st_mtime)
+    return _copy(X), y.copy()
+
+
+def list_datasets(data_dir: str | os.PathLike | None = None) -> list[str]:
+    """Names of the datasets :func:`load_ucr` can find: bundled plus those on disk."""
+    names = set(BUNDLED)
+    for d in _search_dirs(data_dir):
+        if not d.is_dir():
+            continue
+        for path in list(d.glob("*_TRAIN.*")) + list(d.glob("*/*_TRAIN.*")):
+            stem = path.name.split("_TRAIN.")[0]
+            if path.name[len(stem) + len("_TRAIN."):] in _EXTENSIONS:
+                names.add(stem)
+    return sorted(names)

@@ -1,0 +1,280 @@
+"""Batched reservoir kernels with streaming pooling: the project's hot loops.
+
+:func:`run_nanowire` runs an uncoupled nanowire assembly and :func:`run_leaky_tanh` a leaky-tanh
+reservoir (diagonal, dense or sparse recurrent matrix) over a whole batch of series in one call,
+returning :class:`PooledStates` (last state, mean state, window means; trajectories on request).
+``backend="compiled"`` (Numba, parallel over cases) is the default; ``backend="numpy"`` runs the
+plain reference that defines what the compiled kernels must compute.
+
+Multichannel input reaches neuron ``n`` through its row of input weights, ``v_n = sum_c W[n, c]
+x_c``. The nanowire reservoirs draw those rows as ``omega_n`` times a convex combination, so each
+neuron sees a scaled average of the channels and the univariate stability analysis (inputs in the
+scaled range, scaling ``omega_n``) applies to it unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import numba
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike
+
+from ..physics import NanowireParams, _as_params, _check_dt, _check_method, check_voltages
+from ..series import SeriesBatch, as_batch
+from . import compiled, reference
+from .pooling import PooledStates, finish_pooling, window_index
+
+__all__ = ["BACKENDS", "DivergedError", "PooledStates", "run_leaky_tanh", "run_nanowire"]
+
+BACKENDS = ("compiled", "numpy")
+_DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+@contextlib.contextmanager
+def _numba_threads(n_jobs: int | None) -> Iterator[None]:
+    """Run the enclosed kernels on ``n_jobs`` threads (``None`` or -1: all available)."""
+    if n_jobs is None or n_jobs == -1:
+        yield
+        return
+    if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(int(n_jobs), numba.config.NUMBA_NUM_THREADS))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def _dtype(dtype) -> type:
+    key = np.dtype(dtype).name
+    if key not in _DTYPES:
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    return _DTYPES[key]
+
+
+def _prepare(X, lengths, weights, h0, dtype, washout, n_windows, backend):
+    """Validate and lay out the shared inputs; weights become (C, N) in ``dtype``."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    dtype = _dtype(dtype)
+    batch = as_batch(X, dtype=dtype, lengths=lengths)
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.ndim == 1:
+        weights = weights[:, None]
+    if weights.ndim != 2 or weights.shape[1] != batch.n_channels or weights.shape[0] == 0:
+        raise ValueError(
+            f"input weights must have shape (n_neurons,) or (n_neurons, n_channels="
+            f"{batch.n_channels}), got {np.shape(weights)}"
+        )
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("input weights contain NaN or inf")
+    n_neurons = weights.shape[0]
+    h0 = np.broadcast_to(np.asarray(h0, dtype=dtype), (n_neurons,)).copy()
+    for name, value in (("washout", washout), ("n_windows", n_windows)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+    if washout < 0 or n_windows < 1:
+        raise ValueError(f"need washout >= 0 and n_windows >= 1, got {washout}, {n_windows}")
+    kidx = window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
+    return batch, np.ascontiguousarray(weights.T, dtype=dtype), h0, kidx, dtype
+
+
+def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: bool):
+    n, _, n_timepoints = batch.values.shape
+    last = np.empty((n, n_neurons), dtype)
+    sums = np.zeros((n, n_windows, n_neurons), dtype)
+    states = np.zeros((n, n_timepoints if store else 0, n_neurons), dtype)
+    return last, sums, states
+
+
+def _voltage_range(batch: SeriesBatch, weights: np.ndarray) -> tuple[float, float]:
+    """Smallest and largest voltage any neuron can see on this batch (weights are (C, N))."""
+    lo, hi = batch.channel_range()
+    a, b = weights * lo[:, None], weights * hi[:, None]
+    return float(np.minimum(a, b).sum(axis=0).min()), float(np.maximum(a, b).sum(axis=0).max())
+
+
+def run_nanowire(
+    X: ArrayLike,
+    input_weights: ArrayLike,
+    dt: float,
+    params: NanowireParams | None = None,
+    method: str = "euler",
+    *,
+    lengths: ArrayLike | None = None,
+    washout: int = 0,
+    n_windows: int = 1,
+    h0: ArrayLike = 0.0,
+    dtype="float32",
+    return_states: bool = False,
+    backend: str = "compiled",
+    n_jobs: int | None = None,
+) -> PooledStates:
+    """Run an uncoupled nanowire assembly over a batch of series and pool its states.
+
+    Parameters
+    ----------
+    X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list of series
+        Input series (already scaled; voltages are ``input_weights @ x``).
+    input_weights : array (n_neurons,) or (n_neurons, n_channels)
+        Per-neuron input scaling ``omega_n`` (univariate) or input weight rows.
+    dt : float
+        Time step.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    method : {"euler", "exact"}
+        Update rule (DESIGN.md §1).
+    lengths : array (n_cases,), optional
+        Length of each series in a padded batch (lists of unequal series set this themselves).
+    washout : int
+        Initial steps left out of ``mean`` and ``windows``.
+    n_windows : int
+        Number of equal windows for the window means.
+    h0 : float or array (n_neurons,)
+        Initial state.
+    dtype : {"float32", "float64"}
+        Compute type (float32 is about twice as fast).
+    return_states : bool
+        Also return full trajectories (memory O(cases × time × neurons): small inputs only).
+    backend : {"compiled", "numpy"}
+        Numba kernel or the plain NumPy reference.
+    n_jobs : int, optional
+        Threads for the compiled kernel (default: all).
+
+    Returns
+    -------
+    PooledStates
+    """
+    p = _as_params(params)
+    dt = _check_dt(dt)
+    _check_method(method)
+    batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
+                                         n_windows, backend)
+    check_voltages(*_voltage_range(batch, W), p, dtype)
+    if backend == "numpy":
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _checked(reference.nanowire_reference(
+                batch.values, batch.lengths, W, h0, dt, p, method, washout, n_windows,
+                return_states))
+    last, sums, states = _outputs(batch, W.shape[1], n_windows, dtype, return_states)
+    kernel = compiled.nanowire_kernel(p.integer_ratio, method == "exact", dtype is np.float64)
+    c = dtype
+    with _numba_threads(n_jobs):
+        kernel(batch.values, batch.lengths, kidx, W, h0, c(dt), c(p.kappa_p0), c(p.kappa_d0),
+               c(p.eta_p), c(p.eta_d), last, sums, states, return_states)
+    return _finish(last, sums, kidx, states, return_states)
+
+
+class DivergedError(ValueError):
+    """The states left every finite range: the reservoir is unstable for this input."""
+
+
+def _checked(pooled: PooledStates) -> PooledStates:
+    # Unstable Euler updates (memory factor >= 1) grow without bound; say so rather than hand
+    # back inf/nan features. Checking the pooled outputs is cheap and catches any step.
+    if not (np.isfinite(pooled.last).all() and np.isfinite(pooled.windows).all()):
+        raise DivergedError(
+            "reservoir states diverged to inf/nan: the configuration is unstable for this input "
+            "(memory factor >= 1 for the nanowire neuron); use a smaller dt or input scaling, "
+            "scale the input to [0, 1], or method='exact'"
+        )
+    return pooled
+
+
+def _finish(last, sums, kidx, states, store) -> PooledStates:
+    return _checked(finish_pooling(last, sums, kidx, states if store else None))
+
+
+def _as_recurrent(recurrent, n_neurons: int, dtype):
+    if recurrent is None:
+        return np.zeros(n_neurons, dtype)
+    if sp.issparse(recurrent):
+        if recurrent.shape != (n_neurons, n_neurons):
+            raise ValueError(f"recurrent matrix must be ({n_neurons}, {n_neurons}), got "
+                             f"{recurrent.shape}")
+        return sp.csr_matrix(recurrent, dtype=dtype)
+    recurrent = np.asarray(recurrent, dtype=dtype)
+    if recurrent.shape not in ((n_neurons,), (n_neurons, n_neurons)):
+        raise ValueError(f"recurrent must be the diagonal ({n_neurons},) or a ({n_neurons}, "
+                         f"{n_neurons}) matrix, got {recurrent.shape}")
+    if not np.all(np.isfinite(recurrent)):
+        raise ValueError("recurrent matrix contains NaN or inf")
+    return recurrent
+
+
+def run_leaky_tanh(
+    X: ArrayLike,
+    input_weights: ArrayLike,
+    leak_rate: ArrayLike,
+    bias: ArrayLike = 0.0,
+    recurrent: ArrayLike | sp.spmatrix | None = None,
+    *,
+    lengths: ArrayLike | None = None,
+    washout: int = 0,
+    n_windows: int = 1,
+    h0: ArrayLike = 0.0,
+    dtype="float32",
+    return_states: bool = False,
+    backend: str = "compiled",
+    n_jobs: int | None = None,
+) -> PooledStates:
+    """Run a leaky-integrator tanh reservoir over a batch and pool its states.
+
+    ``h(t+1) = (1 - a) h(t) + a tanh(W_in x(t+1) + W h(t) + b)`` (Jaeger et al. 2007).
+
+    Parameters
+    ----------
+    X, lengths, washout, n_windows, h0, dtype, return_states, backend, n_jobs
+        As in :func:`run_nanowire`.
+    input_weights : array (n_neurons,) or (n_neurons, n_channels)
+        ``W_in``.
+    leak_rate : float or array (n_neurons,)
+        Leak rate ``a`` in (0, 1].
+    bias : float or array (n_neurons,)
+        ``b``.
+    recurrent : None, array (n_neurons,), array (n_neurons, n_neurons) or sparse matrix
+        ``W``: ``None`` for none, a 1-D array for a diagonal matrix (no matrix work), else the
+        full matrix; a coupled step is one matrix product for the whole batch.
+    """
+    batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
+                                         n_windows, backend)
+    n_neurons = W.shape[1]
+    leak = np.broadcast_to(np.asarray(leak_rate, dtype=dtype), (n_neurons,)).copy()
+    if not np.all((leak > 0) & (leak <= 1)):
+        raise ValueError("leak_rate must lie in (0, 1]")
+    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
+    if not np.all(np.isfinite(bias)):
+        raise ValueError("bias contains NaN or inf")
+    rec = _as_recurrent(recurrent, n_neurons, dtype)
+    if backend == "numpy":
+        return _checked(reference.leaky_tanh_reference(
+            batch.values, batch.lengths, W, h0, leak, bias, rec, washout, n_windows,
+            return_states))
+    last, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
+    double = dtype is np.float64
+    with _numba_threads(n_jobs):
+        if not sp.issparse(rec) and rec.ndim == 1:
+            compiled.leaky_tanh_diagonal_kernel(double)(batch.values, batch.lengths, kidx, W, rec,
+                                                        leak, bias, h0, last, sums, states,
+                                                        return_states)
+            return _finish(last, sums, kidx, states, return_states)
+        pointwise = compiled.leaky_tanh_pointwise_kernel(double)
+        H = np.broadcast_to(h0, last.shape).copy()
+        P = np.empty_like(H)
+        rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
+        for t in range(batch.values.shape[2]):
+            # One matrix product per step for the whole batch (BLAS or sparse), then a fused
+            # compiled pass for tanh, leak and pooling.
+            if sp.issparse(rec_t):
+                P[...] = H @ rec_t
+            else:
+                np.matmul(H, rec_t, out=P)
+            P += batch.values[:, :, t] @ W
+            pointwise(H, P, t, batch.lengths, kidx, leak, bias, sums)
+            if return_states:
+                states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
+    return _finish(H, sums, kidx, states, return_states)

@@ -1,0 +1,270 @@
+"""The memristive nanowire neuron: physical constants, rates, fixed point and the state update.
+
+This module owns the model of DESIGN.md §1 for one neuron (or many uncoupled ones, by NumPy
+broadcasting). Everything downstream (stability theory, compiled kernels, estimators) is checked
+against the plain formulas written here.
+
+The continuous-time physics is the potentiation–depression rate balance
+
+    dh/dt = k_p(V) (1 - h) - k_d(V) h,   k_p = kappa_p0 exp(eta_p V),   k_d = kappa_d0 exp(-eta_d V)
+
+and the neuron is its forward-Euler discretisation with step ``dt`` and input ``v = omega * x``
+(``method="euler"``, the paper's), or the exact solution for an input held constant over the step
+(``method="exact"``).
+
+Overflow policy: a voltage so large that ``exp(eta_p v)`` (or ``exp(-eta_d v)``) overflows would
+silently turn states into ``inf``/``nan``. Every public function here checks the voltages it is
+given and raises :class:`VoltageOverflowError` (a ``ValueError``) that reports the offending voltage
+and suggests a smaller input scaling, instead of returning non-finite numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.special import expit
+
+__all__ = [
+    "METHODS",
+    "NanowireParams",
+    "VoltageOverflowError",
+    "check_voltages",
+    "fixed_point",
+    "rates",
+    "simulate",
+    "step",
+    "total_rate",
+]
+
+METHODS = ("euler", "exact")
+
+# exp(709.78) is the largest finite float64; stay a little below it.
+_LOG_MAX = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0}
+
+
+class VoltageOverflowError(ValueError):
+    """A voltage makes a rate overflow (``exp`` beyond the floating-point range)."""
+
+
+@dataclass(frozen=True)
+class NanowireParams:
+    """Physical constants of the nanowire memristor (defaults: the paper's Table 2).
+
+    Parameters
+    ----------
+    kappa_p0 : float
+        Potentiation rate at zero voltage (> 0).
+    kappa_d0 : float
+        Depression rate at zero voltage (> 0).
+    eta_p : float
+        Voltage sensitivity of potentiation (> 0).
+    eta_d : float
+        Voltage sensitivity of depression (> 0).
+    """
+
+    kappa_p0: float = 1e-4
+    kappa_d0: float = 0.5
+    eta_p: float = 10.0
+    eta_d: float = 1.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+                raise TypeError(f"NanowireParams.{f.name} must be a real number, got {value!r}")
+            if not math.isfinite(value) or value <= 0:
+                raise ValueError(
+                    f"NanowireParams.{f.name} must be finite and > 0, got {value!r}"
+                )
+            object.__setattr__(self, f.name, float(value))
+
+    @property
+    def v_star(self) -> float:
+        """Voltage at which the total rate ``S(v) = k_p + k_d`` is smallest (S is convex)."""
+        return math.log(self.kappa_d0 * self.eta_d / (self.kappa_p0 * self.eta_p)) / (
+            self.eta_p + self.eta_d
+        )
+
+    @property
+    def integer_ratio(self) -> int | None:
+        """``eta_p / eta_d`` when it is a small positive integer, else ``None``.
+
+        The compiled kernels then get ``k_p`` from ``k_d``'s exponential by integer powers,
+        one ``exp`` per update instead of two.
+        """
+        r = self.eta_p / self.eta_d
+        n = round(r)
+        return int(n) if 1 <= n <= 64 and abs(r - n) <= 1e-12 * r else None
+
+
+def _as_params(params: NanowireParams | None) -> NanowireParams:
+    if params is None:
+        return NanowireParams()
+    if not isinstance(params, NanowireParams):
+        raise TypeError(f"params must be a NanowireParams, got {type(params).__name__}")
+    return params
+
+
+def check_voltages(
+    v_lo: float, v_hi: float, params: NanowireParams | None = None, dtype=np.float64
+) -> None:
+    """Raise :class:`VoltageOverflowError` if a voltage in ``[v_lo, v_hi]`` overflows a rate.
+
+    ``dtype`` is the floating type the rates will be computed in (float32 overflows far sooner).
+    """
+    p = _as_params(params)
+    limit = _LOG_MAX[np.dtype(dtype)]
+    for v in (v_lo, v_hi):
+        if not math.isfinite(v):
+            raise VoltageOverflowError(f"voltage {v!r} is not finite")
+    if p.eta_p * v_hi > limit:
+        raise VoltageOverflowError(
+            f"voltage {v_hi:.6g} overflows k_p = kappa_p0*exp(eta_p*v) in {np.dtype(dtype)} "
+            f"(eta_p*v = {p.eta_p * v_hi:.6g} > {limit:g}); use a smaller input scaling (omega) "
+            f"or scale the input to a smaller range"
+        )
+    if -p.eta_d * v_lo > limit:
+        raise VoltageOverflowError(
+            f"voltage {v_lo:.6g} overflows k_d = kappa_d0*exp(-eta_d*v) in {np.dtype(dtype)} "
+            f"(-eta_d*v = {-p.eta_d * v_lo:.6g} > {limit:g}); use a smaller input scaling "
+            f"(omega) or scale the input to a smaller range"
+        )
+
+
+def _voltages(v: ArrayLike, params: NanowireParams) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float64)
+    if v.size:
+        if not np.all(np.isfinite(v)):
+            raise ValueError("voltages contain NaN or inf")
+        check_voltages(float(v.min()), float(v.max()), params)
+    return v
+
+
+def rates(v: ArrayLike, params: NanowireParams | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Potentiation and depression rates ``(k_p(v), k_d(v))``, element-wise over ``v``."""
+    p = _as_params(params)
+    v = _voltages(v, p)
+    return p.kappa_p0 * np.exp(p.eta_p * v), p.kappa_d0 * np.exp(-p.eta_d * v)
+
+
+def total_rate(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarray:
+    """``S(v) = k_p(v) + k_d(v)``: the decay rate of the state towards its fixed point."""
+    k_p, k_d = rates(v, params)
+    return k_p + k_d
+
+
+def fixed_point(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarray:
+    """Equilibrium state ``h* = k_p / (k_p + k_d)`` for a constant voltage ``v``.
+
+    Written as a logistic function of ``v`` so that it never divides overflowing rates:
+    ``h* = sigmoid((eta_p + eta_d) v - ln(kappa_d0 / kappa_p0))``.
+    """
+    p = _as_params(params)
+    v = _voltages(v, p)
+    return expit((p.eta_p + p.eta_d) * v - math.log(p.kappa_d0 / p.kappa_p0))
+
+
+def _check_dt(dt: float) -> float:
+    if isinstance(dt, bool) or not np.isscalar(dt) or not np.isreal(dt):
+        raise TypeError(f"dt must be a real scalar, got {dt!r}")
+    dt = float(dt)
+    if not math.isfinite(dt) or dt <= 0:
+        raise ValueError(f"dt must be finite and > 0, got {dt!r}")
+    return dt
+
+
+def _check_method(method: str) -> str:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    return method
+
+
+def step(
+    h: ArrayLike,
+    v: ArrayLike,
+    dt: float,
+    params: NanowireParams | None = None,
+    method: str = "euler",
+) -> np.ndarray:
+    """One update of the state ``h`` under voltage ``v`` (broadcast together).
+
+    ``euler``: ``h + dt (k_p - S h)`` (the paper's neuron). ``exact``: ``h* + (h - h*) exp(-dt S)``,
+    the ODE's solution for ``v`` held constant over the step.
+    """
+    p = _as_params(params)
+    dt = _check_dt(dt)
+    _check_method(method)
+    return _update(np.asarray(h, dtype=np.float64), *_coefficients(v, dt, p, method))
+
+
+def _coefficients(
+    v: ArrayLike, dt: float, p: NanowireParams, method: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b)`` of the affine update ``h -> a h + b`` for voltages ``v``."""
+    k_p, k_d = rates(v, p)
+    s = k_p + k_d
+    if method == "euler":
+        return 1.0 - dt * s, dt * k_p
+    decay = np.exp(-dt * s)
+    return decay, fixed_point(v, p) * (1.0 - decay)
+
+
+def _update(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a * h + b
+
+
+def simulate(
+    x: ArrayLike,
+    dt: float,
+    omega: ArrayLike = 1.0,
+    params: NanowireParams | None = None,
+    h0: ArrayLike = 0.0,
+    method: str = "euler",
+) -> np.ndarray:
+    """Drive uncoupled neurons with one input series and return the state trajectory.
+
+    Parameters
+    ----------
+    x : array of shape (T,)
+        Input series. Neuron ``n`` receives voltage ``v_n(t) = omega_n * x[t]``.
+    dt : float
+        Time step (> 0).
+    omega : float or array of shape (N,)
+        Input scaling, one per neuron.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    h0 : float or array of shape (N,)
+        State before ``x[0]`` is consumed.
+    method : {"euler", "exact"}
+        Update rule (see :func:`step`).
+
+    Returns
+    -------
+    h : array of shape (T,) for scalar ``omega``, (T, N) for an array ``omega``
+        ``h[t]`` is the state after consuming ``x[t]``.
+    """
+    p = _as_params(params)
+    dt = _check_dt(dt)
+    _check_method(method)
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"x must be one series of shape (T,), got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x contains NaN or inf")
+    omega = np.asarray(omega, dtype=np.float64)
+    if omega.ndim > 1:
+        raise ValueError(f"omega must be a scalar or of shape (N,), got shape {omega.shape}")
+    if not np.all(np.isfinite(omega)):
+        raise ValueError("omega contains NaN or inf")
+    h = np.broadcast_to(np.asarray(h0, dtype=np.float64), omega.shape).copy()
+    if not np.all(np.isfinite(h)):
+        raise ValueError("h0 contains NaN or inf")
+    a, b = _coefficients(np.multiply.outer(x, omega), dt, p, method)  # (T,) or (T, N)
+    out = np.empty(a.shape)
+    for t in range(x.shape[0]):
+        h = _update(h, a[t], b[t])
+        out[t] = h
+    return out

@@ -1,0 +1,144 @@
+"""Time-series input shapes: turn what users pass into one padded, validated batch.
+
+Accepted (aeon's conventions): an array ``(n_cases, n_timepoints)`` (univariate), an array
+``(n_cases, n_channels, n_timepoints)``, or a list of per-case arrays ``(n_timepoints_i,)`` or
+``(n_channels, n_timepoints_i)`` of unequal lengths. The result is a C-contiguous array
+``(n_cases, n_channels, max_length)`` padded with zeros, plus each case's length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["SeriesBatch", "as_batch"]
+
+
+class SeriesBatch:
+    """A padded batch: ``values`` (n_cases, n_channels, n_timepoints) and ``lengths`` (n_cases,)."""
+
+    __slots__ = ("lengths", "values")
+
+    def __init__(self, values: np.ndarray, lengths: np.ndarray):
+        self.values = values
+        self.lengths = lengths
+
+    @property
+    def n_cases(self) -> int:
+        return self.values.shape[0]
+
+    @property
+    def n_channels(self) -> int:
+        return self.values.shape[1]
+
+    @property
+    def equal_length(self) -> bool:
+        return bool(np.all(self.lengths == self.values.shape[2]))
+
+    def valid_mask(self) -> np.ndarray:
+        """Boolean (n_cases, n_timepoints): True inside each series, False in the padding."""
+        return np.arange(self.values.shape[2])[None, :] < self.lengths[:, None]
+
+    def channel_range(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-channel minimum and maximum over every case and valid time step."""
+        mask = self.valid_mask()[:, None, :]
+        lo = np.where(mask, self.values, np.inf).min(axis=(0, 2))
+        hi = np.where(mask, self.values, -np.inf).max(axis=(0, 2))
+        return lo, hi
+
+
+def _from_list(X: Sequence, dtype) -> tuple[np.ndarray, np.ndarray]:
+    cases = []
+    for i, case in enumerate(X):
+        arr = np.asarray(case, dtype=np.float64)
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        if arr.ndim != 2:
+            raise ValueError(
+                f"case {i} has shape {arr.shape}; each case must be (n_timepoints,) or "
+                "(n_channels, n_timepoints)"
+            )
+        cases.append(arr)
+    channels = {c.shape[0] for c in cases}
+    if len(channels) > 1:
+        raise ValueError(f"cases have different numbers of channels: {sorted(channels)}")
+    lengths = np.array([c.shape[1] for c in cases], dtype=np.int64)
+    values = np.zeros((len(cases), channels.pop(), lengths.max()), dtype=dtype)
+    for i, c in enumerate(cases):
+        values[i, :, : c.shape[1]] = c
+    return values, lengths
+
+
+def as_batch(
+    X: ArrayLike | Sequence, dtype=np.float64, name: str = "X", lengths: ArrayLike | None = None
+) -> SeriesBatch:
+    """Validate ``X`` and return it as a :class:`SeriesBatch` of ``dtype``.
+
+    ``lengths`` marks each case's length inside a padded array; whatever lies past it (zeros,
+    NaN) is ignored and zeroed.
+
+    Raises ``ValueError`` for empty input, a wrong number of dimensions, an empty series, or NaN /
+    inf inside a series, and ``TypeError`` for non-numeric input.
+    """
+    if isinstance(X, SeriesBatch):
+        return SeriesBatch(np.ascontiguousarray(X.values, dtype=dtype), X.lengths)
+    if isinstance(X, (list, tuple)) and len(X) and not np.isscalar(X[0]):
+        ragged = len({np.shape(c) for c in X}) > 1
+    else:
+        ragged = False
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        raise ValueError(f"{name} is empty: need at least one series")
+    try:
+        if ragged:
+            values, inferred = _from_list(X, dtype)
+        else:
+            values = np.asarray(X)
+            if values.dtype == object:
+                values, inferred = _from_list(list(values), dtype)
+            else:
+                values = values.astype(dtype, copy=False)
+                if values.ndim == 2:
+                    values = values[:, None, :]
+                elif values.ndim != 3:
+                    raise ValueError(
+                        f"{name} must have shape (n_cases, n_timepoints) or (n_cases, n_channels, "
+                        f"n_timepoints), got an array with {values.ndim} dimension(s) "
+                        f"{values.shape}" + (
+                            "; for a single series use X.reshape(1, -1)" if values.ndim == 1 else ""
+                        )
+                    )
+                inferred = np.full(values.shape[0], values.shape[2], dtype=np.int64)
+    except (TypeError, ValueError) as err:
+        if isinstance(err, ValueError) and "could not convert" not in str(err):
+            raise
+        raise TypeError(f"{name} must contain real numbers: {err}") from err
+    if values.shape[0] == 0:
+        raise ValueError(f"{name} is empty: need at least one series")
+    if values.shape[1] == 0 or values.shape[2] == 0 or np.any(inferred == 0):
+        raise ValueError(f"{name} contains an empty series (no channels or no time points)")
+    if lengths is None:
+        lengths = inferred
+    else:
+        given = np.asarray(lengths)
+        if given.shape != (values.shape[0],) or not np.issubdtype(given.dtype, np.integer):
+            raise ValueError(f"lengths must be {values.shape[0]} integers, got {lengths!r}")
+        if np.any(given < 1) or np.any(given > inferred):
+            raise ValueError(f"lengths must lie in [1, {values.shape[2]}]")
+        lengths = given.astype(np.int64)
+    values = np.ascontiguousarray(values)
+    batch = SeriesBatch(values, lengths)
+    finite = np.isfinite(values)
+    if not finite.all():
+        bad = ~finite & batch.valid_mask()[:, None, :]
+        if bad.any():
+            i, c, t = np.argwhere(bad)[0]
+            raise ValueError(
+                f"{name} contains NaN or inf (first at case {i}, channel {c}, time {t}); "
+                "impute or drop missing values first"
+            )
+        if isinstance(X, np.ndarray) and np.shares_memory(values, X):
+            values = batch.values = values.copy()  # never modify the caller's array
+        values[~finite] = 0.0  # what is left non-finite is padding
+    return batch

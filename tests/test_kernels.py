@@ -1,0 +1,205 @@
+"""Compiled kernels against the NumPy references, the single-neuron simulator and pooling by hand."""
+
+import numba
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import nanowire_rc as nw
+from nanowire_rc.kernels import DivergedError
+from nanowire_rc.kernels.fastmath import exp32, exp64, tanh32
+from nanowire_rc.kernels.pooling import window_index
+
+FIELDS = ("last", "mean", "windows", "states")
+TOL = {"float64": {"rtol": 1e-10, "atol": 1e-12}, "float32": {"rtol": 1e-5, "atol": 1e-6}}
+
+
+def assert_same(a, b, dtype):
+    for f in FIELDS:
+        if getattr(a, f) is None and getattr(b, f) is None:
+            continue
+        np.testing.assert_allclose(getattr(a, f), getattr(b, f), **TOL[dtype], err_msg=f)
+
+
+def ragged_batch(rng, n=23, channels=1, t_max=37):
+    lengths = rng.integers(12, t_max + 1, n)
+    lengths[0] = t_max
+    X = rng.random((n, channels, t_max))
+    return X, lengths
+
+
+def nanowire_weights(rng, n_neurons, channels, lo=0.2, hi=1.1):
+    return rng.dirichlet(np.ones(channels), n_neurons) * rng.uniform(lo, hi, (n_neurons, 1))
+
+
+@numba.njit
+def _map(f, x, out):
+    for i in range(x.size):
+        out[i] = f(x[i])
+
+
+@pytest.mark.parametrize(("f", "ref", "dtype", "ulps"), [(exp32, np.exp, np.float32, 2),
+                                                         (exp64, np.exp, np.float64, 4)])
+def test_fast_exp_is_accurate(f, ref, dtype, ulps):
+    x = np.linspace(-80, 80, 100_001).astype(dtype)
+    out = np.empty_like(x)
+    _map(f, x, out)
+    truth = ref(x.astype(np.float64))
+    rel = np.abs(out - truth) / truth
+    assert rel.max() <= ulps * np.finfo(dtype).eps
+
+
+def test_fast_tanh_is_accurate():
+    x = np.linspace(-30, 30, 100_001).astype(np.float32)
+    out = np.empty_like(x)
+    _map(tanh32, x, out)
+    np.testing.assert_allclose(out, np.tanh(x.astype(np.float64)), atol=3e-7)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("method", ["euler", "exact"])
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("params", [nw.NanowireParams(), nw.NanowireParams(eta_p=2.5, eta_d=0.7)])
+def test_nanowire_compiled_matches_reference(dtype, method, channels, params):
+    rng = np.random.default_rng(channels)
+    X, lengths = ragged_batch(rng, channels=channels)
+    W = nanowire_weights(rng, 40, channels)
+    kw = dict(lengths=lengths, washout=3, n_windows=4, h0=0.1, dtype=dtype, return_states=True)
+    fast = nw.run_nanowire(X, W, 0.2, params, method, **kw)
+    ref = nw.run_nanowire(X, W, 0.2, params, method, backend="numpy", **kw)
+    assert fast.last.dtype == np.dtype(dtype)
+    assert_same(fast, ref, dtype)
+
+
+def test_nanowire_reference_equals_single_neuron_simulator():
+    rng = np.random.default_rng(5)
+    X = rng.random((3, 30))
+    omega = np.array([0.3, 1.0, 1.6])
+    out = nw.run_nanowire(X, omega, 0.15, dtype="float64", return_states=True, backend="numpy")
+    for i in range(3):
+        np.testing.assert_allclose(out.states[i], nw.simulate(X[i], 0.15, omega), rtol=1e-13)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("kind", ["none", "diagonal", "dense", "sparse"])
+def test_leaky_tanh_compiled_matches_reference(dtype, kind):
+    rng = np.random.default_rng(7)
+    X, lengths = ragged_batch(rng, channels=2)
+    n = 30
+    rec = {
+        "none": None,
+        "diagonal": rng.uniform(-0.9, 0.9, n),
+        "dense": rng.normal(0, 0.15, (n, n)),
+        "sparse": sp.random(n, n, density=0.2, random_state=1, format="csr") * 0.5,
+    }[kind]
+    args = (X, rng.uniform(-1, 1, (n, 2)), rng.uniform(0.1, 1, n), rng.uniform(-0.2, 0.2, n), rec)
+    kw = dict(lengths=lengths, washout=2, n_windows=3, h0=0.05, dtype=dtype, return_states=True)
+    assert_same(nw.run_leaky_tanh(*args, **kw), nw.run_leaky_tanh(*args, backend="numpy", **kw),
+                dtype)
+
+
+def test_pooling_matches_a_hand_computation_from_states():
+    rng = np.random.default_rng(3)
+    X, lengths = ragged_batch(rng)
+    washout, k = 4, 5
+    out = nw.run_nanowire(X, [0.5, 1.2], 0.3, lengths=lengths, washout=washout, n_windows=k,
+                          dtype="float64", return_states=True)
+    for i, length in enumerate(lengths):
+        s = out.states[i, :length]
+        assert np.all(out.states[i, length:] == 0)
+        np.testing.assert_allclose(out.last[i], s[-1], rtol=1e-14)
+        np.testing.assert_allclose(out.mean[i], s[washout:].mean(axis=0), rtol=1e-12)
+        idx = window_index(lengths[i:i + 1], X.shape[2], washout, k)[0][:length]
+        # K consecutive, non-empty windows covering the steps after the washout, sizes within 1.
+        assert np.all(idx[:washout] == -1) and np.all(np.diff(idx[washout:]) >= 0)
+        sizes = np.bincount(idx[washout:], minlength=k)
+        assert len(sizes) == k and sizes.min() >= 1 and sizes.max() - sizes.min() <= 1
+        for w in range(k):
+            np.testing.assert_allclose(out.windows[i, w], s[idx == w].mean(axis=0), rtol=1e-12)
+
+
+def test_window_index_covers_the_pooled_steps_contiguously():
+    idx = window_index(np.array([10, 7]), 10, 2, 3)
+    assert idx[0].tolist() == [-1, -1, 0, 0, 0, 1, 1, 1, 2, 2]
+    assert idx[1].tolist() == [-1, -1, 0, 0, 1, 1, 2, -1, -1, -1]
+    with pytest.raises(ValueError, match="too short"):
+        window_index(np.array([4]), 4, 2, 3)
+
+
+def test_equal_length_list_and_padded_array_agree():
+    rng = np.random.default_rng(11)
+    series = [rng.random(n) for n in (20, 33, 27)]
+    from_list = nw.run_nanowire(series, [0.7, 1.1], 0.2, n_windows=2)
+    padded = np.zeros((3, 33))
+    for i, s in enumerate(series):
+        padded[i, : len(s)] = s
+    from_array = nw.run_nanowire(padded, [0.7, 1.1], 0.2, n_windows=2, lengths=[20, 33, 27])
+    assert_same(from_list, from_array, "float32")
+
+
+def test_results_do_not_depend_on_thread_count():
+    rng = np.random.default_rng(2)
+    X = rng.random((64, 50))
+    W = rng.uniform(0.2, 1.4, 128)
+    one = nw.run_nanowire(X, W, 0.1, n_windows=4, n_jobs=1)
+    many = nw.run_nanowire(X, W, 0.1, n_windows=4, n_jobs=-1)
+    for f in ("last", "mean", "windows"):
+        assert np.array_equal(getattr(one, f), getattr(many, f))
+    one = nw.run_leaky_tanh(X, W, 0.3, 0.0, W - 0.8, n_windows=4, n_jobs=1)
+    many = nw.run_leaky_tanh(X, W, 0.3, 0.0, W - 0.8, n_windows=4, n_jobs=2)
+    assert np.array_equal(one.windows, many.windows)
+
+
+def test_memory_stays_pooled_unless_states_requested():
+    out = nw.run_nanowire(np.random.default_rng(0).random((5, 40)), [1.0] * 8, 0.1, n_windows=3)
+    assert out.states is None
+    assert out.windows.shape == (5, 3, 8) and out.mean.shape == (5, 8)
+
+
+def test_unstable_configuration_raises_instead_of_returning_nan():
+    with pytest.raises(DivergedError, match="unstable"):
+        nw.run_nanowire(np.ones((2, 200)), [2.0], 1.0)
+
+
+def test_voltage_overflow_is_reported_before_running():
+    with pytest.raises(nw.VoltageOverflowError, match="float32"):
+        nw.run_nanowire(np.ones((1, 5)), [10.0], 0.1)
+    nw.run_nanowire(np.ones((1, 5)), [10.0], 1e-9, dtype="float64")  # fine in float64
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"X": np.zeros((0, 5))}, ValueError, "empty"),
+        ({"X": np.zeros(5)}, ValueError, "dimension"),
+        ({"X": np.zeros((2, 2, 2, 2))}, ValueError, "dimension"),
+        ({"X": np.array([[0.0, np.nan]])}, ValueError, "NaN"),
+        ({"X": [["a", "b"]]}, TypeError, "real numbers"),
+        ({"input_weights": np.ones((3, 2))}, ValueError, "n_channels=1"),
+        ({"dt": 0.0}, ValueError, "dt"),
+        ({"method": "rk4"}, ValueError, "method"),
+        ({"dtype": "float16"}, ValueError, "float32 or float64"),
+        ({"backend": "cuda"}, ValueError, "backend"),
+        ({"n_windows": 9}, ValueError, "too short"),
+        ({"lengths": [9]}, ValueError, "lengths"),
+    ],
+)
+def test_bad_input(kwargs, error, match):
+    args = {"X": np.zeros((1, 8)), "input_weights": [1.0, 0.5], "dt": 0.1} | kwargs
+    with pytest.raises(error, match=match):
+        nw.run_nanowire(**args)
+
+
+def test_padding_may_hold_nan():
+    X = np.full((2, 6), np.nan)
+    X[0, :6] = 0.5
+    X[1, :3] = 0.25
+    out = nw.run_nanowire(X, [1.0], 0.1, lengths=[6, 3])
+    assert np.all(np.isfinite(out.mean))
+
+
+def test_callers_padding_is_left_untouched():
+    X = np.full((2, 6), np.nan)
+    X[:, :3] = 0.5
+    nw.run_nanowire(X, [1.0], 0.1, lengths=[3, 3], dtype="float64")
+    assert np.isnan(X[:, 3:]).all()
