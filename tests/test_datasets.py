@@ -51,7 +51,7 @@ def test_bundled_datasets_match_sources(name, split):
 
 
 def test_both_concatenates_train_then_test():
-    X, y = load_ucr("SyntheticControl", "both")
+    X, _ = load_ucr("SyntheticControl", "both")
     X_tr, _ = load_ucr("SyntheticControl", "train")
     assert X.shape == (600, 60)
     np.testing.assert_array_equal(X[:300], X_tr)

@@ -1,4 +1,4 @@
-"""Compiled kernels against the NumPy references, the single-neuron simulator and pooling by hand."""
+"""Compiled kernels against the NumPy references, the neuron simulator and pooling by hand."""
 
 import numba
 import numpy as np

@@ -127,7 +127,7 @@ def test_theorem_3_1_contraction(params, dt, omega, x, h0):
 def test_constant_input_converges_to_the_fixed_point(params, dt, omega, x, h0):
     rho = nw.memory_factor([x], dt, omega, params)
     assume(rho < 0.995)
-    n_steps = int(math.ceil(math.log(1e-11) / math.log(max(rho, 1e-300)))) + 1
+    n_steps = (math.ceil(math.log(1e-11) / math.log(max(rho, 1e-300)))) + 1
     h = nw.simulate(np.full(n_steps, x), dt, omega, params, h0=h0)
     assert h[-1] == pytest.approx(float(nw.fixed_point(omega * x, params)), abs=1e-9)
 

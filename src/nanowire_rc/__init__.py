@@ -4,6 +4,8 @@ Simulate the neuron (:mod:`.physics`), analyse its stability (:mod:`.stability`)
 reservoirs fast (:mod:`.kernels`), and classify time series with scikit-learn estimators.
 """
 
+from .classifiers import EchoStateClassifier, NanowireClassifier
+from .datasets import list_datasets, load_ucr
 from .kernels import PooledStates, run_leaky_tanh, run_nanowire
 from .physics import (
     NanowireParams,
@@ -14,6 +16,7 @@ from .physics import (
     step,
     total_rate,
 )
+from .reservoirs import LeakyTanhReservoir, NanowireReservoir, UnstableReservoirError
 from .stability import (
     echo_state_gap,
     is_stable,
@@ -26,13 +29,20 @@ from .stability import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "EchoStateClassifier",
+    "LeakyTanhReservoir",
+    "NanowireClassifier",
     "NanowireParams",
+    "NanowireReservoir",
     "PooledStates",
+    "UnstableReservoirError",
     "VoltageOverflowError",
     "__version__",
     "echo_state_gap",
     "fixed_point",
     "is_stable",
+    "list_datasets",
+    "load_ucr",
     "memory_factor",
     "memory_factor_box",
     "memory_factor_range",

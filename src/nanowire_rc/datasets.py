@@ -1,4 +1,4 @@
-"""UCR / UEA time-series classification datasets: bundled copies and readers for the archive formats.
+"""UCR / UEA time-series classification datasets: bundled copies, readers for the archive formats.
 
 ECG5000 and SyntheticControl (the paper's two) ship inside the package. Any other dataset is read
 from disk, looked up in this order: the ``data_dir`` argument, the directories listed in the
@@ -111,7 +111,7 @@ def read_tsv(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np
 
 
 def read_ts(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
-    """Read a ``.ts`` file (sktime/aeon format): ``@`` header, then ``dim1:dim2:...:label`` lines."""
+    """Read a ``.ts`` file (sktime/aeon format): ``@`` header, then ``dim1:...:label`` lines."""
     path = Path(path)
     header: dict[str, str] = {}
     class_labels: set[str] | None = None
@@ -225,8 +225,7 @@ def load_ucr(
         X_tr, y_tr = load_ucr(name, "train", data_dir)
         X_te, y_te = load_ucr(name, "test", data_dir)
         if isinstance(X_tr, list) or isinstance(X_te, list) or X_tr.shape[1:] != X_te.shape[1:]:
-            as_list = (lambda X: list(X) if not isinstance(X, list) else X)
-            return as_list(X_tr) + as_list(X_te), np.concatenate([y_tr, y_te])
+            return [*X_tr, *X_te], np.concatenate([y_tr, y_te])
         return np.concatenate([X_tr, X_te]), np.concatenate([y_tr, y_te])
     dirs = _search_dirs(data_dir)
     path = _find(name, split, dirs)

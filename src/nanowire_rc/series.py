@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-__all__ = ["SeriesBatch", "as_batch"]
+__all__ = ["SeriesBatch", "as_batch", "scale_minmax"]
 
 
 class SeriesBatch:
@@ -84,6 +85,9 @@ def as_batch(
     """
     if isinstance(X, SeriesBatch):
         return SeriesBatch(np.ascontiguousarray(X.values, dtype=dtype), X.lengths)
+    if sp.issparse(X):
+        raise TypeError(f"{name} is a sparse matrix: sparse input is not supported; pass a dense "
+                        "array of series (X.toarray())")
     if isinstance(X, (list, tuple)) and len(X) and not np.isscalar(X[0]):
         ragged = len({np.shape(c) for c in X}) > 1
     else:
@@ -98,6 +102,9 @@ def as_batch(
             if values.dtype == object:
                 values, inferred = _from_list(list(values), dtype)
             else:
+                if np.iscomplexobj(values):
+                    raise ValueError(f"{name}: Complex data not supported; real-valued series are "
+                                     "required")
                 values = values.astype(dtype, copy=False)
                 if values.ndim == 2:
                     values = values[:, None, :]
@@ -106,7 +113,8 @@ def as_batch(
                         f"{name} must have shape (n_cases, n_timepoints) or (n_cases, n_channels, "
                         f"n_timepoints), got an array with {values.ndim} dimension(s) "
                         f"{values.shape}" + (
-                            "; for a single series use X.reshape(1, -1)" if values.ndim == 1 else ""
+                            ". Reshape your data: for a single series use X.reshape(1, -1)"
+                            if values.ndim == 1 else ""
                         )
                     )
                 inferred = np.full(values.shape[0], values.shape[2], dtype=np.int64)
@@ -117,7 +125,11 @@ def as_batch(
     if values.shape[0] == 0:
         raise ValueError(f"{name} is empty: need at least one series")
     if values.shape[1] == 0 or values.shape[2] == 0 or np.any(inferred == 0):
-        raise ValueError(f"{name} contains an empty series (no channels or no time points)")
+        raise ValueError(
+            f"{name} contains an empty series (no channels or no time points): 0 feature(s) "
+            f"(shape={np.shape(X) if not ragged else values.shape}) while a minimum of 1 is "
+            "required."
+        )
     if lengths is None:
         lengths = inferred
     else:
@@ -142,3 +154,26 @@ def as_batch(
             values = batch.values = values.copy()  # never modify the caller's array
         values[~finite] = 0.0  # what is left non-finite is padding
     return batch
+
+
+def scale_minmax(
+    batch: SeriesBatch,
+    data_min: np.ndarray,
+    data_max: np.ndarray,
+    feature_range: tuple[float, float] | None = (0.0, 1.0),
+) -> SeriesBatch:
+    """Clip each channel to ``[data_min, data_max]`` (fitted on training data), then map it
+    linearly onto ``feature_range`` (``None``: clip only).
+
+    Clipping keeps unseen series inside the range that a reservoir's stability guarantee was
+    computed for. A constant channel maps to the lower end of the range.
+    """
+    lo, hi = data_min[None, :, None], data_max[None, :, None]
+    values = np.clip(batch.values, lo, hi)
+    if feature_range is not None:
+        a, b = feature_range
+        span = np.where(hi > lo, hi - lo, 1.0)
+        values = a + (values - lo) * ((b - a) / span)
+    values = values.astype(batch.values.dtype, copy=False)
+    values[~batch.valid_mask()[:, None, :].repeat(values.shape[1], axis=1)] = 0.0
+    return SeriesBatch(np.ascontiguousarray(values), batch.lengths)

@@ -10,7 +10,7 @@ Every kernel here has a NumPy twin in :mod:`.reference`; the tests hold them to 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from numba import njit, prange
@@ -38,7 +38,7 @@ def _integer_power(r: int):
     return power
 
 
-@lru_cache(maxsize=None)
+@cache
 def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
     """Kernel for the uncoupled nanowire assembly (see :func:`..run_nanowire`)."""
     fexp = exp64 if double else exp32
@@ -87,7 +87,7 @@ def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
     return kernel
 
 
-@lru_cache(maxsize=None)
+@cache
 def leaky_tanh_diagonal_kernel(double: bool):
     """Kernel for the leaky-tanh reservoir with a diagonal recurrent matrix (no matrix work)."""
     ftanh = tanh64 if double else tanh32
@@ -121,7 +121,7 @@ def leaky_tanh_diagonal_kernel(double: bool):
     return kernel
 
 
-@lru_cache(maxsize=None)
+@cache
 def leaky_tanh_pointwise_kernel(double: bool):
     """Point-wise half of a coupled leaky-tanh step; the matrix product is done by BLAS."""
     ftanh = tanh64 if double else tanh32

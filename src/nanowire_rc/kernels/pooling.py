@@ -40,7 +40,9 @@ class PooledStates:
     states: np.ndarray | None = None
 
 
-def window_index(lengths: np.ndarray, n_timepoints: int, washout: int, n_windows: int) -> np.ndarray:
+def window_index(
+    lengths: np.ndarray, n_timepoints: int, washout: int, n_windows: int
+) -> np.ndarray:
     """Table ``(n_cases, n_timepoints)`` of the window each step feeds, ``-1`` for none."""
     lengths = np.asarray(lengths, dtype=np.int64)
     pooled = lengths - washout

@@ -1,4 +1,5 @@
-"""Plain NumPy references of the reservoir kernels: vectorised over cases and neurons, a loop over time.
+"""Plain NumPy references of the reservoir kernels: vectorised over cases and neurons, looping
+over time.
 
 These are the definitions the compiled kernels are tested against, written to be read: the
 physics formulas as in DESIGN.md §1–§2, no tricks (two ``exp`` per nanowire update, ``np.tanh``).
@@ -53,7 +54,7 @@ def nanowire_reference(
     n_windows: int,
     store: bool,
 ) -> PooledStates:
-    """Uncoupled nanowire neurons: ``v = x_t @ weights`` (``weights`` is (C, N)), then §1's update."""
+    """Uncoupled nanowire neurons: ``v = x_t @ weights`` (weights: (C, N)), then §1's update."""
     dtype = X.dtype.type
     n, _, n_timepoints = X.shape
     dt = dtype(dt)

@@ -1,0 +1,197 @@
+"""Time-series classifiers: a reservoir, standardisation and a ridge readout (DESIGN.md §3).
+
+:class:`NanowireClassifier` and :class:`EchoStateClassifier` take their reservoir's
+hyper-parameters flat (so a search grid reads ``{"dt": [...], "input_scaling": [...]}``) plus the
+readout's ``alphas``. The readout is scikit-learn's ``RidgeClassifierCV``: the regularisation is
+chosen among ``alphas`` by efficient leave-one-out cross-validation on the training features.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import RidgeClassifierCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from .physics import NanowireParams
+from .reservoirs import LeakyTanhReservoir, NanowireReservoir, _Reservoir
+from .series import as_batch
+
+__all__ = ["DEFAULT_ALPHAS", "EchoStateClassifier", "NanowireClassifier", "fit_readout"]
+
+#: Ridge penalties tried by leave-one-out: 1e-5 ... 1e5, two per decade.
+DEFAULT_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
+
+
+def fit_readout(features: np.ndarray, y: np.ndarray, alphas=DEFAULT_ALPHAS):
+    """Standardise ``features`` and fit ``RidgeClassifierCV`` (leave-one-out over ``alphas``)."""
+    return make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=np.asarray(alphas))).fit(
+        features.astype(np.float64, copy=False), y)
+
+
+class _ReservoirClassifier(ClassifierMixin, BaseEstimator):
+    _reservoir_class: type[_Reservoir]
+
+    def _reservoir(self) -> _Reservoir:
+        names = self._reservoir_class._get_param_names()
+        return self._reservoir_class(**{n: getattr(self, n) for n in names})
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirClassifier:
+        """Fit the reservoir's input scaling, draw it, and train the readout on ``(X, y)``."""
+        batch = as_batch(X)
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if len(y) != batch.n_cases:
+            raise ValueError(f"y has {len(y)} labels but X has {batch.n_cases} series")
+        if np.unique(y).size < 2:
+            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
+                             f"only one class: {np.unique(y)[0]!r}")
+        reservoir = self._reservoir()
+        features = reservoir.fit_transform(batch)
+        self.reservoir_ = reservoir
+        self.readout_ = fit_readout(features, y, self.alphas)
+        self.classes_ = self.readout_.classes_
+        self.alpha_ = float(self.readout_[-1].alpha_)
+        return self
+
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
+        """Readout scores, shape (n_cases,) for two classes, else (n_cases, n_classes)."""
+        features = self._features(X)
+        return self.readout_.decision_function(features)
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predicted labels, of the same type as the training labels."""
+        features = self._features(X)
+        return self.readout_.predict(features)
+
+    def _features(self, X: ArrayLike) -> np.ndarray:
+        check_is_fitted(self, "readout_")
+        # float64 like the training features: a mixed float32/float64 product misses BLAS.
+        return self.reservoir_.transform(X).astype(np.float64, copy=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+class NanowireClassifier(_ReservoirClassifier):
+    """Nanowire reservoir + standardisation + ridge readout with leave-one-out regularisation.
+
+    Parameters
+    ----------
+    n_neurons, input_scaling, input_scaling_spread, dt, params, method, features, n_windows,
+    washout, input_range, dtype, random_state, n_jobs
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
+    alphas : tuple of float, default=DEFAULT_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+
+    Attributes
+    ----------
+    reservoir_ : NanowireReservoir
+    readout_ : sklearn Pipeline (StandardScaler, RidgeClassifierCV)
+    classes_ : ndarray
+    alpha_ : float
+        The chosen ridge penalty.
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireClassifier, load_ucr
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> clf = NanowireClassifier(n_neurons=50, random_state=0).fit(X, y)
+    >>> clf.memory_factor_ < 1
+    True
+    """
+
+    _reservoir_class = NanowireReservoir
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        dt: float = 0.1,
+        params: NanowireParams | None = None,
+        method: str = "euler",
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        alphas: tuple[float, ...] = DEFAULT_ALPHAS,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.dt = dt
+        self.params = params
+        self.method = method
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.alphas = alphas
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @property
+    def memory_factor_(self) -> float:
+        """The fitted reservoir's memory factor (< 1)."""
+        check_is_fitted(self, "reservoir_")
+        return self.reservoir_.memory_factor_
+
+
+class EchoStateClassifier(_ReservoirClassifier):
+    """Leaky-tanh reservoir (ESN) + standardisation + ridge readout, the paper's baseline.
+
+    Parameters
+    ----------
+    n_neurons, leak_rate, input_scaling_spread, bias_scaling, spectral_radius, connectivity,
+    density, features, n_windows, washout, input_range, dtype, random_state, n_jobs
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
+    alphas : tuple of float, default=DEFAULT_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+    """
+
+    _reservoir_class = LeakyTanhReservoir
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        leak_rate: float = 0.3,
+        input_scaling_spread: float = 1.0,
+        bias_scaling: float = 0.1,
+        spectral_radius: float = 0.9,
+        connectivity: str = "diagonal",
+        density: float = 0.1,
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        alphas: tuple[float, ...] = DEFAULT_ALPHAS,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.leak_rate = leak_rate
+        self.input_scaling_spread = input_scaling_spread
+        self.bias_scaling = bias_scaling
+        self.spectral_radius = spectral_radius
+        self.connectivity = connectivity
+        self.density = density
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.alphas = alphas
+        self.random_state = random_state
+        self.n_jobs = n_jobs

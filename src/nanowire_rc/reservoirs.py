@@ -1,0 +1,390 @@
+"""Reservoirs as scikit-learn transformers: series in, pooled reservoir features out.
+
+:class:`NanowireReservoir` is the paper's uncoupled assembly of nanowire neurons and
+:class:`LeakyTanhReservoir` the leaky-integrator Echo State Network it is compared with (diagonal,
+sparse or dense recurrent matrix). Both fit a min–max input scaling on the training series, draw
+their random weights from ``random_state``, and turn each series into pooled features (``mean``,
+``last``, ``windows`` or a ``+``-joined combination) computed in one pass of the compiled
+kernels. ``pool`` returns every pooled quantity at once, so that model selection can compare
+representations without re-running the reservoir.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from .kernels import PooledStates, run_leaky_tanh, run_nanowire
+from .physics import METHODS, NanowireParams
+from .series import SeriesBatch, as_batch, scale_minmax
+from .stability import memory_factor_voltage
+
+__all__ = [
+    "FEATURES",
+    "LeakyTanhReservoir",
+    "NanowireReservoir",
+    "UnstableReservoirError",
+    "pooled_features",
+]
+
+FEATURES = ("mean", "last", "windows")
+
+
+class UnstableReservoirError(ValueError):
+    """The reservoir's memory factor is >= 1: the echo-state guarantee does not hold."""
+
+
+def _parse_features(features: str) -> list[str]:
+    if not isinstance(features, str):
+        raise TypeError(f"features must be a string such as 'mean+last', got {features!r}")
+    parts = features.split("+")
+    if not parts or any(p not in FEATURES for p in parts) or len(set(parts)) != len(parts):
+        raise ValueError(
+            f"features must join distinct names from {FEATURES} with '+', e.g. 'mean+last' or "
+            f"'windows+last'; got {features!r}"
+        )
+    return parts
+
+
+def pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
+    """Concatenate the requested pooled quantities into a (n_cases, n_features) matrix."""
+    blocks = {
+        "mean": lambda: pooled.mean,
+        "last": lambda: pooled.last,
+        "windows": lambda: pooled.windows.reshape(pooled.windows.shape[0], -1),
+    }
+    return np.hstack([blocks[name]() for name in _parse_features(features)])
+
+
+def _check_int(name: str, value, minimum: int) -> None:
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_real(name: str, value, minimum: float = -np.inf, strict: bool = False) -> None:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    if not ok or value < minimum or (strict and value == minimum):
+        bound = ">" if strict else ">="
+        raise ValueError(f"{name} must be a finite real {bound} {minimum}, got {value!r}")
+
+
+class _Reservoir(TransformerMixin, BaseEstimator):
+    """Shared fit/transform logic: input validation and scaling, pooling, feature assembly."""
+
+    @property
+    def _n_pool_windows(self) -> int:
+        # Series shorter than n_windows are fine unless window means are asked for.
+        return self.n_windows if "windows" in _parse_features(self.features) else 1
+
+    def _validate_common(self) -> None:
+        _check_int("n_neurons", self.n_neurons, 1)
+        _check_int("n_windows", self.n_windows, 1)
+        _check_int("washout", self.washout, 0)
+        _parse_features(self.features)
+        if self.input_range is not None:
+            lo, hi = self.input_range
+            if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+                raise ValueError(f"input_range must be (low, high) with low < high, got "
+                                 f"{self.input_range!r}")
+        if np.dtype(self.dtype).name not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+
+    def _batch(self, X) -> SeriesBatch:
+        return as_batch(X, dtype=np.dtype(self.dtype))
+
+    def _fit_scaling(self, batch: SeriesBatch) -> SeriesBatch:
+        self.n_channels_ = batch.n_channels
+        self.data_min_, self.data_max_ = batch.channel_range()
+        return self._scale(batch)
+
+    def _scale(self, batch: SeriesBatch) -> SeriesBatch:
+        if batch.n_channels != self.n_channels_:
+            raise ValueError(
+                f"X has {batch.n_channels} channel(s), but {type(self).__name__} was fitted "
+                f"with {self.n_channels_}"
+            )
+        return scale_minmax(batch, self.data_min_, self.data_max_, self.input_range)
+
+    def _scaled_range(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-channel range of the inputs the reservoir will see after scaling and clipping."""
+        if self.input_range is None:
+            return self.data_min_, self.data_max_
+        lo, hi = self.input_range
+        return np.full(self.n_channels_, float(lo)), np.full(self.n_channels_, float(hi))
+
+    def fit(self, X: ArrayLike, y=None) -> _Reservoir:
+        """Fit the input scaling on ``X`` and draw the reservoir's weights."""
+        self._validate_common()
+        batch = self._batch(X)
+        self._fit_scaling(batch)
+        self._draw(check_random_state(self.random_state))
+        n_blocks = sum(self.n_windows if f == "windows" else 1
+                       for f in _parse_features(self.features))
+        self.n_features_out_ = n_blocks * self.n_neurons
+        return self
+
+    def pool(self, X: ArrayLike) -> PooledStates:
+        """Run the reservoir on ``X`` and return every pooled quantity (one pass).
+
+        ``windows`` holds ``n_windows`` windows when ``features`` uses them, else one.
+        """
+        check_is_fitted(self, "n_channels_")
+        batch = self._scale(self._batch(X))
+        return self._run(batch)
+
+    def transform(self, X: ArrayLike) -> np.ndarray:
+        """Pooled reservoir features, shape (n_cases, n_features_out_)."""
+        return pooled_features(self.pool(X), self.features)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "n_channels_")
+        names = []
+        for f in _parse_features(self.features):
+            if f == "windows":
+                names += [f"window{k}_{n}" for k in range(self.n_windows)
+                          for n in range(self.n_neurons)]
+            else:
+                names += [f"{f}_{n}" for n in range(self.n_neurons)]
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []  # output dtype is the ``dtype`` parameter
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+class NanowireReservoir(_Reservoir):
+    """Uncoupled assembly of memristive nanowire neurons (the paper's reservoir).
+
+    Neuron ``n`` has input scaling ``omega_n ~ Uniform[input_scaling - input_scaling_spread,
+    input_scaling + input_scaling_spread]`` and state update DESIGN.md §1. Multichannel input
+    reaches it as ``omega_n`` times a random convex combination of the channels (Dirichlet(1)
+    weights), so each neuron's voltage stays within ``omega_n`` times the scaled input range and the
+    univariate stability theory applies to it.
+
+    Parameters
+    ----------
+    n_neurons : int, default=100
+        Number of neurons ``N``.
+    input_scaling : float, default=0.8
+        Centre ``omega0`` of the per-neuron input scalings.
+    input_scaling_spread : float, default=0.3
+        Half-width ``d_omega`` of the uniform distribution of input scalings.
+    dt : float, default=0.1
+        Time step.
+    params : NanowireParams or None, default=None
+        Physical constants; ``None`` means the paper's Table 2.
+    method : {"euler", "exact"}, default="euler"
+        Update rule: the paper's forward Euler, or the exact solution for piecewise-constant input.
+    features : str, default="mean+last+windows"
+        Pooled features, ``+``-joined from ``mean``, ``last``, ``windows``.
+    n_windows : int, default=8
+        Number of equal time windows for ``windows``.
+    washout : int, default=0
+        Initial steps left out of ``mean`` and ``windows``.
+    input_range : (float, float) or None, default=(0.0, 1.0)
+        Min–max scaling target, fitted per channel on the training series; later series are
+        clipped to the training range first. ``None``: no scaling (values still clipped).
+    dtype : {"float32", "float64"}, default="float32"
+        Compute type.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the draw of input scalings.
+    n_jobs : int or None, default=None
+        Threads for the compiled kernel (``None``: all cores).
+
+    Attributes
+    ----------
+    input_weights_ : ndarray (n_neurons, n_channels)
+        Per-neuron input weights (``omega_n`` for univariate input).
+    memory_factor_ : float
+        Memory factor over the scaled input range (max over neurons); < 1 is enforced at fit.
+    n_channels_, data_min_, data_max_, n_features_out_
+        Channels seen at fit, per-channel training range, output width.
+
+    Raises
+    ------
+    UnstableReservoirError
+        At ``fit``, when ``memory_factor_ >= 1``.
+    """
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        dt: float = 0.1,
+        params: NanowireParams | None = None,
+        method: str = "euler",
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.dt = dt
+        self.params = params
+        self.method = method
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _draw(self, rng: np.random.RandomState) -> None:
+        _check_real("input_scaling", self.input_scaling)
+        _check_real("input_scaling_spread", self.input_scaling_spread, 0.0)
+        _check_real("dt", self.dt, 0.0, strict=True)
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if self.params is not None and not isinstance(self.params, NanowireParams):
+            raise TypeError(f"params must be a NanowireParams or None, got {self.params!r}")
+        lo, hi = self.input_scaling - self.input_scaling_spread, (
+            self.input_scaling + self.input_scaling_spread)
+        omega = rng.uniform(lo, hi, self.n_neurons)
+        mix = rng.dirichlet(np.ones(self.n_channels_), self.n_neurons) if self.n_channels_ > 1 \
+            else np.ones((self.n_neurons, 1))
+        self.input_weights_ = omega[:, None] * mix
+        # Each neuron's voltage range over the scaled input box, then the closed-form factor.
+        x_lo, x_hi = self._scaled_range()
+        a, b = self.input_weights_ * x_lo, self.input_weights_ * x_hi
+        v_lo, v_hi = np.minimum(a, b).sum(axis=1), np.maximum(a, b).sum(axis=1)
+        rho = np.asarray(memory_factor_voltage(v_lo, v_hi, self.dt, self.params, self.method))
+        worst = int(np.argmax(rho))
+        self.memory_factor_ = float(rho[worst])
+        if self.memory_factor_ >= 1:
+            raise UnstableReservoirError(
+                f"memory factor rho = {self.memory_factor_:.4g} >= 1 (neuron {worst}, omega = "
+                f"{omega[worst]:.4g}, voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}], "
+                f"dt = {self.dt}): the echo-state guarantee does not hold. Use a smaller dt or "
+                f"input_scaling / input_scaling_spread, or method='exact'."
+            )
+
+    def _run(self, batch: SeriesBatch) -> PooledStates:
+        return run_nanowire(batch, self.input_weights_, self.dt, self.params, self.method,
+                            washout=self.washout, n_windows=self._n_pool_windows,
+                            dtype=self.dtype, n_jobs=self.n_jobs)
+
+
+CONNECTIVITY = ("diagonal", "sparse", "dense")
+
+
+class LeakyTanhReservoir(_Reservoir):
+    """Leaky-integrator tanh reservoir (Echo State Network), the paper's baseline.
+
+    ``h(t+1) = (1 - a) h(t) + a tanh(W_in x(t+1) + W h(t) + b)``, with ``W_in ~ Uniform[-d, d]``,
+    ``b ~ Uniform[-beta, beta]`` and ``W`` diagonal (the paper's uncoupled baseline: entries
+    Uniform[-1, 1] rescaled so that max |W_nn| is the spectral radius), sparse or dense (standard
+    ESN: random entries rescaled to the spectral radius).
+
+    Parameters
+    ----------
+    n_neurons : int, default=100
+    leak_rate : float, default=0.3
+        ``a`` in (0, 1].
+    input_scaling_spread : float, default=1.0
+        ``d``: input weights are Uniform[-d, d].
+    bias_scaling : float, default=0.1
+        ``beta``: biases are Uniform[-beta, beta].
+    spectral_radius : float, default=0.9
+        Spectral radius of ``W``.
+    connectivity : {"diagonal", "sparse", "dense"}, default="diagonal"
+    density : float, default=0.1
+        Fraction of non-zero entries of a sparse ``W``.
+    features, n_windows, washout, input_range, dtype, random_state, n_jobs
+        As in :class:`NanowireReservoir`.
+
+    Attributes
+    ----------
+    input_weights_ : ndarray (n_neurons, n_channels)
+    bias_ : ndarray (n_neurons,)
+    recurrent_ : ndarray (n_neurons,) (diagonal), ndarray (n_neurons, n_neurons) or sparse matrix
+    """
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        leak_rate: float = 0.3,
+        input_scaling_spread: float = 1.0,
+        bias_scaling: float = 0.1,
+        spectral_radius: float = 0.9,
+        connectivity: str = "diagonal",
+        density: float = 0.1,
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.leak_rate = leak_rate
+        self.input_scaling_spread = input_scaling_spread
+        self.bias_scaling = bias_scaling
+        self.spectral_radius = spectral_radius
+        self.connectivity = connectivity
+        self.density = density
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _draw(self, rng: np.random.RandomState) -> None:
+        _check_real("leak_rate", self.leak_rate, 0.0, strict=True)
+        if self.leak_rate > 1:
+            raise ValueError(f"leak_rate must lie in (0, 1], got {self.leak_rate!r}")
+        _check_real("input_scaling_spread", self.input_scaling_spread, 0.0)
+        _check_real("bias_scaling", self.bias_scaling, 0.0)
+        _check_real("spectral_radius", self.spectral_radius, 0.0)
+        _check_real("density", self.density, 0.0, strict=True)
+        if self.density > 1:
+            raise ValueError(f"density must lie in (0, 1], got {self.density!r}")
+        if self.connectivity not in CONNECTIVITY:
+            raise ValueError(f"connectivity must be one of {CONNECTIVITY}, got "
+                             f"{self.connectivity!r}")
+        n, d = self.n_neurons, self.input_scaling_spread
+        self.input_weights_ = rng.uniform(-d, d, (n, self.n_channels_))
+        self.bias_ = rng.uniform(-self.bias_scaling, self.bias_scaling, n)
+        if self.connectivity == "diagonal":
+            w = rng.uniform(-1, 1, n)
+            self.recurrent_ = w * (self.spectral_radius / max(np.abs(w).max(), 1e-300))
+            return
+        if self.connectivity == "dense":
+            W = rng.uniform(-1, 1, (n, n))
+            radius = np.abs(np.linalg.eigvals(W)).max()
+        else:
+            W = sp.random(n, n, density=self.density, random_state=rng, format="csr",
+                          data_rvs=lambda k: rng.uniform(-1, 1, k))
+            radius = self._sparse_radius(W, rng)
+        self.recurrent_ = W * (self.spectral_radius / radius) if radius > 0 else W
+
+    @staticmethod
+    def _sparse_radius(W: sp.csr_matrix, rng: np.random.RandomState) -> float:
+        if W.shape[0] <= 64 or W.nnz == 0:
+            return float(np.abs(np.linalg.eigvals(W.toarray())).max()) if W.nnz else 0.0
+        v0 = rng.uniform(-1, 1, W.shape[0])
+        return float(np.abs(spla.eigs(W, k=1, which="LM", v0=v0,
+                                      return_eigenvectors=False)).max())
+
+    def _run(self, batch: SeriesBatch) -> PooledStates:
+        return run_leaky_tanh(batch, self.input_weights_, self.leak_rate, self.bias_,
+                              self.recurrent_, washout=self.washout,
+                              n_windows=self._n_pool_windows, dtype=self.dtype, n_jobs=self.n_jobs)
