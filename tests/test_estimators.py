@@ -188,29 +188,27 @@ def test_feature_sets_come_from_one_pass():
     assert res.n_features_out_ == 36
 
 
+RAND = np.random.default_rng(0).random((3, 10))
+
+
 @pytest.mark.parametrize(
-    ("make", "X", "y", "match"),
+    ("est", "X", "y", "match"),
     [
-        (nw.NanowireClassifier, np.zeros((0, 10)), [], "empty"),
-        (nw.NanowireClassifier, np.array([[0.0, np.nan, 1.0]] * 2), [0, 1], "NaN"),
-        (nw.NanowireClassifier, np.array([[0.0, np.inf, 1.0]] * 2), [0, 1], "NaN or inf"),
-        (nw.NanowireClassifier, np.zeros((3, 2, 2, 2)), [0, 1, 0], "dimension"),
-        (nw.NanowireClassifier, np.random.rand(3, 10), [0, 1], "2 labels but X has 3"),
-        (nw.EchoStateClassifier, np.random.rand(3, 10), [1, 1, 1], "at least 2 classes"),
-        (lambda: nw.NanowireClassifier(features="max"), np.random.rand(3, 10), [0, 1, 0],
-         "features"),
-        (lambda: nw.NanowireClassifier(dt=-1.0), np.random.rand(3, 10), [0, 1, 0], "dt"),
-        (lambda: nw.EchoStateClassifier(connectivity="ring"), np.random.rand(3, 10), [0, 1, 0],
-         "connectivity"),
-        (lambda: nw.EchoStateClassifier(leak_rate=1.5), np.random.rand(3, 10), [0, 1, 0],
-         "leak_rate"),
+        (nw.NanowireClassifier(), np.zeros((0, 10)), [], "empty"),
+        (nw.NanowireClassifier(), np.array([[0.0, np.nan, 1.0]] * 2), [0, 1], "NaN"),
+        (nw.NanowireClassifier(), np.array([[0.0, np.inf, 1.0]] * 2), [0, 1], "NaN or inf"),
+        (nw.NanowireClassifier(), np.zeros((3, 2, 2, 2)), [0, 1, 0], "dimension"),
+        (nw.NanowireClassifier(), RAND, [0, 1], "2 labels but X has 3"),
+        (nw.EchoStateClassifier(), RAND, [1, 1, 1], "at least 2 classes"),
+        (nw.NanowireClassifier(features="max"), RAND, [0, 1, 0], "features"),
+        (nw.NanowireClassifier(dt=-1.0), RAND, [0, 1, 0], "dt"),
+        (nw.EchoStateClassifier(connectivity="ring"), RAND, [0, 1, 0], "connectivity"),
+        (nw.EchoStateClassifier(leak_rate=1.5), RAND, [0, 1, 0], "leak_rate"),
     ],
 )
-def test_bad_input_names_the_problem(make, X, y, match):
+def test_bad_input_names_the_problem(est, X, y, match):
     with pytest.raises(ValueError, match=match):
-        make(n_neurons=4, n_windows=2).fit(X, y) if make in (
-            nw.NanowireClassifier, nw.EchoStateClassifier) else make().set_params(
-            n_neurons=4, n_windows=2).fit(X, y)
+        est.set_params(n_neurons=4, n_windows=2).fit(X, y)
 
 
 def test_use_before_fit():
