@@ -1,0 +1,265 @@
+"""The ``nanowire-rc`` command: the paper's reproduction and each of its pieces.
+
+    nanowire-rc reproduce [--out DIR] [--quick] [--seeds K] [--jobs J]
+    nanowire-rc pulse | heatmap | select | classify | memory-factor | info
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import click
+import numpy as np
+
+from . import __version__
+
+OUT_HELP = "Directory the results are written to (created if missing)."
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _pulse(out: Path) -> list[Path]:
+    from .experiments.pulse import pulse_responses
+    from .plotting import plot_pulse_responses
+
+    rows = pulse_responses()
+    _write_csv(out / "fig1_pulse.csv", rows)
+    return [out / "fig1_pulse.csv", *plot_pulse_responses(rows, out / "fig1_pulse")]
+
+
+def _heatmap(out: Path) -> list[Path]:
+    from .experiments.heatmap import memory_factor_heatmap
+    from .plotting import plot_memory_factor_heatmap
+
+    dts, omegas, rho = memory_factor_heatmap()
+    rows = [{"dt": dt, "omega": om, "memory_factor": rho[i, j]}
+            for i, dt in enumerate(dts) for j, om in enumerate(omegas)]
+    _write_csv(out / "fig2_heatmap.csv", rows)
+    return [out / "fig2_heatmap.csv", *plot_memory_factor_heatmap(dts, omegas, rho,
+                                                                  out / "fig2_heatmap")]
+
+
+def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs: int,
+               data_dir: str | None) -> dict:
+    """Run the Table-3 units with a progress bar; write CSV/JSON/figure; return the summary."""
+    from tqdm import tqdm
+
+    from .experiments.classification import plan_units, run_units, summarise
+    from .plotting import plot_accuracy_bars
+
+    for stale in ("units.jsonl", "validation.csv"):
+        (out / stale).unlink(missing_ok=True)
+    units = plan_units(datasets, models, sizes, seeds)
+    with tqdm(total=len(units), desc="model selection", unit="unit", file=sys.stderr) as bar:
+        def on_done(r):
+            bar.set_postfix_str(f"{r.dataset} {r.model} N={r.n_neurons} seed={r.seed}: "
+                                f"{r.test_accuracy:.3f}")
+            bar.update()
+
+        try:
+            results = run_units(units, out, quick=quick, jobs=jobs, data_dir=data_dir,
+                                on_done=on_done)
+        except KeyboardInterrupt:
+            bar.close()
+            click.echo(f"\nInterrupted. Finished units are in {out / 'units.jsonl'} and "
+                       f"{out / 'validation.csv'}.", err=True)
+            sys.exit(130)
+    summary = summarise(results, quick=quick)
+    rows = []
+    for r in sorted(results, key=lambda r: (r.dataset, r.model, r.n_neurons, r.seed)):
+        rows.append({"dataset": r.dataset, "model": r.model, "n_neurons": r.n_neurons,
+                     "seed": r.seed, "test_accuracy": r.test_accuracy,
+                     "representation": r.best["representation"],
+                     "val_accuracy": r.best["val_accuracy"], "refit_alpha": r.refit_alpha,
+                     "hyper_parameters": json.dumps({k: v for k, v in r.best.items() if k not in
+                                                     ("representation", "val_accuracy",
+                                                      "alpha")}),
+                     "seconds": round(r.seconds, 3)})
+    _write_csv(out / "fig3_accuracy.csv", rows)
+    (out / "fig3_summary.json").write_text(json.dumps(summary, indent=2))
+    plot_accuracy_bars(summary["groups"], out / "fig3_accuracy")
+    return summary
+
+
+def _print_table(summary: dict) -> None:
+    click.echo(f"\n{'dataset':<18}{'model':<10}{'neurons':>8}  test accuracy")
+    for g in summary["groups"]:
+        click.echo(f"{g['dataset']:<18}{g['model']:<10}{g['n_neurons']:>8}  "
+                   f"{g['test_accuracy_mean']:.4f} ± {g['test_accuracy_std']:.4f} "
+                   f"({g['n_seeds']} seed{'s' if g['n_seeds'] > 1 else ''})")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nanowire-rc")
+def main() -> None:
+    """Reservoir computing with memristive nanowire neurons."""
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
+              show_default=True, help=OUT_HELP)
+@click.option("--quick", is_flag=True,
+              help="Reduced grid, one seed, sizes 50 and 100: a smoke run of about a minute.")
+@click.option("--seeds", type=click.IntRange(min=1), default=None,
+              help="Reservoir seeds per (dataset, model, size). [default: 5, or 1 with --quick]")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for model selection (1: one process, all threads).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Look for datasets here first (default: NANOWIRE_RC_DATA, then bundled).")
+def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: str | None) -> None:
+    """Regenerate every result of the paper into OUT, with REPORT.md.
+
+    Fig. 1 (pulse responses), Fig. 2 (memory-factor heatmap) and Fig. 3 (Table-3 model selection
+    for nanowire and leaky-tanh reservoirs at 100, 500 and 1000 neurons on ECG5000 and
+    SyntheticControl, test accuracy over several seeds). Ctrl-C stops cleanly; finished
+    selection units stay in OUT.
+    """
+    from .experiments.classification import DATASETS, SIZES
+    from .experiments.report import write_report
+
+    seeds = seeds or (1 if quick else 5)
+    out.mkdir(parents=True, exist_ok=True)
+    seconds, start = {}, time.perf_counter()
+    _pulse(out)
+    _heatmap(out)
+    seconds["figures 1-2"] = time.perf_counter() - start
+    start = time.perf_counter()
+    sizes = (50, 100) if quick else SIZES
+    summary = _selection(out, DATASETS, ("nanowire", "tanh"), sizes, seeds, quick, jobs,
+                         data_dir)
+    seconds["model selection"] = time.perf_counter() - start
+    seconds["total"] = sum(seconds.values())
+    command = "nanowire-rc " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "nanowire-rc"
+    report = write_report(out, summary, seconds, {"quick": quick, "seeds": seeds, "jobs": jobs,
+                                                  "command": command})
+    _print_table(summary)
+    click.echo(f"\nWall time {seconds['total']:.1f} s. Report: {report}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
+              show_default=True, help=OUT_HELP)
+def pulse(out: Path) -> None:
+    """Fig. 1: single-neuron responses to an input pulse (CSV, PNG, PDF)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for p in _pulse(out):
+        click.echo(p)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
+              show_default=True, help=OUT_HELP)
+def heatmap(out: Path) -> None:
+    """Fig. 2: memory factor over dt in [0.01, 1] and omega in [0, 2] (CSV, PNG, PDF)."""
+    out.mkdir(parents=True, exist_ok=True)
+    for p in _heatmap(out):
+        click.echo(p)
+
+
+@main.command()
+@click.option("--dataset", "datasets", multiple=True, required=True,
+              help="Dataset name (repeatable); any name load_ucr can find.")
+@click.option("--model", "models", multiple=True, type=click.Choice(["nanowire", "tanh"]),
+              default=("nanowire", "tanh"), show_default=True, help="Model (repeatable).")
+@click.option("--size", "sizes", multiple=True, type=click.IntRange(min=1),
+              default=(100,), show_default=True, help="Reservoir size (repeatable).")
+@click.option("--seeds", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Reservoir seeds per (dataset, model, size).")
+@click.option("--quick", is_flag=True, help="Reduced grid instead of Table 3's.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Look for datasets here first.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
+              show_default=True, help=OUT_HELP)
+def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out) -> None:
+    """Table-3 model selection on any datasets, then test accuracy (Fig. 3 for those)."""
+    out.mkdir(parents=True, exist_ok=True)
+    _print_table(_selection(out, datasets, models, sizes, seeds, quick, jobs, data_dir))
+
+
+@main.command()
+@click.option("--dataset", required=True, help="Dataset name (bundled or on disk).")
+@click.option("--model", type=click.Choice(["nanowire", "tanh"]), default="nanowire",
+              show_default=True)
+@click.option("--size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Reservoir size.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Reservoir seed.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override a hyper-parameter, e.g. --set dt=0.2 --set features=mean.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Look for datasets here first.")
+def classify(dataset, model, size, seed, settings, data_dir) -> None:
+    """Fit one classifier (defaults, or --set overrides) and print its test accuracy."""
+    from .datasets import load_ucr
+    from .selection import MODELS
+
+    overrides = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        try:
+            overrides[name] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[name] = value
+    clf = MODELS[model][1](n_neurons=size, random_state=seed)
+    try:
+        clf.set_params(**overrides)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--set") from None
+    X, y = load_ucr(dataset, "train", data_dir)
+    X_te, y_te = load_ucr(dataset, "test", data_dir)
+    t0 = time.perf_counter()
+    clf.fit(X, y)
+    t1 = time.perf_counter()
+    acc = clf.score(X_te, y_te)
+    t2 = time.perf_counter()
+    extra = (f", memory factor {clf.memory_factor_:.4f}" if hasattr(clf, "memory_factor_")
+             else "")
+    click.echo(f"{dataset} {type(clf).__name__}(n_neurons={size}): test accuracy {acc:.4f} "
+               f"(fit {t1 - t0:.2f} s, predict {t2 - t1:.2f} s, ridge alpha {clf.alpha_:.3g}"
+               f"{extra})")
+
+
+@main.command("memory-factor")
+@click.option("--dt", type=float, required=True, help="Time step.")
+@click.option("--omega", type=float, default=1.0, show_default=True, help="Input scaling.")
+@click.option("--x-lo", type=float, default=0.0, show_default=True, help="Lowest input.")
+@click.option("--x-hi", type=float, default=1.0, show_default=True, help="Highest input.")
+def memory_factor_cmd(dt, omega, x_lo, x_hi) -> None:
+    """Closed-form memory factor of a neuron (Table-2 constants) over an input range."""
+    from .stability import memory_factor_range
+
+    try:
+        rho = memory_factor_range(x_lo, x_hi, dt, omega)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    verdict = "stable (echo-state property holds)" if rho < 1 else "NOT guaranteed stable"
+    click.echo(f"memory factor rho = {rho:.6f}: {verdict}")
+
+
+@main.command()
+def info() -> None:
+    """Version, bundled datasets and where the library looks for others."""
+    from .datasets import ENV_VAR, list_datasets
+
+    click.echo(f"nanowire-rc {__version__}")
+    click.echo(f"datasets found: {', '.join(list_datasets())}")
+    click.echo(f"other datasets: put NAME_TRAIN/NAME_TEST .tsv or .ts files under $"
+               f"{ENV_VAR}/NAME/ or pass --data-dir")
+    click.echo(f"numpy {np.__version__}")
+
+
+if __name__ == "__main__":
+    main()

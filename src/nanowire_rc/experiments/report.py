@@ -1,0 +1,94 @@
+"""``REPORT.md``: figures, accuracy table, selected hyper-parameters and provenance."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["environment", "write_report"]
+
+_PACKAGES = ("nanowire-rc", "numpy", "scipy", "numba", "scikit-learn", "matplotlib", "joblib")
+
+
+def environment() -> dict:
+    """Library versions and the machine, for citing a run."""
+    versions = {}
+    for name in _PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return {"python": sys.version.split()[0], "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(), "versions": versions}
+
+
+def _hyper(sel: dict) -> str:
+    skip = ("seed", "val_accuracy", "memory_factor", "refit_alpha", "alpha", "representation")
+    params = ", ".join(f"{k}={v:g}" for k, v in sorted(sel.items()) if k not in skip)
+    rho = f", rho={sel['memory_factor']:.3f}" if "memory_factor" in sel else ""
+    return (f"{params}{rho}; {sel['representation']}; val {sel['val_accuracy']:.3f}; "
+            f"ridge alpha {sel['refit_alpha']:.3g}")
+
+
+def write_report(out_dir: Path, summary: dict, seconds: dict, settings: dict) -> Path:
+    """Write ``out_dir/REPORT.md`` from the classification summary and run facts."""
+    env = environment()
+    lines = [
+        "# nanowire-rc: reproduction of the paper's experiments",
+        "",
+        f"Command: `{settings['command']}`" + (" (quick: reduced grid)" * settings["quick"]),
+        "",
+        "## Fig. 1 — single-neuron pulse responses",
+        "",
+        "Input 1 on steps 30–39, 0 elsewhere. Data: `fig1_pulse.csv`.",
+        "",
+        "![Fig. 1](fig1_pulse.png)",
+        "",
+        "## Fig. 2 — memory factor over (dt, omega)",
+        "",
+        "Closed form over inputs in [0, 1]; the cyan line is rho = 1. Data: `fig2_heatmap.csv`.",
+        "",
+        "![Fig. 2](fig2_heatmap.png)",
+        "",
+        "## Fig. 3 — classification after Table-3 model selection",
+        "",
+        "Selection on a stratified 70/30 validation split of the training set; every "
+        "representation (mean, mean+last, windows, windows+last) comes from one reservoir pass "
+        "per configuration; the best configuration is refitted on the whole training set "
+        "(ridge penalty by leave-one-out) and scored on the official test split. "
+        f"Mean ± std over {settings['seeds']} reservoir seed(s). Data: `fig3_accuracy.csv`, "
+        "`fig3_summary.json`, every configuration's validation score in `validation.csv`.",
+        "",
+        "![Fig. 3](fig3_accuracy.png)",
+        "",
+    ]
+    for model, sizes in summary["grid_sizes"].items():
+        lines.append(f"- {model}: {sizes['total']} configurations, {sizes['pruned']} pruned as "
+                     f"unstable (memory factor >= 1) before any simulation")
+    lines += ["", "| dataset | model | neurons | test accuracy | seeds |", "|---|---|---|---|---|"]
+    for g in summary["groups"]:
+        lines.append(f"| {g['dataset']} | {g['model']} | {g['n_neurons']} | "
+                     f"{g['test_accuracy_mean']:.4f} ± {g['test_accuracy_std']:.4f} | "
+                     f"{g['n_seeds']} |")
+    lines += ["", "### Selected hyper-parameters", ""]
+    for g in summary["groups"]:
+        lines.append(f"- **{g['dataset']}, {g['model']}, {g['n_neurons']}**")
+        lines += [f"  - seed {s['seed']}: {_hyper(s)}" for s in g["selected"]]
+    lines += [
+        "",
+        "## Run",
+        "",
+        "Wall time: " + ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()) + ".",
+        f"Workers: {settings['jobs']}. Machine: {env['cores']} cores, {env['processor']}, "
+        f"{env['platform']}; Python {env['python']}.",
+        "",
+        "Libraries: " + ", ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".",
+        "",
+    ]
+    path = Path(out_dir) / "REPORT.md"
+    path.write_text("\n".join(lines))
+    return path

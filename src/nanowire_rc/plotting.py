@@ -1,0 +1,96 @@
+"""Figures of the paper's three experiments, drawn with matplotlib from the experiments' data.
+
+Every function takes plain data (what the experiment modules return or the CSV files hold) and
+writes a PNG and a PDF next to each other; nothing here computes results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display is needed or wanted
+import matplotlib.pyplot as plt
+import numpy as np
+
+__all__ = ["plot_accuracy_bars", "plot_memory_factor_heatmap", "plot_pulse_responses"]
+
+
+def _save(fig, path_stem: Path) -> list[Path]:
+    paths = [path_stem.with_suffix(".png"), path_stem.with_suffix(".pdf")]
+    for p in paths:
+        fig.savefig(p, dpi=150, bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
+    """Fig. 1: state over time for each dt (left) and each omega (right), pulse shaded."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=False)
+    for ax, panel, key, fixed in ((axes[0], "dt", "dt", "omega"),
+                                  (axes[1], "omega", "omega", "dt")):
+        sel = [r for r in rows if r["panel"] == panel]
+        values = sorted({r[key] for r in sel})
+        cmap = plt.get_cmap("viridis")
+        for i, v in enumerate(values):
+            curve = [r for r in sel if r[key] == v]
+            ax.plot([r["t"] for r in curve], [r["h"] for r in curve],
+                    color=cmap(i / max(len(values) - 1, 1)), label=f"{key} = {v:g}")
+        on = [r["t"] for r in sel if r["x"] > 0 and r[key] == values[0]]
+        ax.axvspan(min(on) - 0.5, max(on) + 0.5, color="0.9", zorder=0, label="input = 1")
+        ax.set_xlabel("time step t")
+        ax.set_ylabel("state h(t)")
+        ax.set_title(f"varying {key} ({fixed} = {sel[0][fixed]:g})")
+        ax.legend(fontsize=7, frameon=False)
+    fig.suptitle("Nanowire neuron: response to an input pulse")
+    return _save(fig, path_stem)
+
+
+def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndarray,
+                               path_stem: Path) -> list[Path]:
+    """Fig. 2: memory factor over (omega, dt), with the rho = 1 stability boundary."""
+    fig, ax = plt.subplots(figsize=(6.2, 4.6))
+    shown = np.clip(rho, 0, 2)
+    mesh = ax.pcolormesh(omegas, dts, shown, shading="auto", cmap="magma", vmin=0, vmax=2)
+    fig.colorbar(mesh, ax=ax, label="memory factor rho (clipped at 2)")
+    contour = ax.contour(omegas, dts, rho, levels=[1.0], colors="cyan", linewidths=1.5)
+    ax.clabel(contour, fmt={1.0: "rho = 1"}, fontsize=8)
+    ax.set_xlabel("input scaling omega")
+    ax.set_ylabel("time step dt")
+    ax.set_title("Memory factor for inputs in [0, 1] (stable where rho < 1)")
+    return _save(fig, path_stem)
+
+
+def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
+    """Fig. 3: test accuracy (mean ± std over seeds) vs size, nanowire vs tanh, per dataset."""
+    datasets = sorted({g["dataset"] for g in groups})
+    models = sorted({g["model"] for g in groups})
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
+    width = 0.8 / max(len(models), 1)
+    colours = {"nanowire": "tab:orange", "tanh": "tab:blue"}
+    for ax, dataset in zip(axes[0], datasets, strict=True):
+        sizes = sorted({g["n_neurons"] for g in groups if g["dataset"] == dataset})
+        for i, model in enumerate(models):
+            found = {g["n_neurons"]: g for g in groups
+                     if g["dataset"] == dataset and g["model"] == model}
+            x = np.arange(len(sizes)) + (i - (len(models) - 1) / 2) * width
+            mean = [found[s]["test_accuracy_mean"] if s in found else np.nan for s in sizes]
+            std = [found[s]["test_accuracy_std"] if s in found else 0 for s in sizes]
+            ax.bar(x, mean, width, yerr=std, capsize=3, label=model,
+                   color=colours.get(model, None))
+            for xi, m in zip(x, mean, strict=True):
+                if np.isfinite(m):
+                    ax.text(xi, m + 0.005, f"{m:.3f}", ha="center", va="bottom", fontsize=7)
+        finite = [g["test_accuracy_mean"] for g in groups if g["dataset"] == dataset]
+        ax.set_ylim(max(0.0, min(finite) - 0.1), 1.0)
+        ax.set_xticks(np.arange(len(sizes)), [str(s) for s in sizes])
+        ax.set_xlabel("reservoir size (neurons)")
+        ax.set_ylabel("test accuracy")
+        ax.set_title(dataset)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(models), frameon=False,
+               bbox_to_anchor=(0.5, -0.06))
+    fig.suptitle("Test accuracy after Table-3 model selection (mean ± std over seeds)")
+    return _save(fig, path_stem)

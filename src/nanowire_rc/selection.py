@@ -1,0 +1,281 @@
+"""Model selection: Table-3 grids, stability pruning, and features computed once per configuration.
+
+The protocol of DESIGN.md §3. For one (dataset, model, size, seed) *unit*:
+
+1. every configuration of the grid whose memory factor over the scaled input range is >= 1 is
+   pruned before anything is simulated (nanowire models);
+2. each remaining configuration's reservoir runs once over the whole training set and pools every
+   representation (mean, last, window means) in that single pass — a reservoir is never trained,
+   so its features do not depend on the validation fold;
+3. on a stratified validation split of the training set, a ridge readout is scored for every
+   (representation, ridge penalty) pair through block Gram matrices: the Gram matrix of a
+   concatenation of standardised feature blocks is the sum of the blocks' Gram matrices, and one
+   eigendecomposition per representation gives the validation predictions for all penalties;
+4. the best (configuration, representation) is refitted on the whole training set with the
+   estimators' own readout (leave-one-out penalty) and scored on the test set.
+
+Random draws are seeded from the unit's identity (model, size, seed, configuration), never from
+execution order, so results do not depend on how the work is scheduled.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.preprocessing import LabelBinarizer
+
+from .classifiers import DEFAULT_ALPHAS, EchoStateClassifier, NanowireClassifier
+from .physics import NanowireParams
+from .reservoirs import LeakyTanhReservoir, NanowireReservoir, pooled_features
+from .series import SeriesBatch, as_batch
+from .stability import memory_factor_box
+
+__all__ = [
+    "GRIDS",
+    "MODELS",
+    "QUICK_GRIDS",
+    "REPRESENTATIONS",
+    "UnitResult",
+    "configurations",
+    "evaluate_unit",
+    "score_representations",
+    "unit_seed",
+]
+
+MODELS = {
+    "nanowire": (NanowireReservoir, NanowireClassifier),
+    "tanh": (LeakyTanhReservoir, EchoStateClassifier),
+}
+
+#: The paper's Table 3.
+GRIDS = {
+    "nanowire": {
+        "input_scaling": [0.1, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 2.0],
+        "input_scaling_spread": [0.001, 0.01, 0.1, 0.5, 1.0, 1.5, 2.0],
+        "dt": [0.01, 0.1, 0.15, 0.2, 0.25, 0.5, 1.0],
+    },
+    "tanh": {
+        "leak_rate": [0.1, 0.3, 0.5],
+        "input_scaling_spread": [0.1, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 2.0],
+        "bias_scaling": [0.001, 0.1, 1.0],
+        "spectral_radius": [0.8, 0.9, 0.95, 0.99],
+    },
+}
+
+#: A small grid for smoke runs (``--quick``) and tests.
+QUICK_GRIDS = {
+    "nanowire": {"input_scaling": [0.5, 0.9], "input_scaling_spread": [0.1, 0.5],
+                 "dt": [0.1, 0.25]},
+    "tanh": {"leak_rate": [0.3], "input_scaling_spread": [0.5, 1.0], "bias_scaling": [0.1],
+             "spectral_radius": [0.9]},
+}
+
+#: Representations compared on validation, all pooled from the same pass.
+REPRESENTATIONS = ("mean", "mean+last", "windows", "windows+last")
+_BLOCKS = ("mean", "last", "windows")
+
+
+def configurations(
+    model: str,
+    grid: dict[str, Sequence] | None = None,
+    input_range: tuple[float, float] = (0.0, 1.0),
+    params: NanowireParams | None = None,
+) -> tuple[list[dict], list[dict]]:
+    """Expand a grid into configurations; return ``(kept, pruned)``.
+
+    Nanowire configurations whose memory factor over ``input_range`` (for every scaling in
+    ``[omega0 - d_omega, omega0 + d_omega]``) is >= 1 are pruned; each kept or pruned dict carries
+    its ``memory_factor``. Other models are never pruned.
+    """
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
+    grid = GRIDS[model] if grid is None else grid
+    names = sorted(grid)
+    configs = [dict(zip(names, values, strict=True))
+               for values in itertools.product(*(grid[n] for n in names))]
+    if model != "nanowire":
+        return configs, []
+    kept, pruned = [], []
+    for c in configs:
+        omega, spread = c.get("input_scaling", 0.8), c.get("input_scaling_spread", 0.3)
+        rho = float(memory_factor_box(input_range[0], input_range[1], omega - spread,
+                                      omega + spread, c.get("dt", 0.1), params))
+        (kept if rho < 1 else pruned).append({**c, "memory_factor": rho})
+    return kept, pruned
+
+
+def unit_seed(*identity) -> int:
+    """A 32-bit seed from a unit's identity (stable across runs, processes and platforms)."""
+    return zlib.crc32(repr(identity).encode())
+
+
+def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray):
+    """Gram blocks of the standardised features: ``(K_train, K_val_train)``.
+
+    Standardisation uses the training part's statistics (what ``StandardScaler`` would learn).
+    """
+    Z = F.astype(np.float64)  # a copy: standardised in place below
+    mu = Z[train].mean(axis=0)
+    sd = Z[train].std(axis=0)
+    Z -= mu
+    Z *= 1.0 / np.where(sd > 0, sd, 1.0)
+    Z_tr = Z[train]
+    return Z_tr @ Z_tr.T, Z[val] @ Z_tr.T
+
+
+def score_representations(
+    blocks: dict[str, np.ndarray],
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+    representations: Iterable[str] = REPRESENTATIONS,
+    alphas: Sequence[float] = DEFAULT_ALPHAS,
+) -> dict[str, np.ndarray]:
+    """Validation accuracy of a standardised ridge classifier for each representation and penalty.
+
+    ``blocks`` maps block names (``mean``, ``last``, ``windows``) to feature matrices over all
+    training cases. Returns ``{representation: accuracies (len(alphas),)}``; the classifier is
+    the one ``StandardScaler`` + ``RidgeClassifier(alpha)`` fits on ``train`` (dual form, same
+    predictions).
+    """
+    lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
+    Y = lb.transform(y[train]).astype(np.float64)
+    if Y.shape[1] == 1:
+        Y = np.hstack([-Y, Y])  # two classes: one score per class, like RidgeClassifier
+    y_mean = Y.mean(axis=0)
+    classes = lb.classes_
+    gram = {name: _standardised_grams(blocks[name], train, val) for name in _BLOCKS
+            if any(name in r.split("+") for r in representations)}
+    alphas = np.asarray(alphas, dtype=np.float64)
+    scores = {}
+    for rep in representations:
+        K_tr = sum(gram[b][0] for b in rep.split("+"))
+        K_val = sum(gram[b][1] for b in rep.split("+"))
+        lam, Q = np.linalg.eigh(K_tr)
+        lam = np.clip(lam, 0, None)
+        QtY = Q.T @ (Y - y_mean)
+        KvQ = K_val @ Q
+        acc = np.empty(len(alphas))
+        for i, a in enumerate(alphas):
+            pred = KvQ @ (QtY / (lam + a)[:, None]) + y_mean
+            acc[i] = np.mean(classes[pred.argmax(axis=1)] == y[val])
+        scores[rep] = acc
+    return scores
+
+
+@dataclass
+class UnitResult:
+    """Everything one (dataset, model, size, seed) unit produced."""
+
+    dataset: str
+    model: str
+    n_neurons: int
+    seed: int
+    best: dict
+    test_accuracy: float
+    refit_alpha: float
+    n_configs: int
+    n_pruned: int
+    seconds: float
+    validation: list[dict] = field(default_factory=list)
+
+
+def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: int, n_jobs):
+    reservoir_cls = MODELS[model][0]
+    params = {k: v for k, v in config.items() if k != "memory_factor"}
+    return reservoir_cls(n_neurons=n_neurons, features="mean+last+windows", n_windows=n_windows,
+                         random_state=unit_seed(model, n_neurons, seed, sorted(params.items())),
+                         n_jobs=n_jobs, **params)
+
+
+def evaluate_configs(
+    model: str,
+    configs: list[dict],
+    X: SeriesBatch,
+    y: np.ndarray,
+    split: tuple[np.ndarray, np.ndarray],
+    n_neurons: int,
+    seed: int,
+    n_windows: int = 8,
+    representations: Sequence[str] = REPRESENTATIONS,
+    alphas: Sequence[float] = DEFAULT_ALPHAS,
+    n_jobs: int | None = None,
+) -> list[dict]:
+    """Validation scores of each configuration (features computed once each)."""
+    rows = []
+    for config in configs:
+        reservoir = _reservoir(model, config, n_neurons, seed, n_windows, n_jobs)
+        pooled = reservoir.fit(X).pool(X)
+        blocks = {b: pooled_features(pooled, b) for b in _BLOCKS}
+        scores = score_representations(blocks, y, *split, representations, alphas)
+        for rep, acc in scores.items():
+            i = int(np.flatnonzero(acc == acc.max())[-1])  # ties: the stronger penalty
+            rows.append({**config, "representation": rep, "alpha": float(alphas[i]),
+                         "val_accuracy": float(acc[i])})
+    return rows
+
+
+def validation_split(y: np.ndarray, fraction: float = 0.3, seed: int = 0):
+    """Stratified train/validation split of the training set (fixed seed)."""
+    splitter = StratifiedShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
+    return next(splitter.split(np.zeros(len(y)), y))
+
+
+def best_row(rows: list[dict]) -> dict:
+    """Highest validation accuracy; ties go to the earliest row (grid order)."""
+    return max(enumerate(rows), key=lambda ir: (ir[1]["val_accuracy"], -ir[0]))[1]
+
+
+def evaluate_unit(
+    dataset: str,
+    model: str,
+    n_neurons: int,
+    seed: int,
+    X_train,
+    y_train: np.ndarray,
+    X_test,
+    y_test: np.ndarray,
+    grid: dict[str, Sequence] | None = None,
+    n_windows: int = 8,
+    representations: Sequence[str] = REPRESENTATIONS,
+    alphas: Sequence[float] = DEFAULT_ALPHAS,
+    n_jobs: int | None = None,
+    map_chunks=None,
+) -> UnitResult:
+    """Select on validation, refit on the whole training set, score on the test set.
+
+    ``map_chunks(fn, chunks)`` may run the configuration chunks elsewhere (e.g. joblib);
+    by default they run here, one after the other.
+    """
+    start = time.perf_counter()
+    X_train = as_batch(X_train)
+    kept, pruned = configurations(model, grid)
+    if not kept:
+        raise ValueError(f"every {model} configuration of the grid is unstable: nothing to select")
+    split = validation_split(y_train)
+    chunk = max(1, len(kept) // 8)
+    chunks = [kept[i:i + chunk] for i in range(0, len(kept), chunk)]
+
+    def run(configs):
+        return evaluate_configs(model, configs, X_train, y_train, split, n_neurons, seed,
+                                n_windows, representations, alphas, n_jobs)
+
+    results = map_chunks(run, chunks) if map_chunks else [run(c) for c in chunks]
+    rows = [r for part in results for r in part]
+    best = best_row(rows)
+    params = {k: v for k, v in best.items()
+              if k not in ("memory_factor", "representation", "alpha", "val_accuracy")}
+    clf = MODELS[model][1](
+        n_neurons=n_neurons, features=best["representation"], n_windows=n_windows, alphas=alphas,
+        random_state=unit_seed(model, n_neurons, seed, sorted(params.items())), n_jobs=n_jobs,
+        **params)
+    clf.fit(X_train, y_train)
+    test_accuracy = float(clf.score(X_test, y_test))
+    return UnitResult(dataset, model, n_neurons, seed, best, test_accuracy, clf.alpha_,
+                      len(kept) + len(pruned), len(pruned), time.perf_counter() - start, rows)

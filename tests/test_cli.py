@@ -1,0 +1,81 @@
+"""The command line: reproduce --quick end to end, and the single-piece commands."""
+
+import csv
+import json
+
+import matplotlib.image as mpimg
+import pytest
+from click.testing import CliRunner
+
+from nanowire_rc.cli import main
+
+
+def read_csv(path):
+    with open(path, newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results")
+    result = CliRunner().invoke(main, ["reproduce", "--quick", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_reproduce_quick_writes_every_output(quick_run):
+    out, output = quick_run
+    for stem in ("fig1_pulse", "fig2_heatmap", "fig3_accuracy"):
+        image = mpimg.imread(out / f"{stem}.png")
+        assert image.ndim == 3 and image.shape[0] > 100 and image.shape[1] > 100
+        assert (out / f"{stem}.pdf").read_bytes().startswith(b"%PDF")
+    assert "Wall time" in output and "SyntheticControl" in output
+
+
+def test_reproduce_quick_csv_and_json_are_well_formed(quick_run):
+    out, _ = quick_run
+    pulse = read_csv(out / "fig1_pulse.csv")
+    assert set(pulse[0]) == {"panel", "dt", "omega", "t", "x", "h"}
+    assert {r["panel"] for r in pulse} == {"dt", "omega"}
+    heat = read_csv(out / "fig2_heatmap.csv")
+    assert set(heat[0]) == {"dt", "omega", "memory_factor"} and len(heat) == 100 * 101
+    acc = read_csv(out / "fig3_accuracy.csv")
+    assert {"dataset", "model", "n_neurons", "seed", "test_accuracy", "representation",
+            "hyper_parameters"} <= set(acc[0])
+    assert len(acc) == 2 * 2 * 2  # datasets x models x sizes, one seed
+    assert all(0.5 < float(r["test_accuracy"]) <= 1 for r in acc)
+    summary = json.loads((out / "fig3_summary.json").read_text())
+    assert len(summary["groups"]) == 8
+    val = read_csv(out / "validation.csv")
+    assert {"config", "representation", "alpha", "val_accuracy"} <= set(val[0])
+
+
+def test_report_names_every_figure_and_table(quick_run):
+    out, _ = quick_run
+    report = (out / "REPORT.md").read_text()
+    for name in ("fig1_pulse.png", "fig2_heatmap.png", "fig3_accuracy.png", "| dataset |",
+                 "pruned as unstable", "Wall time", "numba", "cores"):
+        assert name in report
+
+
+def test_memory_factor_command():
+    result = CliRunner().invoke(main, ["memory-factor", "--dt", "0.1", "--omega", "1"])
+    assert result.exit_code == 0 and "0.968739" in result.output and "stable" in result.output
+    bad = CliRunner().invoke(main, ["memory-factor", "--dt", "-1"])
+    assert bad.exit_code != 0 and "dt" in bad.output
+
+
+def test_classify_command_with_overrides():
+    result = CliRunner().invoke(main, ["classify", "--dataset", "SyntheticControl", "--size",
+                                       "30", "--set", "features=\"mean+last\"", "--set",
+                                       "dt=0.2"])
+    assert result.exit_code == 0, result.output
+    assert "test accuracy" in result.output and "memory factor" in result.output
+    unknown = CliRunner().invoke(main, ["classify", "--dataset", "NoSuch"])
+    assert unknown.exit_code != 0
+
+
+def test_every_command_has_help():
+    for cmd in ("reproduce", "pulse", "heatmap", "select", "classify", "memory-factor", "info"):
+        result = CliRunner().invoke(main, [cmd, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
