@@ -41,7 +41,7 @@ def test_reproduce_quick_csv_and_json_are_well_formed(quick_run):
     assert set(heat[0]) == {"dt", "omega", "memory_factor"} and len(heat) == 100 * 101
     acc = read_csv(out / "fig3_accuracy.csv")
     assert {"dataset", "model", "n_neurons", "seed", "test_accuracy", "representation",
-            "hyper_parameters"} <= set(acc[0])
+            "config"} <= set(acc[0])
     assert len(acc) == 2 * 2 * 2  # datasets x models x sizes, one seed
     assert all(0.5 < float(r["test_accuracy"]) <= 1 for r in acc)
     summary = json.loads((out / "fig3_summary.json").read_text())

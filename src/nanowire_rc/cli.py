@@ -50,42 +50,50 @@ def _heatmap(out: Path) -> list[Path]:
 
 
 def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs: int,
-               data_dir: str | None) -> dict:
-    """Run the Table-3 units with a progress bar; write CSV/JSON/figure; return the summary."""
+               data_dir: str | None, fresh: bool = False, scheduler: str | None = None,
+               chunk_size: int | None = None) -> dict:
+    """Run (or resume) the Table-3 selection into OUT/results.sqlite with a progress bar, then
+    write the CSV/JSON exports and the figure; return the summary."""
     from tqdm import tqdm
 
-    from .experiments.classification import plan_units, run_units, summarise
+    from .experiments.classification import plan_groups, protocol, run_selection, summarise
     from .plotting import plot_accuracy_bars
+    from .store import ResultsStore, StoreError
 
-    for stale in ("units.jsonl", "validation.csv"):
-        (out / stale).unlink(missing_ok=True)
-    units = plan_units(datasets, models, sizes, seeds)
-    with tqdm(total=len(units), desc="model selection", unit="unit", file=sys.stderr) as bar:
-        def on_done(r):
-            bar.set_postfix_str(f"{r.dataset} {r.model} N={r.n_neurons} seed={r.seed}: "
-                                f"{r.test_accuracy:.3f}")
-            bar.update()
+    path = out / "results.sqlite"
+    try:
+        store = ResultsStore(path, protocol(), fresh=fresh)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    bar = tqdm(desc="model selection", unit="piece", file=sys.stderr)
 
-        try:
-            results = run_units(units, out, quick=quick, jobs=jobs, data_dir=data_dir,
-                                on_done=on_done)
-        except KeyboardInterrupt:
-            bar.close()
-            click.echo(f"\nInterrupted. Finished units are in {out / 'units.jsonl'} and "
-                       f"{out / 'validation.csv'}.", err=True)
-            sys.exit(130)
-    summary = summarise(results, quick=quick)
-    rows = []
-    for r in sorted(results, key=lambda r: (r.dataset, r.model, r.n_neurons, r.seed)):
-        rows.append({"dataset": r.dataset, "model": r.model, "n_neurons": r.n_neurons,
-                     "seed": r.seed, "test_accuracy": r.test_accuracy,
-                     "representation": r.best["representation"],
-                     "val_accuracy": r.best["val_accuracy"], "refit_alpha": r.refit_alpha,
-                     "hyper_parameters": json.dumps({k: v for k, v in r.best.items() if k not in
-                                                     ("representation", "val_accuracy",
-                                                      "alpha")}),
-                     "seconds": round(r.seconds, 3)})
-    _write_csv(out / "fig3_accuracy.csv", rows)
+    def progress(kind, n):
+        if kind == "total":
+            bar.reset(total=n)
+        else:
+            bar.update(n)
+
+    groups = plan_groups(datasets, models, sizes, seeds)
+    try:
+        with store:
+            rows = run_selection(groups, store, quick=quick, jobs=jobs, scheduler=scheduler,
+                                 data_dir=data_dir, chunk_size=chunk_size, progress=progress)
+            validation = [r for r in store.validation_rows()
+                          if (r["dataset"], r["model"], r["n_neurons"], r["seed"]) in groups]
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo(f"\nInterrupted. Everything finished is stored in {path}; run the same "
+                   "command again to continue.", err=True)
+        sys.exit(130)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    bar.close()
+    summary = summarise(rows, quick=quick)
+    keep = ("dataset", "model", "n_neurons", "seed", "test_accuracy", "representation",
+            "val_accuracy", "refit_alpha", "config", "memory_factor", "seconds")
+    _write_csv(out / "fig3_accuracy.csv", [{k: r[k] for k in keep} for r in rows])
+    _write_csv(out / "validation.csv",
+               [{k: v for k, v in r.items() if k != "run_id"} for r in validation])
     (out / "fig3_summary.json").write_text(json.dumps(summary, indent=2))
     plot_accuracy_bars(summary["groups"], out / "fig3_accuracy")
     return summary
@@ -116,13 +124,20 @@ def main() -> None:
               help="Worker processes for model selection (1: one process, all threads).")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
               help="Look for datasets here first (default: NANOWIRE_RC_DATA, then bundled).")
-def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: str | None) -> None:
+@click.option("--fresh", is_flag=True,
+              help="Delete OUT/results.sqlite and start over (default: resume, skipping every "
+                   "stored result).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on this Dask distributed scheduler (pip install 'nanowire-rc[dask]').")
+def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: str | None,
+              fresh: bool, scheduler: str | None) -> None:
     """Regenerate every result of the paper into OUT, with REPORT.md.
 
     Fig. 1 (pulse responses), Fig. 2 (memory-factor heatmap) and Fig. 3 (Table-3 model selection
     for nanowire and leaky-tanh reservoirs at 100, 500 and 1000 neurons on ECG5000 and
-    SyntheticControl, test accuracy over several seeds). Ctrl-C stops cleanly; finished
-    selection units stay in OUT.
+    SyntheticControl, test accuracy over several seeds). Results are stored in
+    OUT/results.sqlite as they finish: Ctrl-C (or a crash) loses only the work in flight, and
+    running the same command again continues where it stopped.
     """
     from .experiments.classification import DATASETS, SIZES
     from .experiments.report import write_report
@@ -136,7 +151,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
     start = time.perf_counter()
     sizes = (50, 100) if quick else SIZES
     summary = _selection(out, DATASETS, ("nanowire", "tanh"), sizes, seeds, quick, jobs,
-                         data_dir)
+                         data_dir, fresh, scheduler)
     seconds["model selection"] = time.perf_counter() - start
     seconds["total"] = sum(seconds.values())
     command = "nanowire-rc " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "nanowire-rc"
@@ -182,10 +197,21 @@ def heatmap(out: Path) -> None:
               help="Look for datasets here first.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
               show_default=True, help=OUT_HELP)
-def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out) -> None:
-    """Table-3 model selection on any datasets, then test accuracy (Fig. 3 for those)."""
+@click.option("--fresh", is_flag=True,
+              help="Delete OUT/results.sqlite and start over (default: resume).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on this Dask distributed scheduler (pip install 'nanowire-rc[dask]').")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+              help="Configurations per work piece (default: about 0.5 G neuron-updates each).")
+def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, scheduler,
+           chunk_size) -> None:
+    """Table-3 model selection on any datasets, then test accuracy (Fig. 3 for those).
+
+    Resumable: results are stored in OUT/results.sqlite as they finish and a re-run skips them.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    _print_table(_selection(out, datasets, models, sizes, seeds, quick, jobs, data_dir))
+    _print_table(_selection(out, datasets, models, sizes, seeds, quick, jobs, data_dir, fresh,
+                            scheduler, chunk_size))
 
 
 @main.command()

@@ -21,6 +21,7 @@ execution order, so results do not depend on how the work is scheduled.
 from __future__ import annotations
 
 import itertools
+import json
 import time
 import zlib
 from collections.abc import Iterable, Sequence
@@ -42,10 +43,16 @@ __all__ = [
     "QUICK_GRIDS",
     "REPRESENTATIONS",
     "UnitResult",
+    "best_row",
+    "chunk_configs",
+    "config_key",
     "configurations",
+    "evaluate_configs",
     "evaluate_unit",
+    "refit_and_test",
     "score_representations",
     "unit_seed",
+    "validation_split",
 ]
 
 MODELS = {
@@ -79,6 +86,7 @@ QUICK_GRIDS = {
 #: Representations compared on validation, all pooled from the same pass.
 REPRESENTATIONS = ("mean", "mean+last", "windows", "windows+last")
 _BLOCKS = ("mean", "last", "windows")
+_ROW_FIELDS = ("memory_factor", "representation", "alpha", "val_accuracy")
 
 
 def configurations(
@@ -188,7 +196,7 @@ class UnitResult:
 
 def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: int, n_jobs):
     reservoir_cls = MODELS[model][0]
-    params = {k: v for k, v in config.items() if k != "memory_factor"}
+    params = {k: v for k, v in config.items() if k not in _ROW_FIELDS}
     return reservoir_cls(n_neurons=n_neurons, features="mean+last+windows", n_windows=n_windows,
                          random_state=unit_seed(model, n_neurons, seed, sorted(params.items())),
                          n_jobs=n_jobs, **params)
@@ -227,9 +235,59 @@ def validation_split(y: np.ndarray, fraction: float = 0.3, seed: int = 0):
     return next(splitter.split(np.zeros(len(y)), y))
 
 
+def config_key(config: dict) -> str:
+    """Canonical text of a configuration's hyper-parameters (sorted keys, exact floats)."""
+    return json.dumps({k: config[k] for k in sorted(config) if k not in _ROW_FIELDS})
+
+
 def best_row(rows: list[dict]) -> dict:
-    """Highest validation accuracy; ties go to the earliest row (grid order)."""
-    return max(enumerate(rows), key=lambda ir: (ir[1]["val_accuracy"], -ir[0]))[1]
+    """Highest validation accuracy; ties broken by content (configuration text, representation),
+    never by the order rows arrived in, so stored and in-memory results select alike."""
+    def rank(row):
+        rep = row["representation"]
+        order = REPRESENTATIONS.index(rep) if rep in REPRESENTATIONS else len(REPRESENTATIONS)
+        return (-row["val_accuracy"], config_key(row), order, rep)
+
+    return min(rows, key=rank)
+
+
+def refit_and_test(
+    model: str,
+    n_neurons: int,
+    seed: int,
+    best: dict,
+    X_train,
+    y_train: np.ndarray,
+    X_test,
+    y_test: np.ndarray,
+    n_windows: int = 8,
+    alphas: Sequence[float] = DEFAULT_ALPHAS,
+    n_jobs: int | None = None,
+):
+    """Refit the selected configuration on the whole training set; return ``(accuracy, alpha)``.
+
+    The reservoir is the one selection scored (same seed from the same identity); its readout
+    picks the ridge penalty by leave-one-out on the whole training set.
+    """
+    params = {k: v for k, v in best.items() if k not in _ROW_FIELDS}
+    clf = MODELS[model][1](
+        n_neurons=n_neurons, features=best["representation"], n_windows=n_windows, alphas=alphas,
+        random_state=unit_seed(model, n_neurons, seed, sorted(params.items())), n_jobs=n_jobs,
+        **params)
+    clf.fit(X_train, y_train)
+    return float(clf.score(X_test, y_test)), float(clf.alpha_)
+
+
+def chunk_configs(configs: list[dict], n_cases: int, n_timepoints: int, n_neurons: int,
+                  target_updates: float = 5e8) -> list[list[dict]]:
+    """Split configurations into chunks of about ``target_updates`` neuron-updates of work.
+
+    Large enough that scheduling overhead stays small next to compute, small enough that an
+    interrupted run loses little.
+    """
+    per_config = max(n_cases * n_timepoints * n_neurons, 1)
+    size = int(min(max(1, target_updates // per_config), max(len(configs), 1)))
+    return [configs[i:i + size] for i in range(0, len(configs), size)]
 
 
 def evaluate_unit(
@@ -259,8 +317,7 @@ def evaluate_unit(
     if not kept:
         raise ValueError(f"every {model} configuration of the grid is unstable: nothing to select")
     split = validation_split(y_train)
-    chunk = max(1, len(kept) // 8)
-    chunks = [kept[i:i + chunk] for i in range(0, len(kept), chunk)]
+    chunks = chunk_configs(kept, X_train.n_cases, X_train.values.shape[2], n_neurons)
 
     def run(configs):
         return evaluate_configs(model, configs, X_train, y_train, split, n_neurons, seed,
@@ -269,13 +326,7 @@ def evaluate_unit(
     results = map_chunks(run, chunks) if map_chunks else [run(c) for c in chunks]
     rows = [r for part in results for r in part]
     best = best_row(rows)
-    params = {k: v for k, v in best.items()
-              if k not in ("memory_factor", "representation", "alpha", "val_accuracy")}
-    clf = MODELS[model][1](
-        n_neurons=n_neurons, features=best["representation"], n_windows=n_windows, alphas=alphas,
-        random_state=unit_seed(model, n_neurons, seed, sorted(params.items())), n_jobs=n_jobs,
-        **params)
-    clf.fit(X_train, y_train)
-    test_accuracy = float(clf.score(X_test, y_test))
-    return UnitResult(dataset, model, n_neurons, seed, best, test_accuracy, clf.alpha_,
+    test_accuracy, alpha = refit_and_test(model, n_neurons, seed, best, X_train, y_train,
+                                          X_test, y_test, n_windows, alphas, n_jobs)
+    return UnitResult(dataset, model, n_neurons, seed, best, test_accuracy, alpha,
                       len(kept) + len(pruned), len(pruned), time.perf_counter() - start, rows)

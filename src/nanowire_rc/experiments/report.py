@@ -61,7 +61,8 @@ def write_report(out_dir: Path, summary: dict, seconds: dict, settings: dict) ->
         "per configuration; the best configuration is refitted on the whole training set "
         "(ridge penalty by leave-one-out) and scored on the official test split. "
         f"Mean ± std over {settings['seeds']} reservoir seed(s). Data: `fig3_accuracy.csv`, "
-        "`fig3_summary.json`, every configuration's validation score in `validation.csv`.",
+        "`fig3_summary.json`, every configuration's validation score in `validation.csv` "
+        "(all of it also in `results.sqlite`).",
         "",
         "![Fig. 3](fig3_accuracy.png)",
         "",
