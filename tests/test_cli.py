@@ -75,7 +75,27 @@ def test_classify_command_with_overrides():
     assert unknown.exit_code != 0
 
 
+def test_diagnose_command(tmp_path):
+    result = CliRunner().invoke(main, ["diagnose", "--size", "20", "--max-delay", "30",
+                                       "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    rows = read_csv(tmp_path / "diagnostics.csv")
+    assert [r["model"] for r in rows] == ["nanowire", "tanh", "nanowire-coupled"]
+    assert all(0 < float(r["memory_capacity"]) <= 30 for r in rows)
+    assert mpimg.imread(tmp_path / "memory_capacity.png").ndim == 3
+
+
+def test_select_command_takes_the_coupled_model(tmp_path):
+    result = CliRunner().invoke(main, ["select", "--dataset", "SyntheticControl", "--model",
+                                       "nanowire-coupled", "--size", "20", "--quick", "--out",
+                                       str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "nanowire-coupled" in result.output
+    assert (tmp_path / "results.sqlite").exists()
+
+
 def test_every_command_has_help():
-    for cmd in ("reproduce", "pulse", "heatmap", "select", "classify", "memory-factor", "info"):
+    for cmd in ("reproduce", "pulse", "heatmap", "select", "classify", "diagnose",
+                "memory-factor", "info"):
         result = CliRunner().invoke(main, [cmd, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output

@@ -30,7 +30,7 @@ BLAS_ORDER = ("a coupled step is one float32 BLAS product for the whole batch, w
 
 
 def expected_failures(est):
-    if getattr(est, "connectivity", None) == "dense":
+    if getattr(est, "connectivity", None) == "dense":  # tanh dense, and every coupled nanowire
         return SKIPPED | {"check_methods_sample_order_invariance": BLAS_ORDER,
                           "check_methods_subset_invariance": BLAS_ORDER}
     return SKIPPED
@@ -46,7 +46,8 @@ def _small(est):
     [_small(nw.NanowireReservoir()), _small(nw.LeakyTanhReservoir()),
      _small(nw.NanowireClassifier()), _small(nw.EchoStateClassifier()),
      _small(nw.LeakyTanhReservoir(connectivity="dense")),
-     _small(nw.NanowireReservoir(input_range=(-1.0, 1.0), method="exact"))],
+     _small(nw.NanowireReservoir(input_range=(-1.0, 1.0), method="exact")),
+     _small(nw.CoupledNanowireReservoir()), _small(nw.CoupledNanowireClassifier())],
     expected_failed_checks=expected_failures,
 )
 def test_sklearn_contract(estimator, check):

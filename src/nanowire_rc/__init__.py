@@ -4,9 +4,9 @@ Simulate the neuron (:mod:`.physics`), analyse its stability (:mod:`.stability`)
 reservoirs fast (:mod:`.kernels`), and classify time series with scikit-learn estimators.
 """
 
-from .classifiers import EchoStateClassifier, NanowireClassifier
+from .classifiers import CoupledNanowireClassifier, EchoStateClassifier, NanowireClassifier
 from .datasets import list_datasets, load_ucr
-from .kernels import PooledStates, run_leaky_tanh, run_nanowire
+from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .physics import (
     NanowireParams,
     VoltageOverflowError,
@@ -16,8 +16,14 @@ from .physics import (
     step,
     total_rate,
 )
-from .reservoirs import LeakyTanhReservoir, NanowireReservoir, UnstableReservoirError
+from .reservoirs import (
+    CoupledNanowireReservoir,
+    LeakyTanhReservoir,
+    NanowireReservoir,
+    UnstableReservoirError,
+)
 from .stability import (
+    coupled_contraction_bound,
     echo_state_gap,
     is_stable,
     memory_factor,
@@ -29,6 +35,8 @@ from .stability import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CoupledNanowireClassifier",
+    "CoupledNanowireReservoir",
     "EchoStateClassifier",
     "LeakyTanhReservoir",
     "NanowireClassifier",
@@ -38,6 +46,7 @@ __all__ = [
     "UnstableReservoirError",
     "VoltageOverflowError",
     "__version__",
+    "coupled_contraction_bound",
     "echo_state_gap",
     "fixed_point",
     "is_stable",
@@ -48,6 +57,7 @@ __all__ = [
     "memory_factor_range",
     "memory_factor_voltage",
     "rates",
+    "run_coupled_nanowire",
     "run_leaky_tanh",
     "run_nanowire",
     "simulate",

@@ -18,10 +18,21 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .physics import NanowireParams
-from .reservoirs import LeakyTanhReservoir, NanowireReservoir, _Reservoir
+from .reservoirs import (
+    CoupledNanowireReservoir,
+    LeakyTanhReservoir,
+    NanowireReservoir,
+    _Reservoir,
+)
 from .series import as_batch
 
-__all__ = ["DEFAULT_ALPHAS", "EchoStateClassifier", "NanowireClassifier", "fit_readout"]
+__all__ = [
+    "DEFAULT_ALPHAS",
+    "CoupledNanowireClassifier",
+    "EchoStateClassifier",
+    "NanowireClassifier",
+    "fit_readout",
+]
 
 #: Ridge penalties tried by leave-one-out: 1e-5 ... 1e5, two per decade.
 DEFAULT_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
@@ -195,3 +206,75 @@ class EchoStateClassifier(_ReservoirClassifier):
         self.alphas = alphas
         self.random_state = random_state
         self.n_jobs = n_jobs
+
+
+class CoupledNanowireClassifier(_ReservoirClassifier):
+    """Coupled nanowire reservoir + standardisation + ridge readout.
+
+    Parameters
+    ----------
+    n_neurons, input_scaling, input_scaling_spread, coupling, connectivity, density,
+    bias_scaling, dt, retention, voltage_map, v_min, v_max, gain, params, stability, features,
+    n_windows, washout, input_range, dtype, random_state, n_jobs
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
+    alphas : tuple of float, default=DEFAULT_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+    """
+
+    _reservoir_class = CoupledNanowireReservoir
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        coupling: float = 0.05,
+        connectivity: str = "dense",
+        density: float = 0.1,
+        bias_scaling: float = 0.0,
+        dt: float = 0.1,
+        retention: float = 1.0,
+        voltage_map: str = "sigmoid",
+        v_min: float = 0.0,
+        v_max: float = 1.0,
+        gain: float = 1.0,
+        params: NanowireParams | None = None,
+        stability: str = "raise",
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        alphas: tuple[float, ...] = DEFAULT_ALPHAS,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.coupling = coupling
+        self.connectivity = connectivity
+        self.density = density
+        self.bias_scaling = bias_scaling
+        self.dt = dt
+        self.retention = retention
+        self.voltage_map = voltage_map
+        self.v_min = v_min
+        self.v_max = v_max
+        self.gain = gain
+        self.params = params
+        self.stability = stability
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.alphas = alphas
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @property
+    def contraction_bound_(self) -> float:
+        """The fitted reservoir's contraction bound (< 1 guarantees echo states)."""
+        check_is_fitted(self, "reservoir_")
+        return self.reservoir_.contraction_bound_

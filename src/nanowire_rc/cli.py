@@ -1,7 +1,7 @@
 """The ``nanowire-rc`` command: the paper's reproduction and each of its pieces.
 
     nanowire-rc reproduce [--out DIR] [--quick] [--seeds K] [--jobs J]
-    nanowire-rc pulse | heatmap | select | classify | memory-factor | info
+    nanowire-rc pulse | heatmap | select | classify | diagnose | memory-factor | info
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 from . import __version__
 
 OUT_HELP = "Directory the results are written to (created if missing)."
+MODEL_NAMES = ("nanowire", "tanh", "nanowire-coupled")
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
@@ -184,7 +185,7 @@ def heatmap(out: Path) -> None:
 @main.command()
 @click.option("--dataset", "datasets", multiple=True, required=True,
               help="Dataset name (repeatable); any name load_ucr can find.")
-@click.option("--model", "models", multiple=True, type=click.Choice(["nanowire", "tanh"]),
+@click.option("--model", "models", multiple=True, type=click.Choice(MODEL_NAMES),
               default=("nanowire", "tanh"), show_default=True, help="Model (repeatable).")
 @click.option("--size", "sizes", multiple=True, type=click.IntRange(min=1),
               default=(100,), show_default=True, help="Reservoir size (repeatable).")
@@ -216,7 +217,7 @@ def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, sc
 
 @main.command()
 @click.option("--dataset", required=True, help="Dataset name (bundled or on disk).")
-@click.option("--model", type=click.Choice(["nanowire", "tanh"]), default="nanowire",
+@click.option("--model", type=click.Choice(MODEL_NAMES), default="nanowire",
               show_default=True)
 @click.option("--size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Reservoir size.")
@@ -251,8 +252,10 @@ def classify(dataset, model, size, seed, settings, data_dir) -> None:
     t1 = time.perf_counter()
     acc = clf.score(X_te, y_te)
     t2 = time.perf_counter()
-    extra = (f", memory factor {clf.memory_factor_:.4f}" if hasattr(clf, "memory_factor_")
-             else "")
+    extra = ""
+    for name in ("memory_factor_", "contraction_bound_"):
+        if hasattr(type(clf), name):
+            extra = f", {name.strip('_').replace('_', ' ')} {getattr(clf, name):.4f}"
     click.echo(f"{dataset} {type(clf).__name__}(n_neurons={size}): test accuracy {acc:.4f} "
                f"(fit {t1 - t0:.2f} s, predict {t2 - t1:.2f} s, ridge alpha {clf.alpha_:.3g}"
                f"{extra})")
@@ -273,6 +276,45 @@ def memory_factor_cmd(dt, omega, x_lo, x_hi) -> None:
         raise click.UsageError(str(err)) from None
     verdict = "stable (echo-state property holds)" if rho < 1 else "NOT guaranteed stable"
     click.echo(f"memory factor rho = {rho:.6f}: {verdict}")
+
+
+@main.command()
+@click.option("--model", "models", multiple=True, type=click.Choice(MODEL_NAMES),
+              default=MODEL_NAMES, show_default=True, help="Reservoir (repeatable), defaults.")
+@click.option("--size", "sizes", multiple=True, type=click.IntRange(min=1), default=(100, 500),
+              show_default=True, help="Reservoir size (repeatable).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seeds the reservoirs and the input series.")
+@click.option("--max-delay", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Largest delay k counted in the memory capacity.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
+              show_default=True, help=OUT_HELP)
+def diagnose(models, sizes, seed, max_delay, out) -> None:
+    """Memory capacity and NARMA-10 error of reservoirs side by side (CSV, PNG, PDF).
+
+    Each reservoir uses its default hyper-parameters (float64). Memory capacity: i.i.d. input
+    on [-0.8, 0.8], delays 1..MAX_DELAY, 5000 steps. NARMA-10: normalised RMSE of a ridge
+    readout, 5000 steps, the last 40% held out.
+    """
+    from .diagnostics import memory_capacity, narma10_nrmse
+    from .plotting import plot_memory_capacity
+    from .selection import MODELS
+
+    out.mkdir(parents=True, exist_ok=True)
+    rows, curves = [], []
+    click.echo(f"{'model':<18}{'neurons':>8}{'MC':>8}{'NARMA-10 NRMSE':>16}")
+    for model in models:
+        for size in sizes:
+            reservoir = MODELS[model][0](n_neurons=size, dtype="float64", random_state=seed)
+            mc, mc_k = memory_capacity(reservoir, max_delay=max_delay, random_state=seed)
+            nrmse = narma10_nrmse(reservoir, random_state=seed)
+            click.echo(f"{model:<18}{size:>8}{mc:>8.2f}{nrmse:>16.3f}")
+            rows.append({"model": model, "n_neurons": size, "memory_capacity": mc,
+                         "narma10_nrmse": nrmse})
+            curves.append({"model": model, "n_neurons": size, "mc": mc, "mc_k": mc_k})
+    _write_csv(out / "diagnostics.csv", rows)
+    for p in plot_memory_capacity(curves, out / "memory_capacity"):
+        click.echo(p)
 
 
 @main.command()

@@ -1,17 +1,19 @@
 """Reservoirs as scikit-learn transformers: series in, pooled reservoir features out.
 
-:class:`NanowireReservoir` is the paper's uncoupled assembly of nanowire neurons and
-:class:`LeakyTanhReservoir` the leaky-integrator Echo State Network it is compared with (diagonal,
-sparse or dense recurrent matrix). Both fit a min–max input scaling on the training series, draw
-their random weights from ``random_state``, and turn each series into pooled features (``mean``,
-``last``, ``windows`` or a ``+``-joined combination) computed in one pass of the compiled
-kernels. ``pool`` returns every pooled quantity at once, so that model selection can compare
-representations without re-running the reservoir.
+:class:`NanowireReservoir` is the paper's uncoupled assembly of nanowire neurons,
+:class:`CoupledNanowireReservoir` its coupled extension (the paper's future work) and
+:class:`LeakyTanhReservoir` the leaky-integrator Echo State Network they are compared with
+(diagonal, sparse or dense recurrent matrix). All fit a min–max input scaling on the training
+series, draw their random weights from ``random_state``, and turn each series into pooled
+features (``mean``, ``last``, ``windows`` or a ``+``-joined combination) computed in one pass of
+the compiled kernels. ``pool`` returns every pooled quantity at once, so that model selection can
+compare representations without re-running the reservoir.
 """
 
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,13 +23,18 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from .kernels import PooledStates, run_leaky_tanh, run_nanowire
+from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .physics import METHODS, NanowireParams
 from .series import SeriesBatch, as_batch, scale_minmax
-from .stability import memory_factor_voltage
+from .stability import (
+    coupled_contraction_bound,
+    coupled_voltage_range,
+    memory_factor_voltage,
+)
 
 __all__ = [
     "FEATURES",
+    "CoupledNanowireReservoir",
     "LeakyTanhReservoir",
     "NanowireReservoir",
     "UnstableReservoirError",
@@ -73,6 +80,34 @@ def _check_real(name: str, value, minimum: float = -np.inf, strict: bool = False
     if not ok or value < minimum or (strict and value == minimum):
         bound = ">" if strict else ">="
         raise ValueError(f"{name} must be a finite real {bound} {minimum}, got {value!r}")
+
+
+def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
+    """Nanowire input weights: ``omega_n`` times a convex combination of the channels.
+
+    Sets ``res.input_weights_`` (n_neurons, n_channels) and returns the scalings ``omega``.
+    """
+    _check_real("input_scaling", res.input_scaling)
+    _check_real("input_scaling_spread", res.input_scaling_spread, 0.0)
+    lo = res.input_scaling - res.input_scaling_spread
+    omega = rng.uniform(lo, lo + 2 * res.input_scaling_spread, res.n_neurons)
+    mix = (rng.dirichlet(np.ones(res.n_channels_), res.n_neurons) if res.n_channels_ > 1
+           else np.ones((res.n_neurons, 1)))
+    res.input_weights_ = omega[:, None] * mix
+    return omega
+
+
+def _random_matrix(rng: np.random.RandomState, n: int, connectivity: str, density: float):
+    """Dense or sparse (``density``) n x n matrix with entries Uniform[-1, 1], unscaled."""
+    if connectivity not in ("sparse", "dense"):
+        raise ValueError(f"connectivity must be 'sparse' or 'dense', got {connectivity!r}")
+    _check_real("density", density, 0.0, strict=True)
+    if density > 1:
+        raise ValueError(f"density must lie in (0, 1], got {density!r}")
+    if connectivity == "dense":
+        return rng.uniform(-1, 1, (n, n))
+    return sp.random(n, n, density=density, random_state=rng, format="csr",
+                     data_rvs=lambda k: rng.uniform(-1, 1, k))
 
 
 class _Reservoir(TransformerMixin, BaseEstimator):
@@ -136,8 +171,31 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         ``windows`` holds ``n_windows`` windows when ``features`` uses them, else one.
         """
         check_is_fitted(self, "n_channels_")
-        batch = self._scale(self._batch(X))
-        return self._run(batch)
+        return self._run(self._scale(self._batch(X)))
+
+    def states(self, X: ArrayLike, h0: ArrayLike = 0.0) -> np.ndarray:
+        """Full state trajectories, shape (n_cases, n_timepoints, n_neurons): small inputs only.
+
+        ``states[i, t]`` is the state after consuming ``X[i, ..., t]`` (zero past a series' end).
+        """
+        check_is_fitted(self, "n_channels_")
+        return self._run(self._scale(self._batch(X)), h0=h0, return_states=True).states
+
+    def echo_state_gap(self, X: ArrayLike, random_state=None) -> np.ndarray:
+        """Empirical echo-state check on your data: the largest ``|h(t) - h'(t)|`` per step.
+
+        Both runs see the same series ``X`` from two initial states drawn uniformly in [0, 1]
+        (per neuron). A gap that shrinks towards 0 is what the echo-state property predicts;
+        one that does not means the reservoir's state depends on where it started.
+        """
+        rng = check_random_state(random_state)
+        a = self.states(X, h0=rng.uniform(0, 1, self.n_neurons))
+        b = self.states(X, h0=rng.uniform(0, 1, self.n_neurons))
+        return np.abs(a - b).max(axis=(0, 2))
+
+    def _kernel_options(self, h0=0.0, return_states=False) -> dict:
+        return {"washout": self.washout, "n_windows": self._n_pool_windows, "h0": h0,
+                "dtype": self.dtype, "return_states": return_states, "n_jobs": self.n_jobs}
 
     def transform(self, X: ArrayLike) -> np.ndarray:
         """Pooled reservoir features, shape (n_cases, n_features_out_)."""
@@ -246,19 +304,12 @@ class NanowireReservoir(_Reservoir):
         self.n_jobs = n_jobs
 
     def _draw(self, rng: np.random.RandomState) -> None:
-        _check_real("input_scaling", self.input_scaling)
-        _check_real("input_scaling_spread", self.input_scaling_spread, 0.0)
         _check_real("dt", self.dt, 0.0, strict=True)
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.params is not None and not isinstance(self.params, NanowireParams):
             raise TypeError(f"params must be a NanowireParams or None, got {self.params!r}")
-        lo, hi = self.input_scaling - self.input_scaling_spread, (
-            self.input_scaling + self.input_scaling_spread)
-        omega = rng.uniform(lo, hi, self.n_neurons)
-        mix = rng.dirichlet(np.ones(self.n_channels_), self.n_neurons) if self.n_channels_ > 1 \
-            else np.ones((self.n_neurons, 1))
-        self.input_weights_ = omega[:, None] * mix
+        omega = _draw_input_weights(self, rng)
         # Each neuron's voltage range over the scaled input box, then the closed-form factor.
         x_lo, x_hi = self._scaled_range()
         a, b = self.input_weights_ * x_lo, self.input_weights_ * x_hi
@@ -274,10 +325,9 @@ class NanowireReservoir(_Reservoir):
                 f"input_scaling / input_scaling_spread, or method='exact'."
             )
 
-    def _run(self, batch: SeriesBatch) -> PooledStates:
+    def _run(self, batch: SeriesBatch, **options) -> PooledStates:
         return run_nanowire(batch, self.input_weights_, self.dt, self.params, self.method,
-                            washout=self.washout, n_windows=self._n_pool_windows,
-                            dtype=self.dtype, n_jobs=self.n_jobs)
+                            **self._kernel_options(**options))
 
 
 CONNECTIVITY = ("diagonal", "sparse", "dense")
@@ -354,9 +404,6 @@ class LeakyTanhReservoir(_Reservoir):
         _check_real("input_scaling_spread", self.input_scaling_spread, 0.0)
         _check_real("bias_scaling", self.bias_scaling, 0.0)
         _check_real("spectral_radius", self.spectral_radius, 0.0)
-        _check_real("density", self.density, 0.0, strict=True)
-        if self.density > 1:
-            raise ValueError(f"density must lie in (0, 1], got {self.density!r}")
         if self.connectivity not in CONNECTIVITY:
             raise ValueError(f"connectivity must be one of {CONNECTIVITY}, got "
                              f"{self.connectivity!r}")
@@ -367,12 +414,10 @@ class LeakyTanhReservoir(_Reservoir):
             w = rng.uniform(-1, 1, n)
             self.recurrent_ = w * (self.spectral_radius / max(np.abs(w).max(), 1e-300))
             return
+        W = _random_matrix(rng, n, self.connectivity, self.density)
         if self.connectivity == "dense":
-            W = rng.uniform(-1, 1, (n, n))
             radius = np.abs(np.linalg.eigvals(W)).max()
         else:
-            W = sp.random(n, n, density=self.density, random_state=rng, format="csr",
-                          data_rvs=lambda k: rng.uniform(-1, 1, k))
             radius = self._sparse_radius(W, rng)
         self.recurrent_ = W * (self.spectral_radius / radius) if radius > 0 else W
 
@@ -384,7 +429,162 @@ class LeakyTanhReservoir(_Reservoir):
         return float(np.abs(spla.eigs(W, k=1, which="LM", v0=v0,
                                       return_eigenvectors=False)).max())
 
-    def _run(self, batch: SeriesBatch) -> PooledStates:
+    def _run(self, batch: SeriesBatch, **options) -> PooledStates:
         return run_leaky_tanh(batch, self.input_weights_, self.leak_rate, self.bias_,
-                              self.recurrent_, washout=self.washout,
-                              n_windows=self._n_pool_windows, dtype=self.dtype, n_jobs=self.n_jobs)
+                              self.recurrent_, **self._kernel_options(**options))
+
+
+VOLTAGE_MAPS = ("sigmoid", "identity")
+
+
+class CoupledNanowireReservoir(_Reservoir):
+    """Coupled network of nanowire neurons (the paper's future work) with a stability guarantee.
+
+    Neuron ``n`` receives ``v_n(t+1) = g(W_in[n] x(t+1) + sum_j W[n, j] h_j(t) + b_n)`` and
+    updates ``h_n(t+1) = (gamma - dt S(v_n)) h_n(t) + dt k_p(v_n)`` (``gamma = retention``;
+    1 is the paper's Euler neuron). ``g`` is ``v_min + (v_max - v_min) sigmoid(gain a)``
+    (default; bounds every voltage, so the rates stay finite) or the identity. ``W`` is a random
+    dense or sparse matrix scaled so that its largest absolute row sum is ``coupling``: with the
+    bounded map this fixes the Jacobian bound of
+    :func:`~nanowire_rc.stability.coupled_contraction_bound` from the hyper-parameters alone.
+
+    Parameters
+    ----------
+    n_neurons : int, default=100
+    input_scaling, input_scaling_spread : float, default=0.8, 0.3
+        Per-neuron input gains ``omega_n``, as in :class:`NanowireReservoir`.
+    coupling : float, default=0.05
+        Largest absolute row sum of ``W`` (max-norm coupling strength).
+    connectivity : {"dense", "sparse"}, default="dense"
+    density : float, default=0.1
+        Fraction of non-zero entries of a sparse ``W``.
+    bias_scaling : float, default=0.0
+        Biases are Uniform[-bias_scaling, bias_scaling].
+    dt : float, default=0.1
+    retention : float, default=1.0
+        ``gamma`` in (0, 1].
+    voltage_map : {"sigmoid", "identity"}, default="sigmoid"
+    v_min, v_max, gain : float, default=0.0, 1.0, 1.0
+        The sigmoid map's voltage window and slope.
+    params : NanowireParams or None, default=None
+    stability : {"raise", "warn"}, default="raise"
+        What ``fit`` does when the contraction guarantee fails.
+    features, n_windows, washout, input_range, dtype, random_state, n_jobs
+        As in :class:`NanowireReservoir`.
+
+    Attributes
+    ----------
+    input_weights_, recurrent_, bias_
+        Drawn weights (``recurrent_`` dense array or CSR matrix).
+    contraction_bound_ : float
+        Max-norm Lipschitz bound of the state map over the scaled input range (< 1: the
+        echo-state property holds, trajectories approach by at least this factor per step).
+    states_invariant_ : bool
+        Whether states provably stay in [0, 1] (the bound's premise).
+    """
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        coupling: float = 0.05,
+        connectivity: str = "dense",
+        density: float = 0.1,
+        bias_scaling: float = 0.0,
+        dt: float = 0.1,
+        retention: float = 1.0,
+        voltage_map: str = "sigmoid",
+        v_min: float = 0.0,
+        v_max: float = 1.0,
+        gain: float = 1.0,
+        params: NanowireParams | None = None,
+        stability: str = "raise",
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.coupling = coupling
+        self.connectivity = connectivity
+        self.density = density
+        self.bias_scaling = bias_scaling
+        self.dt = dt
+        self.retention = retention
+        self.voltage_map = voltage_map
+        self.v_min = v_min
+        self.v_max = v_max
+        self.gain = gain
+        self.params = params
+        self.stability = stability
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _map(self) -> tuple[float, float, float] | None:
+        if self.voltage_map not in VOLTAGE_MAPS:
+            raise ValueError(f"voltage_map must be one of {VOLTAGE_MAPS}, got "
+                             f"{self.voltage_map!r}")
+        if self.voltage_map == "identity":
+            return None
+        if not self.v_min < self.v_max or not self.gain > 0:
+            raise ValueError(f"need v_min < v_max and gain > 0, got {self.v_min}, {self.v_max}, "
+                             f"{self.gain}")
+        return (float(self.v_min), float(self.v_max), float(self.gain))
+
+    def _draw(self, rng: np.random.RandomState) -> None:
+        _check_real("dt", self.dt, 0.0, strict=True)
+        _check_real("coupling", self.coupling, 0.0)
+        _check_real("bias_scaling", self.bias_scaling, 0.0)
+        _check_real("retention", self.retention, 0.0, strict=True)
+        if self.retention > 1:
+            raise ValueError(f"retention must lie in (0, 1], got {self.retention!r}")
+        if self.stability not in ("raise", "warn"):
+            raise ValueError(f"stability must be 'raise' or 'warn', got {self.stability!r}")
+        if self.params is not None and not isinstance(self.params, NanowireParams):
+            raise TypeError(f"params must be a NanowireParams or None, got {self.params!r}")
+        voltage_map = self._map()
+        _draw_input_weights(self, rng)
+        W = _random_matrix(rng, self.n_neurons, self.connectivity, self.density)
+        rows = np.asarray(abs(W).sum(axis=1)).ravel()
+        self.recurrent_ = W * (self.coupling / rows.max()) if rows.max() > 0 else W
+        self.bias_ = rng.uniform(-self.bias_scaling, self.bias_scaling, self.n_neurons)
+        x_lo, x_hi = self._scaled_range()
+        v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, self.input_weights_,
+                                                     self.recurrent_, self.bias_, voltage_map)
+        row_sums = np.asarray(abs(self.recurrent_).sum(axis=1)).ravel()
+        bound, invariant = coupled_contraction_bound(v_lo, v_hi, self.dt, row_sums, gain_max,
+                                                     self.retention, self.params)
+        worst = int(np.argmax(bound))
+        self.contraction_bound_ = float(bound[worst])
+        self.states_invariant_ = bool(invariant.all())
+        if self.states_invariant_ and self.contraction_bound_ < 1:
+            return
+        if not self.states_invariant_:
+            n = int(np.argmin(invariant))
+            reason = (f"states may leave [0, 1]: dt * S(v) exceeds retention = {self.retention} "
+                      f"for voltages up to {v_hi[n]:.4g} (neuron {n}); use a smaller dt, a "
+                      "lower v_max or the sigmoid voltage map")
+        else:
+            reason = (f"contraction bound {self.contraction_bound_:.4g} >= 1 (neuron {worst}, "
+                      f"voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}]); use weaker "
+                      "coupling, a lower gain or v_max, or a different dt")
+        message = f"no echo-state guarantee for this coupled reservoir: {reason}."
+        if self.stability == "raise":
+            raise UnstableReservoirError(message + " Pass stability='warn' to fit anyway.")
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+    def _run(self, batch: SeriesBatch, **options) -> PooledStates:
+        return run_coupled_nanowire(batch, self.input_weights_, self.recurrent_, self.dt,
+                                    self.params, bias=self.bias_, retention=self.retention,
+                                    voltage_map=self._map(), **self._kernel_options(**options))

@@ -31,11 +31,21 @@ import numpy as np
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.preprocessing import LabelBinarizer
 
-from .classifiers import DEFAULT_ALPHAS, EchoStateClassifier, NanowireClassifier
+from .classifiers import (
+    DEFAULT_ALPHAS,
+    CoupledNanowireClassifier,
+    EchoStateClassifier,
+    NanowireClassifier,
+)
 from .physics import NanowireParams
-from .reservoirs import LeakyTanhReservoir, NanowireReservoir, pooled_features
+from .reservoirs import (
+    CoupledNanowireReservoir,
+    LeakyTanhReservoir,
+    NanowireReservoir,
+    pooled_features,
+)
 from .series import SeriesBatch, as_batch
-from .stability import memory_factor_box
+from .stability import coupled_contraction_bound, coupled_voltage_range, memory_factor_box
 
 __all__ = [
     "GRIDS",
@@ -58,6 +68,7 @@ __all__ = [
 MODELS = {
     "nanowire": (NanowireReservoir, NanowireClassifier),
     "tanh": (LeakyTanhReservoir, EchoStateClassifier),
+    "nanowire-coupled": (CoupledNanowireReservoir, CoupledNanowireClassifier),
 }
 
 #: The paper's Table 3.
@@ -73,6 +84,14 @@ GRIDS = {
         "bias_scaling": [0.001, 0.1, 1.0],
         "spectral_radius": [0.8, 0.9, 0.95, 0.99],
     },
+    # Not in the paper (its future work): a grid of ours, pruned by the contraction bound.
+    "nanowire-coupled": {
+        "input_scaling": [0.5, 1.0, 2.0],
+        "input_scaling_spread": [0.1, 0.5],
+        "coupling": [0.01, 0.05, 0.2],
+        "gain": [1.0, 4.0],
+        "dt": [0.1, 0.25],
+    },
 }
 
 #: A small grid for smoke runs (``--quick``) and tests.
@@ -81,6 +100,7 @@ QUICK_GRIDS = {
                  "dt": [0.1, 0.25]},
     "tanh": {"leak_rate": [0.3], "input_scaling_spread": [0.5, 1.0], "bias_scaling": [0.1],
              "spectral_radius": [0.9]},
+    "nanowire-coupled": {"input_scaling": [0.5, 1.0], "coupling": [0.01, 0.05], "dt": [0.1]},
 }
 
 #: Representations compared on validation, all pooled from the same pass.
@@ -98,8 +118,9 @@ def configurations(
     """Expand a grid into configurations; return ``(kept, pruned)``.
 
     Nanowire configurations whose memory factor over ``input_range`` (for every scaling in
-    ``[omega0 - d_omega, omega0 + d_omega]``) is >= 1 are pruned; each kept or pruned dict carries
-    its ``memory_factor``. Other models are never pruned.
+    ``[omega0 - d_omega, omega0 + d_omega]``) is >= 1 are pruned, and coupled ones whose
+    contraction bound (any drawn network) is >= 1; each dict carries that ``memory_factor``.
+    Tanh configurations are never pruned.
     """
     if model not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
@@ -107,15 +128,41 @@ def configurations(
     names = sorted(grid)
     configs = [dict(zip(names, values, strict=True))
                for values in itertools.product(*(grid[n] for n in names))]
-    if model != "nanowire":
+    guarantee = {"nanowire": _uncoupled_factor, "nanowire-coupled": _coupled_factor}.get(model)
+    if guarantee is None:
         return configs, []
     kept, pruned = [], []
     for c in configs:
-        omega, spread = c.get("input_scaling", 0.8), c.get("input_scaling_spread", 0.3)
-        rho = float(memory_factor_box(input_range[0], input_range[1], omega - spread,
-                                      omega + spread, c.get("dt", 0.1), params))
+        rho = guarantee(c, input_range, params)
         (kept if rho < 1 else pruned).append({**c, "memory_factor": rho})
     return kept, pruned
+
+
+def _uncoupled_factor(c: dict, input_range, params) -> float:
+    omega, spread = c.get("input_scaling", 0.8), c.get("input_scaling_spread", 0.3)
+    return float(memory_factor_box(input_range[0], input_range[1], omega - spread,
+                                   omega + spread, c.get("dt", 0.1), params))
+
+
+def _coupled_factor(c: dict, input_range, params) -> float:
+    """Contraction bound of any coupled reservoir these hyper-parameters can draw (inf if the
+    states are not provably kept in [0, 1])."""
+    defaults = CoupledNanowireReservoir().get_params()
+    get = {**defaults, **c}.__getitem__
+    if get("voltage_map") != "sigmoid":
+        raise ValueError("grid pruning of coupled reservoirs needs the sigmoid voltage map")
+    omega_lo = get("input_scaling") - get("input_scaling_spread")
+    omega_hi = get("input_scaling") + get("input_scaling_spread")
+    x_lo, x_hi = input_range
+    extra = get("coupling") + get("bias_scaling")  # |W h| <= coupling for h in [0, 1]
+    a_lo = min(omega_lo * x_lo, omega_lo * x_hi, 0.0) - extra
+    a_hi = max(omega_hi * x_lo, omega_hi * x_hi, 0.0) + extra
+    v_lo, v_hi, gain_max = coupled_voltage_range(
+        [a_lo], [a_hi], np.ones((1, 1)), np.zeros((1, 1)), 0.0,
+        (get("v_min"), get("v_max"), get("gain")))
+    bound, invariant = coupled_contraction_bound(v_lo, v_hi, get("dt"), get("coupling"),
+                                                 gain_max, get("retention"), params)
+    return float(bound[0]) if invariant.all() else float("inf")
 
 
 def unit_seed(*identity) -> int:

@@ -13,7 +13,9 @@ functions here return that instead when asked.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike
+from scipy.special import expit
 
 from .physics import (
     NanowireParams,
@@ -25,6 +27,8 @@ from .physics import (
 )
 
 __all__ = [
+    "coupled_contraction_bound",
+    "coupled_voltage_range",
     "echo_state_gap",
     "is_stable",
     "memory_factor",
@@ -190,3 +194,83 @@ def echo_state_gap(
     b = simulate(x, dt, omega, params, h0=h0[1], method=method)
     gap = np.abs(a - b)
     return gap if gap.ndim == 1 else gap.max(axis=1)
+
+
+def coupled_contraction_bound(
+    v_lo: ArrayLike,
+    v_hi: ArrayLike,
+    dt: float,
+    row_abs_sum: ArrayLike,
+    gain_max: ArrayLike,
+    retention: float = 1.0,
+    params: NanowireParams | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-neuron bound on the Jacobian row sums of a coupled nanowire network, and invariance.
+
+    For ``h_n <- (gamma - dt S(v_n)) h_n + dt k_p(v_n)`` with ``v_n = g(a_n)``,
+    ``a_n = W_in x + sum_j W_nj h_j + b_n``, the Jacobian row ``n`` is bounded by
+
+        |gamma - dt S(v_n)| + dt |k_p'(v_n) - S'(v_n) h_n| g'(a_n) sum_j |W_nj|.
+
+    ``k_p' - S' h = eta_p k_p (1 - h) + eta_d k_d h`` is positive and, for ``h`` in [0, 1], at
+    most ``max(eta_p k_p(v_hi), eta_d k_d(v_lo))``; the first term is largest at an end of the
+    voltage interval or at ``v*``. Returns ``(bound, invariant)``: ``bound[n]`` for voltages in
+    ``[v_lo[n], v_hi[n]]`` and ``gain_max[n] >= sup g'``; ``invariant[n]`` is True when
+    ``0 < gamma <= 1`` and ``dt S <= gamma`` on the interval, which keeps ``h_n`` in [0, 1] (the
+    premise of the bound). Where every neuron is invariant, ``max(bound) < 1`` makes the state
+    map a contraction in the max-norm: two trajectories approach by at least that factor per
+    step, whatever the input (echo-state property).
+    """
+    p = _as_params(params)
+    v_lo, v_hi = np.broadcast_arrays(np.asarray(v_lo, float), np.asarray(v_hi, float))
+    if np.any(v_lo > v_hi):
+        raise ValueError("v_lo must be <= v_hi")
+    dt = float(_positive("dt", dt))
+    if not 0 < retention <= 1:
+        raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+    check_voltages(float(v_lo.min()), float(v_hi.max()), p)
+    s_max = np.maximum(total_rate(v_lo, p), total_rate(v_hi, p))
+    s_min = total_rate(np.clip(p.v_star, v_lo, v_hi), p)
+    diagonal = np.maximum(np.abs(retention - dt * s_max), np.abs(retention - dt * s_min))
+    k_p_hi = p.kappa_p0 * np.exp(p.eta_p * v_hi)
+    k_d_lo = p.kappa_d0 * np.exp(-p.eta_d * v_lo)
+    slope = np.maximum(p.eta_p * k_p_hi, p.eta_d * k_d_lo)
+    bound = diagonal + dt * slope * np.asarray(gain_max, float) * np.asarray(row_abs_sum, float)
+    return bound, dt * s_max <= retention
+
+
+def coupled_voltage_range(
+    x_lo: ArrayLike,
+    x_hi: ArrayLike,
+    input_weights: np.ndarray,
+    recurrent,
+    bias: ArrayLike = 0.0,
+    voltage_map: tuple[float, float, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-neuron voltage interval and ``sup g'`` of a coupled network with states in [0, 1].
+
+    ``a_n = sum_c W_in[n, c] x_c + sum_j W[n, j] h_j + b_n`` over inputs ``x_c`` in
+    ``[x_lo[c], x_hi[c]]`` and ``h`` in ``[0, 1]^N`` spans an interval (the corner sums); the
+    voltage ``g(a_n)`` spans its image. ``voltage_map`` is ``None`` (identity) or
+    ``(v_min, v_max, gain)`` for ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``. Returns
+    ``(v_lo, v_hi, gain_max)``, each of shape (N,).
+    """
+    W_in = np.atleast_2d(np.asarray(input_weights, float))
+    lo, hi = np.asarray(x_lo, float), np.asarray(x_hi, float)
+    a_in, b_in = W_in * lo, W_in * hi
+    W = recurrent.toarray() if sp.issparse(recurrent) else np.asarray(recurrent, float)
+    bias = np.broadcast_to(np.asarray(bias, float), (W_in.shape[0],))
+    a_lo = np.minimum(a_in, b_in).sum(axis=1) + np.minimum(W, 0).sum(axis=1) + bias
+    a_hi = np.maximum(a_in, b_in).sum(axis=1) + np.maximum(W, 0).sum(axis=1) + bias
+    if voltage_map is None:
+        return a_lo, a_hi, np.ones_like(a_lo)
+    v_min, v_max, gain = voltage_map
+    if not (v_min < v_max and gain > 0):
+        raise ValueError(f"voltage_map needs v_min < v_max and gain > 0, got {voltage_map!r}")
+
+    def g(a):
+        return v_min + (v_max - v_min) * expit(gain * a)
+
+    nearest = np.clip(0.0, a_lo, a_hi)  # sigmoid' peaks at 0
+    s = expit(gain * nearest)
+    return g(a_lo), g(a_hi), (v_max - v_min) * gain * s * (1 - s)

@@ -22,12 +22,27 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from ..physics import NanowireParams, _as_params, _check_dt, _check_method, check_voltages
+from ..physics import (
+    NanowireParams,
+    VoltageOverflowError,
+    _as_params,
+    _check_dt,
+    _check_method,
+    check_voltages,
+)
 from ..series import SeriesBatch, as_batch
+from ..stability import coupled_voltage_range
 from . import compiled, reference
 from .pooling import PooledStates, finish_pooling, window_index
 
-__all__ = ["BACKENDS", "DivergedError", "PooledStates", "run_leaky_tanh", "run_nanowire"]
+__all__ = [
+    "BACKENDS",
+    "DivergedError",
+    "PooledStates",
+    "run_coupled_nanowire",
+    "run_leaky_tanh",
+    "run_nanowire",
+]
 
 BACKENDS = ("compiled", "numpy")
 _DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -277,4 +292,87 @@ def run_leaky_tanh(
             pointwise(H, P, t, batch.lengths, kidx, leak, bias, sums)
             if return_states:
                 states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
+    return _finish(H, sums, kidx, states, return_states)
+
+
+def run_coupled_nanowire(
+    X: ArrayLike,
+    input_weights: ArrayLike,
+    recurrent: ArrayLike | sp.spmatrix,
+    dt: float,
+    params: NanowireParams | None = None,
+    *,
+    bias: ArrayLike = 0.0,
+    retention: float = 1.0,
+    voltage_map: tuple[float, float, float] | None = None,
+    lengths: ArrayLike | None = None,
+    washout: int = 0,
+    n_windows: int = 1,
+    h0: ArrayLike = 0.0,
+    dtype="float32",
+    return_states: bool = False,
+    backend: str = "compiled",
+    n_jobs: int | None = None,
+) -> PooledStates:
+    """Run a coupled nanowire network over a batch and pool its states.
+
+    ``v(t+1) = g(W_in x(t+1) + W h(t) + b)``, then ``h(t+1) = (gamma - dt S(v)) h(t) + dt k_p(v)``
+    per neuron (``gamma = retention``; 1 is the paper's Euler neuron). ``voltage_map`` is
+    ``None`` for ``g`` the identity or ``(v_min, v_max, gain)`` for a sigmoid onto
+    ``[v_min, v_max]``. One matrix product per step for the whole batch (BLAS or sparse), then
+    a compiled point-wise pass. Other arguments as in :func:`run_nanowire`.
+
+    Raises
+    ------
+    VoltageOverflowError
+        If a voltage possible for states in [0, 1] overflows a rate, or (identity map) a state
+        left [0, 1] and drove a voltage outside that checked range.
+    """
+    p = _as_params(params)
+    dt = _check_dt(dt)
+    if not 0 < retention <= 1:
+        raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+    batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
+                                         n_windows, backend)
+    n_neurons = W.shape[1]
+    rec = _as_recurrent(recurrent, n_neurons, dtype)
+    if not sp.issparse(rec) and rec.ndim == 1:
+        rec = np.diag(rec)
+    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
+    x_lo, x_hi = batch.channel_range()
+    v_lo, v_hi, _ = coupled_voltage_range(x_lo, x_hi, W.T, rec, bias, voltage_map)
+    v_range = (float(v_lo.min()), float(v_hi.max()))
+    check_voltages(*v_range, p, dtype)
+    if backend == "numpy":
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _checked(reference.coupled_nanowire_reference(
+                batch.values, batch.lengths, W, h0, bias, rec, dt, p, retention, voltage_map,
+                washout, n_windows, return_states))
+    last, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
+    kernel = compiled.coupled_nanowire_pointwise_kernel(p.integer_ratio, voltage_map is not None,
+                                                        dtype is np.float64)
+    c = dtype
+    v_min, v_max, gain = voltage_map if voltage_map is not None else (0.0, 1.0, 1.0)
+    H = np.broadcast_to(h0, last.shape).copy()
+    A = np.empty_like(H)
+    outside = np.zeros(batch.n_cases, dtype=np.bool_)
+    rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
+    with _numba_threads(n_jobs):
+        for t in range(batch.values.shape[2]):
+            if sp.issparse(rec_t):
+                A[...] = H @ rec_t
+            else:
+                np.matmul(H, rec_t, out=A)
+            A += batch.values[:, :, t] @ W
+            kernel(H, A, t, batch.lengths, kidx, bias, c(dt), c(p.kappa_p0), c(p.kappa_d0),
+                   c(p.eta_p), c(p.eta_d), c(retention), c(v_min), c(v_max - v_min), c(gain),
+                   c(v_range[0]), c(v_range[1]), sums, outside)
+            if return_states:
+                states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
+    if outside.any():
+        raise VoltageOverflowError(
+            f"a state left [0, 1] and drove a voltage outside [{v_range[0]:.4g}, "
+            f"{v_range[1]:.4g}], the range checked for overflow: the network is unstable for "
+            "this input; use weaker coupling, a smaller dt, or a sigmoid voltage map"
+        )
     return _finish(H, sums, kidx, states, return_states)

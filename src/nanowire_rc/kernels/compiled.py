@@ -17,7 +17,12 @@ from numba import njit, prange
 
 from .fastmath import FASTMATH, exp32, exp64, tanh32, tanh64
 
-__all__ = ["leaky_tanh_diagonal_kernel", "leaky_tanh_pointwise_kernel", "nanowire_kernel"]
+__all__ = [
+    "coupled_nanowire_pointwise_kernel",
+    "leaky_tanh_diagonal_kernel",
+    "leaky_tanh_pointwise_kernel",
+    "nanowire_kernel",
+]
 
 
 def _integer_power(r: int):
@@ -134,6 +139,48 @@ def leaky_tanh_pointwise_kernel(double: bool):
                 for j in range(n_neurons):
                     a = leak[j]
                     H[i, j] = (1 - a) * H[i, j] + a * ftanh(P[i, j] + bias[j])
+                k = kidx[i, t]
+                if k >= 0:
+                    for j in range(n_neurons):
+                        sums[i, k, j] += H[i, j]
+
+    return kernel
+
+
+@cache
+def coupled_nanowire_pointwise_kernel(ratio: int | None, sigmoid: bool, double: bool):
+    """Point-wise half of a coupled nanowire step (voltage map, rates, update, pooling).
+
+    ``A`` holds ``x W_in^T + H W^T`` from BLAS; the kernel adds the bias, maps it to a voltage
+    (identity, or ``v_min + span * sigmoid(gain * a)``), applies the retention-Euler update and
+    flags any voltage outside ``[v_lo, v_hi]`` (the range checked for overflow beforehand).
+    """
+    fexp = exp64 if double else exp32
+    power = _integer_power(ratio) if ratio else None
+
+    @njit(parallel=True, fastmath=FASTMATH)
+    def kernel(H, A, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, retention, v_min,
+               span, gain, v_lo, v_hi, sums, outside):
+        n, n_neurons = H.shape
+        for i in prange(n):
+            if t < lengths[i]:
+                bad = False
+                for j in range(n_neurons):
+                    a = A[i, j] + bias[j]
+                    if sigmoid:
+                        v = v_min + span / (1 + fexp(-gain * a))
+                    else:
+                        v = a
+                    bad |= (v < v_lo) | (v > v_hi)
+                    if power is not None:
+                        u = fexp(eta_d * v)
+                        k_d = kd0 / u
+                        k_p = kp0 * power(u)
+                    else:
+                        k_p = kp0 * fexp(eta_p * v)
+                        k_d = kd0 * fexp(-eta_d * v)
+                    H[i, j] = (retention - dt * (k_p + k_d)) * H[i, j] + dt * k_p
+                outside[i] |= bad
                 k = kidx[i, t]
                 if k >= 0:
                     for j in range(n_neurons):

@@ -105,3 +105,44 @@ def leaky_tanh_reference(
         pre = X[:, :, t] @ weights + feedback + bias
         h = acc.step(t, h, (1 - leak) * h + leak * np.tanh(pre))
     return acc.finish(h)
+
+
+def coupled_nanowire_reference(
+    X: np.ndarray,
+    lengths: np.ndarray,
+    weights: np.ndarray,
+    h0: np.ndarray,
+    bias: np.ndarray,
+    recurrent: np.ndarray | sp.spmatrix,
+    dt: float,
+    params: NanowireParams,
+    retention: float,
+    voltage_map: tuple[float, float, float] | None,
+    washout: int,
+    n_windows: int,
+    store: bool,
+) -> PooledStates:
+    """Coupled nanowire network: ``v = g(x W_in + W h + b)``, ``h <- (gamma - dt S) h + dt k_p``.
+
+    ``voltage_map`` is ``None`` for the identity or ``(v_min, v_max, gain)`` for
+    ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
+    """
+    dtype = X.dtype.type
+    n, _, n_timepoints = X.shape
+    dt, gamma = dtype(dt), dtype(retention)
+    kp0, kd0 = dtype(params.kappa_p0), dtype(params.kappa_d0)
+    eta_p, eta_d = dtype(params.eta_p), dtype(params.eta_d)
+    h = np.broadcast_to(h0, (n, weights.shape[1])).astype(X.dtype)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store)
+    for t in range(n_timepoints):
+        feedback = (recurrent @ h.T).T if sp.issparse(recurrent) else h @ recurrent.T
+        a = X[:, :, t] @ weights + feedback + bias
+        if voltage_map is None:
+            v = a
+        else:
+            v_min, v_max, gain = (dtype(c) for c in voltage_map)
+            v = v_min + (v_max - v_min) / (1 + np.exp(-gain * a))
+        k_p = kp0 * np.exp(eta_p * v)
+        k_d = kd0 * np.exp(-eta_d * v)
+        h = acc.step(t, h, (gamma - dt * (k_p + k_d)) * h + dt * k_p)
+    return acc.finish(h)
