@@ -1,9 +1,9 @@
 """Reservoir kernel throughput against the machine's exp ceiling, measured side by side in one run.
 
-Input: ECG5000 (train + test = 5000 series x 140 steps, min-max scaled to [0, 1]), N = 1000 neurons,
-float32, all pooled features (mean, last, 8 window means) computed while stepping. Each kernel runs
-in its own child process so that its peak resident memory is its own; figures are medians over
-``--repeats`` timed runs after one untimed warm-up (which also compiles).
+Input: ECG5000 (train + test = 5000 series x 140 steps, min-max scaled to [0, 1]), N = 1000
+neurons, float32, all pooled features (mean, last, 8 window means) computed while stepping. Each
+kernel runs in its own child process so that its peak resident memory is its own; figures are
+medians over ``--repeats`` timed runs after one untimed warm-up (which also compiles).
 
     python benchmarks/bench_kernels.py [--repeats 3] [--cases 5000] [--neurons 1000] [--json F]
 
@@ -26,7 +26,7 @@ import time
 import numpy as np
 
 KERNELS = ("numpy-reference", "nanowire-euler", "nanowire-exact", "tanh-diagonal", "tanh-dense",
-           "reservoirpy-esn")
+           "nanowire-coupled", "reservoirpy-esn")
 
 
 def load_input(n_cases: int) -> np.ndarray:
@@ -80,6 +80,11 @@ def measure(kernel: str, n_cases: int, n_neurons: int, repeats: int) -> dict:
                                     random_state=0).fit(X[:2])
         calls[kernel] = lambda: nw.run_leaky_tanh(X, res.input_weights_, 0.3, res.bias_,
                                                   res.recurrent_, **kw)
+    if kernel == "nanowire-coupled":
+        res = nw.CoupledNanowireReservoir(n_neurons=n_neurons, random_state=0).fit(X[:2])
+        calls[kernel] = lambda: nw.run_coupled_nanowire(
+            X, res.input_weights_, res.recurrent_, res.dt, bias=res.bias_,
+            voltage_map=(res.v_min, res.v_max, res.gain), **kw)
     if kernel == "reservoirpy-esn":
         return measure_reservoirpy(X, n_neurons, repeats)
     seconds = time_call(calls[kernel], repeats)

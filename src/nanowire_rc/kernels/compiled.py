@@ -43,21 +43,31 @@ def _integer_power(r: int):
     return power
 
 
-@cache
-def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
-    """Kernel for the uncoupled nanowire assembly (see :func:`..run_nanowire`)."""
+def _rate_function(ratio: int | None, double: bool):
+    """Compiled ``(k_p, k_d)`` at voltage ``v``: one ``exp`` when ``eta_p / eta_d`` is an integer
+    (``k_p`` from an integer power of ``exp(eta_d v)``), two otherwise."""
     fexp = exp64 if double else exp32
     power = _integer_power(ratio) if ratio else None
 
     @njit(inline="always", fastmath=FASTMATH)
-    def update(h, v, dt, kp0, kd0, eta_p, eta_d):
+    def rates(v, kp0, kd0, eta_p, eta_d):
         if power is not None:
             u = fexp(eta_d * v)
-            k_d = kd0 / u
-            k_p = kp0 * power(u)
-        else:
-            k_p = kp0 * fexp(eta_p * v)
-            k_d = kd0 * fexp(-eta_d * v)
+            return kp0 * power(u), kd0 / u
+        return kp0 * fexp(eta_p * v), kd0 * fexp(-eta_d * v)
+
+    return rates
+
+
+@cache
+def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
+    """Kernel for the uncoupled nanowire assembly (see :func:`..run_nanowire`)."""
+    fexp = exp64 if double else exp32
+    rates = _rate_function(ratio, double)
+
+    @njit(inline="always", fastmath=FASTMATH)
+    def update(h, v, dt, kp0, kd0, eta_p, eta_d):
+        k_p, k_d = rates(v, kp0, kd0, eta_p, eta_d)
         s = k_p + k_d
         if exact:
             decay = fexp(-dt * s)
@@ -156,7 +166,7 @@ def coupled_nanowire_pointwise_kernel(ratio: int | None, sigmoid: bool, double: 
     flags any voltage outside ``[v_lo, v_hi]`` (the range checked for overflow beforehand).
     """
     fexp = exp64 if double else exp32
-    power = _integer_power(ratio) if ratio else None
+    rates = _rate_function(ratio, double)
 
     @njit(parallel=True, fastmath=FASTMATH)
     def kernel(H, A, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, retention, v_min,
@@ -172,13 +182,7 @@ def coupled_nanowire_pointwise_kernel(ratio: int | None, sigmoid: bool, double: 
                     else:
                         v = a
                     bad |= (v < v_lo) | (v > v_hi)
-                    if power is not None:
-                        u = fexp(eta_d * v)
-                        k_d = kd0 / u
-                        k_p = kp0 * power(u)
-                    else:
-                        k_p = kp0 * fexp(eta_p * v)
-                        k_d = kd0 * fexp(-eta_d * v)
+                    k_p, k_d = rates(v, kp0, kd0, eta_p, eta_d)
                     H[i, j] = (retention - dt * (k_p + k_d)) * H[i, j] + dt * k_p
                 outside[i] |= bad
                 k = kidx[i, t]
