@@ -101,9 +101,9 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
 
 
 def _print_table(summary: dict) -> None:
-    click.echo(f"\n{'dataset':<18}{'model':<10}{'neurons':>8}  test accuracy")
+    click.echo(f"\n{'dataset':<18}{'model':<18}{'neurons':>8}  test accuracy")
     for g in summary["groups"]:
-        click.echo(f"{g['dataset']:<18}{g['model']:<10}{g['n_neurons']:>8}  "
+        click.echo(f"{g['dataset']:<18}{g['model']:<18}{g['n_neurons']:>8}  "
                    f"{g['test_accuracy_mean']:.4f} ± {g['test_accuracy_std']:.4f} "
                    f"({g['n_seeds']} seed{'s' if g['n_seeds'] > 1 else ''})")
 

@@ -4,9 +4,10 @@ The protocol of DESIGN.md §3. For one (dataset, model, size, seed) *unit*:
 
 1. every configuration of the grid whose memory factor over the scaled input range is >= 1 is
    pruned before anything is simulated (nanowire models);
-2. each remaining configuration's reservoir runs once over the whole training set and pools every
-   representation (mean, last, window means) in that single pass — a reservoir is never trained,
-   so its features do not depend on the validation fold;
+2. each remaining configuration's reservoir (its min–max input scaling fitted, without labels,
+   on the whole training set) runs once over the training set and pools every representation
+   (mean, last, window means) in that single pass — a reservoir is never trained, so its
+   features do not depend on the validation fold;
 3. on a stratified validation split of the training set, a ridge readout is scored for every
    (representation, ridge penalty) pair through block Gram matrices: the Gram matrix of a
    concatenation of standardised feature blocks is the sum of the blocks' Gram matrices, and one
