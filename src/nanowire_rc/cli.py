@@ -21,6 +21,19 @@ from . import __version__
 OUT_HELP = "Directory the results are written to (created if missing)."
 MODEL_NAMES = ("nanowire", "tanh", "nanowire-coupled")
 
+out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                          default="results", show_default=True, help=OUT_HELP)
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False), default=None,
+    help="Look for datasets here first (default: NANOWIRE_RC_DATA, then bundled).")
+fresh_option = click.option(
+    "--fresh", is_flag=True,
+    help="Delete OUT/results.sqlite and start over (default: resume, skipping every stored "
+         "result).")
+scheduler_option = click.option(
+    "--scheduler", default=None, metavar="tcp://HOST:PORT",
+    help="Run on this Dask distributed scheduler (pip install 'nanowire-rc[dask]').")
+
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
     with open(path, "w", newline="") as fh:
@@ -115,21 +128,16 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
-              show_default=True, help=OUT_HELP)
+@out_option
 @click.option("--quick", is_flag=True,
               help="Reduced grid, one seed, sizes 50 and 100: a smoke run of about a minute.")
 @click.option("--seeds", type=click.IntRange(min=1), default=None,
               help="Reservoir seeds per (dataset, model, size). [default: 5, or 1 with --quick]")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for model selection (1: one process, all threads).")
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-              help="Look for datasets here first (default: NANOWIRE_RC_DATA, then bundled).")
-@click.option("--fresh", is_flag=True,
-              help="Delete OUT/results.sqlite and start over (default: resume, skipping every "
-                   "stored result).")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run on this Dask distributed scheduler (pip install 'nanowire-rc[dask]').")
+@data_dir_option
+@fresh_option
+@scheduler_option
 def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: str | None,
               fresh: bool, scheduler: str | None) -> None:
     """Regenerate every result of the paper into OUT, with REPORT.md.
@@ -163,8 +171,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
-              show_default=True, help=OUT_HELP)
+@out_option
 def pulse(out: Path) -> None:
     """Fig. 1: single-neuron responses to an input pulse (CSV, PNG, PDF)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -173,8 +180,7 @@ def pulse(out: Path) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
-              show_default=True, help=OUT_HELP)
+@out_option
 def heatmap(out: Path) -> None:
     """Fig. 2: memory factor over dt in [0.01, 1] and omega in [0, 2] (CSV, PNG, PDF)."""
     out.mkdir(parents=True, exist_ok=True)
@@ -194,14 +200,10 @@ def heatmap(out: Path) -> None:
 @click.option("--quick", is_flag=True, help="Reduced grid instead of Table 3's.")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes.")
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-              help="Look for datasets here first.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
-              show_default=True, help=OUT_HELP)
-@click.option("--fresh", is_flag=True,
-              help="Delete OUT/results.sqlite and start over (default: resume).")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run on this Dask distributed scheduler (pip install 'nanowire-rc[dask]').")
+@data_dir_option
+@out_option
+@fresh_option
+@scheduler_option
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
               help="Configurations per work piece (default: about 0.5 G neuron-updates each).")
 def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, scheduler,
@@ -224,8 +226,7 @@ def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, sc
 @click.option("--seed", type=int, default=0, show_default=True, help="Reservoir seed.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Override a hyper-parameter, e.g. --set dt=0.2 --set features=mean.")
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-              help="Look for datasets here first.")
+@data_dir_option
 def classify(dataset, model, size, seed, settings, data_dir) -> None:
     """Fit one classifier (defaults, or --set overrides) and print its test accuracy."""
     from .datasets import load_ucr
@@ -287,8 +288,7 @@ def memory_factor_cmd(dt, omega, x_lo, x_hi) -> None:
               help="Seeds the reservoirs and the input series.")
 @click.option("--max-delay", type=click.IntRange(min=1), default=200, show_default=True,
               help="Largest delay k counted in the memory capacity.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="results",
-              show_default=True, help=OUT_HELP)
+@out_option
 def diagnose(models, sizes, seed, max_delay, out) -> None:
     """Memory capacity and NARMA-10 error of reservoirs side by side (CSV, PNG, PDF).
 
