@@ -127,3 +127,20 @@ def test_other_protocol_is_never_mixed_in(tmp_path):
         assert comparable(store) == before
     with ResultsStore(path, other, fresh=True) as store:
         assert store.validation_rows() == []
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_finished_work(tmp_path):
+    command = [sys.executable, "-m", "nanowire_rc.cli", "select", "--dataset",
+               "SyntheticControl", "--model", "tanh", "--size", "30", "--out", str(tmp_path),
+               "--chunk-size", "2"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    db = tmp_path / "results.sqlite"
+    deadline = time.time() + 120
+    while time.time() < deadline and not (db.exists() and count(db, "validation") >= 8):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Interrupted" in err and "run the same command again" in err
+    stored = count(db, "validation")
+    assert 0 < stored < 360 * 4 and count(db, "test") == 0
