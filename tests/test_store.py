@@ -30,8 +30,14 @@ def select_command(out):
 
 
 def count(path, table):
-    with sqlite3.connect(path, timeout=30) as db:
+    """Rows in ``table``; 0 while the running process has not created it yet."""
+    db = sqlite3.connect(path, timeout=30)
+    try:
         return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        db.close()
 
 
 def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
