@@ -72,7 +72,9 @@ def test_classify_command_with_overrides():
     assert result.exit_code == 0, result.output
     assert "test accuracy" in result.output and "memory factor" in result.output
     unknown = CliRunner().invoke(main, ["classify", "--dataset", "NoSuch"])
-    assert unknown.exit_code != 0
+    assert unknown.exit_code == 1 and "Error: dataset 'NoSuch'" in unknown.output
+    unknown = CliRunner().invoke(main, ["select", "--dataset", "NoSuch"])
+    assert unknown.exit_code == 1 and "NANOWIRE_RC_DATA" in unknown.output
 
 
 def test_diagnose_command(tmp_path):

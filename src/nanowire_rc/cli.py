@@ -63,6 +63,15 @@ def _heatmap(out: Path) -> list[Path]:
                                                                   out / "fig2_heatmap")]
 
 
+def _load(name: str, split: str, data_dir: str | None):
+    from .datasets import DatasetFormatError, DatasetNotFoundError, load_ucr
+
+    try:
+        return load_ucr(name, split, data_dir)
+    except (DatasetNotFoundError, DatasetFormatError) as err:
+        raise click.ClickException(str(err)) from None
+
+
 def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs: int,
                data_dir: str | None, fresh: bool = False, scheduler: str | None = None,
                chunk_size: int | None = None) -> dict:
@@ -74,6 +83,8 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
     from .plotting import plot_accuracy_bars
     from .store import ResultsStore, StoreError
 
+    for name in dict.fromkeys(datasets):
+        _load(name, "train", data_dir)  # a missing dataset is reported before any work starts
     path = out / "results.sqlite"
     try:
         store = ResultsStore(path, protocol(), fresh=fresh)
@@ -229,7 +240,6 @@ def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, sc
 @data_dir_option
 def classify(dataset, model, size, seed, settings, data_dir) -> None:
     """Fit one classifier (defaults, or --set overrides) and print its test accuracy."""
-    from .datasets import load_ucr
     from .selection import MODELS
 
     overrides = {}
@@ -246,8 +256,8 @@ def classify(dataset, model, size, seed, settings, data_dir) -> None:
         clf.set_params(**overrides)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--set") from None
-    X, y = load_ucr(dataset, "train", data_dir)
-    X_te, y_te = load_ucr(dataset, "test", data_dir)
+    X, y = _load(dataset, "train", data_dir)
+    X_te, y_te = _load(dataset, "test", data_dir)
     t0 = time.perf_counter()
     clf.fit(X, y)
     t1 = time.perf_counter()

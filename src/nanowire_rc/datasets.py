@@ -234,7 +234,8 @@ def load_ucr(
         raise DatasetNotFoundError(
             f"dataset {name!r} ({split}) not found. Looked in: {'; '.join(looked)}. Put "
             f"{name}_TRAIN.tsv and {name}_TEST.tsv (or .ts, optionally gzipped) in DIR/{name}/ "
-            f"and pass data_dir=DIR or set {ENV_VAR}=DIR. Get them from {_ARCHIVES}."
+            f"and pass data_dir=DIR (--data-dir DIR on the command line) or set {ENV_VAR}=DIR. "
+            f"Get them from {_ARCHIVES}."
         )
     X, y = _read_cached(str(path), path.stat().st_mtime)
     return _copy(X), y.copy()

@@ -185,8 +185,8 @@ def summarise(test_rows: Sequence[dict], quick: bool = False) -> dict:
     """Accuracy mean ± std and selected hyper-parameters per (dataset, model, size)."""
     grids = QUICK_GRIDS if quick else GRIDS
     summary = {"groups": [], "grid_sizes": {}}
-    for model, grid in grids.items():
-        kept, pruned = configurations(model, grid)
+    for model in sorted({r["model"] for r in test_rows}):
+        kept, pruned = configurations(model, grids[model])
         summary["grid_sizes"][model] = {"total": len(kept) + len(pruned), "pruned": len(pruned)}
     groups: dict[tuple, list[dict]] = {}
     for r in test_rows:
