@@ -176,13 +176,14 @@ def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray):
 
     Standardisation uses the training part's statistics (what ``StandardScaler`` would learn).
     """
-    Z = F.astype(np.float64)  # a copy: standardised in place below
-    mu = Z[train].mean(axis=0)
-    sd = Z[train].std(axis=0)
-    Z -= mu
-    Z *= 1.0 / np.where(sd > 0, sd, 1.0)
-    Z_tr = Z[train]
-    return Z_tr @ Z_tr.T, Z[val] @ Z_tr.T
+    Z_tr = F[train].astype(np.float64)  # copies, standardised in place below
+    Z_val = F[val].astype(np.float64)
+    mu, sd = Z_tr.mean(axis=0), Z_tr.std(axis=0)
+    inv = 1.0 / np.where(sd > 0, sd, 1.0)
+    for Z in (Z_tr, Z_val):
+        Z -= mu
+        Z *= inv
+    return Z_tr @ Z_tr.T, Z_val @ Z_tr.T
 
 
 def score_representations(

@@ -34,10 +34,6 @@ class SeriesBatch:
     def n_channels(self) -> int:
         return self.values.shape[1]
 
-    @property
-    def equal_length(self) -> bool:
-        return bool(np.all(self.lengths == self.values.shape[2]))
-
     def valid_mask(self) -> np.ndarray:
         """Boolean (n_cases, n_timepoints): True inside each series, False in the padding."""
         return np.arange(self.values.shape[2])[None, :] < self.lengths[:, None]
