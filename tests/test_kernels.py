@@ -203,3 +203,13 @@ def test_callers_padding_is_left_untouched():
     X[:, :3] = 0.5
     nw.run_nanowire(X, [1.0], 0.1, lengths=[3, 3], dtype="float64")
     assert np.isnan(X[:, 3:]).all()
+
+
+def test_oversized_trajectories_are_refused_before_allocating(monkeypatch):
+    import nanowire_rc.kernels as kernels
+
+    monkeypatch.setattr(kernels, "MAX_STATES_BYTES", 1000)
+    X = np.zeros((10, 20))
+    with pytest.raises(ValueError, match="pooled features"):
+        nw.run_nanowire(X, [1.0] * 5, 0.1, return_states=True)
+    assert nw.run_nanowire(X, [1.0] * 5, 0.1).states is None  # pooling is unaffected

@@ -71,7 +71,11 @@ def _dtype(dtype) -> type:
     return _DTYPES[key]
 
 
-def _prepare(X, lengths, weights, h0, dtype, washout, n_windows, backend):
+#: Largest trajectory array ``return_states=True`` may allocate (bytes).
+MAX_STATES_BYTES = 2 * 1024**3
+
+
+def _prepare(X, lengths, weights, h0, dtype, washout, n_windows, backend, return_states=False):
     """Validate and lay out the shared inputs; weights become (C, N) in ``dtype``."""
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
@@ -95,6 +99,13 @@ def _prepare(X, lengths, weights, h0, dtype, washout, n_windows, backend):
     if washout < 0 or n_windows < 1:
         raise ValueError(f"need washout >= 0 and n_windows >= 1, got {washout}, {n_windows}")
     kidx = window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
+    size = batch.n_cases * batch.values.shape[2] * n_neurons * np.dtype(dtype).itemsize
+    if return_states and size > MAX_STATES_BYTES:
+        raise ValueError(
+            f"full trajectories would need {size / 1024**3:.1f} GiB (limit "
+            f"{MAX_STATES_BYTES / 1024**3:.0f} GiB): use the pooled features, or ask for the "
+            "states of fewer series at a time"
+        )
     return batch, np.ascontiguousarray(weights.T, dtype=dtype), h0, kidx, dtype
 
 
@@ -168,7 +179,7 @@ def run_nanowire(
     dt = _check_dt(dt)
     _check_method(method)
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
-                                         n_windows, backend)
+                                         n_windows, backend, return_states)
     check_voltages(*_voltage_range(batch, W), p, dtype)
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
@@ -256,7 +267,7 @@ def run_leaky_tanh(
         full matrix; a coupled step is one matrix product for the whole batch.
     """
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
-                                         n_windows, backend)
+                                         n_windows, backend, return_states)
     n_neurons = W.shape[1]
     leak = np.broadcast_to(np.asarray(leak_rate, dtype=dtype), (n_neurons,)).copy()
     if not np.all((leak > 0) & (leak <= 1)):
@@ -333,7 +344,7 @@ def run_coupled_nanowire(
     if not 0 < retention <= 1:
         raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
-                                         n_windows, backend)
+                                         n_windows, backend, return_states)
     n_neurons = W.shape[1]
     rec = _as_recurrent(recurrent, n_neurons, dtype)
     if not sp.issparse(rec) and rec.ndim == 1:
