@@ -22,10 +22,16 @@ def test_block_gram_scores_equal_sklearn_ridge(n_classes):
     scores = S.score_representations(blocks, y, train, val, S.REPRESENTATIONS, alphas)
     for rep in S.REPRESENTATIONS:
         F = np.hstack([blocks[b] for b in rep.split("+")])
-        for a, got in zip(alphas, scores[rep], strict=True):
+        acc, mse = scores[rep]
+        for i, a in enumerate(alphas):
             clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=a)).fit(F[train],
                                                                                y[train])
-            assert got == pytest.approx(clf.score(F[val], y[val]), abs=1e-12), (rep, a)
+            assert acc[i] == pytest.approx(clf.score(F[val], y[val]), abs=1e-12), (rep, a)
+            decision = clf.decision_function(F[val])
+            codes = np.where(y[val][:, None] == clf.classes_[None, :], 1.0, -1.0)
+            if decision.ndim == 1:
+                codes = codes[:, 1]
+            assert mse[i] == pytest.approx(np.mean((decision - codes) ** 2), rel=1e-9)
 
 
 def test_configurations_prune_table3_and_keep_tanh():

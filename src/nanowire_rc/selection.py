@@ -8,7 +8,8 @@ The protocol of DESIGN.md §3. For one (dataset, model, size, seed) *unit*:
    on the whole training set) runs once over the training set and pools every representation
    (mean, last, window means) in that single pass — a reservoir is never trained, so its
    features do not depend on the validation fold;
-3. on a stratified validation split of the training set, a ridge readout is scored for every
+3. on a stratified validation split of the training set, a ridge readout is scored (accuracy,
+   then squared error of its decision values to break accuracy ties) for every
    (representation, ridge penalty) pair through block Gram matrices: the Gram matrix of a
    concatenation of standardised feature blocks is the sum of the blocks' Gram matrices, and one
    eigendecomposition per representation gives the validation predictions for all penalties;
@@ -107,7 +108,7 @@ QUICK_GRIDS = {
 #: Representations compared on validation, all pooled from the same pass.
 REPRESENTATIONS = ("mean", "mean+last", "windows", "windows+last")
 _BLOCKS = ("mean", "last", "windows")
-_ROW_FIELDS = ("memory_factor", "representation", "alpha", "val_accuracy")
+_ROW_FIELDS = ("memory_factor", "representation", "alpha", "val_accuracy", "val_mse")
 
 
 def configurations(
@@ -193,18 +194,24 @@ def score_representations(
     val: np.ndarray,
     representations: Iterable[str] = REPRESENTATIONS,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
-) -> dict[str, np.ndarray]:
-    """Validation accuracy of a standardised ridge classifier for each representation and penalty.
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Validation accuracy and squared error of a standardised ridge classifier, for each
+    representation and penalty.
 
     ``blocks`` maps block names (``mean``, ``last``, ``windows``) to feature matrices over all
-    training cases. Returns ``{representation: accuracies (len(alphas),)}``; the classifier is
-    the one ``StandardScaler`` + ``RidgeClassifier(alpha)`` fits on ``train`` (dual form, same
-    predictions).
+    training cases. Returns ``{representation: (accuracy, mse)}``, arrays over ``alphas``: the
+    classifier is the one ``StandardScaler`` + ``RidgeClassifier(alpha)`` fits on ``train``
+    (dual form, same predictions); ``mse`` is the mean squared error of its decision values
+    against the ±1 class codes, a continuous score that separates accuracy ties.
     """
     lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
-    Y = lb.transform(y[train]).astype(np.float64)
-    if Y.shape[1] == 1:
-        Y = np.hstack([-Y, Y])  # two classes: one score per class, like RidgeClassifier
+
+    def codes(labels):
+        Y = lb.transform(labels).astype(np.float64)
+        # Two classes: one score per class (mirrored), as RidgeClassifier decides.
+        return np.hstack([-Y, Y]) if Y.shape[1] == 1 else Y
+
+    Y, Y_val = codes(y[train]), codes(y[val])
     y_mean = Y.mean(axis=0)
     classes = lb.classes_
     gram = {name: _standardised_grams(blocks[name], train, val) for name in _BLOCKS
@@ -218,11 +225,12 @@ def score_representations(
         lam = np.clip(lam, 0, None)
         QtY = Q.T @ (Y - y_mean)
         KvQ = K_val @ Q
-        acc = np.empty(len(alphas))
+        acc, mse = np.empty(len(alphas)), np.empty(len(alphas))
         for i, a in enumerate(alphas):
             pred = KvQ @ (QtY / (lam + a)[:, None]) + y_mean
             acc[i] = np.mean(classes[pred.argmax(axis=1)] == y[val])
-        scores[rep] = acc
+            mse[i] = np.mean((pred - Y_val) ** 2)
+        scores[rep] = (acc, mse)
     return scores
 
 
@@ -271,10 +279,11 @@ def evaluate_configs(
         pooled = reservoir.fit(X).pool(X)
         blocks = {b: pooled_features(pooled, b) for b in _BLOCKS}
         scores = score_representations(blocks, y, *split, representations, alphas)
-        for rep, acc in scores.items():
-            i = int(np.flatnonzero(acc == acc.max())[-1])  # ties: the stronger penalty
+        for rep, (acc, mse) in scores.items():
+            tied = np.flatnonzero(acc == acc.max())
+            i = int(tied[np.argmin(mse[tied])])  # accuracy ties: the smaller squared error
             rows.append({**config, "representation": rep, "alpha": float(alphas[i]),
-                         "val_accuracy": float(acc[i])})
+                         "val_accuracy": float(acc[i]), "val_mse": float(mse[i])})
     return rows
 
 
@@ -290,12 +299,13 @@ def config_key(config: dict) -> str:
 
 
 def best_row(rows: list[dict]) -> dict:
-    """Highest validation accuracy; ties broken by content (configuration text, representation),
-    never by the order rows arrived in, so stored and in-memory results select alike."""
+    """Highest validation accuracy; among ties the smallest validation squared error, then
+    content (configuration text, representation) — never the order rows arrived in, so stored
+    and in-memory results select alike."""
     def rank(row):
         rep = row["representation"]
         order = REPRESENTATIONS.index(rep) if rep in REPRESENTATIONS else len(REPRESENTATIONS)
-        return (-row["val_accuracy"], config_key(row), order, rep)
+        return (-row["val_accuracy"], row["val_mse"], config_key(row), order, rep)
 
     return min(rows, key=rank)
 

@@ -1,10 +1,10 @@
 """A results store for long model selections: SQLite, one committed row per finished piece of work.
 
 Two tables: ``validation`` holds one row per (dataset, model, size, seed, configuration,
-representation) with its best validation accuracy and ridge penalty; ``test`` one row per
-(dataset, model, size, seed, grid) with the selected configuration and its test accuracy. Rows are
-inserted (never replaced) in one transaction per finished chunk, so a killed run loses at most the
-chunks in flight and a re-run skips everything already stored.
+representation) with its best validation accuracy, squared error and ridge penalty; ``test``
+one row per (dataset, model, size, seed, grid) with the selected configuration and its test
+accuracy. Rows are inserted (never replaced) in one transaction per finished chunk, so a killed
+run loses at most the chunks in flight and a re-run skips everything already stored.
 
 The ``meta`` table records the library version and the selection protocol (representations,
 ridge penalties, windows, validation split, compute type). Opening a store written under another
@@ -32,8 +32,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS validation (
     dataset TEXT NOT NULL, model TEXT NOT NULL, n_neurons INTEGER NOT NULL,
     seed INTEGER NOT NULL, config TEXT NOT NULL, representation TEXT NOT NULL,
-    alpha REAL NOT NULL, val_accuracy REAL NOT NULL, memory_factor REAL,
-    seconds REAL NOT NULL, run_id TEXT NOT NULL, finished_at REAL NOT NULL,
+    alpha REAL NOT NULL, val_accuracy REAL NOT NULL, val_mse REAL NOT NULL,
+    memory_factor REAL, seconds REAL NOT NULL, run_id TEXT NOT NULL, finished_at REAL NOT NULL,
     PRIMARY KEY (dataset, model, n_neurons, seed, config, representation)
 );
 CREATE TABLE IF NOT EXISTS test (
@@ -138,21 +138,21 @@ class ResultsStore:
         now = time.time()
         per_row = seconds / max(len(rows), 1)
         self._write(
-            "INSERT INTO validation VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO validation VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(*group, config_key(r), r["representation"], r["alpha"], r["val_accuracy"],
-              r.get("memory_factor"), per_row, self.run_id, now) for r in rows])
+              r["val_mse"], r.get("memory_factor"), per_row, self.run_id, now) for r in rows])
 
     def validation_rows(self, group: tuple | None = None) -> list[dict]:
         """Stored validation rows (of one group, or all), configuration decoded."""
         sql = ("SELECT dataset, model, n_neurons, seed, config, representation, alpha, "
-               "val_accuracy, memory_factor, seconds, run_id FROM validation")
+               "val_accuracy, val_mse, memory_factor, seconds, run_id FROM validation")
         args: tuple = ()
         if group is not None:
             sql += " WHERE dataset=? AND model=? AND n_neurons=? AND seed=?"
             args = group
         sql += " ORDER BY dataset, model, n_neurons, seed, config, representation"
         names = ("dataset", "model", "n_neurons", "seed", "config", "representation", "alpha",
-                 "val_accuracy", "memory_factor", "seconds", "run_id")
+                 "val_accuracy", "val_mse", "memory_factor", "seconds", "run_id")
         return [dict(zip(names, r, strict=True)) for r in self._db.execute(sql, args)]
 
     def test_result(self, group: tuple, grid: str) -> dict | None:

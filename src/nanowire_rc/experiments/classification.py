@@ -50,6 +50,7 @@ VALIDATION_FRACTION = 0.3
 def protocol() -> dict:
     """What makes stored results comparable: recorded in, and checked against, the store."""
     return {"library_version": __version__, "selection": "stratified-validation-split",
+            "tie_break": "validation-mse",
             "validation_fraction": VALIDATION_FRACTION, "split_seed": 0,
             "representations": list(REPRESENTATIONS), "alphas": list(DEFAULT_ALPHAS),
             "n_windows": N_WINDOWS, "input_range": [0.0, 1.0], "dtype": "float32"}
@@ -118,7 +119,7 @@ def _stored_rows(store: ResultsStore, group, keys: set[str]) -> list[dict]:
         if r["config"] in keys:
             rows.append({**json.loads(r["config"]), "memory_factor": r["memory_factor"],
                          "representation": r["representation"], "alpha": r["alpha"],
-                         "val_accuracy": r["val_accuracy"]})
+                         "val_accuracy": r["val_accuracy"], "val_mse": r["val_mse"]})
     return rows
 
 

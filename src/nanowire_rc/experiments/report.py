@@ -27,7 +27,8 @@ def environment() -> dict:
 
 
 def _hyper(sel: dict) -> str:
-    skip = ("seed", "val_accuracy", "memory_factor", "refit_alpha", "alpha", "representation")
+    skip = ("seed", "val_accuracy", "val_mse", "memory_factor", "refit_alpha", "alpha",
+            "representation")
     params = ", ".join(f"{k}={v:g}" for k, v in sorted(sel.items()) if k not in skip)
     rho = f", rho={sel['memory_factor']:.3f}" if "memory_factor" in sel else ""
     return (f"{params}{rho}; {sel['representation']}; val {sel['val_accuracy']:.3f}; "
@@ -56,7 +57,8 @@ def write_report(out_dir: Path, summary: dict, seconds: dict, settings: dict) ->
         "",
         "## Fig. 3 — classification after Table-3 model selection",
         "",
-        "Selection on a stratified 70/30 validation split of the training set; every "
+        "Selection on a stratified 70/30 validation split of the training set (accuracy, ties "
+        "broken by the readout's validation squared error); every "
         "representation (mean, mean+last, windows, windows+last) comes from one reservoir pass "
         "per configuration; the best configuration is refitted on the whole training set "
         "(ridge penalty by leave-one-out) and scored on the official test split. "
