@@ -29,6 +29,7 @@ from .series import SeriesBatch, as_batch, scale_minmax
 from .stability import (
     coupled_contraction_bound,
     coupled_voltage_range,
+    input_voltage_range,
     memory_factor_voltage,
 )
 
@@ -80,6 +81,11 @@ def _check_real(name: str, value, minimum: float = -np.inf, strict: bool = False
     if not ok or value < minimum or (strict and value == minimum):
         bound = ">" if strict else ">="
         raise ValueError(f"{name} must be a finite real {bound} {minimum}, got {value!r}")
+
+
+def _check_params(params) -> None:
+    if params is not None and not isinstance(params, NanowireParams):
+        raise TypeError(f"params must be a NanowireParams or None, got {params!r}")
 
 
 def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
@@ -307,13 +313,11 @@ class NanowireReservoir(_Reservoir):
         _check_real("dt", self.dt, 0.0, strict=True)
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.params is not None and not isinstance(self.params, NanowireParams):
-            raise TypeError(f"params must be a NanowireParams or None, got {self.params!r}")
+        _check_params(self.params)
         omega = _draw_input_weights(self, rng)
         # Each neuron's voltage range over the scaled input box, then the closed-form factor.
         x_lo, x_hi = self._scaled_range()
-        a, b = self.input_weights_ * x_lo, self.input_weights_ * x_hi
-        v_lo, v_hi = np.minimum(a, b).sum(axis=1), np.maximum(a, b).sum(axis=1)
+        v_lo, v_hi = input_voltage_range(x_lo, x_hi, self.input_weights_)
         rho = np.asarray(memory_factor_voltage(v_lo, v_hi, self.dt, self.params, self.method))
         worst = int(np.argmax(rho))
         self.memory_factor_ = float(rho[worst])
@@ -551,8 +555,7 @@ class CoupledNanowireReservoir(_Reservoir):
             raise ValueError(f"retention must lie in (0, 1], got {self.retention!r}")
         if self.stability not in ("raise", "warn"):
             raise ValueError(f"stability must be 'raise' or 'warn', got {self.stability!r}")
-        if self.params is not None and not isinstance(self.params, NanowireParams):
-            raise TypeError(f"params must be a NanowireParams or None, got {self.params!r}")
+        _check_params(self.params)
         voltage_map = self._map()
         _draw_input_weights(self, rng)
         W = _random_matrix(rng, self.n_neurons, self.connectivity, self.density)

@@ -30,6 +30,7 @@ __all__ = [
     "coupled_contraction_bound",
     "coupled_voltage_range",
     "echo_state_gap",
+    "input_voltage_range",
     "is_stable",
     "memory_factor",
     "memory_factor_box",
@@ -129,14 +130,10 @@ def memory_factor_range(
     Broadcasts over ``dt`` and ``omega`` (e.g. ``dt[:, None]`` and ``omega[None, :]`` give a whole
     heatmap in one call). Example (Table 2): ``dt=0.1, omega=1, x in [0, 1]`` gives 0.96874.
     """
-    x_lo, x_hi = float(x_lo), float(x_hi)
-    if not (np.isfinite(x_lo) and np.isfinite(x_hi)) or x_lo > x_hi:
-        raise ValueError(f"need finite x_lo <= x_hi, got [{x_lo}, {x_hi}]")
     omega = np.asarray(omega, dtype=np.float64)
     if not np.all(np.isfinite(omega)):
         raise ValueError("omega contains NaN or inf")
-    a, b = omega * x_lo, omega * x_hi
-    return memory_factor_voltage(np.minimum(a, b), np.maximum(a, b), dt, params, method)
+    return memory_factor_box(x_lo, x_hi, omega, omega, dt, params, method)
 
 
 def memory_factor_box(
@@ -239,6 +236,19 @@ def coupled_contraction_bound(
     return bound, dt * s_max <= retention
 
 
+def input_voltage_range(
+    x_lo: ArrayLike, x_hi: ArrayLike, input_weights: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-neuron range of ``sum_c W_in[n, c] x_c`` for inputs ``x_c`` in ``[x_lo[c], x_hi[c]]``.
+
+    ``input_weights`` is (N, C); the range is the sum over channels of the smaller and of the
+    larger corner product. Returns ``(v_lo, v_hi)``, each of shape (N,).
+    """
+    W_in = np.atleast_2d(np.asarray(input_weights, float))
+    a, b = W_in * np.asarray(x_lo, float), W_in * np.asarray(x_hi, float)
+    return np.minimum(a, b).sum(axis=1), np.maximum(a, b).sum(axis=1)
+
+
 def coupled_voltage_range(
     x_lo: ArrayLike,
     x_hi: ArrayLike,
@@ -255,13 +265,11 @@ def coupled_voltage_range(
     ``(v_min, v_max, gain)`` for ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``. Returns
     ``(v_lo, v_hi, gain_max)``, each of shape (N,).
     """
-    W_in = np.atleast_2d(np.asarray(input_weights, float))
-    lo, hi = np.asarray(x_lo, float), np.asarray(x_hi, float)
-    a_in, b_in = W_in * lo, W_in * hi
+    in_lo, in_hi = input_voltage_range(x_lo, x_hi, input_weights)
     W = recurrent.toarray() if sp.issparse(recurrent) else np.asarray(recurrent, float)
-    bias = np.broadcast_to(np.asarray(bias, float), (W_in.shape[0],))
-    a_lo = np.minimum(a_in, b_in).sum(axis=1) + np.minimum(W, 0).sum(axis=1) + bias
-    a_hi = np.maximum(a_in, b_in).sum(axis=1) + np.maximum(W, 0).sum(axis=1) + bias
+    bias = np.broadcast_to(np.asarray(bias, float), in_lo.shape)
+    a_lo = in_lo + np.minimum(W, 0).sum(axis=1) + bias
+    a_hi = in_hi + np.maximum(W, 0).sum(axis=1) + bias
     if voltage_map is None:
         return a_lo, a_hi, np.ones_like(a_lo)
     v_min, v_max, gain = voltage_map

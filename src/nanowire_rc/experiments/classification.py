@@ -107,10 +107,9 @@ def _executor(jobs: int, scheduler: str | None):
         from distributed import Client
     except ImportError:
         raise ImportError("--scheduler needs Dask: pip install 'nanowire-rc[dask]'") from None
-    with Client(scheduler, timeout="30s") as client, parallel_config(backend="dask"):
+    with Client(scheduler, timeout="30s"), parallel_config(backend="dask"):
         yield lambda fn, tasks: Parallel(return_as="generator_unordered")(
             delayed(fn)(*t) for t in tasks)
-        client.close()
 
 
 def _stored_rows(store: ResultsStore, group, keys: set[str]) -> list[dict]:
@@ -141,7 +140,7 @@ def run_selection(
     """
     grids = QUICK_GRIDS if quick else GRIDS
     local_jobs = None if (jobs == 1 and scheduler is None) else 1
-    plan, stats = [], {}
+    plan, stats, shapes = [], {}, {}
     for group in groups:
         dataset, model, size, _ = group
         kept, pruned = configurations(model, grids[model])
@@ -151,8 +150,10 @@ def run_selection(
         if chunk_size:
             chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
         else:
-            X, _ = _training_data(dataset, data_dir)
-            chunks = chunk_configs(todo, X.n_cases, X.values.shape[2], size)
+            if dataset not in shapes:
+                shapes[dataset] = _training_data(dataset, data_dir)[0].values.shape
+            n_cases, _, n_timepoints = shapes[dataset]
+            chunks = chunk_configs(todo, n_cases, n_timepoints, size)
         plan += [(group, chunk, data_dir, local_jobs) for chunk in chunks if chunk]
     pending_tests = [g for g in groups if store.test_result(g, grid_id(grids[g[1]])) is None]
     if progress:

@@ -31,7 +31,7 @@ from ..physics import (
     check_voltages,
 )
 from ..series import SeriesBatch, as_batch
-from ..stability import coupled_voltage_range
+from ..stability import coupled_voltage_range, input_voltage_range
 from . import compiled, reference
 from .pooling import PooledStates, finish_pooling, window_index
 
@@ -119,9 +119,8 @@ def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: b
 
 def _voltage_range(batch: SeriesBatch, weights: np.ndarray) -> tuple[float, float]:
     """Smallest and largest voltage any neuron can see on this batch (weights are (C, N))."""
-    lo, hi = batch.channel_range()
-    a, b = weights * lo[:, None], weights * hi[:, None]
-    return float(np.minimum(a, b).sum(axis=0).min()), float(np.maximum(a, b).sum(axis=0).max())
+    v_lo, v_hi = input_voltage_range(*batch.channel_range(), weights.T)
+    return float(v_lo.min()), float(v_hi.max())
 
 
 def run_nanowire(
@@ -232,6 +231,24 @@ def _as_recurrent(recurrent, n_neurons: int, dtype):
     return recurrent
 
 
+def _coupled_steps(batch: SeriesBatch, W: np.ndarray, rec, H: np.ndarray):
+    """Yield ``(t, A)`` with ``A = H W_rec^T + x_t W_in`` for each step of a coupled reservoir.
+
+    One matrix product per step for the whole batch (BLAS, or sparse), written into one reused
+    buffer; the caller's compiled point-wise pass then updates ``H`` in place before the next
+    step is computed.
+    """
+    A = np.empty_like(H)
+    rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
+    for t in range(batch.values.shape[2]):
+        if sp.issparse(rec_t):
+            A[...] = H @ rec_t
+        else:
+            np.matmul(H, rec_t, out=A)
+        A += batch.values[:, :, t] @ W
+        yield t, A
+
+
 def run_leaky_tanh(
     X: ArrayLike,
     input_weights: ArrayLike,
@@ -290,16 +307,7 @@ def run_leaky_tanh(
             return _finish(last, sums, kidx, states, return_states)
         pointwise = compiled.leaky_tanh_pointwise_kernel(double)
         H = np.broadcast_to(h0, last.shape).copy()
-        P = np.empty_like(H)
-        rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
-        for t in range(batch.values.shape[2]):
-            # One matrix product per step for the whole batch (BLAS or sparse), then a fused
-            # compiled pass for tanh, leak and pooling.
-            if sp.issparse(rec_t):
-                P[...] = H @ rec_t
-            else:
-                np.matmul(H, rec_t, out=P)
-            P += batch.values[:, :, t] @ W
+        for t, P in _coupled_steps(batch, W, rec, H):
             pointwise(H, P, t, batch.lengths, kidx, leak, bias, sums)
             if return_states:
                 states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
@@ -365,16 +373,9 @@ def run_coupled_nanowire(
     c = dtype
     v_min, v_max, gain = voltage_map if voltage_map is not None else (0.0, 1.0, 1.0)
     H = np.broadcast_to(h0, last.shape).copy()
-    A = np.empty_like(H)
     outside = np.zeros(batch.n_cases, dtype=np.bool_)
-    rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
     with _numba_threads(n_jobs):
-        for t in range(batch.values.shape[2]):
-            if sp.issparse(rec_t):
-                A[...] = H @ rec_t
-            else:
-                np.matmul(H, rec_t, out=A)
-            A += batch.values[:, :, t] @ W
+        for t, A in _coupled_steps(batch, W, rec, H):
             kernel(H, A, t, batch.lengths, kidx, bias, c(dt), c(p.kappa_p0), c(p.kappa_d0),
                    c(p.eta_p), c(p.eta_d), c(retention), c(v_min), c(v_max - v_min), c(gain),
                    c(v_range[0]), c(v_range[1]), sums, outside)
