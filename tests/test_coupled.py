@@ -29,7 +29,8 @@ def test_compiled_matches_reference(dtype, voltage_map, sparse):
     rec = sp.csr_matrix(W * (rng.random(W.shape) < 0.3)) if sparse else W
     X = rng.random((17, 2, 33))
     kw = dict(bias=b, retention=0.95, voltage_map=voltage_map, lengths=rng.integers(12, 34, 17),
-              washout=3, n_windows=4, h0=0.2, dtype=dtype, return_states=True)
+              washout=3, n_windows=4, h0=0.2, dtype=dtype, return_states=True,
+              check=False)  # agreement only, guarantee or not
     fast = nw.run_coupled_nanowire(X, W_in, rec, 0.1, **kw)
     ref = nw.run_coupled_nanowire(X, W_in, rec, 0.1, backend="numpy", **kw)
     for f in ("last", "mean", "windows", "states"):
@@ -44,6 +45,18 @@ def test_zero_coupling_is_the_uncoupled_neuron():
                                       return_states=True)
     plain = nw.run_nanowire(X, omega, 0.2, dtype="float64", return_states=True)
     np.testing.assert_allclose(coupled.states, plain.states, rtol=1e-12)
+
+
+def test_kernel_refuses_a_network_without_the_guarantee():
+    rng = np.random.default_rng(4)
+    X = rng.random((3, 20))
+    W_in, W, _ = network(rng, 8, channels=1, coupling=3.0)
+    with pytest.raises(nw.UnstableReservoirError, match="contraction bound .* >= 1"):
+        nw.run_coupled_nanowire(X, W_in, W, 0.25, voltage_map=(0.0, 1.0, 4.0))
+    with pytest.raises(nw.UnstableReservoirError, match=r"states may leave \[0, 1\]"):
+        nw.run_coupled_nanowire(X, W_in * 3, W * 0, 0.5)  # identity map, dt S(v) > 1
+    out = nw.run_coupled_nanowire(X, W_in, W, 0.25, voltage_map=(0.0, 1.0, 4.0), check=False)
+    assert np.isfinite(out.last).all()
 
 
 def test_voltage_range_contains_every_reachable_voltage():

@@ -10,25 +10,38 @@ missing values as ``?`` or ``NaN``).
 
 Returned shapes follow aeon: ``(n_cases, n_timepoints)`` for univariate, ``(n_cases, n_channels,
 n_timepoints)`` for multivariate, and a list of per-case arrays when lengths differ. Labels are
-kept as written: integers if every label is an integer, else floats, else strings.
-Nothing is downloaded: nothing here touches the network.
+kept as written, with one type per dataset (train and test together): integers if every label is
+an integer, else floats, else strings.
+
+Faults are reported, never passed on: a file that cannot be read (truncated or non-gzip ``.gz``,
+not UTF-8 text, no permission) or parsed (a row with another number of fields than the others,
+a non-numeric value) raises :class:`DatasetFormatError` naming the file and line; a search
+directory that cannot be read is skipped with a warning. Nothing is downloaded: nothing here
+touches the network.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
+import warnings
+import zlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from .exceptions import DatasetFormatError, DatasetNotFoundError
+
 __all__ = [
     "BUNDLED",
     "ENV_VAR",
     "DatasetFormatError",
     "DatasetNotFoundError",
+    "dataset_fingerprint",
+    "fingerprint",
     "list_datasets",
     "load_ucr",
     "read_ts",
@@ -45,27 +58,28 @@ _ARCHIVES = (
 )
 
 
-class DatasetNotFoundError(FileNotFoundError, ValueError):
-    """No files for the requested dataset in any of the places looked in."""
-
-
-class DatasetFormatError(ValueError):
-    """A dataset file could not be parsed; the message names the file and line."""
-
-
 def _open_text(path: Path):
     if path.name.endswith(".gz"):
         return gzip.open(path, "rt", encoding="utf-8")
     return open(path, encoding="utf-8")
 
 
-def _parse_labels(raw: list[str]) -> np.ndarray:
+def _label_type(*raw: list[str]) -> type:
+    """int if every label (of every split given) is an integer, else float, else str."""
     for kind in (int, float):
         try:
-            return np.array([kind(r) for r in raw])
+            for labels in raw:
+                for r in labels:
+                    kind(r)
+            return kind
         except ValueError:
             continue
-    return np.array(raw, dtype=str)
+    return str
+
+
+def _parse_labels(raw: list[str], kind: type | None = None) -> np.ndarray:
+    kind = kind or _label_type(raw)
+    return np.array(raw, dtype=str) if kind is str else np.array([kind(r) for r in raw])
 
 
 def _pack(cases: list[np.ndarray]) -> np.ndarray | list[np.ndarray]:
@@ -81,10 +95,21 @@ def read_tsv(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np
     """Read a UCR 2018 ``.tsv`` (or ``.tsv.gz``): per line a label, then the values, tab-separated.
 
     Trailing ``NaN`` (the archive's padding of shorter series) is dropped; ``NaN`` inside a
-    series is kept as a missing value.
+    series is kept as a missing value. Every row must have the same number of fields.
+
+    Raises
+    ------
+    DatasetFormatError
+        Naming the file and line, for a row that cannot be parsed.
     """
+    X, labels = _tsv_cases(path)
+    return X, _parse_labels(labels)
+
+
+def _tsv_cases(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], list[str]]:
     path = Path(path)
     cases, labels = [], []
+    width = None
     with _open_text(path) as fh:
         for lineno, line in enumerate(fh, 1):
             fields = line.rstrip("\r\n").split("\t")
@@ -94,6 +119,13 @@ def read_tsv(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np
                 continue
             if len(fields) < 2:
                 raise DatasetFormatError(f"{path}, line {lineno}: expected a label and values")
+            if width is not None and len(fields) != width:
+                # The archive pads shorter series with NaN: every row has the same fields.
+                raise DatasetFormatError(
+                    f"{path}, line {lineno}: {len(fields)} fields where earlier rows have "
+                    f"{width}; the file is truncated or corrupt (unequal lengths are padded with "
+                    "NaN in the UCR format)")
+            width = len(fields)
             try:
                 values = np.array([float(v) for v in fields[1:]])
             except ValueError as err:
@@ -107,11 +139,22 @@ def read_tsv(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np
             cases.append(values[None, :keep])
     if not cases:
         raise DatasetFormatError(f"{path}: no series in the file")
-    return _pack(cases), _parse_labels(labels)
+    return _pack(cases), labels
 
 
 def read_ts(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
-    """Read a ``.ts`` file (sktime/aeon format): ``@`` header, then ``dim1:...:label`` lines."""
+    """Read a ``.ts`` file (sktime/aeon format): ``@`` header, then ``dim1:...:label`` lines.
+
+    Raises
+    ------
+    DatasetFormatError
+        Naming the file and line, for a line that cannot be parsed.
+    """
+    X, labels = _ts_cases(path)
+    return X, _parse_labels(labels)
+
+
+def _ts_cases(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], list[str]]:
     path = Path(path)
     header: dict[str, str] = {}
     class_labels: set[str] | None = None
@@ -166,17 +209,32 @@ def read_ts(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.
         raise DatasetFormatError(f"{path}: no @data line")
     if not cases:
         raise DatasetFormatError(f"{path}: no series after @data")
-    return _pack(cases), _parse_labels(labels)
+    return _pack(cases), labels
 
 
 def _search_dirs(data_dir: str | os.PathLike | None) -> list[Path]:
+    """The directories to look in, in order; unreadable ones are skipped with a warning."""
     dirs = [Path(data_dir)] if data_dir is not None else []
     dirs += [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    return dirs
+    readable = []
+    for d in dirs:
+        if d.exists() and not os.access(d, os.R_OK | os.X_OK):
+            warnings.warn(f"skipping dataset directory {d}: permission denied", UserWarning,
+                          stacklevel=3)
+            continue
+        readable.append(d)
+    return readable
 
 
 def _bundled_dir() -> Path:
     return Path(str(resources.files("nanowire_rc") / "data" / "ucr"))
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a sub-directory without permission: not a place we can read from
+        return False
 
 
 def _find(name: str, split: str, dirs: list[Path]) -> Path | None:
@@ -184,14 +242,32 @@ def _find(name: str, split: str, dirs: list[Path]) -> Path | None:
         for base in (d / name, d):
             for ext in _EXTENSIONS:
                 candidate = base / f"{name}_{split.upper()}.{ext}"
-                if candidate.is_file():
+                if _is_file(candidate):
                     return candidate
     return None
 
 
+def _read(path: Path):
+    """Read a dataset file: ``(X, raw labels)``; every failure becomes DatasetFormatError."""
+    kind = "ts" if path.name.endswith((".ts", ".ts.gz")) else "tsv"
+    try:
+        return _read_cached(str(path), path.stat().st_mtime)
+    except DatasetFormatError:
+        raise
+    except UnicodeDecodeError as err:
+        reason = f"not UTF-8 text (byte {err.start}: {err.reason}); is it a .{kind} file?"
+    except (EOFError, zlib.error) as err:
+        reason = f"the compressed data is truncated or corrupt ({err or type(err).__name__})"
+    except gzip.BadGzipFile as err:
+        reason = f"not a gzip file ({err}); rename it without .gz if it is plain text"
+    except OSError as err:
+        reason = err.strerror or str(err)
+    raise DatasetFormatError(f"{path}: cannot be read: {reason}") from None
+
+
 @lru_cache(maxsize=16)
 def _read_cached(path: str, mtime: float):
-    return (read_ts if path.endswith((".ts", ".ts.gz")) else read_tsv)(path)
+    return (_ts_cases if path.endswith((".ts", ".ts.gz")) else _tsv_cases)(path)
 
 
 def _copy(X):
@@ -237,8 +313,43 @@ def load_ucr(
             f"and pass data_dir=DIR (--data-dir DIR on the command line) or set {ENV_VAR}=DIR. "
             f"Get them from {_ARCHIVES}."
         )
-    X, y = _read_cached(str(path), path.stat().st_mtime)
-    return _copy(X), y.copy()
+    X, labels = _read(path)
+    # One label type for the dataset, decided on both splits (the files side by side), so train
+    # and test labels always compare.
+    other = path.with_name(path.name.replace(f"_{split.upper()}.",
+                                             "_TEST." if split == "train" else "_TRAIN."))
+    kind = _label_type(labels, _read(other)[1]) if _is_file(other) else None
+    return _copy(X), _parse_labels(labels, kind)
+
+
+def fingerprint(X, y) -> dict[str, str]:
+    """SHA-256 digests of a dataset split's values (with shape and lengths) and labels.
+
+    Two loads of the same data give the same digests; any change of a value, a length or a
+    label changes them. Returns ``{"values": hex, "labels": hex}``.
+    """
+    values = hashlib.sha256()
+    for case in (X if isinstance(X, list) else [X]):
+        arr = np.ascontiguousarray(case, dtype=np.float64)
+        values.update(repr(arr.shape).encode())
+        values.update(arr.tobytes())
+    labels = hashlib.sha256()
+    y = np.asarray(y)
+    labels.update(y.dtype.kind.encode())
+    labels.update("\n".join(map(str, y.tolist())).encode())
+    return {"values": values.hexdigest(), "labels": labels.hexdigest()}
+
+
+def dataset_fingerprint(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, str]:
+    """Fingerprint of both splits of a dataset as :func:`load_ucr` finds it.
+
+    Returns ``{"train values", "train labels", "test values", "test labels": hex digest}``.
+    """
+    out = {}
+    for split in ("train", "test"):
+        for part, digest in fingerprint(*load_ucr(name, split, data_dir)).items():
+            out[f"{split} {part}"] = digest
+    return out
 
 
 def list_datasets(data_dir: str | os.PathLike | None = None) -> list[str]:

@@ -27,6 +27,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
+from .exceptions import VoltageOverflowError
+
 __all__ = [
     "METHODS",
     "NanowireParams",
@@ -43,10 +45,6 @@ METHODS = ("euler", "exact")
 
 # exp(709.78) is the largest finite float64; stay a little below it.
 _LOG_MAX = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0}
-
-
-class VoltageOverflowError(ValueError):
-    """A voltage makes a rate overflow (``exp`` beyond the floating-point range)."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from .exceptions import StabilityWarning, UnstableReservoirError
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .physics import METHODS, NanowireParams
 from .series import SeriesBatch, as_batch, scale_minmax
@@ -43,10 +44,6 @@ __all__ = [
 ]
 
 FEATURES = ("mean", "last", "windows")
-
-
-class UnstableReservoirError(ValueError):
-    """The reservoir's memory factor is >= 1: the echo-state guarantee does not hold."""
 
 
 def _parse_features(features: str) -> list[str]:
@@ -330,8 +327,9 @@ class NanowireReservoir(_Reservoir):
             )
 
     def _run(self, batch: SeriesBatch, **options) -> PooledStates:
+        # fit enforced memory_factor_ < 1 over the range the inputs are clipped to.
         return run_nanowire(batch, self.input_weights_, self.dt, self.params, self.method,
-                            **self._kernel_options(**options))
+                            check=False, **self._kernel_options(**options))
 
 
 CONNECTIVITY = ("diagonal", "sparse", "dense")
@@ -575,9 +573,11 @@ class CoupledNanowireReservoir(_Reservoir):
             return
         if not self.states_invariant_:
             n = int(np.argmin(invariant))
+            fix = ("a lower v_max" if self.voltage_map == "sigmoid"
+                   else "the sigmoid voltage map (it bounds every voltage)")
             reason = (f"states may leave [0, 1]: dt * S(v) exceeds retention = {self.retention} "
-                      f"for voltages up to {v_hi[n]:.4g} (neuron {n}); use a smaller dt, a "
-                      "lower v_max or the sigmoid voltage map")
+                      f"for voltages up to {v_hi[n]:.4g} (neuron {n}); use a smaller dt or "
+                      f"{fix}")
         else:
             reason = (f"contraction bound {self.contraction_bound_:.4g} >= 1 (neuron {worst}, "
                       f"voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}]); use weaker "
@@ -585,9 +585,12 @@ class CoupledNanowireReservoir(_Reservoir):
         message = f"no echo-state guarantee for this coupled reservoir: {reason}."
         if self.stability == "raise":
             raise UnstableReservoirError(message + " Pass stability='warn' to fit anyway.")
-        warnings.warn(message, UserWarning, stacklevel=3)
+        warnings.warn(message, StabilityWarning, stacklevel=3)
 
     def _run(self, batch: SeriesBatch, **options) -> PooledStates:
+        # fit enforced the guarantee (or was told not to, stability="warn"); the inputs are
+        # clipped to the range it was computed for.
         return run_coupled_nanowire(batch, self.input_weights_, self.recurrent_, self.dt,
                                     self.params, bias=self.bias_, retention=self.retention,
-                                    voltage_map=self._map(), **self._kernel_options(**options))
+                                    voltage_map=self._map(), check=False,
+                                    **self._kernel_options(**options))

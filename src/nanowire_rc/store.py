@@ -6,11 +6,18 @@ one row per (dataset, model, size, seed, grid) with the selected configuration a
 accuracy. Rows are inserted (never replaced) in one transaction per finished chunk, so a killed
 run loses at most the chunks in flight and a re-run skips everything already stored.
 
-The ``meta`` table records the library version and the selection protocol (representations,
-ridge penalties, windows, validation split, compute type). Opening a store written under another
-protocol or version raises :class:`ProtocolMismatchError` rather than mixing results silently.
-A store that is not a readable SQLite database, or that another process keeps locked, raises
-:class:`StoreError`; neither case modifies the file.
+What is guaranteed never to be mixed or lost:
+
+- the ``meta`` table records the library version and the selection protocol; opening a store
+  written under another one raises :class:`ProtocolMismatchError`;
+- the ``datasets`` table records a fingerprint (SHA-256 of the loaded values and labels) of every
+  dataset whose results the store holds; a dataset whose contents changed under the same name
+  raises :class:`DatasetChangedError` (see :meth:`ResultsStore.check_datasets`);
+- one process at a time: a store is held, for as long as it is open, through an advisory lock on
+  ``results.sqlite.lock`` beside it (released by the operating system even on ``kill -9``).
+  A second process, including one asked to start over (``fresh=True``), gets
+  :class:`StoreInUseError` and changes nothing;
+- a file that is not a readable SQLite database raises :class:`StoreError` and is left as it is.
 """
 
 from __future__ import annotations
@@ -18,17 +25,21 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from .exceptions import DatasetChangedError, ProtocolMismatchError, StoreError, StoreInUseError
 from .selection import config_key
 
-__all__ = ["ProtocolMismatchError", "ResultsStore", "StoreError"]
+__all__ = ["DatasetChangedError", "ProtocolMismatchError", "ResultsStore", "StoreError",
+           "StoreInUseError"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datasets (name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS validation (
     dataset TEXT NOT NULL, model TEXT NOT NULL, n_neurons INTEGER NOT NULL,
     seed INTEGER NOT NULL, config TEXT NOT NULL, representation TEXT NOT NULL,
@@ -48,12 +59,54 @@ CREATE TABLE IF NOT EXISTS test (
 """
 
 
-class StoreError(RuntimeError):
-    """The results store cannot be used (corrupt, locked, unwritable); nothing was changed."""
+class _ProcessLock:
+    """An exclusive advisory lock on ``path`` held by this process until :meth:`release`.
+
+    The operating system drops it when the process ends, however it ends, so a crashed run never
+    leaves a store locked. The file records who holds it, for the message others get.
+    """
+
+    def __init__(self, path: Path, store: Path):
+        self.path = path
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _try_lock(self._fd)
+        except OSError:
+            holder = _read_holder(self._fd)
+            os.close(self._fd)
+            raise StoreInUseError(
+                f"{store} is in use by another process{holder}. Nothing was changed (--fresh "
+                "deletes nothing while it runs): wait for that run to finish, stop it (Ctrl-C "
+                "keeps its finished work), or use another --out directory."
+            ) from None
+        os.ftruncate(self._fd, 0)
+        os.write(self._fd, json.dumps({"pid": os.getpid(), "started_at": time.time(),
+                                       "command": " ".join(sys.argv)}).encode())
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
 
 
-class ProtocolMismatchError(StoreError, ValueError):
-    """The store holds results of another protocol or library version."""
+def _try_lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        info = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info["started_at"]))
+        return f" (pid {info['pid']}, since {started}: {info['command']})"
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return ""
 
 
 class ResultsStore:
@@ -64,9 +117,26 @@ class ResultsStore:
         self.path = Path(path)
         self.protocol = json.dumps(protocol, sort_keys=True)
         self.run_id = uuid.uuid4().hex[:12]
-        if fresh:
-            self.path.unlink(missing_ok=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create the directory {self.path.parent} for the results "
+                             f"store: {err.strerror or err}. Choose another --out.") from None
+        try:
+            self._lock = _ProcessLock(self.path.with_name(self.path.name + ".lock"), self.path)
+        except OSError as err:
+            raise StoreError(f"cannot use {self.path}: {err.strerror or err}. Nothing was "
+                             "changed; choose another --out.") from None
+        try:
+            if fresh:  # only once this process holds the store: nobody else is using it
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._open(timeout)
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def _open(self, timeout: float) -> None:
         try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -180,8 +250,31 @@ class ResultsStore:
         sql += " ORDER BY dataset, model, n_neurons, seed"
         return [dict(zip(names, r, strict=True)) for r in self._db.execute(sql, args)]
 
+    def check_datasets(self, fingerprints: dict[str, dict[str, str]]) -> None:
+        """Record each dataset's fingerprint, or refuse one that changed since it was recorded.
+
+        ``fingerprints`` maps a dataset name to ``{part: digest}`` (e.g. ``"train values"``).
+        Raises :class:`DatasetChangedError`, naming the dataset and the parts that differ, when
+        the store already holds another fingerprint under that name; nothing is written then.
+        """
+        stored = dict(self._db.execute("SELECT name, fingerprint FROM datasets"))
+        for name, parts in sorted(fingerprints.items()):
+            if name in stored and json.loads(stored[name]) != parts:
+                old = json.loads(stored[name])
+                changed = sorted(k for k in set(old) | set(parts) if old.get(k) != parts.get(k))
+                raise DatasetChangedError(
+                    f"{self.path} holds results for a different dataset named {name!r}: its "
+                    f"{', '.join(changed)} changed since they were stored. Results are never "
+                    "mixed: use another --out directory, or --fresh to start this one over."
+                )
+        self._write("INSERT OR IGNORE INTO datasets VALUES (?, ?)",
+                    [(n, json.dumps(p, sort_keys=True)) for n, p in fingerprints.items()
+                     if n not in stored])
+
     def close(self) -> None:
+        """Close the database and let other processes use the store."""
         self._db.close()
+        self._lock.release()
 
     def __enter__(self) -> ResultsStore:
         return self

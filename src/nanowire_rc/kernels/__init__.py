@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from ..exceptions import DivergedError, UnstableReservoirError
 from ..physics import (
     NanowireParams,
     VoltageOverflowError,
@@ -31,7 +32,12 @@ from ..physics import (
     check_voltages,
 )
 from ..series import SeriesBatch, as_batch
-from ..stability import coupled_voltage_range, input_voltage_range
+from ..stability import (
+    coupled_contraction_bound,
+    coupled_voltage_range,
+    input_voltage_range,
+    memory_factor_voltage,
+)
 from . import compiled, reference
 from .pooling import PooledStates, finish_pooling, window_index
 
@@ -39,6 +45,7 @@ __all__ = [
     "BACKENDS",
     "DivergedError",
     "PooledStates",
+    "UnstableReservoirError",
     "run_coupled_nanowire",
     "run_leaky_tanh",
     "run_nanowire",
@@ -117,10 +124,11 @@ def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: b
     return last, sums, states
 
 
-def _voltage_range(batch: SeriesBatch, weights: np.ndarray) -> tuple[float, float]:
-    """Smallest and largest voltage any neuron can see on this batch (weights are (C, N))."""
-    v_lo, v_hi = input_voltage_range(*batch.channel_range(), weights.T)
-    return float(v_lo.min()), float(v_hi.max())
+def _refuse_unstable(what: str, worst: int, v_lo, v_hi, fix: str) -> UnstableReservoirError:
+    return UnstableReservoirError(
+        f"{what} (neuron {worst}, voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}] on this "
+        f"batch): the states may diverge. {fix}, or pass check=False to run anyway."
+    )
 
 
 def run_nanowire(
@@ -138,6 +146,7 @@ def run_nanowire(
     return_states: bool = False,
     backend: str = "compiled",
     n_jobs: int | None = None,
+    check: bool = True,
 ) -> PooledStates:
     """Run an uncoupled nanowire assembly over a batch of series and pool its states.
 
@@ -169,49 +178,70 @@ def run_nanowire(
         Numba kernel or the plain NumPy reference.
     n_jobs : int, optional
         Threads for the compiled kernel (default: all).
+    check : bool
+        Refuse to run when the memory factor over the voltages this batch produces is >= 1
+        (what the estimators enforce at ``fit``); ``False`` runs anyway.
 
     Returns
     -------
     PooledStates
+
+    Raises
+    ------
+    UnstableReservoirError
+        With ``check=True``, when some neuron's memory factor on this batch is >= 1.
+    VoltageOverflowError
+        When a voltage of this batch overflows a rate in ``dtype``.
+    DivergedError
+        When states became non-finite (only possible with ``check=False``).
     """
     p = _as_params(params)
     dt = _check_dt(dt)
     _check_method(method)
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
                                          n_windows, backend, return_states)
-    check_voltages(*_voltage_range(batch, W), p, dtype)
+    v_lo, v_hi = input_voltage_range(*batch.channel_range(), W.T)
+    check_voltages(float(v_lo.min()), float(v_hi.max()), p, dtype)
+    if check:
+        rho = np.atleast_1d(memory_factor_voltage(v_lo, v_hi, dt, p, method))
+        worst = int(np.argmax(rho))
+        if rho[worst] >= 1:
+            raise _refuse_unstable(f"memory factor rho = {rho[worst]:.4g} >= 1 with dt = {dt}",
+                                   worst, v_lo, v_hi,
+                                   "Use a smaller dt or input weights, scale the input to [0, 1] "
+                                   "(the estimators do), or method='exact'")
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(reference.nanowire_reference(
                 batch.values, batch.lengths, W, h0, dt, p, method, washout, n_windows,
-                return_states))
+                return_states), _NANOWIRE_HINT)
     last, sums, states = _outputs(batch, W.shape[1], n_windows, dtype, return_states)
     kernel = compiled.nanowire_kernel(p.integer_ratio, method == "exact", dtype is np.float64)
     c = dtype
     with _numba_threads(n_jobs):
         kernel(batch.values, batch.lengths, kidx, W, h0, c(dt), c(p.kappa_p0), c(p.kappa_d0),
                c(p.eta_p), c(p.eta_d), last, sums, states, return_states)
-    return _finish(last, sums, kidx, states, return_states)
+    return _finish(last, sums, kidx, states, return_states, _NANOWIRE_HINT)
 
 
-class DivergedError(ValueError):
-    """The states left every finite range: the reservoir is unstable for this input."""
+_NANOWIRE_HINT = ("the configuration is unstable for this input (memory factor >= 1); use a "
+                  "smaller dt or input scaling, scale the input to [0, 1], or method='exact'")
+_TANH_HINT = ("the inputs or weights are too large for the compute type; scale the input (the "
+              "estimators map it to [0, 1]), use smaller weights, or dtype='float64'")
+_COUPLED_HINT = ("the network is unstable for this input (contraction bound >= 1); use weaker "
+                 "coupling, a smaller dt, or the sigmoid voltage map")
 
 
-def _checked(pooled: PooledStates) -> PooledStates:
-    # Unstable Euler updates (memory factor >= 1) grow without bound; say so rather than hand
-    # back inf/nan features. Checking the pooled outputs is cheap and catches any step.
+def _checked(pooled: PooledStates, hint: str) -> PooledStates:
+    # Unstable updates grow without bound; say so rather than hand back inf/nan features.
+    # Checking the pooled outputs is cheap and catches any step.
     if not (np.isfinite(pooled.last).all() and np.isfinite(pooled.windows).all()):
-        raise DivergedError(
-            "reservoir states diverged to inf/nan: the configuration is unstable for this input "
-            "(memory factor >= 1 for the nanowire neuron); use a smaller dt or input scaling, "
-            "scale the input to [0, 1], or method='exact'"
-        )
+        raise DivergedError(f"reservoir states diverged to inf/nan: {hint}")
     return pooled
 
 
-def _finish(last, sums, kidx, states, store) -> PooledStates:
-    return _checked(finish_pooling(last, sums, kidx, states if store else None))
+def _finish(last, sums, kidx, states, store, hint: str) -> PooledStates:
+    return _checked(finish_pooling(last, sums, kidx, states if store else None), hint)
 
 
 def _as_recurrent(recurrent, n_neurons: int, dtype):
@@ -296,7 +326,7 @@ def run_leaky_tanh(
     if backend == "numpy":
         return _checked(reference.leaky_tanh_reference(
             batch.values, batch.lengths, W, h0, leak, bias, rec, washout, n_windows,
-            return_states))
+            return_states), _TANH_HINT)
     last, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
     double = dtype is np.float64
     with _numba_threads(n_jobs):
@@ -304,14 +334,14 @@ def run_leaky_tanh(
             compiled.leaky_tanh_diagonal_kernel(double)(batch.values, batch.lengths, kidx, W, rec,
                                                         leak, bias, h0, last, sums, states,
                                                         return_states)
-            return _finish(last, sums, kidx, states, return_states)
+            return _finish(last, sums, kidx, states, return_states, _TANH_HINT)
         pointwise = compiled.leaky_tanh_pointwise_kernel(double)
         H = np.broadcast_to(h0, last.shape).copy()
         for t, P in _coupled_steps(batch, W, rec, H):
             pointwise(H, P, t, batch.lengths, kidx, leak, bias, sums)
             if return_states:
                 states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
-    return _finish(H, sums, kidx, states, return_states)
+    return _finish(H, sums, kidx, states, return_states, _TANH_HINT)
 
 
 def run_coupled_nanowire(
@@ -332,6 +362,7 @@ def run_coupled_nanowire(
     return_states: bool = False,
     backend: str = "compiled",
     n_jobs: int | None = None,
+    check: bool = True,
 ) -> PooledStates:
     """Run a coupled nanowire network over a batch and pool its states.
 
@@ -339,10 +370,15 @@ def run_coupled_nanowire(
     per neuron (``gamma = retention``; 1 is the paper's Euler neuron). ``voltage_map`` is
     ``None`` for ``g`` the identity or ``(v_min, v_max, gain)`` for a sigmoid onto
     ``[v_min, v_max]``. One matrix product per step for the whole batch (BLAS or sparse), then
-    a compiled point-wise pass. Other arguments as in :func:`run_nanowire`.
+    a compiled point-wise pass. ``check=True`` refuses a network without the echo-state
+    guarantee on this batch (contraction bound of
+    :func:`~nanowire_rc.stability.coupled_contraction_bound` >= 1, or states not provably in
+    [0, 1]), as the estimators do at ``fit``. Other arguments as in :func:`run_nanowire`.
 
     Raises
     ------
+    UnstableReservoirError
+        With ``check=True``, when the guarantee does not hold for this batch.
     VoltageOverflowError
         If a voltage possible for states in [0, 1] overflows a rate, or (identity map) a state
         left [0, 1] and drove a voltage outside that checked range.
@@ -359,14 +395,26 @@ def run_coupled_nanowire(
         rec = np.diag(rec)
     bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
     x_lo, x_hi = batch.channel_range()
-    v_lo, v_hi, _ = coupled_voltage_range(x_lo, x_hi, W.T, rec, bias, voltage_map)
+    v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, W.T, rec, bias, voltage_map)
     v_range = (float(v_lo.min()), float(v_hi.max()))
     check_voltages(*v_range, p, dtype)
+    if check:
+        rows = np.asarray(abs(rec).sum(axis=1), dtype=np.float64).ravel()
+        bound, invariant = coupled_contraction_bound(v_lo, v_hi, dt, rows, gain_max, retention, p)
+        if not invariant.all():
+            n = int(np.argmin(invariant))
+            raise _refuse_unstable(f"states may leave [0, 1] (dt * S(v) > retention = "
+                                   f"{retention})", n, v_lo, v_hi,
+                                   "Use a smaller dt or the sigmoid voltage map with a lower v_max")
+        if bound.max() >= 1:
+            n = int(np.argmax(bound))
+            raise _refuse_unstable(f"contraction bound {bound[n]:.4g} >= 1", n, v_lo, v_hi,
+                                   "Use weaker coupling, a lower gain or v_max, or another dt")
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(reference.coupled_nanowire_reference(
                 batch.values, batch.lengths, W, h0, bias, rec, dt, p, retention, voltage_map,
-                washout, n_windows, return_states))
+                washout, n_windows, return_states), _COUPLED_HINT)
     last, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
     kernel = compiled.coupled_nanowire_pointwise_kernel(p.integer_ratio, voltage_map is not None,
                                                         dtype is np.float64)
@@ -387,4 +435,4 @@ def run_coupled_nanowire(
             f"{v_range[1]:.4g}], the range checked for overflow: the network is unstable for "
             "this input; use weaker coupling, a smaller dt, or a sigmoid voltage map"
         )
-    return _finish(H, sums, kidx, states, return_states)
+    return _finish(H, sums, kidx, states, return_states, _COUPLED_HINT)
