@@ -6,22 +6,29 @@ reservoirs fast (:mod:`.kernels`), and classify time series with scikit-learn es
 
 from .classifiers import CoupledNanowireClassifier, EchoStateClassifier, NanowireClassifier
 from .datasets import list_datasets, load_ucr
+from .exceptions import (
+    DatasetChangedError,
+    DatasetFormatError,
+    DatasetNotFoundError,
+    DivergedError,
+    NanowireRCError,
+    ProtocolMismatchError,
+    StabilityWarning,
+    StoreError,
+    StoreInUseError,
+    UnstableReservoirError,
+    VoltageOverflowError,
+)
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .physics import (
     NanowireParams,
-    VoltageOverflowError,
     fixed_point,
     rates,
     simulate,
     step,
     total_rate,
 )
-from .reservoirs import (
-    CoupledNanowireReservoir,
-    LeakyTanhReservoir,
-    NanowireReservoir,
-    UnstableReservoirError,
-)
+from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir
 from .stability import (
     coupled_contraction_bound,
     echo_state_gap,
@@ -37,12 +44,21 @@ __version__ = "0.1.0"
 __all__ = [
     "CoupledNanowireClassifier",
     "CoupledNanowireReservoir",
+    "DatasetChangedError",
+    "DatasetFormatError",
+    "DatasetNotFoundError",
+    "DivergedError",
     "EchoStateClassifier",
     "LeakyTanhReservoir",
     "NanowireClassifier",
     "NanowireParams",
+    "NanowireRCError",
     "NanowireReservoir",
     "PooledStates",
+    "ProtocolMismatchError",
+    "StabilityWarning",
+    "StoreError",
+    "StoreInUseError",
     "UnstableReservoirError",
     "VoltageOverflowError",
     "__version__",

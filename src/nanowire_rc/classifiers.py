@@ -31,6 +31,7 @@ __all__ = [
     "CoupledNanowireClassifier",
     "EchoStateClassifier",
     "NanowireClassifier",
+    "check_alphas",
     "fit_readout",
 ]
 
@@ -38,9 +39,23 @@ __all__ = [
 DEFAULT_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
 
 
+def check_alphas(alphas) -> np.ndarray:
+    """``alphas`` as a 1-D float array, or a ValueError saying what a valid one is."""
+    try:
+        values = np.asarray(alphas, dtype=np.float64)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or values.ndim != 1 or values.size == 0 or not np.all(
+            np.isfinite(values) & (values > 0)):
+        raise ValueError(f"alphas must be a non-empty sequence of finite ridge penalties > 0, "
+                         f"e.g. (0.1, 1.0, 10.0); got {alphas!r}")
+    return values
+
+
 def fit_readout(features: np.ndarray, y: np.ndarray, alphas=DEFAULT_ALPHAS):
     """Standardise ``features`` and fit ``RidgeClassifierCV`` (leave-one-out over ``alphas``)."""
-    return make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=np.asarray(alphas))).fit(
+    alphas = check_alphas(alphas)
+    return make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=alphas)).fit(
         features.astype(np.float64, copy=False), y)
 
 
@@ -61,6 +76,7 @@ class _ReservoirClassifier(ClassifierMixin, BaseEstimator):
         if np.unique(y).size < 2:
             raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
                              f"only one class: {np.unique(y)[0]!r}")
+        check_alphas(self.alphas)  # before the reservoir runs: fail fast
         reservoir = self._reservoir()
         features = reservoir.fit_transform(batch)
         self.reservoir_ = reservoir

@@ -30,9 +30,26 @@ fresh_option = click.option(
     "--fresh", is_flag=True,
     help="Delete OUT/results.sqlite and start over (default: resume, skipping every stored "
          "result).")
-scheduler_option = click.option(
+_scheduler = click.option(
     "--scheduler", default=None, metavar="tcp://HOST:PORT",
     help="Run on this Dask distributed scheduler (pip install 'nanowire-rc[dask]').")
+_scheduler_timeout = click.option(
+    "--scheduler-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+    show_default=True, help="Seconds to try to reach the --scheduler before giving up.")
+
+
+def scheduler_option(command):
+    return _scheduler(_scheduler_timeout(command))
+
+
+def _make_out(out: Path) -> Path:
+    """Create the output directory, or stop with a message saying why it cannot be."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise click.ClickException(f"cannot create the output directory {out}: "
+                                   f"{err.strerror or err}. Choose another --out.") from None
+    return out
 
 
 def _write_csv(path: Path, rows: list[dict]) -> None:
@@ -74,7 +91,7 @@ def _load(name: str, split: str, data_dir: str | None):
 
 def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs: int,
                data_dir: str | None, fresh: bool = False, scheduler: str | None = None,
-               chunk_size: int | None = None) -> dict:
+               chunk_size: int | None = None, scheduler_timeout: float = 30.0) -> dict:
     """Run (or resume) the Table-3 selection into OUT/results.sqlite with a progress bar, then
     write the CSV/JSON exports and the figure; return the summary."""
     from tqdm import tqdm
@@ -102,7 +119,8 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
     try:
         with store:
             rows = run_selection(groups, store, quick=quick, jobs=jobs, scheduler=scheduler,
-                                 data_dir=data_dir, chunk_size=chunk_size, progress=progress)
+                                 data_dir=data_dir, chunk_size=chunk_size, progress=progress,
+                                 connect_timeout=scheduler_timeout)
             validation = [r for r in store.validation_rows()
                           if (r["dataset"], r["model"], r["n_neurons"], r["seed"]) in groups]
     except KeyboardInterrupt:
@@ -110,7 +128,8 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
         click.echo(f"\nInterrupted. Everything finished is stored in {path}; run the same "
                    "command again to continue.", err=True)
         sys.exit(130)
-    except StoreError as err:
+    except (StoreError, ConnectionError) as err:
+        bar.close()
         raise click.ClickException(str(err)) from None
     bar.close()
     summary = summarise(rows, quick=quick)
@@ -150,7 +169,7 @@ def main() -> None:
 @fresh_option
 @scheduler_option
 def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: str | None,
-              fresh: bool, scheduler: str | None) -> None:
+              fresh: bool, scheduler: str | None, scheduler_timeout: float) -> None:
     """Regenerate every result of the paper into OUT, with REPORT.md.
 
     Fig. 1 (pulse responses), Fig. 2 (memory-factor heatmap) and Fig. 3 (Table-3 model selection
@@ -163,7 +182,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
     from .experiments.report import write_report
 
     seeds = seeds or (1 if quick else 5)
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out(out)
     seconds, start = {}, time.perf_counter()
     _pulse(out)
     _heatmap(out)
@@ -171,7 +190,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
     start = time.perf_counter()
     sizes = (50, 100) if quick else SIZES
     summary = _selection(out, DATASETS, ("nanowire", "tanh"), sizes, seeds, quick, jobs,
-                         data_dir, fresh, scheduler)
+                         data_dir, fresh, scheduler, scheduler_timeout=scheduler_timeout)
     seconds["model selection"] = time.perf_counter() - start
     seconds["total"] = sum(seconds.values())
     command = "nanowire-rc " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "nanowire-rc"
@@ -185,7 +204,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
 @out_option
 def pulse(out: Path) -> None:
     """Fig. 1: single-neuron responses to an input pulse (CSV, PNG, PDF)."""
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out(out)
     for p in _pulse(out):
         click.echo(p)
 
@@ -194,7 +213,7 @@ def pulse(out: Path) -> None:
 @out_option
 def heatmap(out: Path) -> None:
     """Fig. 2: memory factor over dt in [0.01, 1] and omega in [0, 2] (CSV, PNG, PDF)."""
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out(out)
     for p in _heatmap(out):
         click.echo(p)
 
@@ -216,16 +235,16 @@ def heatmap(out: Path) -> None:
 @fresh_option
 @scheduler_option
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
-              help="Configurations per work piece (default: about 0.5 G neuron-updates each).")
+              help="Configurations per work piece (default: a few seconds of work each).")
 def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, scheduler,
-           chunk_size) -> None:
+           scheduler_timeout, chunk_size) -> None:
     """Table-3 model selection on any datasets, then test accuracy (Fig. 3 for those).
 
     Resumable: results are stored in OUT/results.sqlite as they finish and a re-run skips them.
     """
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out(out)
     _print_table(_selection(out, datasets, models, sizes, seeds, quick, jobs, data_dir, fresh,
-                            scheduler, chunk_size))
+                            scheduler, chunk_size, scheduler_timeout))
 
 
 @main.command()
@@ -259,7 +278,10 @@ def classify(dataset, model, size, seed, settings, data_dir) -> None:
     X, y = _load(dataset, "train", data_dir)
     X_te, y_te = _load(dataset, "test", data_dir)
     t0 = time.perf_counter()
-    clf.fit(X, y)
+    try:
+        clf.fit(X, y)
+    except (ValueError, TypeError) as err:  # invalid or unstable hyper-parameters
+        raise click.ClickException(f"cannot fit {type(clf).__name__}: {err}") from None
     t1 = time.perf_counter()
     acc = clf.score(X_te, y_te)
     t2 = time.perf_counter()
@@ -310,7 +332,7 @@ def diagnose(models, sizes, seed, max_delay, out) -> None:
     from .plotting import plot_memory_capacity
     from .selection import MODELS
 
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out(out)
     rows, curves = [], []
     click.echo(f"{'model':<18}{'neurons':>8}{'MC':>8}{'NARMA-10 NRMSE':>16}")
     for model in models:

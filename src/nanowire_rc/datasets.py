@@ -251,7 +251,8 @@ def _read(path: Path):
     """Read a dataset file: ``(X, raw labels)``; every failure becomes DatasetFormatError."""
     kind = "ts" if path.name.endswith((".ts", ".ts.gz")) else "tsv"
     try:
-        return _read_cached(str(path), path.stat().st_mtime)
+        stat = path.stat()  # a rewritten file is read again
+        return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
     except DatasetFormatError:
         raise
     except UnicodeDecodeError as err:
@@ -266,7 +267,7 @@ def _read(path: Path):
 
 
 @lru_cache(maxsize=16)
-def _read_cached(path: str, mtime: float):
+def _read_cached(path: str, mtime_ns: int, size: int):
     return (_ts_cases if path.endswith((".ts", ".ts.gz")) else _tsv_cases)(path)
 
 

@@ -127,15 +127,21 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         _check_int("washout", self.washout, 0)
         _parse_features(self.features)
         if self.input_range is not None:
-            lo, hi = self.input_range
-            if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-                raise ValueError(f"input_range must be (low, high) with low < high, got "
-                                 f"{self.input_range!r}")
+            bad = ValueError(f"input_range must be None or a pair (low, high) of finite reals "
+                             f"with low < high, got {self.input_range!r}")
+            try:
+                lo, hi = self.input_range
+                ok = bool(np.isfinite(lo) and np.isfinite(hi) and lo < hi)
+            except (TypeError, ValueError):
+                raise bad from None
+            if not ok:
+                raise bad
         if np.dtype(self.dtype).name not in ("float32", "float64"):
             raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
 
     def _batch(self, X) -> SeriesBatch:
-        return as_batch(X, dtype=np.dtype(self.dtype))
+        # float64 until scaled: casting first would lose a small signal on a large offset.
+        return as_batch(X, dtype=np.float64)
 
     def _fit_scaling(self, batch: SeriesBatch) -> SeriesBatch:
         self.n_channels_ = batch.n_channels
@@ -148,7 +154,8 @@ class _Reservoir(TransformerMixin, BaseEstimator):
                 f"X has {batch.n_channels} channel(s), but {type(self).__name__} was fitted "
                 f"with {self.n_channels_}"
             )
-        return scale_minmax(batch, self.data_min_, self.data_max_, self.input_range)
+        return scale_minmax(batch, self.data_min_, self.data_max_, self.input_range,
+                            dtype=self.dtype)
 
     def _scaled_range(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-channel range of the inputs the reservoir will see after scaling and clipping."""

@@ -157,19 +157,45 @@ def scale_minmax(
     data_min: np.ndarray,
     data_max: np.ndarray,
     feature_range: tuple[float, float] | None = (0.0, 1.0),
+    dtype=None,
 ) -> SeriesBatch:
     """Clip each channel to ``[data_min, data_max]`` (fitted on training data), then map it
-    linearly onto ``feature_range`` (``None``: clip only).
+    linearly onto ``feature_range`` (``None``: clip only), and cast to ``dtype``.
 
     Clipping keeps unseen series inside the range that a reservoir's stability guarantee was
-    computed for. A constant channel maps to the lower end of the range.
+    computed for. A constant channel maps to the lower end of the range. The arithmetic is done
+    in float64 whatever ``dtype`` (default: the batch's), so a small signal on a large offset
+    keeps its precision; only the scaled result is cast.
+
+    Raises
+    ------
+    ValueError
+        If a channel's range is too wide for float64, or a value does not fit ``dtype``.
     """
-    lo, hi = data_min[None, :, None], data_max[None, :, None]
-    values = np.clip(batch.values, lo, hi)
+    dtype = np.dtype(batch.values.dtype if dtype is None else dtype)
+    lo = np.asarray(data_min, dtype=np.float64)[None, :, None]
+    hi = np.asarray(data_max, dtype=np.float64)[None, :, None]
+    values = np.clip(batch.values.astype(np.float64, copy=False), lo, hi)
     if feature_range is not None:
         a, b = feature_range
-        span = np.where(hi > lo, hi - lo, 1.0)
+        with np.errstate(over="ignore"):
+            span = hi - lo
+        if not np.all(np.isfinite(span)):
+            c = int(np.argmin(np.isfinite(span).ravel()))
+            raise ValueError(
+                f"channel {c} spans [{lo.ravel()[c]:.4g}, {hi.ravel()[c]:.4g}], a range wider "
+                "than float64 can represent: rescale the data (e.g. divide by its largest value)"
+            )
+        span = np.where(hi > lo, span, 1.0)
         values = a + (values - lo) * ((b - a) / span)
-    values = values.astype(batch.values.dtype, copy=False)
-    values[~batch.valid_mask()[:, None, :].repeat(values.shape[1], axis=1)] = 0.0
-    return SeriesBatch(np.ascontiguousarray(values), batch.lengths)
+    with np.errstate(over="ignore"):
+        out = values.astype(dtype)
+    if not np.all(np.isfinite(out)):
+        worst = float(np.abs(values).max())
+        raise ValueError(
+            f"the scaled input reaches {worst:.4g}, beyond the largest {dtype.name} "
+            f"({np.finfo(dtype).max:.4g}): use dtype='float64', or min-max scaling "
+            "(input_range=(0, 1))"
+        )
+    out[~batch.valid_mask()[:, None, :].repeat(out.shape[1], axis=1)] = 0.0
+    return SeriesBatch(np.ascontiguousarray(out), batch.lengths)

@@ -22,7 +22,7 @@ from joblib import Parallel, delayed, parallel_config
 
 from .. import __version__
 from ..classifiers import DEFAULT_ALPHAS
-from ..datasets import load_ucr
+from ..datasets import dataset_fingerprint, load_ucr
 from ..selection import (
     GRIDS,
     QUICK_GRIDS,
@@ -94,7 +94,7 @@ def _test_group(group, best, data_dir, n_jobs):
 
 
 @contextmanager
-def _executor(jobs: int, scheduler: str | None):
+def _executor(jobs: int, scheduler: str | None, connect_timeout: float = 30.0):
     """Yield ``run(fn, argument tuples)`` that iterates results as they complete."""
     if scheduler is None and jobs == 1:
         yield lambda fn, tasks: (fn(*t) for t in tasks)
@@ -107,7 +107,14 @@ def _executor(jobs: int, scheduler: str | None):
         from distributed import Client
     except ImportError:
         raise ImportError("--scheduler needs Dask: pip install 'nanowire-rc[dask]'") from None
-    with Client(scheduler, timeout="30s"), parallel_config(backend="dask"):
+    try:
+        client = Client(scheduler, timeout=f"{connect_timeout}s")
+    except (OSError, TimeoutError) as err:
+        raise ConnectionError(
+            f"cannot reach the Dask scheduler at {scheduler} ({err}). Check the address and "
+            "that the scheduler is running (dask scheduler), or drop --scheduler to run here."
+        ) from None
+    with client, parallel_config(backend="dask"):
         yield lambda fn, tasks: Parallel(return_as="generator_unordered")(
             delayed(fn)(*t) for t in tasks)
 
@@ -131,14 +138,25 @@ def run_selection(
     data_dir: str | None = None,
     chunk_size: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    connect_timeout: float = 30.0,
 ) -> list[dict]:
     """Run whatever the store lacks for ``groups``; return their test rows.
 
     ``progress(kind, total)`` is called once with the number of pieces to run (``kind ==
     "total"``), then with ``"done"`` after each piece. ``chunk_size`` fixes the number of
-    configurations per validation chunk (default: sized by work).
+    configurations per validation chunk (default: a few seconds of expected work each).
+    ``connect_timeout`` is how long to try to reach a Dask ``scheduler`` (seconds).
+
+    Raises
+    ------
+    DatasetChangedError
+        When the store holds results for a dataset of the same name whose contents differ (a
+        fingerprint of both splits is recorded with the first results).
+    ConnectionError
+        When the Dask scheduler cannot be reached.
     """
     grids = QUICK_GRIDS if quick else GRIDS
+    store.check_datasets({d: dataset_fingerprint(d, data_dir) for d in {g[0] for g in groups}})
     local_jobs = None if (jobs == 1 and scheduler is None) else 1
     plan, stats, shapes = [], {}, {}
     for group in groups:
@@ -153,12 +171,12 @@ def run_selection(
             if dataset not in shapes:
                 shapes[dataset] = _training_data(dataset, data_dir)[0].values.shape
             n_cases, _, n_timepoints = shapes[dataset]
-            chunks = chunk_configs(todo, n_cases, n_timepoints, size)
+            chunks = chunk_configs(todo, n_cases, n_timepoints, size, n_windows=N_WINDOWS)
         plan += [(group, chunk, data_dir, local_jobs) for chunk in chunks if chunk]
     pending_tests = [g for g in groups if store.test_result(g, grid_id(grids[g[1]])) is None]
     if progress:
         progress("total", len(plan) + len(pending_tests))
-    with _executor(jobs, scheduler) as run:
+    with _executor(jobs, scheduler, connect_timeout) as run:
         for group, rows, seconds in run(_validate_chunk, plan):
             store.add_validation(group, rows, seconds)
             if progress:
