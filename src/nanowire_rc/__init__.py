@@ -39,7 +39,7 @@ from .stability import (
     memory_factor_voltage,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "CoupledNanowireClassifier",
