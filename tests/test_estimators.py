@@ -221,3 +221,21 @@ def test_use_before_fit():
         nw.NanowireReservoir().transform(np.zeros((2, 10)))
     with pytest.raises(NotFittedError):
         nw.EchoStateClassifier().predict(np.zeros((2, 10)))
+
+
+@pytest.mark.parametrize("n_classes", [2, 6])
+@pytest.mark.parametrize("cls", [nw.NanowireClassifier, nw.EchoStateClassifier])
+def test_folded_readout_equals_the_standardised_pipeline(cls, n_classes):
+    """decision_function is one affine map of the raw float32 features; it must give the
+    scores of StandardScaler + RidgeClassifierCV on float64 copies (issue 15)."""
+    X, y = nw.load_ucr("SyntheticControl", "train")
+    keep = y <= n_classes
+    clf = cls(n_neurons=40, random_state=0).fit(X[keep], y[keep])
+    X_te, _ = nw.load_ucr("SyntheticControl", "test")
+    features = clf.reservoir_.transform(X_te)
+    assert features.dtype == np.float32
+    reference = clf.readout_.decision_function(features.astype(np.float64))
+    scores = clf.decision_function(X_te)
+    assert scores.shape == reference.shape == ((300,) if n_classes == 2 else (300, 6))
+    np.testing.assert_allclose(scores, reference, rtol=1e-6, atol=1e-9 * np.abs(reference).max())
+    np.testing.assert_array_equal(clf.predict(X_te), clf.readout_.predict(features.astype(float)))

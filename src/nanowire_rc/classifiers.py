@@ -31,8 +31,10 @@ __all__ = [
     "CoupledNanowireClassifier",
     "EchoStateClassifier",
     "NanowireClassifier",
+    "apply_readout",
     "check_alphas",
     "fit_readout",
+    "fold_readout",
 ]
 
 #: Ridge penalties tried by leave-one-out: 1e-5 ... 1e5, two per decade.
@@ -50,6 +52,36 @@ def check_alphas(alphas) -> np.ndarray:
         raise ValueError(f"alphas must be a non-empty sequence of finite ridge penalties > 0, "
                          f"e.g. (0.1, 1.0, 10.0); got {alphas!r}")
     return values
+
+
+#: Rows converted to float64 at a time when applying the readout (bounded extra memory).
+_BLOCK_ROWS = 1024
+
+
+def fold_readout(readout) -> tuple[np.ndarray, np.ndarray]:
+    """Fold a fitted ``StandardScaler`` + ridge pipeline into one affine map of raw features.
+
+    ``((F - mean) / scale) @ coef.T + b == F @ W + c`` with ``W = (coef / scale).T`` and
+    ``c = b - mean @ W``: decision values then need no standardised copy of ``F``. Returns
+    ``(W, c)`` in float64, ``W`` of shape (n_features, n_scores).
+    """
+    scaler, ridge = readout
+    W = (np.atleast_2d(ridge.coef_) / scaler.scale_).T
+    return np.ascontiguousarray(W), np.atleast_1d(ridge.intercept_) - scaler.mean_ @ W
+
+
+def apply_readout(features: np.ndarray, W: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``features @ W + c`` in float64, converting ``_BLOCK_ROWS`` rows at a time.
+
+    Features stay in their compute type (float32 by default); each block's float64 copy is
+    small, so predicting thousands of series never holds a second full feature matrix.
+    """
+    out = np.empty((features.shape[0], W.shape[1]))
+    for start in range(0, features.shape[0], _BLOCK_ROWS):
+        block = features[start:start + _BLOCK_ROWS].astype(np.float64, copy=False)
+        np.matmul(block, W, out=out[start:start + _BLOCK_ROWS])
+    out += c
+    return out
 
 
 def fit_readout(features: np.ndarray, y: np.ndarray, alphas=DEFAULT_ALPHAS):
@@ -83,22 +115,26 @@ class _ReservoirClassifier(ClassifierMixin, BaseEstimator):
         self.readout_ = fit_readout(features, y, self.alphas)
         self.classes_ = self.readout_.classes_
         self.alpha_ = float(self.readout_[-1].alpha_)
+        self.coef_, self.intercept_ = fold_readout(self.readout_)
         return self
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
-        """Readout scores, shape (n_cases,) for two classes, else (n_cases, n_classes)."""
-        features = self._features(X)
-        return self.readout_.decision_function(features)
+        """Readout scores, shape (n_cases,) for two classes, else (n_cases, n_classes).
+
+        One affine map of the raw reservoir features (``coef_``, ``intercept_``: the
+        standardisation folded into the ridge coefficients), the same scores as
+        ``readout_.decision_function`` of the standardised features.
+        """
+        check_is_fitted(self, "coef_")
+        scores = apply_readout(self.reservoir_.transform(X), self.coef_, self.intercept_)
+        return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """Predicted labels, of the same type as the training labels."""
-        features = self._features(X)
-        return self.readout_.predict(features)
-
-    def _features(self, X: ArrayLike) -> np.ndarray:
-        check_is_fitted(self, "readout_")
-        # float64 like the training features: a mixed float32/float64 product misses BLAS.
-        return self.reservoir_.transform(X).astype(np.float64, copy=False)
+        scores = self.decision_function(X)
+        # As RidgeClassifier decides: the sign for two classes, else the largest score.
+        return self.classes_[(scores > 0).astype(int) if scores.ndim == 1
+                             else scores.argmax(axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -124,6 +160,9 @@ class NanowireClassifier(_ReservoirClassifier):
     classes_ : ndarray
     alpha_ : float
         The chosen ridge penalty.
+    coef_ : ndarray (n_features, n_scores), intercept_ : ndarray (n_scores,)
+        The readout as one affine map of the raw reservoir features (standardisation folded
+        in): ``decision_function`` is ``features @ coef_ + intercept_``.
 
     Examples
     --------
