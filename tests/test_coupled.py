@@ -51,7 +51,7 @@ def test_kernel_refuses_a_network_without_the_guarantee():
     rng = np.random.default_rng(4)
     X = rng.random((3, 20))
     W_in, W, _ = network(rng, 8, channels=1, coupling=3.0)
-    with pytest.raises(nw.UnstableReservoirError, match="contraction bound .* >= 1"):
+    with pytest.raises(nw.UnstableReservoirError, match=r"contraction bound .* >= 1"):
         nw.run_coupled_nanowire(X, W_in, W, 0.25, voltage_map=(0.0, 1.0, 4.0))
     with pytest.raises(nw.UnstableReservoirError, match=r"states may leave \[0, 1\]"):
         nw.run_coupled_nanowire(X, W_in * 3, W * 0, 0.5)  # identity map, dt S(v) > 1

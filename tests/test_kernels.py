@@ -1,5 +1,7 @@
 """Compiled kernels against the NumPy references, the neuron simulator and pooling by hand."""
 
+import os
+
 import numba
 import numpy as np
 import pytest
@@ -159,7 +161,7 @@ def test_memory_stays_pooled_unless_states_requested():
 
 def test_unstable_configuration_is_refused_before_running():
     # rho = 9.5e7-style blow-ups (issue 11, defect 4) are refused up front...
-    with pytest.raises(nw.UnstableReservoirError, match=r"memory factor rho = .* >= 1.*check=False"):
+    with pytest.raises(nw.UnstableReservoirError, match=r"rho = .* >= 1.*check=False"):
         nw.run_nanowire(np.random.default_rng(0).random((3, 50)), np.full(5, 1.1), 5.0)
     with pytest.raises(nw.UnstableReservoirError, match="neuron 0"):
         nw.run_nanowire(np.ones((2, 200)), [2.0], 1.0, backend="numpy")
@@ -225,3 +227,21 @@ def test_oversized_trajectories_are_refused_before_allocating(monkeypatch):
     with pytest.raises(ValueError, match="pooled features"):
         nw.run_nanowire(X, [1.0] * 5, 0.1, return_states=True)
     assert nw.run_nanowire(X, [1.0] * 5, 0.1).states is None  # pooling is unaffected
+
+
+def test_compiled_kernels_are_cached_on_disk(tmp_path):
+    """A second fresh process loads the machine code the first one compiled (issue 15)."""
+    import subprocess
+    import sys
+
+    script = ("import numpy as np, nanowire_rc as nw; "
+              "nw.run_nanowire(np.random.default_rng(0).random((3, 20)), [0.5, 0.9], 0.1); "
+              "nw.run_leaky_tanh(np.ones((2, 5)), [0.5], 0.3)")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "NUMBA_DEBUG_CACHE": "1"}
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                           text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, check=True)
+    assert first.stdout.count("data saved to") >= 2
+    assert second.stdout.count("data loaded from") >= 2
+    assert "data saved to" not in second.stdout  # nothing compiled again
