@@ -19,6 +19,15 @@ from .exceptions import (
     UnstableReservoirError,
     VoltageOverflowError,
 )
+from .forecasting import (
+    ClosedLoopDivergenceWarning,
+    CoupledNanowireForecaster,
+    CoupledNanowireRegressor,
+    EchoStateForecaster,
+    EchoStateRegressor,
+    NanowireForecaster,
+    NanowireRegressor,
+)
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .physics import (
     NanowireParams,
@@ -42,17 +51,24 @@ from .stability import (
 __version__ = "0.2.0"
 
 __all__ = [
+    "ClosedLoopDivergenceWarning",
     "CoupledNanowireClassifier",
+    "CoupledNanowireForecaster",
+    "CoupledNanowireRegressor",
     "CoupledNanowireReservoir",
     "DatasetChangedError",
     "DatasetFormatError",
     "DatasetNotFoundError",
     "DivergedError",
     "EchoStateClassifier",
+    "EchoStateForecaster",
+    "EchoStateRegressor",
     "LeakyTanhReservoir",
     "NanowireClassifier",
+    "NanowireForecaster",
     "NanowireParams",
     "NanowireRCError",
+    "NanowireRegressor",
     "NanowireReservoir",
     "PooledStates",
     "ProtocolMismatchError",

@@ -1,7 +1,7 @@
 """The ``nanowire-rc`` command: the paper's reproduction and each of its pieces.
 
     nanowire-rc reproduce [--out DIR] [--quick] [--seeds K] [--jobs J]
-    nanowire-rc pulse | heatmap | select | classify | diagnose | memory-factor | info
+    nanowire-rc pulse | heatmap | select | classify | diagnose | forecast | memory-factor | info
 """
 
 from __future__ import annotations
@@ -346,6 +346,47 @@ def diagnose(models, sizes, seed, max_delay, out) -> None:
             curves.append({"model": model, "n_neurons": size, "mc": mc, "mc_k": mc_k})
     _write_csv(out / "diagnostics.csv", rows)
     for p in plot_memory_capacity(curves, out / "memory_capacity"):
+        click.echo(p)
+
+
+@main.command()
+@click.option("--system", type=click.Choice(("mackey-glass", "lorenz63")),
+              default="mackey-glass", show_default=True, help="Series to forecast.")
+@click.option("--model", "models", multiple=True, type=click.Choice(MODEL_NAMES),
+              default=MODEL_NAMES, show_default=True,
+              help="Forecaster (repeatable), with the system's preset hyper-parameters.")
+@click.option("--size", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Reservoir size.")
+@click.option("--train", "n_train", type=click.IntRange(min=10), default=2000,
+              show_default=True, help="Training samples.")
+@click.option("--test", "n_test", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Teacher-forced test samples (one-step NRMSE).")
+@click.option("--generate", "n_generate", type=click.IntRange(min=1), default=500,
+              show_default=True, help="Closed-loop samples (valid prediction time).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seeds the series and the reservoirs.")
+@out_option
+def forecast(system, models, size, n_train, n_test, n_generate, seed, out: Path) -> None:
+    """Forecast Mackey-Glass or Lorenz-63: one step ahead and in closed loop (CSV, PNG, PDF).
+
+    Each forecaster (the system's preset hyper-parameters, see
+    nanowire_rc.experiments.forecasting.PRESETS) is fitted on the first TRAIN samples, then
+    scored by the NRMSE of its teacher-forced one-step forecasts of the next TEST samples and
+    by the valid prediction time (threshold 0.4; Lyapunov times for Lorenz-63) of GENERATE
+    samples generated in closed loop from the end of the training series.
+    """
+    from .experiments.forecasting import forecast_experiment, write_forecast_results
+
+    _make_out(out)
+    result = forecast_experiment(system, models, size, n_train, n_test, n_generate, seed)
+    click.echo(f"{'model':<18}{'neurons':>8}{'one-step NRMSE':>16}{'valid time':>12}  "
+               f"{'fit (s)':>8}")
+    for r in result["rows"]:
+        note = "  (closed loop diverged)" if r["closed_loop_diverged"] else ""
+        click.echo(f"{r['model']:<18}{r['n_neurons']:>8}{r['one_step_nrmse']:>16.3e}"
+                   f"{r['valid_time']:>12.2f}  {r['fit_seconds']:>8.2f}{note}")
+    click.echo(f"valid time in {result['rows'][0]['valid_time_unit']}")
+    for p in write_forecast_results(result, out):
         click.echo(p)
 
 

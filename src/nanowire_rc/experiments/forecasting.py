@@ -1,0 +1,172 @@
+"""Forecasting experiment behind ``nanowire-rc forecast``: one-step and closed-loop forecasts.
+
+For a benchmark system (Mackey–Glass or Lorenz-63) and each chosen reservoir, fit a forecaster
+on the first ``n_train`` samples, then
+
+- **one-step**: teacher-forced forecasts of the next ``n_test`` samples (NRMSE against truth);
+- **closed loop**: ``generate`` ``n_generate`` samples from the end of the training series,
+  feeding each forecast back (valid prediction time, threshold 0.4; Lyapunov times for Lorenz-63).
+
+:func:`forecast_experiment` returns plain data; :func:`write_forecast_results` writes the table
+(CSV), the forecast series (CSV) and the figures (PNG + PDF, drawn by
+:mod:`nanowire_rc.plotting_forecast`).
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..forecasting import (
+    ClosedLoopDivergenceWarning,
+    CoupledNanowireForecaster,
+    EchoStateForecaster,
+    NanowireForecaster,
+)
+from ..generators import LORENZ63_LYAPUNOV_EXPONENT, lorenz63, mackey_glass
+from ..metrics import nrmse, valid_prediction_time
+
+__all__ = ["FORECAST_MODELS", "PRESETS", "SYSTEMS", "forecast_experiment",
+           "make_series", "write_forecast_results"]
+
+SYSTEMS = ("mackey-glass", "lorenz63")
+FORECAST_MODELS = {
+    "nanowire": NanowireForecaster,
+    "nanowire-coupled": CoupledNanowireForecaster,
+    "tanh": EchoStateForecaster,
+}
+
+#: Hyper-parameters per system and model, from the searches of benchmarks/bench_forecasting.py
+#: (Mackey-Glass nanowire: a wider sweep). The coupled presets keep the contraction guarantee
+#: (bound < 1); stronger, uncertified coupling forecasts better (docs/forecasting.md).
+PRESETS = {
+    "mackey-glass": {
+        "nanowire": {"method": "exact", "dt": 2.0, "input_scaling": 0.8,
+                     "input_scaling_spread": 0.8},
+        "nanowire-coupled": {"coupling": 0.05, "dt": 0.25, "bias_scaling": 1.0,
+                             "input_scaling": 1.5},
+        "tanh": {"leak_rate": 1.0, "spectral_radius": 0.9, "input_scaling_spread": 1.0},
+    },
+    "lorenz63": {
+        "nanowire": {"method": "euler", "dt": 2.0, "input_scaling": 0.5,
+                     "input_scaling_spread": 0.3},
+        "nanowire-coupled": {"coupling": 0.05, "dt": 0.25, "bias_scaling": 1.0,
+                             "input_scaling": 1.5},
+        "tanh": {"leak_rate": 1.0, "spectral_radius": 0.9, "input_scaling_spread": 1.0},
+    },
+}
+
+# Time step of one sample, and the Lyapunov exponent used for the valid time (None: time units).
+_TIME = {"mackey-glass": (1.0, None), "lorenz63": (0.02, LORENZ63_LYAPUNOV_EXPONENT)}
+
+
+def make_series(system: str, n_steps: int, random_state=0) -> np.ndarray:
+    """The benchmark series: Mackey–Glass (tau 17, transient of 500 dropped, a seeded history
+    perturbation) or Lorenz-63 (dt 0.02, seeded start), time first."""
+    if system == "mackey-glass":
+        return mackey_glass(n_steps, discard=500, history_noise=0.01, random_state=random_state)
+    if system == "lorenz63":
+        return lorenz63(n_steps, dt=0.02, random_state=random_state)
+    raise ValueError(f"system must be one of {SYSTEMS}, got {system!r}")
+
+
+def forecast_experiment(
+    system: str = "mackey-glass",
+    models: Sequence[str] = tuple(FORECAST_MODELS),
+    n_neurons: int = 200,
+    n_train: int = 2000,
+    n_test: int = 500,
+    n_generate: int = 500,
+    random_state: int = 0,
+) -> dict:
+    """Fit each model on one series and forecast one step ahead and in closed loop.
+
+    Parameters
+    ----------
+    system : {"mackey-glass", "lorenz63"}
+    models : sequence of {"nanowire", "nanowire-coupled", "tanh"}
+    n_neurons : int
+        Reservoir size of every model.
+    n_train, n_test, n_generate : int
+        Training samples; teacher-forced test samples; closed-loop samples.
+    random_state : int
+        Seeds the series and the reservoirs.
+
+    Returns
+    -------
+    dict
+        ``rows``: one dict per model (``model, n_neurons, one_step_nrmse, valid_time,
+        valid_time_unit, fit_seconds, alpha``); ``truth``: the test series
+        (max(n_test, n_generate), n_channels); ``one_step`` and ``closed_loop``: per model,
+        arrays of n_test and n_generate rows; ``system``, ``dt``, ``lyapunov_exponent``.
+    """
+    unknown = [m for m in models if m not in FORECAST_MODELS]
+    if unknown or not models:
+        raise ValueError(f"models must be among {tuple(FORECAST_MODELS)}, got {list(models)}")
+    for name, value in (("n_train", n_train), ("n_test", n_test), ("n_generate", n_generate)):
+        if int(value) < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    n_after = max(n_test, n_generate)
+    y = make_series(system, n_train + n_after, random_state)
+    Y = y if y.ndim == 2 else y[:, None]
+    train, truth = Y[:n_train], Y[n_train:]
+    scale = train.std(axis=0)
+    dt, lyap = _TIME[system]
+    rows, one_step, closed = [], {}, {}
+    for name in models:
+        model = FORECAST_MODELS[name](n_neurons=n_neurons, random_state=random_state,
+                                      **PRESETS[system][name])
+        start = time.perf_counter()
+        model.fit(train)
+        fit_seconds = time.perf_counter() - start
+        pred = model.predict(Y[: n_train + n_test])[n_train - 1:-1]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ClosedLoopDivergenceWarning)
+            gen = model.generate(n_generate).reshape(n_generate, -1)
+        diverged = any(issubclass(w.category, ClosedLoopDivergenceWarning) for w in caught)
+        one_step[name], closed[name] = pred, gen
+        rows.append({
+            "model": name, "n_neurons": n_neurons,
+            "one_step_nrmse": nrmse(truth[:n_test], pred, scale=scale),
+            "valid_time": valid_prediction_time(truth[:n_generate], gen, dt=dt, scale=scale,
+                                                lyapunov_exponent=lyap),
+            "valid_time_unit": "Lyapunov times" if lyap else "time units",
+            "closed_loop_diverged": diverged,
+            "fit_seconds": fit_seconds, "alpha": model.alpha_,
+        })
+    return {"system": system, "dt": dt, "lyapunov_exponent": lyap, "rows": rows, "truth": truth,
+            "one_step": one_step, "closed_loop": closed}
+
+
+def write_forecast_results(result: dict, out: Path) -> list[Path]:
+    """Write ``forecast_<system>.csv`` (table), ``forecast_<system>_series.csv`` and figures."""
+    from ..plotting_forecast import plot_forecasts
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"forecast_{result['system'].replace('-', '_')}"
+    table = out / f"{stem}.csv"
+    with open(table, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(result["rows"][0]))
+        writer.writeheader()
+        writer.writerows(result["rows"])
+    series = out / f"{stem}_series.csv"
+    truth = result["truth"]
+    n_ch = truth.shape[1]
+    header = ["t"] + [f"truth_{c}" for c in range(n_ch)]
+    cols = [np.arange(len(truth)) * result["dt"]] + [truth[:, c] for c in range(n_ch)]
+    for kind in ("one_step", "closed_loop"):
+        for name, arr in result[kind].items():
+            arr = arr if arr.ndim == 2 else arr[:, None]
+            padded = np.full((len(truth), n_ch), np.nan)
+            padded[: len(arr)] = arr
+            header += [f"{name}_{kind}_{c}" for c in range(n_ch)]
+            cols += [padded[:, c] for c in range(n_ch)]
+    np.savetxt(series, np.column_stack(cols), delimiter=",", header=",".join(header),
+               comments="")
+    return [table, series, *plot_forecasts(result, out / stem)]

@@ -1,0 +1,817 @@
+"""Forecasting and sequence-to-value regression with nanowire and tanh reservoirs.
+
+**Forecasters** (:class:`NanowireForecaster`, :class:`CoupledNanowireForecaster`,
+:class:`EchoStateForecaster`) learn to predict a series ``horizon`` steps ahead from the
+reservoir's state. ``fit(y)`` takes one series with time first, shape ``(n_timepoints,)`` or
+``(n_timepoints, n_channels)``:
+
+1. each channel is min–max scaled into ``input_range`` (float64; the scaling is fitted on ``y``
+   and later values are clipped to the training range, so the reservoir only ever sees inputs
+   for which its stability guarantee — memory factor or contraction bound — was checked);
+2. the reservoir is driven by the scaled series (teacher forcing); the state after consuming
+   ``y[t]`` is ``h(t)``;
+3. a ridge readout (standardised features, penalty chosen among ``alphas`` by scikit-learn's
+   efficient leave-one-out ``RidgeCV``) maps the features ``h(t)`` — concatenated with the
+   scaled input ``u(t)`` when ``include_input`` is true — to ``y[t + horizon]`` in the
+   original units; the first ``washout`` steps are left out of the fit.
+
+``predict(y)`` returns an array shaped like ``y`` whose row ``t`` is the forecast of
+``y[t + horizon]`` made after seeing ``y[: t + 1]`` (the reservoir starts from rest at
+``y[0]``, so the first ``washout`` rows come from a reservoir still warming up).
+``generate(n_steps)`` runs the closed loop (``horizon=1`` only): from the state reached at the
+end of the training series (or of a ``warmup`` series), each forecast is scaled, clipped and fed
+back as the next input. When a generated value leaves the training range by more than
+``divergence_margin`` times its width (or is not finite), a
+:class:`ClosedLoopDivergenceWarning` is issued.
+
+**Regressors** (:class:`NanowireRegressor`, :class:`CoupledNanowireRegressor`,
+:class:`EchoStateRegressor`) map whole series to values (aeon's time-series regression): the
+classifiers' pooled features (``mean``, ``last``, ``windows``), standardised, then ``RidgeCV``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import RidgeCV
+from sklearn.metrics import r2_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from .kernels import reference
+from .physics import NanowireParams, _as_params
+from .reservoirs import (
+    CoupledNanowireReservoir,
+    LeakyTanhReservoir,
+    NanowireReservoir,
+    _Reservoir,
+)
+from .series import as_batch
+
+__all__ = [
+    "FORECAST_ALPHAS",
+    "REGRESSION_ALPHAS",
+    "ClosedLoopDivergenceWarning",
+    "CoupledNanowireForecaster",
+    "CoupledNanowireRegressor",
+    "EchoStateForecaster",
+    "EchoStateRegressor",
+    "NanowireForecaster",
+    "NanowireRegressor",
+]
+
+#: Ridge penalties tried by leave-one-out for forecasters: 1e-8 ... 1e3, one per decade.
+FORECAST_ALPHAS = tuple(float(a) for a in np.logspace(-8, 3, 12))
+#: Ridge penalties for the sequence-to-value regressors: 1e-5 ... 1e5, two per decade.
+REGRESSION_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
+
+# Reservoir hyper-parameters that a forecaster sets itself (it runs one long series, does its
+# own float64 scaling and reads the full state trajectory).
+_FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
+
+
+class ClosedLoopDivergenceWarning(UserWarning):
+    """A closed-loop forecast left the training range by a wide margin or became non-finite."""
+
+
+def _check_alphas(alphas) -> np.ndarray:
+    a = np.atleast_1d(np.asarray(alphas, dtype=np.float64))
+    if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a)) or np.any(a <= 0):
+        raise ValueError(f"alphas must be one or more finite positive ridge penalties, got "
+                         f"{alphas!r}")
+    return a
+
+
+def _as_series(y: ArrayLike, name: str = "y") -> tuple[np.ndarray, bool]:
+    """Validate one time-first series; return it as float64 (n_timepoints, n_channels)."""
+    try:
+        arr = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array of real numbers: {err}") from err
+    if arr.ndim not in (1, 2):
+        raise ValueError(f"{name} must be one series with time first, shape (n_timepoints,) or "
+                         f"(n_timepoints, n_channels); got shape {arr.shape}")
+    if arr.shape[0] == 0 or (arr.ndim == 2 and arr.shape[1] == 0):
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if not np.all(np.isfinite(arr)):
+        t = int(np.argwhere(~np.isfinite(arr))[0][0])
+        raise ValueError(f"{name} contains NaN or inf (first at time {t}); impute it first")
+    return (arr[:, None], True) if arr.ndim == 1 else (arr, False)
+
+
+class _Forecaster(BaseEstimator):
+    """Shared logic: scaling, teacher-forced states, ridge readout, closed loop."""
+
+    _reservoir_class: type[_Reservoir]
+
+    # ----------------------------------------------------------------- set-up and checks
+    def _reservoir(self) -> _Reservoir:
+        names = [n for n in self._reservoir_class._get_param_names() if n not in _FIXED]
+        return self._reservoir_class(**{n: getattr(self, n) for n in names}, **_FIXED)
+
+    def _validate(self) -> None:
+        for name, minimum in (("horizon", 1), ("washout", 0)):
+            value = getattr(self, name)
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or \
+                    value < minimum:
+                raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        if not isinstance(self.include_input, (bool, np.bool_)):
+            raise ValueError(f"include_input must be True or False, got {self.include_input!r}")
+        try:
+            lo, hi = (float(v) for v in self.input_range)
+        except (TypeError, ValueError):
+            raise ValueError(f"input_range must be (low, high), got {self.input_range!r}") \
+                from None
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise ValueError(f"input_range must be (low, high) with low < high, got "
+                             f"{self.input_range!r}")
+        margin = self.divergence_margin
+        if not isinstance(margin, numbers.Real) or not np.isfinite(margin) or margin < 0:
+            raise ValueError(f"divergence_margin must be a finite real >= 0, got {margin!r}")
+        _check_alphas(self.alphas)
+
+    def _scale(self, Y: np.ndarray) -> np.ndarray:
+        """Clip to the training range and map onto ``input_range``, in float64."""
+        lo, hi = (float(v) for v in self.input_range)
+        span = np.where(self.data_max_ > self.data_min_, self.data_max_ - self.data_min_, 1.0)
+        clipped = np.clip(Y, self.data_min_, self.data_max_)
+        return lo + (clipped - self.data_min_) * ((hi - lo) / span)
+
+    def _states(self, U: np.ndarray, h0=0.0) -> np.ndarray:
+        """Reservoir states (n_timepoints, n_neurons) for scaled inputs U (n_timepoints, C)."""
+        S = self.reservoir_.states(np.ascontiguousarray(U.T[None]), h0=h0)[0]
+        return S.astype(np.float64, copy=False)
+
+    def _stepper(self):
+        """A function ``(h, u) -> h_next``: one reservoir update with scaled input ``u`` (C,).
+
+        Uses the kernels' plain NumPy reference (a compiled call costs more to launch than one
+        step); it computes the same update as the teacher-forced run, to float tolerance.
+        """
+        res = self.reservoir_
+        dtype = np.dtype(self.dtype).type
+        lengths = np.ones(1, dtype=np.int64)
+        w = np.ascontiguousarray(res.input_weights_.T, dtype=dtype)
+        update = self._reference_step(res, w, dtype)
+
+        def step(h: np.ndarray, u: np.ndarray) -> np.ndarray:
+            x = np.asarray(u, dtype=dtype).reshape(1, -1, 1)
+            with np.errstate(over="ignore", invalid="ignore"):
+                pooled = update(x, lengths, np.asarray(h, dtype=dtype))
+            return pooled.last[0].astype(np.float64)
+
+        return step
+
+    def _features(self, S: np.ndarray, U: np.ndarray) -> np.ndarray:
+        return np.hstack([S, U]) if self.include_input else S
+
+    def _check_channels(self, Y: np.ndarray, name: str) -> None:
+        if Y.shape[1] != self.n_channels_:
+            raise ValueError(f"{name} has {Y.shape[1]} channel(s), but {type(self).__name__} "
+                             f"was fitted with {self.n_channels_}")
+
+    # ---------------------------------------------------------------------- estimator API
+    def fit(self, y: ArrayLike) -> _Forecaster:
+        """Fit the scaling, draw the reservoir and train the readout by teacher forcing.
+
+        Parameters
+        ----------
+        y : array (n_timepoints,) or (n_timepoints, n_channels)
+            One training series, time first.
+
+        Returns
+        -------
+        self
+        """
+        self._validate()
+        Y, _ = _as_series(y)
+        n = Y.shape[0]
+        if n - self.horizon - self.washout < 2:
+            raise ValueError(f"y has {n} time points: need more than washout + horizon + 1 = "
+                             f"{self.washout + self.horizon + 1} to fit a readout")
+        self.n_channels_ = Y.shape[1]
+        self.data_min_, self.data_max_ = Y.min(axis=0), Y.max(axis=0)
+        lo, hi = (float(v) for v in self.input_range)
+        box = np.empty((1, self.n_channels_, 2))
+        box[..., 0], box[..., 1] = lo, hi
+        # Fitting on the corners of the input box makes the reservoir's stability check cover
+        # exactly the range our scaling produces (it only clips, input_range=None).
+        self.reservoir_ = self._reservoir().fit(box)
+        U = self._scale(Y)
+        S = self._states(U)
+        F = self._features(S, U)
+        rows = slice(self.washout, n - self.horizon)
+        target = Y[self.washout + self.horizon:]
+        # gcv_mode="svd": long series and nearly collinear states; the eigen route loses
+        # digits there at small penalties.
+        ridge = RidgeCV(alphas=_check_alphas(self.alphas), gcv_mode="svd")
+        self.readout_ = make_pipeline(StandardScaler(), ridge).fit(F[rows], target)
+        scaler, ridge = self.readout_
+        self.alpha_ = float(ridge.alpha_)
+        # The pipeline as one affine map, applied per step in the closed loop.
+        self.coef_ = np.atleast_2d(ridge.coef_) / scaler.scale_  # (n_channels, n_features)
+        self.intercept_ = np.atleast_1d(ridge.intercept_) - self.coef_ @ scaler.mean_
+        self.last_state_ = S[-1].copy()
+        self.last_input_ = U[-1].copy()
+        self.n_features_readout_ = F.shape[1]
+        return self
+
+    def _readout(self, F: np.ndarray) -> np.ndarray:
+        return F @ self.coef_.T + self.intercept_
+
+    def predict(self, y: ArrayLike) -> np.ndarray:
+        """Teacher-forced forecasts: row ``t`` is the forecast of ``y[t + horizon]``.
+
+        Parameters
+        ----------
+        y : array (n_timepoints,) or (n_timepoints, n_channels)
+            The observed series (the reservoir starts from rest at ``y[0]``).
+
+        Returns
+        -------
+        ndarray, same shape as ``y``
+        """
+        check_is_fitted(self, "readout_")
+        Y, flat = _as_series(y)
+        self._check_channels(Y, "y")
+        U = self._scale(Y)
+        pred = self._readout(self._features(self._states(U), U))
+        return pred[:, 0] if flat else pred
+
+    def score(self, y: ArrayLike) -> float:
+        """R² of the teacher-forced forecasts of ``y`` after the washout (higher is better)."""
+        Y, _ = _as_series(y)
+        pred = np.asarray(self.predict(Y))
+        rows = slice(self.washout, Y.shape[0] - self.horizon)
+        if rows.stop - rows.start < 2:
+            raise ValueError("y is too short to score after the washout")
+        return float(r2_score(Y[self.washout + self.horizon:], pred[rows]))
+
+    def generate(self, n_steps: int, warmup: ArrayLike | None = None,
+                 return_states: bool = False):
+        """Closed-loop forecast: feed each prediction back as the next input.
+
+        Parameters
+        ----------
+        n_steps : int
+            Number of values to generate.
+        warmup : array (n_timepoints,) or (n_timepoints, n_channels), optional
+            Series to run teacher-forced first (from rest); the first generated value forecasts
+            the one after its end. ``None`` continues from the end of the training series.
+        return_states : bool, default=False
+            Also return the reservoir state from which each value was read out.
+
+        Returns
+        -------
+        ndarray (n_steps,) or (n_steps, n_channels)
+            Shaped like the training series (one channel: 1-D). Rows after a non-finite value
+            are NaN.
+        states : ndarray (n_steps, n_neurons)
+            Only with ``return_states``.
+
+        Warns
+        -----
+        ClosedLoopDivergenceWarning
+            When a value leaves the training range widened by ``divergence_margin`` times its
+            width on each side, or is not finite.
+        """
+        check_is_fitted(self, "readout_")
+        if not isinstance(n_steps, numbers.Integral) or isinstance(n_steps, bool) or n_steps < 1:
+            raise ValueError(f"n_steps must be an integer >= 1, got {n_steps!r}")
+        if self.horizon != 1:
+            raise ValueError(f"generate feeds each forecast back as the next input, which needs "
+                             f"horizon=1; this forecaster has horizon={self.horizon}")
+        if warmup is None:
+            h, u = self.last_state_.copy(), self.last_input_.copy()
+        else:
+            W, _ = _as_series(warmup, "warmup")
+            self._check_channels(W, "warmup")
+            U = self._scale(W)
+            h, u = self._states(U)[-1], U[-1]
+        width = self.data_max_ - self.data_min_
+        low = self.data_min_ - self.divergence_margin * width
+        high = self.data_max_ + self.divergence_margin * width
+        out = np.full((n_steps, self.n_channels_), np.nan)
+        states = np.zeros((n_steps, h.size)) if return_states else None
+        warned = False
+        step = self._stepper()
+        for k in range(n_steps):
+            if return_states:
+                states[k] = h
+            value = self._readout(self._features(h[None], u[None]))[0]
+            if not np.all(np.isfinite(value)):
+                warnings.warn(f"closed-loop forecast became non-finite at step {k}; the rest is "
+                              "NaN", ClosedLoopDivergenceWarning, stacklevel=2)
+                break
+            out[k] = value
+            if not warned and (np.any(value < low) or np.any(value > high)):
+                warnings.warn(
+                    f"closed-loop forecast left the training range [{self.data_min_.min():.4g}, "
+                    f"{self.data_max_.max():.4g}] by more than divergence_margin = "
+                    f"{self.divergence_margin} of its width at step {k} (value "
+                    f"{value.tolist()}): the loop is diverging; its inputs are clipped to the "
+                    "training range", ClosedLoopDivergenceWarning, stacklevel=2)
+                warned = True
+            if k + 1 < n_steps:
+                u = self._scale(value[None])[0]
+                h = step(h, u)
+        result = out[:, 0] if self.n_channels_ == 1 else out
+        return (result, states) if return_states else result
+
+
+_FORECAST_DOC = """
+    horizon : int, default=1
+        Steps ahead the readout predicts (``generate`` needs 1).
+    washout : int, default=100
+        Initial teacher-forced steps left out of the readout's fit.
+    include_input : bool, default=True
+        Concatenate the scaled current input with the state as readout features.
+    input_range : (float, float), default=(0.0, 1.0)
+        Min–max scaling target of every channel (fitted on the training series, in float64;
+        later values clipped to the training range).
+    alphas : tuple of float, default=FORECAST_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+    divergence_margin : float, default=0.5
+        ``generate`` warns when a value leaves the training range widened by this fraction of its
+        width on each side.
+    dtype : {"float64", "float32"}, default="float64"
+        Reservoir compute type.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the reservoir's weights.
+    n_jobs : int or None, default=1
+        Threads for the compiled kernels. They parallelise over series and a forecaster runs
+        one, so one thread is fastest (no per-step thread wake-ups).
+
+    Attributes
+    ----------
+    reservoir_ : the fitted reservoir
+    readout_ : sklearn Pipeline (StandardScaler, RidgeCV)
+    coef_, intercept_ : ndarray
+        The readout as one affine map of the raw features (prediction = ``F @ coef_.T +
+        intercept_``).
+    alpha_ : float
+        The chosen ridge penalty.
+    data_min_, data_max_ : ndarray (n_channels,)
+        Training range of each channel.
+    n_channels_ : int
+    last_state_, last_input_ : ndarray
+        State and scaled input at the end of the training series (``generate`` starts there).
+"""
+
+
+def _shared_doc(cls):
+    """Fill the ``{forecast}`` / ``{regressor}`` slots of a class docstring with the shared text."""
+    shared = {"{forecast}": _FORECAST_DOC.strip("\n"),
+              "{regressor}": globals().get("_REGRESSOR_DOC", "").strip("\n")}
+    for slot, text in shared.items():
+        cls.__doc__ = cls.__doc__.replace(slot, text.lstrip())
+    return cls
+
+
+@_shared_doc
+class NanowireForecaster(_Forecaster):
+    """Forecaster on an uncoupled nanowire reservoir (the paper's assembly).
+
+    Parameters
+    ----------
+    n_neurons, input_scaling, input_scaling_spread, dt, params, method
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.NanowireReservoir`. ``fit`` raises
+        :class:`~nanowire_rc.reservoirs.UnstableReservoirError` when the memory factor over
+        ``input_range`` is >= 1.
+    {forecast}
+
+    Examples
+    --------
+    >>> from nanowire_rc.generators import mackey_glass
+    >>> y = mackey_glass(1200, discard=300)
+    >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:1000])
+    >>> fc.predict(y[1000:]).shape
+    (200,)
+    """
+
+    _reservoir_class = NanowireReservoir
+
+    @staticmethod
+    def _reference_step(res, w, dtype):
+        params = _as_params(res.params)
+        return lambda x, lengths, h0: reference.nanowire_reference(
+            x, lengths, w, h0, res.dt, params, res.method, washout=0, n_windows=1, store=False)
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        dt: float = 0.1,
+        params: NanowireParams | None = None,
+        method: str = "euler",
+        horizon: int = 1,
+        washout: int = 100,
+        include_input: bool = True,
+        input_range: tuple[float, float] = (0.0, 1.0),
+        alphas: tuple[float, ...] = FORECAST_ALPHAS,
+        divergence_margin: float = 0.5,
+        dtype: str = "float64",
+        random_state=None,
+        n_jobs: int | None = 1,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.dt = dt
+        self.params = params
+        self.method = method
+        self.horizon = horizon
+        self.washout = washout
+        self.include_input = include_input
+        self.input_range = input_range
+        self.alphas = alphas
+        self.divergence_margin = divergence_margin
+        self.dtype = dtype
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @property
+    def memory_factor_(self) -> float:
+        """The fitted reservoir's memory factor over the scaled input range (< 1)."""
+        check_is_fitted(self, "reservoir_")
+        return self.reservoir_.memory_factor_
+
+
+@_shared_doc
+class CoupledNanowireForecaster(_Forecaster):
+    """Forecaster on a coupled nanowire network.
+
+    Parameters
+    ----------
+    n_neurons, input_scaling, input_scaling_spread, coupling, connectivity, density,
+    bias_scaling, dt, retention, voltage_map, v_min, v_max, gain, params, stability
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`
+        (``stability="raise"`` refuses a network without the contraction guarantee).
+    {forecast}"""
+
+    _reservoir_class = CoupledNanowireReservoir
+
+    @staticmethod
+    def _reference_step(res, w, dtype):
+        rec, bias = res.recurrent_.astype(dtype), res.bias_.astype(dtype)
+        params, voltage_map = _as_params(res.params), res._map()
+        return lambda x, lengths, h0: reference.coupled_nanowire_reference(
+            x, lengths, w, h0, bias, rec, res.dt, params, res.retention, voltage_map,
+            washout=0, n_windows=1, store=False)
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        coupling: float = 0.05,
+        connectivity: str = "dense",
+        density: float = 0.1,
+        bias_scaling: float = 0.0,
+        dt: float = 0.1,
+        retention: float = 1.0,
+        voltage_map: str = "sigmoid",
+        v_min: float = 0.0,
+        v_max: float = 1.0,
+        gain: float = 1.0,
+        params: NanowireParams | None = None,
+        stability: str = "raise",
+        horizon: int = 1,
+        washout: int = 100,
+        include_input: bool = True,
+        input_range: tuple[float, float] = (0.0, 1.0),
+        alphas: tuple[float, ...] = FORECAST_ALPHAS,
+        divergence_margin: float = 0.5,
+        dtype: str = "float64",
+        random_state=None,
+        n_jobs: int | None = 1,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.coupling = coupling
+        self.connectivity = connectivity
+        self.density = density
+        self.bias_scaling = bias_scaling
+        self.dt = dt
+        self.retention = retention
+        self.voltage_map = voltage_map
+        self.v_min = v_min
+        self.v_max = v_max
+        self.gain = gain
+        self.params = params
+        self.stability = stability
+        self.horizon = horizon
+        self.washout = washout
+        self.include_input = include_input
+        self.input_range = input_range
+        self.alphas = alphas
+        self.divergence_margin = divergence_margin
+        self.dtype = dtype
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @property
+    def contraction_bound_(self) -> float:
+        """The fitted reservoir's contraction bound (< 1 guarantees echo states)."""
+        check_is_fitted(self, "reservoir_")
+        return self.reservoir_.contraction_bound_
+
+
+@_shared_doc
+class EchoStateForecaster(_Forecaster):
+    """Forecaster on a leaky-tanh reservoir (Echo State Network).
+
+    Unlike :class:`~nanowire_rc.classifiers.EchoStateClassifier` (the paper's diagonal
+    baseline), the default is the standard coupled ESN: a sparse recurrent matrix.
+
+    Parameters
+    ----------
+    n_neurons, leak_rate, input_scaling_spread, bias_scaling, spectral_radius, connectivity,
+    density
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
+    {forecast}"""
+
+    _reservoir_class = LeakyTanhReservoir
+
+    @staticmethod
+    def _reference_step(res, w, dtype):
+        leak = np.full(res.n_neurons, res.leak_rate, dtype=dtype)
+        bias, rec = res.bias_.astype(dtype), res.recurrent_.astype(dtype)
+        return lambda x, lengths, h0: reference.leaky_tanh_reference(
+            x, lengths, w, h0, leak, bias, rec, washout=0, n_windows=1, store=False)
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        leak_rate: float = 0.3,
+        input_scaling_spread: float = 1.0,
+        bias_scaling: float = 0.1,
+        spectral_radius: float = 0.9,
+        connectivity: str = "sparse",
+        density: float = 0.1,
+        horizon: int = 1,
+        washout: int = 100,
+        include_input: bool = True,
+        input_range: tuple[float, float] = (0.0, 1.0),
+        alphas: tuple[float, ...] = FORECAST_ALPHAS,
+        divergence_margin: float = 0.5,
+        dtype: str = "float64",
+        random_state=None,
+        n_jobs: int | None = 1,
+    ):
+        self.n_neurons = n_neurons
+        self.leak_rate = leak_rate
+        self.input_scaling_spread = input_scaling_spread
+        self.bias_scaling = bias_scaling
+        self.spectral_radius = spectral_radius
+        self.connectivity = connectivity
+        self.density = density
+        self.horizon = horizon
+        self.washout = washout
+        self.include_input = include_input
+        self.input_range = input_range
+        self.alphas = alphas
+        self.divergence_margin = divergence_margin
+        self.dtype = dtype
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+
+# ------------------------------------------------------------------------------ regressors
+class _ReservoirRegressor(RegressorMixin, BaseEstimator):
+    """Pooled reservoir features + standardisation + RidgeCV, for series-to-value regression."""
+
+    _reservoir_class: type[_Reservoir]
+
+    def _reservoir(self) -> _Reservoir:
+        names = self._reservoir_class._get_param_names()
+        return self._reservoir_class(**{n: getattr(self, n) for n in names})
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirRegressor:
+        """Fit the reservoir's input scaling, draw it, and train the readout on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+        y : array (n_cases,) or (n_cases, n_targets)
+        """
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
+                             "is None")
+        batch = as_batch(X)
+        target = np.asarray(y, dtype=np.float64)
+        if target.ndim not in (1, 2) or target.shape[0] != batch.n_cases:
+            raise ValueError(f"y must be (n_cases,) or (n_cases, n_targets) with n_cases = "
+                             f"{batch.n_cases}, got shape {target.shape}")
+        if not np.all(np.isfinite(target)):
+            raise ValueError("y contains NaN or inf")
+        reservoir = self._reservoir()
+        features = reservoir.fit_transform(batch).astype(np.float64, copy=False)
+        self.reservoir_ = reservoir
+        ridge = RidgeCV(alphas=_check_alphas(self.alphas), gcv_mode="svd")
+        self.readout_ = make_pipeline(StandardScaler(), ridge).fit(features, target)
+        self.alpha_ = float(self.readout_[-1].alpha_)
+        return self
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predicted values, shape (n_cases,) or (n_cases, n_targets) as in training."""
+        check_is_fitted(self, "readout_")
+        features = self.reservoir_.transform(X).astype(np.float64, copy=False)
+        return self.readout_.predict(features)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.target_tags.multi_output = True
+        return tags
+
+
+_REGRESSOR_DOC = """
+    alphas : tuple of float, default=REGRESSION_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+
+    Attributes
+    ----------
+    reservoir_ : the fitted reservoir
+    readout_ : sklearn Pipeline (StandardScaler, RidgeCV)
+    alpha_ : float
+        The chosen ridge penalty.
+"""
+
+
+@_shared_doc
+class NanowireRegressor(_ReservoirRegressor):
+    """Series-to-value regression: nanowire reservoir, pooled features, ridge readout.
+
+    Parameters
+    ----------
+    n_neurons, input_scaling, input_scaling_spread, dt, params, method, features, n_windows,
+    washout, input_range, dtype, random_state, n_jobs
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
+    {regressor}"""
+
+    _reservoir_class = NanowireReservoir
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        dt: float = 0.1,
+        params: NanowireParams | None = None,
+        method: str = "euler",
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        alphas: tuple[float, ...] = REGRESSION_ALPHAS,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.dt = dt
+        self.params = params
+        self.method = method
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.alphas = alphas
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @property
+    def memory_factor_(self) -> float:
+        """The fitted reservoir's memory factor (< 1)."""
+        check_is_fitted(self, "reservoir_")
+        return self.reservoir_.memory_factor_
+
+
+@_shared_doc
+class EchoStateRegressor(_ReservoirRegressor):
+    """Series-to-value regression: leaky-tanh reservoir, pooled features, ridge readout.
+
+    Parameters
+    ----------
+    n_neurons, leak_rate, input_scaling_spread, bias_scaling, spectral_radius, connectivity,
+    density, features, n_windows, washout, input_range, dtype, random_state, n_jobs
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
+    {regressor}"""
+
+    _reservoir_class = LeakyTanhReservoir
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        leak_rate: float = 0.3,
+        input_scaling_spread: float = 1.0,
+        bias_scaling: float = 0.1,
+        spectral_radius: float = 0.9,
+        connectivity: str = "diagonal",
+        density: float = 0.1,
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        alphas: tuple[float, ...] = REGRESSION_ALPHAS,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.leak_rate = leak_rate
+        self.input_scaling_spread = input_scaling_spread
+        self.bias_scaling = bias_scaling
+        self.spectral_radius = spectral_radius
+        self.connectivity = connectivity
+        self.density = density
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.alphas = alphas
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+
+@_shared_doc
+class CoupledNanowireRegressor(_ReservoirRegressor):
+    """Series-to-value regression: coupled nanowire reservoir, pooled features, ridge readout.
+
+    Parameters
+    ----------
+    n_neurons, input_scaling, input_scaling_spread, coupling, connectivity, density,
+    bias_scaling, dt, retention, voltage_map, v_min, v_max, gain, params, stability, features,
+    n_windows, washout, input_range, dtype, random_state, n_jobs
+        The reservoir's; see :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
+    {regressor}"""
+
+    _reservoir_class = CoupledNanowireReservoir
+
+    def __init__(
+        self,
+        n_neurons: int = 100,
+        input_scaling: float = 0.8,
+        input_scaling_spread: float = 0.3,
+        coupling: float = 0.05,
+        connectivity: str = "dense",
+        density: float = 0.1,
+        bias_scaling: float = 0.0,
+        dt: float = 0.1,
+        retention: float = 1.0,
+        voltage_map: str = "sigmoid",
+        v_min: float = 0.0,
+        v_max: float = 1.0,
+        gain: float = 1.0,
+        params: NanowireParams | None = None,
+        stability: str = "raise",
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        washout: int = 0,
+        input_range: tuple[float, float] | None = (0.0, 1.0),
+        dtype: str = "float32",
+        alphas: tuple[float, ...] = REGRESSION_ALPHAS,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.input_scaling = input_scaling
+        self.input_scaling_spread = input_scaling_spread
+        self.coupling = coupling
+        self.connectivity = connectivity
+        self.density = density
+        self.bias_scaling = bias_scaling
+        self.dt = dt
+        self.retention = retention
+        self.voltage_map = voltage_map
+        self.v_min = v_min
+        self.v_max = v_max
+        self.gain = gain
+        self.params = params
+        self.stability = stability
+        self.features = features
+        self.n_windows = n_windows
+        self.washout = washout
+        self.input_range = input_range
+        self.dtype = dtype
+        self.alphas = alphas
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @property
+    def contraction_bound_(self) -> float:
+        """The fitted reservoir's contraction bound (< 1 guarantees echo states)."""
+        check_is_fitted(self, "reservoir_")
+        return self.reservoir_.contraction_bound_
