@@ -74,7 +74,7 @@ def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
     models = sorted({g["model"] for g in groups})
     fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
     width = 0.8 / max(len(models), 1)
-    colours = {"nanowire": "tab:orange", "tanh": "tab:blue"}
+    colours = {"nanowire": "tab:blue", "tanh": "tab:orange"}  # as in the paper
     for ax, dataset in zip(axes[0], datasets, strict=True):
         sizes = sorted({g["n_neurons"] for g in groups if g["dataset"] == dataset})
         for i, model in enumerate(models):
