@@ -43,6 +43,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from .classifiers import check_alphas
 from .kernels import reference
 from .physics import NanowireParams, _as_params
 from .reservoirs import (
@@ -77,14 +78,6 @@ _FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
 
 class ClosedLoopDivergenceWarning(UserWarning):
     """A closed-loop forecast left the training range by a wide margin or became non-finite."""
-
-
-def _check_alphas(alphas) -> np.ndarray:
-    a = np.atleast_1d(np.asarray(alphas, dtype=np.float64))
-    if a.ndim != 1 or a.size == 0 or not np.all(np.isfinite(a)) or np.any(a <= 0):
-        raise ValueError(f"alphas must be one or more finite positive ridge penalties, got "
-                         f"{alphas!r}")
-    return a
 
 
 def _as_series(y: ArrayLike, name: str = "y") -> tuple[np.ndarray, bool]:
@@ -133,7 +126,7 @@ class _Forecaster(BaseEstimator):
         margin = self.divergence_margin
         if not isinstance(margin, numbers.Real) or not np.isfinite(margin) or margin < 0:
             raise ValueError(f"divergence_margin must be a finite real >= 0, got {margin!r}")
-        _check_alphas(self.alphas)
+        check_alphas(self.alphas)
 
     def _scale(self, Y: np.ndarray) -> np.ndarray:
         """Clip to the training range and map onto ``input_range``, in float64."""
@@ -209,7 +202,7 @@ class _Forecaster(BaseEstimator):
         target = Y[self.washout + self.horizon:]
         # gcv_mode="svd": long series and nearly collinear states; the eigen route loses
         # digits there at small penalties.
-        ridge = RidgeCV(alphas=_check_alphas(self.alphas), gcv_mode="svd")
+        ridge = RidgeCV(alphas=check_alphas(self.alphas), gcv_mode="svd")
         self.readout_ = make_pipeline(StandardScaler(), ridge).fit(F[rows], target)
         scaler, ridge = self.readout_
         self.alpha_ = float(ridge.alpha_)
@@ -615,7 +608,7 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
         reservoir = self._reservoir()
         features = reservoir.fit_transform(batch).astype(np.float64, copy=False)
         self.reservoir_ = reservoir
-        ridge = RidgeCV(alphas=_check_alphas(self.alphas), gcv_mode="svd")
+        ridge = RidgeCV(alphas=check_alphas(self.alphas), gcv_mode="svd")
         self.readout_ = make_pipeline(StandardScaler(), ridge).fit(features, target)
         self.alpha_ = float(self.readout_[-1].alpha_)
         return self
