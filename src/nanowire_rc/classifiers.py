@@ -1,4 +1,6 @@
-"""Time-series classifiers: a reservoir, standardisation and a ridge readout (DESIGN.md §3).
+"""Time-series classifiers: a reservoir, standardisation and a ridge readout.
+
+The pipeline and its protocol are explained in docs/theory.md ("Model selection").
 
 :class:`NanowireClassifier` and :class:`EchoStateClassifier` take their reservoir's
 hyper-parameters flat (so a search grid reads ``{"dt": [...], "input_scaling": [...]}``) plus the

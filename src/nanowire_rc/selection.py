@@ -1,6 +1,6 @@
 """Model selection: Table-3 grids, stability pruning, and features computed once per configuration.
 
-The protocol of DESIGN.md §3. For one (dataset, model, size, seed) *unit*:
+The protocol of docs/theory.md ("Model selection"). For one (dataset, model, size, seed) *unit*:
 
 1. every configuration of the grid whose memory factor over the scaled input range is >= 1 is
    pruned before anything is simulated (nanowire models);

@@ -3,8 +3,8 @@
 The paper's Theorem 3.1: with ``rho(t) = |1 - dt S(v(t))|`` and ``rho = sup_t rho(t) < 1``, two
 trajectories driven by the same input contract towards each other by at least ``rho`` per step
 (the echo-state property). Over an input interval the supremum has a closed form because
-``S(v) = k_p(v) + k_d(v)`` is convex with its minimum at ``v*`` (DESIGN.md §1), so model selection
-can prune unstable configurations before simulating anything.
+``S(v) = k_p(v) + k_d(v)`` is convex with its minimum at ``v*`` (docs/theory.md, "Memory
+factor"), so model selection can prune unstable configurations before simulating anything.
 
 For ``method="exact"`` the per-step contraction factor is ``exp(-dt S(v))`` (always < 1), and the
 functions here return that instead when asked.

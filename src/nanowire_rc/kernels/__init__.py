@@ -161,7 +161,7 @@ def run_nanowire(
     params : NanowireParams, optional
         Physical constants (default: Table 2).
     method : {"euler", "exact"}
-        Update rule (DESIGN.md §1).
+        Update rule (docs/theory.md, "The neuron").
     lengths : array (n_cases,), optional
         Length of each series in a padded batch (lists of unequal series set this themselves).
     washout : int

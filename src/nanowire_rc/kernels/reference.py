@@ -2,7 +2,8 @@
 over time.
 
 These are the definitions the compiled kernels are tested against, written to be read: the
-physics formulas as in DESIGN.md §1–§2, no tricks (two ``exp`` per nanowire update, ``np.tanh``).
+physics formulas of docs/theory.md ("The neuron"), no tricks (two ``exp`` per nanowire update,
+``np.tanh``).
 They take the arrays already validated and laid out by :mod:`nanowire_rc.kernels`.
 """
 
