@@ -1,8 +1,8 @@
 """The memristive nanowire neuron: physical constants, rates, fixed point and the state update.
 
 This module owns the model of docs/theory.md ("The neuron") for one neuron (or many uncoupled ones,
-by NumPy broadcasting). Everything downstream (stability theory, compiled kernels, estimators) is checked
-against the plain formulas written here.
+by NumPy broadcasting). Everything downstream (stability theory, compiled kernels, estimators) is
+checked against the plain formulas written here.
 
 The continuous-time physics is the potentiation–depression rate balance
 

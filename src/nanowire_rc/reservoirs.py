@@ -234,9 +234,9 @@ class NanowireReservoir(_Reservoir):
 
     Neuron ``n`` has input scaling ``omega_n ~ Uniform[input_scaling - input_scaling_spread,
     input_scaling + input_scaling_spread]`` and the state update of docs/theory.md ("The
-    neuron"). Multichannel input reaches it as ``omega_n`` times a random convex combination of the channels (Dirichlet(1)
-    weights), so each neuron's voltage stays within ``omega_n`` times the scaled input range and the
-    univariate stability theory applies to it.
+    neuron"). Multichannel input reaches it as ``omega_n`` times a random convex combination of
+    the channels (Dirichlet(1) weights), so each neuron's voltage stays within ``omega_n`` times
+    the scaled input range and the univariate stability theory applies to it.
 
     Parameters
     ----------
