@@ -1,0 +1,669 @@
+"""The coupled nanowire cell in PyTorch: a fused point-wise update and an ``nn.RNN``-like module.
+
+One step of layer ``l`` is (docs/torch.md)
+
+    a(t) = W_in x(t) + W h(t-1) + b                         (one matrix product)
+    v(t) = v_min + (v_max - v_min) sigmoid(gain a(t))         (or v = a: identity map)
+    h(t) = (gamma - dt S(v)) h(t-1) + dt k_p(v)               (method="euler")
+    h(t) = h* + (h(t-1) - h*) gamma exp(-dt S(v)),  h* = k_p / (S + lambda)   (method="exact")
+
+with ``k_p = kappa_p0 exp(eta_p v)``, ``k_d = kappa_d0 exp(-eta_d v)``, ``S = k_p + k_d`` and, for
+the exact update, ``lambda = -ln(gamma) / dt`` (the retention as a leak: the exact solution of
+``dh/dt = k_p - (S + lambda) h`` over a step with ``v`` held; ``gamma = 1`` is the
+exact integrator). Everything after the matrix product is one autograd node,
+:class:`_NanowireCell`, whose backward is derived by hand: it saves four tensors per step and
+computes the gradients of ``a``, ``h`` and (when trained) of the physical constants in one pass.
+
+Stability: :func:`contraction_bound` is the torch twin of
+:func:`nanowire_rc.stability.coupled_contraction_bound` (equal to it for the Euler cell), is
+differentiable (for a penalty), and :meth:`NanowireRNN.project_` rescales rows of ``W`` so that
+it stays below a target (projection after each optimiser step).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
+
+from ..physics import METHODS, NanowireParams
+
+__all__ = ["VOLTAGE_MAPS", "NanowireRNN", "contraction_bound", "nanowire_cell"]
+
+VOLTAGE_MAPS = ("sigmoid", "identity")
+
+
+def _pointwise_forward(a: Tensor, h: Tensor, kp_c0: Tensor, kp_c1: Tensor, kd_c0: Tensor,
+                       kd_c1: Tensor, dt: float, gamma: float, gain: float, sigmoid: bool,
+                       exact: bool, out: tuple[Tensor, ...] | None = None,
+                       ) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
+    """``(h_new, z, k_p, k_d, m)`` with ``m = dh_new/dh`` (no autograd).
+
+    ``z = sigmoid(gain a)`` (sigmoid map) or ``z = a`` (identity), ``k_p = exp(kp_c0 + kp_c1 z)``
+    and ``k_d = exp(kd_c0 + kd_c1 z)``. ``out``: five preallocated tensors written in place
+    (then ``a`` may be overwritten too); otherwise new tensors.
+    """
+    if out is None:
+        out = tuple(torch.empty_like(a) for _ in range(5))
+        if sigmoid and gain != 1.0:
+            a = a * gain
+    elif sigmoid and gain != 1.0:
+        a = a.mul_(gain)
+    h_new, z, kp, kd, m = out
+    if sigmoid:
+        torch.sigmoid(a, out=z)
+    else:
+        z.copy_(a)
+    torch.mul(z, kp_c1, out=kp).add_(kp_c0).exp_()
+    torch.mul(z, kd_c1, out=kd).add_(kd_c0).exp_()
+    if exact:
+        s = kp + kd
+        torch.mul(s, -dt, out=m).exp_()
+        if gamma != 1.0:
+            m.mul_(gamma)
+            s.add_(-math.log(gamma) / dt)
+        torch.lerp(kp / s, h, m, out=h_new)  # h* + (h - h*) e
+    else:
+        torch.add(kp, kd, out=m).mul_(-dt).add_(gamma)  # gamma - dt S
+        torch.mul(m, h, out=h_new).add_(kp, alpha=dt)
+    return h_new, z, kp, kd, m
+
+
+def _pointwise_backward(g: Tensor, h: Tensor, z: Tensor, kp: Tensor, kd: Tensor, m: Tensor,
+                        kp_c1: Tensor, kd_c1: Tensor, dt: float, gamma: float, gain: float,
+                        sigmoid: bool, exact: bool, need_logk: bool, out: Tensor | None = None,
+                        ) -> tuple[Tensor, Tensor | None, Tensor | None]:
+    """Gradient of ``a`` (into ``out`` if given) and, if ``need_logk``, of ``log k_p`` and
+    ``log k_d`` (element-wise)."""
+    if exact:
+        lam = -math.log(gamma) / dt
+        inv = (kp + kd).add_(lam).reciprocal_()  # 1 / L
+        hs = kp * inv
+        one_e = (1.0 - m).mul_(inv)  # (1 - e) / L
+        common = (h - hs).mul_(m).mul_(-dt)  # -dt e (h - h*)
+        g_kp = (1.0 - hs).mul_(one_e).add_(common).mul_(kp).mul_(g)  # dh'/dk_p = (kd+lam)/L^2 ..
+        g_kd = hs.mul_(one_e).sub_(common).mul_(kd).mul_(g).neg_()  # dh'/dk_d = -kp/L^2 ..
+        grad_z = torch.addcmul(g_kp * kp_c1, g_kd, kd_c1, out=out)
+    else:
+        # d h'/d z = dt [(1 - h) c1_p k_p - h c1_d k_d]: a lerp between the two rate slopes
+        grad_z = torch.lerp(kp * kp_c1, kd * -kd_c1, h, out=out).mul_(g).mul_(dt)
+        g_kp = g_kd = None
+        if need_logk:
+            g_kp = (1.0 - h).mul_(kp).mul_(g).mul_(dt)
+            g_kd = (h * kd).mul_(g).mul_(-dt)
+    if sigmoid:
+        grad_z.mul_(torch.addcmul(z, z, z, value=-1.0))
+        if gain != 1.0:
+            grad_z.mul_(gain)
+    return grad_z, g_kp, g_kd
+
+
+def _coefficient_grads(need, g_kp, g_kd, g_kpz, g_kdz):
+    return (g_kp.sum() if need[0] else None, g_kpz.sum() if need[1] else None,
+            g_kd.sum() if need[2] else None, g_kdz.sum() if need[3] else None)
+
+
+class _NanowireCell(torch.autograd.Function):
+    """One point-wise nanowire update ``h' = f(a, h)`` (rates ``exp(c0 + c1 z)``, see above)."""
+
+    @staticmethod
+    def forward(ctx, a, h, kp_c0, kp_c1, kd_c0, kd_c1, dt, gamma, gain, sigmoid, exact):
+        h_new, z, kp, kd, m = _pointwise_forward(a, h, kp_c0, kp_c1, kd_c0, kd_c1, dt, gamma,
+                                                 gain, sigmoid, exact)
+        ctx.save_for_backward(h, z, kp, kd, m, kp_c1, kd_c1)
+        ctx.cfg = (dt, gamma, gain, sigmoid, exact)
+        return h_new
+
+    @staticmethod
+    def backward(ctx, g):
+        h, z, kp, kd, m, kp_c1, kd_c1 = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        need_logk = any(need[2:6])
+        grad_a, g_kp, g_kd = _pointwise_backward(g, h, z, kp, kd, m, kp_c1, kd_c1, *ctx.cfg,
+                                                 need_logk)
+        coeff = (None,) * 4
+        if need_logk:
+            coeff = _coefficient_grads(need[2:6], g_kp, g_kd, g_kp * z, g_kd * z)
+        return (grad_a if need[0] else None, g * m if need[1] else None, *coeff,
+                None, None, None, None, None)
+
+
+class _NanowireLayer(torch.autograd.Function):
+    """A whole layer over time as one autograd node: ``H[t] = f(drive[t] + H[t-1] W^T, H[t-1])``.
+
+    The forward loop runs without autograd and keeps ``z, k_p, k_d, m`` per step; the backward
+    loop runs the adjoint recursion by hand (one matrix product and one point-wise pass per step)
+    and forms the weight gradient as a single matrix product over all steps. ``mask`` (T, B, 1)
+    freezes a series' state past its length.
+    """
+
+    @staticmethod
+    def forward(ctx, drive, h0, weight_hh, kp_c0, kp_c1, kd_c0, kd_c1, mask, dt, gamma, gain,
+                sigmoid, exact):
+        n_steps = drive.shape[0]
+        H = torch.empty_like(drive)
+        Z, KP, KD, M = (torch.empty_like(drive) for _ in range(4))
+        w_t = weight_hh.t()
+        h = h0
+        for t in range(n_steps):
+            a = torch.addmm(drive[t], h, w_t)
+            _pointwise_forward(a, h, kp_c0, kp_c1, kd_c0, kd_c1, dt, gamma, gain, sigmoid, exact,
+                               out=(H[t], Z[t], KP[t], KD[t], M[t]))
+            if mask is not None:
+                H[t] = torch.where(mask[t], H[t], h)
+            h = H[t]
+        ctx.save_for_backward(h0, weight_hh, H, Z, KP, KD, M, kp_c1, kd_c1, mask)
+        ctx.cfg = (dt, gamma, gain, sigmoid, exact)
+        return H
+
+    @staticmethod
+    def backward(ctx, gH):
+        h0, weight_hh, H, Z, KP, KD, M, kp_c1, kd_c1, mask = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        need_logk = any(need[3:7])
+        n_steps = H.shape[0]
+        G_a = torch.empty_like(H)
+        sums = [torch.zeros_like(h0) for _ in range(4)] if need_logk else None
+        g_next = torch.zeros_like(h0)
+        for t in range(n_steps - 1, -1, -1):
+            g = gH[t] + g_next
+            h_prev = H[t - 1] if t > 0 else h0
+            g_a, g_kp, g_kd = _pointwise_backward(g, h_prev, Z[t], KP[t], KD[t], M[t], kp_c1,
+                                                  kd_c1, *ctx.cfg, need_logk, out=G_a[t])
+            g_h = torch.addmm(g * M[t], g_a, weight_hh)
+            if mask is not None:
+                g_a.mul_(mask[t])
+                g_h = torch.where(mask[t], g_h, g)
+                if need_logk:
+                    g_kp.mul_(mask[t])
+                    g_kd.mul_(mask[t])
+            if need_logk:
+                sums[0].add_(g_kp)
+                sums[1].addcmul_(g_kp, Z[t])
+                sums[2].add_(g_kd)
+                sums[3].addcmul_(g_kd, Z[t])
+            g_next = g_h
+        grad_w = None
+        if need[2]:
+            h_prev = torch.cat([h0.unsqueeze(0), H[:-1]]).reshape(-1, H.shape[-1])
+            grad_w = G_a.reshape(-1, H.shape[-1]).t().mm(h_prev)
+        coeff = (None,) * 4
+        if need_logk:
+            coeff = _coefficient_grads(need[3:7], sums[0], sums[2], sums[1], sums[3])
+        return (G_a if need[0] else None, g_next if need[1] else None, grad_w, *coeff,
+                None, None, None, None, None, None)
+
+
+def _rate_coefficients(log_k: Tensor, eta: Tensor, voltage_map) -> tuple[Tensor, Tensor, Tensor,
+                                                                          Tensor]:
+    """``(kp_c0, kp_c1, kd_c0, kd_c1)`` with ``log k_p = kp_c0 + kp_c1 z`` (``z`` as above)."""
+    log_kp0, log_kd0 = log_k[0], log_k[1]
+    eta_p, eta_d = eta[0], eta[1]
+    if voltage_map is None:
+        return log_kp0, eta_p, log_kd0, -eta_d
+    v_min, v_max, _ = voltage_map
+    span = v_max - v_min
+    return log_kp0 + eta_p * v_min, eta_p * span, log_kd0 - eta_d * v_min, -eta_d * span
+
+
+def nanowire_cell(
+    a: Tensor,
+    h: Tensor,
+    params: NanowireParams | Sequence[Tensor] | None = None,
+    dt: float = 0.1,
+    retention: float = 1.0,
+    voltage_map: tuple[float, float, float] | None = (0.0, 1.0, 1.0),
+    method: str = "euler",
+) -> Tensor:
+    """One fused point-wise nanowire update ``h' = f(a, h)`` (``a`` is the pre-activation).
+
+    Parameters
+    ----------
+    a, h : Tensor (..., n)
+        Pre-activation ``W_in x + W h + b`` and previous state.
+    params : NanowireParams or (log_kappa_p0, log_kappa_d0, eta_p, eta_d) tensors, optional
+        Physical constants (tensors receive gradients).
+    dt, retention : float
+        Time step and retention ``gamma`` in (0, 1].
+    voltage_map : (v_min, v_max, gain) or None
+        Sigmoid window, or ``None`` for the identity.
+    method : {"euler", "exact"}
+
+    Returns
+    -------
+    Tensor
+        The new state, same shape as ``h``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if isinstance(params, NanowireParams) or params is None:
+        p = params or NanowireParams()
+        log_k = torch.tensor([math.log(p.kappa_p0), math.log(p.kappa_d0)], dtype=a.dtype,
+                             device=a.device)
+        eta = torch.tensor([p.eta_p, p.eta_d], dtype=a.dtype, device=a.device)
+    else:
+        log_kp0, log_kd0, eta_p, eta_d = params
+        log_k, eta = torch.stack([log_kp0, log_kd0]), torch.stack([eta_p, eta_d])
+    coeffs = _rate_coefficients(log_k, eta, voltage_map)
+    gain = 1.0 if voltage_map is None else float(voltage_map[2])
+    return _NanowireCell.apply(a, h, *coeffs, float(dt), float(retention), gain,
+                               voltage_map is not None, method == "exact")
+
+
+def _total_rate(v: Tensor, kp0: Tensor, kd0: Tensor, eta_p: Tensor, eta_d: Tensor) -> Tensor:
+    return kp0 * torch.exp(eta_p * v) + kd0 * torch.exp(-eta_d * v)
+
+
+def contraction_bound(
+    weight_ih: Tensor,
+    weight_hh: Tensor,
+    bias: Tensor,
+    x_lo: Tensor | float,
+    x_hi: Tensor | float,
+    dt: float,
+    retention: float = 1.0,
+    params: NanowireParams | Sequence[Tensor] | None = None,
+    voltage_map: tuple[float, float, float] | None = (0.0, 1.0, 1.0),
+    method: str = "euler",
+    row_scale: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
+    """Per-neuron max-norm Jacobian row bound of one coupled nanowire layer (differentiable).
+
+    For ``method="euler"`` this is :func:`nanowire_rc.stability.coupled_contraction_bound`
+    applied to the voltage interval of :func:`nanowire_rc.stability.coupled_voltage_range`
+    (inputs in ``[x_lo, x_hi]``, states in [0, 1]):
+    ``max(|gamma - dt S_max|, |gamma - dt S_min|) + dt max(eta_p k_p(v_hi), eta_d k_d(v_lo))
+    sup g' sum_j |W_nj|``. For ``method="exact"`` the diagonal term is ``gamma exp(-dt S_min)``
+    (the exact map's ``dh'/dh``) and the coupling term is the same (the exact map's ``dh'/dv`` is
+    an integral over the step of ``exp(-S s)`` times ``eta_p k_p (1 - h) + eta_d k_d h``, at most
+    ``dt`` times its largest value).
+
+    Parameters
+    ----------
+    weight_ih, weight_hh, bias : Tensor (N, C), (N, N), (N,)
+    x_lo, x_hi : float or Tensor (C,)
+        Range of each input channel.
+    dt, retention, params, voltage_map, method
+        As in :func:`nanowire_cell`.
+    row_scale : Tensor (N,), optional
+        Factors applied to the rows of ``weight_hh`` (used by the projection's bisection).
+
+    Returns
+    -------
+    bound : Tensor (N,)
+        Row bounds; ``bound.max() < 1`` with every neuron invariant makes the layer a contraction.
+    invariant : Tensor (N,) of bool
+        ``dt S_max <= gamma`` on the neuron's voltage interval (states stay in [0, 1]); always
+        True for the exact update.
+    """
+    dtype, device = weight_hh.dtype, weight_hh.device
+    if isinstance(params, NanowireParams) or params is None:
+        p = params or NanowireParams()
+        kp0, kd0, eta_p, eta_d = (torch.tensor(c, dtype=dtype, device=device)
+                                  for c in (p.kappa_p0, p.kappa_d0, p.eta_p, p.eta_d))
+    else:
+        log_kp0, log_kd0, eta_p, eta_d = params
+        kp0, kd0 = torch.exp(log_kp0), torch.exp(log_kd0)
+    x_lo = torch.as_tensor(x_lo, dtype=dtype, device=device)
+    x_hi = torch.as_tensor(x_hi, dtype=dtype, device=device)
+    lo, hi = weight_ih * x_lo, weight_ih * x_hi
+    in_lo, in_hi = torch.minimum(lo, hi).sum(1), torch.maximum(lo, hi).sum(1)
+    neg, pos = weight_hh.clamp(max=0).sum(1), weight_hh.clamp(min=0).sum(1)
+    if row_scale is not None:
+        neg, pos = neg * row_scale, pos * row_scale
+    a_lo, a_hi = in_lo + neg + bias, in_hi + pos + bias
+    if voltage_map is None:
+        v_lo, v_hi, gain_max = a_lo, a_hi, torch.ones_like(a_lo)
+    else:
+        v_min, v_max, gain = voltage_map
+        span = v_max - v_min
+        v_lo = v_min + span * torch.sigmoid(gain * a_lo)
+        v_hi = v_min + span * torch.sigmoid(gain * a_hi)
+        s = torch.sigmoid(gain * torch.clamp(torch.zeros_like(a_lo), min=a_lo, max=a_hi))
+        gain_max = span * gain * s * (1 - s)
+    s_max = torch.maximum(_total_rate(v_lo, kp0, kd0, eta_p, eta_d),
+                          _total_rate(v_hi, kp0, kd0, eta_p, eta_d))
+    v_star = torch.log(kd0 * eta_d / (kp0 * eta_p)) / (eta_p + eta_d)
+    s_min = _total_rate(torch.clamp(v_star.expand_as(v_lo), min=v_lo, max=v_hi), kp0, kd0,
+                        eta_p, eta_d)
+    if method == "exact":
+        diagonal = retention * torch.exp(-dt * s_min)
+        invariant = torch.ones_like(s_max, dtype=torch.bool)
+    else:
+        diagonal = torch.maximum((retention - dt * s_max).abs(), (retention - dt * s_min).abs())
+        invariant = dt * s_max <= retention
+    slope = torch.maximum(eta_p * kp0 * torch.exp(eta_p * v_hi),
+                          eta_d * kd0 * torch.exp(-eta_d * v_lo))
+    bound = diagonal + dt * slope * gain_max * (pos - neg)
+    return bound, invariant
+
+
+class NanowireRNN(nn.Module):
+    """Multi-layer coupled nanowire RNN, shaped like ``torch.nn.RNN``.
+
+    Layer ``l`` maps its input sequence ``x`` to states ``h(t)`` in [0, 1]^hidden_size by the
+    update in this module's docstring, with trainable ``weight_ih_l{l}`` (W_in),
+    ``weight_hh_l{l}`` (W) and ``bias_l{l}`` (b); layer ``l > 0`` reads layer ``l - 1``'s states.
+
+    Parameters
+    ----------
+    input_size, hidden_size : int
+    num_layers : int, default=1
+    batch_first : bool, default=False
+        Input and output are (batch, time, feature) instead of (time, batch, feature).
+    dt : float, default=0.1
+    method : {"euler", "exact"}, default="euler"
+    voltage_map : {"sigmoid", "identity"}, default="sigmoid"
+        ``v = v_min + (v_max - v_min) sigmoid(gain a)`` (bounded voltages) or ``v = a``.
+    v_min, v_max, gain : float, default=0.0, 1.0, 1.0
+    retention : float, default=1.0
+        ``gamma`` in (0, 1].
+    params : NanowireParams, optional
+        Physical constants (default: the paper's Table 2).
+    train_params : bool, default=False
+        Train the constants too, through ``log kappa`` and ``log eta`` (they stay positive).
+    h0 : float, default=0.0
+        Initial state (in [0, 1]) when ``forward`` gets no ``hx``.
+    input_range : (float, float), default=(0.0, 1.0)
+        Range of the first layer's inputs, used by :meth:`contraction_bound`.
+    device, dtype
+        Factory arguments for the parameters.
+    generator : torch.Generator, optional
+        Random source for the initial weights (reproducible initialisation).
+
+    Raises
+    ------
+    ValueError
+        For bad hyper-parameters, or (Euler update, sigmoid map) a window where
+        ``dt S_max > retention``, which would let states leave [0, 1].
+    """
+
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        batch_first: bool = False,
+        dt: float = 0.1,
+        method: str = "euler",
+        voltage_map: str = "sigmoid",
+        v_min: float = 0.0,
+        v_max: float = 1.0,
+        gain: float = 1.0,
+        retention: float = 1.0,
+        params: NanowireParams | None = None,
+        train_params: bool = False,
+        h0: float = 0.0,
+        input_range: tuple[float, float] = (0.0, 1.0),
+        device=None,
+        dtype=None,
+        generator: torch.Generator | None = None,
+    ):
+        super().__init__()
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
+                            ("num_layers", num_layers)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        if voltage_map not in VOLTAGE_MAPS:
+            raise ValueError(f"voltage_map must be one of {VOLTAGE_MAPS}, got {voltage_map!r}")
+        if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0):
+            raise ValueError(f"dt must be a finite number > 0, got {dt!r}")
+        if not 0 < retention <= 1:
+            raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+        if voltage_map == "sigmoid" and not (v_min < v_max and gain > 0):
+            raise ValueError(f"need v_min < v_max and gain > 0, got {v_min}, {v_max}, {gain}")
+        if not 0 <= h0 <= 1:
+            raise ValueError(f"h0 must lie in [0, 1], got {h0!r}")
+        if params is not None and not isinstance(params, NanowireParams):
+            raise TypeError(f"params must be a NanowireParams or None, got {params!r}")
+        if not (len(input_range) == 2 and input_range[0] <= input_range[1]):
+            raise ValueError(f"input_range must be (low, high), got {input_range!r}")
+        self.input_size = int(input_size)
+        self.hidden_size = int(hidden_size)
+        self.num_layers = int(num_layers)
+        self.batch_first = bool(batch_first)
+        self.dt = float(dt)
+        self.method = method
+        self.voltage_map = voltage_map
+        self.v_min, self.v_max, self.gain = float(v_min), float(v_max), float(gain)
+        self.retention = float(retention)
+        self.train_params = bool(train_params)
+        self.h0 = float(h0)
+        self.input_range = (float(input_range[0]), float(input_range[1]))
+        p = params or NanowireParams()
+        factory = {"device": device, "dtype": dtype}
+        log_k = torch.tensor([math.log(p.kappa_p0), math.log(p.kappa_d0)], **factory)
+        log_eta = torch.tensor([math.log(p.eta_p), math.log(p.eta_d)], **factory)
+        if self.train_params:
+            self.log_kappa = nn.Parameter(log_k)
+            self.log_eta = nn.Parameter(log_eta)
+        else:
+            self.register_buffer("log_kappa", log_k)
+            self.register_buffer("log_eta", log_eta)
+        for layer in range(self.num_layers):
+            n_in = self.input_size if layer == 0 else self.hidden_size
+            self.register_parameter(f"weight_ih_l{layer}",
+                                    nn.Parameter(torch.empty(hidden_size, n_in, **factory)))
+            self.register_parameter(f"weight_hh_l{layer}",
+                                    nn.Parameter(torch.empty(hidden_size, hidden_size, **factory)))
+            self.register_parameter(f"bias_l{layer}", nn.Parameter(torch.empty(hidden_size,
+                                                                               **factory)))
+        self.reset_parameters(generator)
+        self.check_invariance()
+
+    # ------------------------------------------------------------------ set-up and physics
+    def reset_parameters(self, generator: torch.Generator | None = None,
+                         input_scale: float = 2.0, bias_scale: float = 1.0,
+                         recurrent_scale: float = 1.0) -> None:
+        """Draw ``W_in ~ U(-s, s) / sqrt(n_in)``, ``b ~ U(-bias_scale, bias_scale)`` and
+        ``W ~ U(-r, r) / sqrt(hidden_size)`` (``s = input_scale``, ``r = recurrent_scale``)."""
+        with torch.no_grad():
+            for layer in range(self.num_layers):
+                w_ih, w_hh, b = self.layer_weights(layer)
+                w_ih.uniform_(-1, 1, generator=generator).mul_(input_scale
+                                                                / math.sqrt(w_ih.shape[1]))
+                w_hh.uniform_(-1, 1, generator=generator).mul_(recurrent_scale
+                                                                / math.sqrt(self.hidden_size))
+                b.uniform_(-1, 1, generator=generator).mul_(bias_scale)
+
+    def layer_weights(self, layer: int) -> tuple[Tensor, Tensor, Tensor]:
+        """``(weight_ih, weight_hh, bias)`` of ``layer``."""
+        return (getattr(self, f"weight_ih_l{layer}"), getattr(self, f"weight_hh_l{layer}"),
+                getattr(self, f"bias_l{layer}"))
+
+    @property
+    def _map(self) -> tuple[float, float, float] | None:
+        return None if self.voltage_map == "identity" else (self.v_min, self.v_max, self.gain)
+
+    def _physics(self) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        eta = torch.exp(self.log_eta)
+        return self.log_kappa[0], self.log_kappa[1], eta[0], eta[1]
+
+    @property
+    def nanowire_params(self) -> NanowireParams:
+        """The current physical constants (trained ones included) as a :class:`NanowireParams`."""
+        k = torch.exp(self.log_kappa.detach().double()).tolist()
+        e = torch.exp(self.log_eta.detach().double()).tolist()
+        return NanowireParams(kappa_p0=k[0], kappa_d0=k[1], eta_p=e[0], eta_d=e[1])
+
+    def check_invariance(self) -> None:
+        """Raise ``ValueError`` if the sigmoid window lets Euler states leave [0, 1].
+
+        With the sigmoid map every voltage lies in ``[v_min, v_max]``, so ``dt S_max <= gamma``
+        over that window keeps every state in [0, 1] whatever the weights. (The identity map's
+        voltages depend on the weights: :meth:`contraction_bound` reports invariance per neuron.)
+        """
+        if self.method != "euler" or self.voltage_map != "sigmoid":
+            return
+        p = self.nanowire_params
+        s_max = max(p.kappa_p0 * math.exp(p.eta_p * v) + p.kappa_d0 * math.exp(-p.eta_d * v)
+                    for v in (self.v_min, self.v_max))
+        if self.dt * s_max > self.retention * (1 + 1e-12):
+            raise ValueError(
+                f"dt * S_max = {self.dt * s_max:.4g} exceeds retention = {self.retention}: states "
+                f"could leave [0, 1] for voltages in [{self.v_min}, {self.v_max}]; use a smaller "
+                "dt, a narrower voltage window or method='exact'"
+            )
+
+    # ------------------------------------------------------------------ stability
+    def contraction_bound(self, input_range: tuple[float, float] | None = None,
+                          ) -> list[tuple[Tensor, Tensor]]:
+        """Per layer, ``(bound, invariant)`` of :func:`contraction_bound` (differentiable).
+
+        The first layer's inputs lie in ``input_range`` (default: the module's), later layers'
+        in [0, 1] (their inputs are states).
+        """
+        lo, hi = self.input_range if input_range is None else input_range
+        out = []
+        for layer in range(self.num_layers):
+            w_ih, w_hh, b = self.layer_weights(layer)
+            x_lo, x_hi = (lo, hi) if layer == 0 else (0.0, 1.0)
+            out.append(contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt, self.retention,
+                                         self._physics(), self._map, self.method))
+        return out
+
+    def max_bound(self, input_range: tuple[float, float] | None = None) -> float:
+        """Largest row bound over all layers (< 1: every layer is a contraction)."""
+        with torch.no_grad():
+            return max(float(b.max()) for b, _ in self.contraction_bound(input_range))
+
+    @torch.no_grad()
+    def project_(self, target: float = 0.99, input_range: tuple[float, float] | None = None,
+                 n_iter: int = 40) -> float:
+        """Rescale rows of each ``W`` so that every row bound is ``<= target`` (in place).
+
+        The bound grows monotonically with a row's scale (the voltage interval widens), so each
+        offending row gets the largest factor in [0, 1] that meets the target and keeps the
+        neuron invariant, found by bisection. Returns the largest bound after projection; warns
+        if even ``W = 0`` leaves a row above the target (then ``W_in``, ``b`` or ``dt`` must
+        change).
+        """
+        if not 0 < target:
+            raise ValueError(f"target must be > 0, got {target!r}")
+        lo, hi = self.input_range if input_range is None else input_range
+        physics = self._physics()
+        worst = 0.0
+        for layer in range(self.num_layers):
+            w_ih, w_hh, b = self.layer_weights(layer)
+            x_lo, x_hi = (lo, hi) if layer == 0 else (0.0, 1.0)
+
+            def ok(scale, goal, w_ih=w_ih, w_hh=w_hh, b=b, x_lo=x_lo, x_hi=x_hi):
+                bound, inv = contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt,
+                                               self.retention, physics, self._map, self.method,
+                                               row_scale=scale)
+                return (bound <= goal) & inv, bound
+
+            ones = torch.ones(self.hidden_size, dtype=w_hh.dtype, device=w_hh.device)
+            good, bound = ok(ones, target)
+            if not bool(good.all()):
+                # aim a little below the target: rounding in the rescaled sums must not cross it
+                goal = target * (1 - 8 * torch.finfo(w_hh.dtype).eps)
+                possible, _ = ok(torch.zeros_like(ones), goal)
+                lo_s, hi_s = torch.zeros_like(ones), ones.clone()
+                for _ in range(n_iter):
+                    mid = 0.5 * (lo_s + hi_s)
+                    fine, _ = ok(mid, goal)
+                    lo_s = torch.where(fine, mid, lo_s)
+                    hi_s = torch.where(fine, hi_s, mid)
+                w_hh.mul_(torch.where(good, ones, lo_s)[:, None])
+                good, bound = ok(ones, target)
+                if not bool(possible.all()):
+                    warnings.warn(
+                        f"layer {layer}: {int((~possible).sum())} neuron(s) exceed the "
+                        f"contraction target {target} even without recurrent weights; the input "
+                        "weights, bias or dt put their voltages where the neuron alone is too "
+                        "slow to forget", UserWarning, stacklevel=2)
+            worst = max(worst, float(bound.max()))
+        return worst
+
+    # ------------------------------------------------------------------ forward
+    def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None,
+                lengths: Tensor | Sequence[int] | None = None,
+                ) -> tuple[Tensor | PackedSequence, Tensor]:
+        """Run the network.
+
+        Parameters
+        ----------
+        input : Tensor (T, B, C) (``batch_first``: (B, T, C)), (T, C) unbatched, or PackedSequence
+        hx : Tensor (num_layers, B, hidden_size), optional
+            Initial states (default: ``h0`` everywhere).
+        lengths : Tensor or sequence of int (B,), optional
+            Valid length of each padded series; steps past it leave the state unchanged and
+            give zero outputs (a PackedSequence carries its own lengths).
+
+        Returns
+        -------
+        output : Tensor (T, B, hidden_size) (``batch_first``: (B, T, hidden_size)) or
+            PackedSequence
+            The last layer's states at every step (zero past each series' length).
+        h_n : Tensor (num_layers, B, hidden_size)
+            Each layer's state after each series' last valid step.
+        """
+        packed = isinstance(input, PackedSequence)
+        if packed:  # padded in the original batch order
+            x, lengths = pad_packed_sequence(input, batch_first=False)
+        else:
+            x = input
+            if x.dim() not in (2, 3):
+                raise ValueError(f"input must be 2-D (unbatched) or 3-D, got shape "
+                                 f"{tuple(x.shape)}")
+        unbatched = not packed and x.dim() == 2
+        if unbatched:
+            x = x.unsqueeze(1)
+        elif self.batch_first and not packed:
+            x = x.transpose(0, 1)
+        n_steps, batch, n_in = x.shape
+        if n_in != self.input_size:
+            raise ValueError(f"input has {n_in} features, expected input_size={self.input_size}")
+        mask = None
+        if lengths is not None:
+            lengths = torch.as_tensor(lengths, device=x.device).reshape(-1)
+            if lengths.shape[0] != batch:
+                raise ValueError(f"lengths has {lengths.shape[0]} entries for a batch of {batch}")
+            if bool((lengths < 1).any()) or bool((lengths > n_steps).any()):
+                raise ValueError(f"lengths must lie in [1, {n_steps}]")
+            n_steps = int(lengths.max())
+            x = x[:n_steps]
+            if bool((lengths < n_steps).any()):
+                steps = torch.arange(n_steps, device=x.device)
+                mask = (steps[:, None] < lengths[None, :]).unsqueeze(-1)  # (T, B, 1)
+        if hx is None:
+            hx = torch.full((self.num_layers, batch, self.hidden_size), self.h0, dtype=x.dtype,
+                            device=x.device)
+        elif unbatched and hx.dim() == 2:
+            hx = hx.unsqueeze(1)
+        if hx.shape != (self.num_layers, batch, self.hidden_size):
+            raise ValueError(f"hx must have shape {(self.num_layers, batch, self.hidden_size)}, "
+                             f"got {tuple(hx.shape)}")
+        log_kp0, log_kd0, eta_p, eta_d = self._physics()
+        coeffs = _rate_coefficients(torch.stack([log_kp0, log_kd0]), torch.stack([eta_p, eta_d]),
+                                    self._map)
+        cfg = (self.dt, self.retention, self.gain if self._map else 1.0, self._map is not None,
+               self.method == "exact")
+        h_last = []
+        for layer in range(self.num_layers):
+            w_ih, w_hh, b = self.layer_weights(layer)
+            drive = torch.addmm(b, x.reshape(-1, x.shape[-1]), w_ih.t()).view(n_steps, batch, -1)
+            states = _NanowireLayer.apply(drive, hx[layer], w_hh, *coeffs, mask, *cfg)
+            h = states[-1]  # frozen past each series' end: the state after its last step
+            x = states * mask if mask is not None else states
+            h_last.append(h)
+        h_n = torch.stack(h_last)
+        if packed:
+            out = pack_padded_sequence(x, lengths.cpu(), enforce_sorted=False)
+            return out, h_n
+        if unbatched:
+            return x.squeeze(1), h_n.squeeze(1)
+        return (x.transpose(0, 1) if self.batch_first else x), h_n
+
+    def extra_repr(self) -> str:
+        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+                f"dt={self.dt}, method={self.method!r}, voltage_map={self.voltage_map!r}, "
+                f"retention={self.retention}, batch_first={self.batch_first}")

@@ -1,0 +1,490 @@
+"""End-to-end trained nanowire RNN classifier (scikit-learn estimator, PyTorch inside).
+
+:class:`NanowireRNNClassifier` scales the series to [0, 1] (min–max fitted on the training data,
+as the reservoir classifiers do), runs a :class:`~nanowire_rc.torch.NanowireRNN`, pools its
+states per series (mean, last, window means) and reads them out with a linear layer; all of it is
+trained by back-propagation through time with Adam, early stopping on a stratified validation
+split and a learning-rate schedule, while the cell is kept a contraction (``stability``).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import numpy as np
+import torch
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+from torch import nn
+
+from ..kernels.pooling import window_index
+from ..physics import METHODS, NanowireParams
+from ..series import SeriesBatch, as_batch, scale_minmax
+from .cell import VOLTAGE_MAPS, NanowireRNN
+
+__all__ = ["STABILITY", "NanowireRNNClassifier"]
+
+STABILITY = ("project", "penalty", "off")
+FEATURES = ("mean", "last", "windows")
+LR_SCHEDULES = ("plateau", "cosine", "none")
+NORMALIZATIONS = ("batch", "layer", "none")
+
+
+def _parse_features(features: str) -> list[str]:
+    parts = features.split("+") if isinstance(features, str) else []
+    if not parts or any(p not in FEATURES for p in parts) or len(set(parts)) != len(parts):
+        raise ValueError(f"features must join distinct names from {FEATURES} with '+', e.g. "
+                         f"'mean+last'; got {features!r}")
+    return parts
+
+
+class _Network(nn.Module):
+    """NanowireRNN -> pooled states -> normalisation -> linear readout."""
+
+    def __init__(self, rnn: NanowireRNN, n_pooled: int, n_classes: int, normalization: str):
+        super().__init__()
+        self.rnn = rnn
+        n_features = n_pooled * rnn.hidden_size
+        self.norm = {"batch": nn.BatchNorm1d, "layer": nn.LayerNorm,
+                     "none": lambda n: nn.Identity()}[normalization](n_features)
+        self.readout = nn.Linear(n_features, n_classes)
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor, pool: torch.Tensor | None,
+                use_last: bool) -> torch.Tensor:
+        states, h_n = self.rnn(x, lengths=lengths)  # (B, T, N)
+        blocks = []
+        if pool is not None:  # (B, P, T) averaging weights: one batched product
+            blocks.append(torch.bmm(pool[:, :, : states.shape[1]], states).flatten(1))
+        if use_last:
+            blocks.append(h_n[-1])
+        return self.readout(self.norm(torch.cat(blocks, dim=1)))
+
+
+class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
+    """Trainable coupled nanowire RNN classifier: BPTT, Adam, early stopping, stable by design.
+
+    Parameters
+    ----------
+    hidden_size : int, default=100
+    num_layers : int, default=1
+    dt, method, voltage_map, v_min, v_max, gain, retention, params, train_params
+        The cell's; see :class:`~nanowire_rc.torch.NanowireRNN`. Defaults here (``dt=0.3``,
+        ``retention=0.9``, ``gain=3``, and below ``n_windows=8``, ``lr=3e-3``,
+        ``patience=50``) were chosen on held-out parts of the training splits of ECG5000 and
+        SyntheticControl, never their test splits (the cell's own defaults are the reservoir's).
+        With the sigmoid window ``[0, 1]`` they keep ``dt S_max = 0.72 <= retention``.
+    stability : {"project", "penalty", "off"}, default="project"
+        ``"project"`` rescales rows of the recurrent matrices after every optimiser step so that
+        the contraction bound stays ``<= bound_target``; ``"penalty"`` adds
+        ``penalty * sum(relu(bound - bound_target))`` to the loss; ``"off"`` does neither.
+    bound_target : float, default=0.99
+        Target for the contraction bound (< 1).
+    penalty : float, default=1.0
+        Weight of the stability penalty.
+    features : str, default="mean+last+windows"
+        Pooled states the readout sees, ``+``-joined from ``mean``, ``last``, ``windows``.
+    n_windows : int, default=8
+        Number of equal time windows for ``windows``.
+    normalization : {"batch", "layer", "none"}, default="batch"
+        Normalisation of the pooled features before the linear readout.
+    input_scale, bias_scale, recurrent_scale : float, default=2.0, 1.0, 1.0
+        Initial weight ranges (see :meth:`NanowireRNN.reset_parameters`).
+    lr : float, default=3e-3
+        Adam's learning rate.
+    weight_decay : float, default=0.0
+    lr_schedule : {"plateau", "cosine", "none"}, default="plateau"
+        Halve the rate when the validation loss stalls for ``patience // 4`` epochs, cosine
+        annealing over ``max_epochs``, or constant.
+    max_epochs : int, default=200
+    batch_size : int, default=32
+    patience : int, default=50
+        Early stopping: epochs without a better validation loss before training stops; the best
+        weights are restored.
+    validation_fraction : float, default=0.2
+        Stratified share of the training data held out for early stopping (0: none, train for
+        ``max_epochs`` and keep the last weights).
+    n_init : int, default=1
+        Training runs from different initialisations (same validation split); the one with
+        the lowest validation loss is kept.
+    input_range : (float, float), default=(0.0, 1.0)
+        Range the series are min–max scaled to (test values clipped to the training range).
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+    dtype : {"float32", "float64"}, default="float32"
+    random_state : int, RandomState or None, default=None
+        Seeds the initial weights, the validation split and the mini-batch order; results are
+        identical for the same seed on CPU (with the same number of threads).
+    progress_bar : bool, default=False
+        Show a tqdm bar over epochs.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+    module_ : torch.nn.Module
+        The trained network (on the CPU); ``module_.rnn`` is the :class:`NanowireRNN`.
+    history_ : dict of lists
+        Per epoch: ``loss`` (training), ``val_loss``, ``val_accuracy``, ``bound`` (largest
+        contraction bound after the epoch), ``lr`` and ``time`` (seconds since the start).
+    best_epoch_ : int
+    init_scores_ : list of float
+        Best validation loss of each of the ``n_init`` runs.
+    n_epochs_ : int
+    contraction_bound_ : float
+        Contraction bound of the returned model over the scaled input range.
+    states_invariant_ : bool
+        Whether states provably stay in [0, 1] for the returned model.
+    fit_time_ : float
+        Seconds spent in ``fit``.
+    """
+
+    def __init__(
+        self,
+        hidden_size: int = 100,
+        num_layers: int = 1,
+        dt: float = 0.3,
+        method: str = "euler",
+        voltage_map: str = "sigmoid",
+        v_min: float = 0.0,
+        v_max: float = 1.0,
+        gain: float = 3.0,
+        retention: float = 0.9,
+        params: NanowireParams | None = None,
+        train_params: bool = False,
+        stability: str = "project",
+        bound_target: float = 0.99,
+        penalty: float = 1.0,
+        features: str = "mean+last+windows",
+        n_windows: int = 8,
+        normalization: str = "batch",
+        input_scale: float = 2.0,
+        bias_scale: float = 1.0,
+        recurrent_scale: float = 1.0,
+        lr: float = 3e-3,
+        weight_decay: float = 0.0,
+        lr_schedule: str = "plateau",
+        max_epochs: int = 200,
+        batch_size: int = 32,
+        patience: int = 50,
+        validation_fraction: float = 0.2,
+        n_init: int = 1,
+        input_range: tuple[float, float] = (0.0, 1.0),
+        device: str = "cpu",
+        dtype: str = "float32",
+        random_state=None,
+        progress_bar: bool = False,
+    ):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dt = dt
+        self.method = method
+        self.voltage_map = voltage_map
+        self.v_min = v_min
+        self.v_max = v_max
+        self.gain = gain
+        self.retention = retention
+        self.params = params
+        self.train_params = train_params
+        self.stability = stability
+        self.bound_target = bound_target
+        self.penalty = penalty
+        self.features = features
+        self.n_windows = n_windows
+        self.normalization = normalization
+        self.input_scale = input_scale
+        self.bias_scale = bias_scale
+        self.recurrent_scale = recurrent_scale
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.lr_schedule = lr_schedule
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.n_init = n_init
+        self.input_range = input_range
+        self.device = device
+        self.dtype = dtype
+        self.random_state = random_state
+        self.progress_bar = progress_bar
+
+    # ------------------------------------------------------------------ validation helpers
+    def _validate(self) -> None:
+        for name, minimum in (("hidden_size", 1), ("num_layers", 1), ("n_windows", 1),
+                              ("max_epochs", 1), ("batch_size", 1), ("patience", 1),
+                              ("n_init", 1)):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) \
+                    or value < minimum:
+                raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        for name in ("lr", "dt"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        if self.stability not in STABILITY:
+            raise ValueError(f"stability must be one of {STABILITY}, got {self.stability!r}")
+        if not 0 < self.bound_target < 1:
+            raise ValueError(f"bound_target must lie in (0, 1), got {self.bound_target!r}")
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if self.voltage_map not in VOLTAGE_MAPS:
+            raise ValueError(f"voltage_map must be one of {VOLTAGE_MAPS}, got "
+                             f"{self.voltage_map!r}")
+        if self.normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got "
+                             f"{self.normalization!r}")
+        if self.lr_schedule not in LR_SCHEDULES:
+            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got "
+                             f"{self.lr_schedule!r}")
+        if not 0 <= self.validation_fraction < 1:
+            raise ValueError(f"validation_fraction must lie in [0, 1), got "
+                             f"{self.validation_fraction!r}")
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        lo, hi = self.input_range
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise ValueError(f"input_range must be (low, high) with low < high, got "
+                             f"{self.input_range!r}")
+        _parse_features(self.features)
+
+    def _device(self) -> torch.device:
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if self.device not in ("cpu", "cuda"):
+            raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {self.device!r}")
+        if self.device == "cuda" and not torch.cuda.is_available():
+            raise ValueError("device='cuda' but PyTorch sees no CUDA device; use 'cpu' or "
+                             "'auto'")
+        return torch.device(self.device)
+
+    def _scale(self, batch: SeriesBatch) -> SeriesBatch:
+        if batch.n_channels != self.n_channels_:
+            raise ValueError(f"X has {batch.n_channels} channel(s), but {type(self).__name__} "
+                             f"was fitted with {self.n_channels_}")
+        return scale_minmax(batch, self.data_min_, self.data_max_, tuple(self.input_range))
+
+    def _tensors(self, batch: SeriesBatch, device, dtype):
+        """Inputs (B, T, C), lengths and the pooling weights (B, P, T) of a scaled batch."""
+        parts = _parse_features(self.features)
+        x = torch.as_tensor(np.ascontiguousarray(batch.values.transpose(0, 2, 1)), dtype=dtype)
+        lengths = torch.as_tensor(batch.lengths)
+        n_steps = batch.values.shape[2]
+        rows = []
+        if "mean" in parts:
+            rows.append((np.arange(n_steps)[None, :] < batch.lengths[:, None])
+                        / batch.lengths[:, None])
+        if "windows" in parts:
+            kidx = window_index(batch.lengths, n_steps, 0, self.n_windows)
+            for k in range(self.n_windows):
+                hit = kidx == k
+                rows.append(hit / hit.sum(axis=1, keepdims=True))
+        pool = (torch.as_tensor(np.stack(rows, axis=1), dtype=dtype) if rows else None)
+        return x.to(device), lengths.to(device), None if pool is None else pool.to(device)
+
+    def _n_pooled(self) -> int:
+        parts = _parse_features(self.features)
+        return (("mean" in parts) + ("last" in parts)
+                + (self.n_windows if "windows" in parts else 0))
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: ArrayLike, y: ArrayLike) -> NanowireRNNClassifier:
+        """Scale the inputs, then train the network on ``(X, y)`` (see the class docstring)."""
+        start = time.perf_counter()
+        self._validate()
+        batch = as_batch(X)
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if len(y) != batch.n_cases:
+            raise ValueError(f"y has {len(y)} labels but X has {batch.n_cases} series")
+        classes, y_idx = np.unique(y, return_inverse=True)
+        if classes.size < 2:
+            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
+                             f"only one class: {classes[0]!r}")
+        if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
+            raise ValueError(f"a series of length {batch.lengths.min()} is too short for "
+                             f"n_windows={self.n_windows}")
+        self.classes_ = classes
+        self.n_channels_ = batch.n_channels
+        self.data_min_, self.data_max_ = batch.channel_range()
+        batch = self._scale(batch)
+        device = self._device()
+        dtype = getattr(torch, self.dtype)
+        rng = check_random_state(self.random_state)
+        generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
+
+        idx = np.arange(batch.n_cases)
+        counts = np.bincount(y_idx)
+        n_val = round(self.validation_fraction * batch.n_cases)
+        if n_val >= classes.size and counts.min() >= 2 and batch.n_cases - n_val >= classes.size:
+            train_idx, val_idx = train_test_split(idx, test_size=n_val, stratify=y_idx,
+                                                  random_state=rng.randint(2**31 - 1))
+        else:
+            train_idx, val_idx = idx, idx[:0]
+
+        x_all, len_all, pool_all = self._tensors(batch, device, dtype)
+        y_all = torch.as_tensor(y_idx, dtype=torch.long, device=device)
+        use_last = "last" in _parse_features(self.features)
+        loss_fn = nn.CrossEntropyLoss()
+
+        def train_once(init: int, generator: torch.Generator):
+            """One training run from a fresh initialisation: returns the best validation
+            loss (training loss without validation), the network and its history."""
+            rnn = NanowireRNN(
+                self.n_channels_, self.hidden_size, self.num_layers, batch_first=True, dt=self.dt,
+                method=self.method, voltage_map=self.voltage_map, v_min=self.v_min,
+                v_max=self.v_max, gain=self.gain, retention=self.retention, params=self.params,
+                train_params=self.train_params, input_range=tuple(self.input_range), dtype=dtype)
+            rnn.reset_parameters(generator, self.input_scale, self.bias_scale, self.recurrent_scale)
+            net = _Network(rnn, self._n_pooled(), classes.size, self.normalization).to(dtype)
+            with torch.no_grad():  # the readout's initial weights from the same generator
+                bound = 1.0 / np.sqrt(net.readout.in_features)
+                net.readout.weight.uniform_(-bound, bound, generator=generator)
+                net.readout.bias.uniform_(-bound, bound, generator=generator)
+            net = net.to(device)
+            if self.stability == "project":
+                rnn.project_(self.bound_target)
+            optimizer = torch.optim.Adam(net.parameters(), lr=self.lr,
+                                         weight_decay=self.weight_decay)
+            if self.lr_schedule == "plateau":
+                scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+                    optimizer, factor=0.5, patience=max(1, self.patience // 4))
+            elif self.lr_schedule == "cosine":
+                scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, self.max_epochs)
+            else:
+                scheduler = None
+
+            def run(rows: np.ndarray) -> torch.Tensor:
+                sel = torch.as_tensor(rows, device=device)
+                n_steps = int(len_all[sel].max())
+                pool = None if pool_all is None else pool_all[sel]
+                return net(x_all[sel, :n_steps], len_all[sel], pool, use_last)
+
+            def evaluate(rows: np.ndarray) -> tuple[float, float]:
+                net.eval()
+                with torch.no_grad():
+                    logits = torch.cat([run(rows[i:i + 512]) for i in range(0, len(rows), 512)])
+                    target = y_all[torch.as_tensor(rows, device=device)]
+                    loss = float(loss_fn(logits, target))
+                    acc = float((logits.argmax(1) == target).double().mean())
+                return loss, acc
+
+            history = {k: [] for k in ("loss", "val_loss", "val_accuracy", "bound", "lr", "time")}
+            best = (np.inf, -1, copy.deepcopy(net.state_dict()))
+            epochs = range(self.max_epochs)
+            if self.progress_bar:
+                from tqdm.auto import tqdm
+                epochs = tqdm(epochs, desc=f"{type(self).__name__} (init {init + 1})",
+                              unit="epoch")
+            since_best = 0
+            for epoch in epochs:
+                net.train()
+                order = train_idx[rng.permutation(len(train_idx))]
+                total, seen = 0.0, 0
+                for i in range(0, len(order), self.batch_size):
+                    rows = order[i:i + self.batch_size]
+                    if len(rows) < 2 and len(order) > 1 and self.normalization == "batch":
+                        continue  # batch norm needs two samples
+                    loss = loss_fn(run(rows), y_all[torch.as_tensor(rows, device=device)])
+                    total += float(loss.detach()) * len(rows)
+                    seen += len(rows)
+                    if self.stability == "penalty":
+                        excess = torch.cat([torch.relu(b - self.bound_target)
+                                            for b, _ in rnn.contraction_bound()])
+                        loss = loss + self.penalty * excess.sum()
+                    optimizer.zero_grad(set_to_none=True)
+                    loss.backward()
+                    optimizer.step()
+                    if self.stability == "project":
+                        rnn.project_(self.bound_target)
+                history["loss"].append(total / max(seen, 1))
+                if len(val_idx):
+                    val_loss, val_acc = evaluate(val_idx)
+                else:
+                    val_loss, val_acc = history["loss"][-1], float("nan")
+                history["val_loss"].append(val_loss)
+                history["val_accuracy"].append(val_acc)
+                history["bound"].append(rnn.max_bound())
+                history["lr"].append(optimizer.param_groups[0]["lr"])
+                history["time"].append(time.perf_counter() - start)
+                if self.progress_bar:
+                    epochs.set_postfix(loss=f"{history['loss'][-1]:.3f}", val_acc=f"{val_acc:.3f}",
+                                       bound=f"{history['bound'][-1]:.3f}")
+                if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                    scheduler.step(val_loss)
+                elif scheduler is not None:
+                    scheduler.step()
+                if not len(val_idx):
+                    continue
+                if val_loss < best[0]:
+                    best = (val_loss, epoch, copy.deepcopy(net.state_dict()))
+                    since_best = 0
+                else:
+                    since_best += 1
+                    if since_best >= self.patience:
+                        break
+            if len(val_idx):
+                net.load_state_dict(best[2])
+                best_epoch, score = best[1], best[0]
+            else:
+                best_epoch, score = len(history["loss"]) - 1, history["loss"][-1]
+            if self.progress_bar:
+                epochs.close()
+            return score, net, rnn, history, best_epoch
+        runs = []
+        for init in range(self.n_init):
+            if init:
+                generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
+            runs.append(train_once(init, generator))
+        _, net, rnn, history, self.best_epoch_ = min(runs, key=lambda r: r[0])
+        self.init_scores_ = [r[0] for r in runs]
+        net = net.cpu().eval()
+        self.module_ = net
+        self.history_ = history
+        self.n_epochs_ = len(history["loss"])
+        with torch.no_grad():
+            bounds = rnn.contraction_bound()
+        self.contraction_bound_ = max(float(b.max()) for b, _ in bounds)
+        self.states_invariant_ = all(bool(inv.all()) for _, inv in bounds)
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    # ------------------------------------------------------------------ predict
+    def _logits(self, X: ArrayLike) -> torch.Tensor:
+        check_is_fitted(self, "module_")
+        batch = self._scale(as_batch(X))
+        if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
+            raise ValueError(f"a series of length {batch.lengths.min()} is too short for "
+                             f"n_windows={self.n_windows}")
+        dtype = next(self.module_.parameters()).dtype
+        x, lengths, pool = self._tensors(batch, torch.device("cpu"), dtype)
+        use_last = "last" in _parse_features(self.features)
+        out = []
+        with torch.no_grad():
+            for i in range(0, batch.n_cases, 1024):
+                sl = slice(i, i + 1024)
+                n_steps = int(lengths[sl].max())
+                out.append(self.module_(x[sl, :n_steps], lengths[sl],
+                                        None if pool is None else pool[sl], use_last))
+        return torch.cat(out)
+
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Class probabilities, shape (n_cases, n_classes), columns in ``classes_`` order."""
+        return torch.softmax(self._logits(X), dim=1).double().numpy()
+
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
+        """Logits, shape (n_cases, n_classes)."""
+        return self._logits(X).double().numpy()
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predicted labels, of the same type as the training labels."""
+        best = self._logits(X).argmax(1).numpy()
+        return self.classes_[best]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = False
+        return tags
