@@ -162,10 +162,18 @@ def main() -> None:
               f"{100 * r['rate'] / ceiling[1]:>10.0f}%{r['peak_rss_mb']:>13.0f}")
         if "note" in r:
             print(f"{'':<18}  ({r['note']}, reservoirpy {r['version']})")
+    # Non-ideal devices (issue 14): each configuration against the ideal kernel, side by side.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_device import measure_device
+
+    device_rows = measure_device(args.cases, args.neurons, args.repeats)
+    print(f"\n{'device configuration':<44}{'G updates/s':>12}{'x ideal':>9}")
+    for r in device_rows:
+        print(f"{r['kernel']:<44}{r['gups']:>12.3f}{r['ratio_to_ideal']:>9.2f}")
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"exp_rate_per_core": exp_rate, "ceiling": ceiling, "cores": cores,
-                       "rows": rows}, fh, indent=2)
+                       "rows": rows, "device_rows": device_rows}, fh, indent=2)
 
 
 if __name__ == "__main__":

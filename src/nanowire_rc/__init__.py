@@ -4,8 +4,17 @@ Simulate the neuron (:mod:`.physics`), analyse its stability (:mod:`.stability`)
 reservoirs fast (:mod:`.kernels`), and classify time series with scikit-learn estimators.
 """
 
+from .calibration import CalibrationError, CalibrationResult, calibrate
 from .classifiers import CoupledNanowireClassifier, EchoStateClassifier, NanowireClassifier
 from .datasets import list_datasets, load_ucr
+from .device import (
+    MILANO2021_PULSE,
+    MILANO2021_RESERVOIR,
+    TABLE2,
+    Device,
+    DeviceConstants,
+    device_memory_factor,
+)
 from .exceptions import (
     DatasetChangedError,
     DatasetFormatError,
@@ -29,6 +38,7 @@ from .forecasting import (
     NanowireRegressor,
 )
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
+from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
 from .physics import (
     NanowireParams,
     fixed_point,
@@ -51,6 +61,11 @@ from .stability import (
 __version__ = "0.2.0"
 
 __all__ = [
+    "MILANO2021_PULSE",
+    "MILANO2021_RESERVOIR",
+    "TABLE2",
+    "CalibrationError",
+    "CalibrationResult",
     "ClosedLoopDivergenceWarning",
     "CoupledNanowireClassifier",
     "CoupledNanowireForecaster",
@@ -59,6 +74,8 @@ __all__ = [
     "DatasetChangedError",
     "DatasetFormatError",
     "DatasetNotFoundError",
+    "Device",
+    "DeviceConstants",
     "DivergedError",
     "EchoStateClassifier",
     "EchoStateForecaster",
@@ -78,7 +95,9 @@ __all__ = [
     "UnstableReservoirError",
     "VoltageOverflowError",
     "__version__",
+    "calibrate",
     "coupled_contraction_bound",
+    "device_memory_factor",
     "echo_state_gap",
     "fixed_point",
     "is_stable",
@@ -90,8 +109,10 @@ __all__ = [
     "memory_factor_voltage",
     "rates",
     "run_coupled_nanowire",
+    "run_coupled_nanowire_device",
     "run_leaky_tanh",
     "run_nanowire",
+    "run_nanowire_device",
     "simulate",
     "step",
     "total_rate",

@@ -19,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .device import Device
 from .physics import NanowireParams
 from .reservoirs import (
     CoupledNanowireReservoir,
@@ -149,7 +150,7 @@ class NanowireClassifier(_ReservoirClassifier):
 
     Parameters
     ----------
-    n_neurons, input_scaling, input_scaling_spread, dt, params, method, features, n_windows,
+    n_neurons, input_scaling, input_scaling_spread, dt, params, method, device, features, n_windows,
     washout, input_range, dtype, random_state, n_jobs
         The reservoir's; see :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
     alphas : tuple of float, default=DEFAULT_ALPHAS
@@ -185,6 +186,7 @@ class NanowireClassifier(_ReservoirClassifier):
         dt: float = 0.1,
         params: NanowireParams | None = None,
         method: str = "euler",
+        device: Device | None = None,
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
@@ -200,6 +202,7 @@ class NanowireClassifier(_ReservoirClassifier):
         self.dt = dt
         self.params = params
         self.method = method
+        self.device = device
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
@@ -271,8 +274,8 @@ class CoupledNanowireClassifier(_ReservoirClassifier):
     Parameters
     ----------
     n_neurons, input_scaling, input_scaling_spread, coupling, connectivity, density,
-    bias_scaling, dt, retention, voltage_map, v_min, v_max, gain, params, stability, features,
-    n_windows, washout, input_range, dtype, random_state, n_jobs
+    bias_scaling, dt, retention, voltage_map, v_min, v_max, gain, params, device, stability,
+    features, n_windows, washout, input_range, dtype, random_state, n_jobs
         The reservoir's; see :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
     alphas : tuple of float, default=DEFAULT_ALPHAS
         Ridge penalties from which leave-one-out picks one.
@@ -296,6 +299,7 @@ class CoupledNanowireClassifier(_ReservoirClassifier):
         v_max: float = 1.0,
         gain: float = 1.0,
         params: NanowireParams | None = None,
+        device: Device | None = None,
         stability: str = "raise",
         features: str = "mean+last+windows",
         n_windows: int = 8,
@@ -320,6 +324,7 @@ class CoupledNanowireClassifier(_ReservoirClassifier):
         self.v_max = v_max
         self.gain = gain
         self.params = params
+        self.device = device
         self.stability = stability
         self.features = features
         self.n_windows = n_windows

@@ -2,6 +2,7 @@
 
     nanowire-rc reproduce [--out DIR] [--quick] [--seeds K] [--jobs J]
     nanowire-rc pulse | heatmap | select | classify | diagnose | forecast | memory-factor | info
+    nanowire-rc robustness | calibrate FILE...
 """
 
 from __future__ import annotations
@@ -388,6 +389,110 @@ def forecast(system, models, size, n_train, n_test, n_generate, seed, out: Path)
     click.echo(f"valid time in {result['rows'][0]['valid_time_unit']}")
     for p in write_forecast_results(result, out):
         click.echo(p)
+
+
+@main.command()
+@click.option("--dataset", "datasets", multiple=True,
+              default=("ECG5000", "SyntheticControl"), show_default=True,
+              help="Dataset name (repeatable).")
+@click.option("--model", "models", multiple=True,
+              type=click.Choice(("nanowire", "nanowire-exact", "nanowire-coupled")),
+              default=("nanowire", "nanowire-exact", "nanowire-coupled"), show_default=True,
+              help="Reservoir (repeatable); nanowire-exact is the exact integrator.")
+@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Reservoir seeds per setting.")
+@click.option("--size", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Reservoir size.")
+@click.option("--quick", is_flag=True,
+              help="One seed, 50 neurons, SyntheticControl only: a smoke run.")
+@data_dir_option
+@out_option
+def robustness(datasets, models, seeds, size, quick, data_dir, out) -> None:
+    """Test accuracy against device variability, read/state noise, DAC step and ADC bits.
+
+    One factor at a time moves away from the ideal neuron (the defaults of every other
+    hyper-parameter, official splits). Writes robustness.csv (every run),
+    robustness_summary.csv (mean ± std, change from the ideal device, refused seeds) and
+    robustness.png/.pdf.
+    """
+    from tqdm import tqdm
+
+    from .experiments.robustness import robustness_rows, summarise_robustness
+    from .plotting import plot_robustness
+
+    if quick:
+        datasets, seeds, size = ("SyntheticControl",), 1, 50
+    for name in dict.fromkeys(datasets):
+        _load(name, "train", data_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    bar = tqdm(desc="robustness", unit="fit", file=sys.stderr)
+
+    def progress(done, total):
+        bar.total = total
+        bar.update(done - bar.n)
+
+    rows = robustness_rows(datasets, models, seeds, size, data_dir=data_dir, progress=progress)
+    bar.close()
+    summary = summarise_robustness(rows)
+    _write_csv(out / "robustness.csv", rows)
+    _write_csv(out / "robustness_summary.csv", summary)
+    paths = plot_robustness(summary, out / "robustness")
+    click.echo(f"\n{'dataset':<18}{'model':<18}{'factor':<14}{'level':>7}  accuracy")
+    for r in summary:
+        acc = (f"{r['accuracy_mean']:.4f} ± {r['accuracy_std']:.4f}" if r["n_ok"]
+               else "unstable" if r["n_unstable"] else "unsupported")
+        click.echo(f"{r['dataset']:<18}{r['model']:<18}{r['factor']:<14}{r['level']!s:>7}  "
+                   f"{acc}")
+    for p in [out / "robustness.csv", out / "robustness_summary.csv", *paths]:
+        click.echo(p)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--time", "time_col", default="time", show_default=True,
+              help="Column of the time stamps (name, or 0-based index).")
+@click.option("--voltage", "voltage_col", default="voltage", show_default=True,
+              help="Column of the applied voltage (held over the interval ending at the sample).")
+@click.option("--conductance", "conductance_col", default="conductance", show_default=True,
+              help="Column of the measured conductance.")
+@click.option("--delimiter", default=None,
+              help="Field separator (default: tab for .tsv/.txt, comma otherwise).")
+@click.option("--starts", type=click.IntRange(min=1), default=12, show_default=True,
+              help="Starting points of the least-squares fit.")
+@out_option
+def calibrate(files, time_col, voltage_col, conductance_col, delimiter, starts, out) -> None:
+    """Fit kappa_p0, kappa_d0, eta_p, eta_d, g_min, g_max and h0 to measured traces.
+
+    Each FILE is one trace (CSV/TSV with a header row); several files share the constants.
+    Writes calibration.json (constants, intervals, R², RMSE) and calibration.png/.pdf.
+    """
+    from .calibration import CalibrationError, read_trace
+    from .calibration import calibrate as fit_traces
+    from .plotting import plot_calibration
+
+    def column(c):
+        return int(c) if c.isdigit() else c
+
+    try:
+        traces = [read_trace(f, column(time_col), column(voltage_col), column(conductance_col),
+                             delimiter) for f in files]
+        result = fit_traces([t for t, _, _ in traces], [v for _, v, _ in traces],
+                            [g for _, _, g in traces], n_starts=starts)
+    except CalibrationError as err:
+        raise click.ClickException(str(err)) from None
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {"files": [str(f) for f in files], **result.to_dict()}
+    (out / "calibration.json").write_text(json.dumps(summary, indent=2))
+    predictions = [result.predict(t, v, h0)
+                   for (t, v, _), h0 in zip(traces, result.h0, strict=True)]
+    paths = plot_calibration(traces, predictions, result.r2, out / "calibration")
+    p = result.params
+    click.echo(f"kappa_p0 = {p.kappa_p0:.6g}, kappa_d0 = {p.kappa_d0:.6g}, eta_p = "
+               f"{p.eta_p:.6g}, eta_d = {p.eta_d:.6g}, g_min = {result.g_min:.6g}, g_max = "
+               f"{result.g_max:.6g}; R² = {result.r2:.5f}, RMSE = {result.rmse:.4g}")
+    for path in [out / "calibration.json", *paths]:
+        click.echo(path)
 
 
 @main.command()

@@ -74,6 +74,9 @@ REGRESSION_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
 # Reservoir hyper-parameters that a forecaster sets itself (it runs one long series, does its
 # own float64 scaling and reads the full state trajectory).
 _FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
+# Reservoir hyper-parameters forecasters and regressors do not offer yet: device models (noise,
+# variability) are wired into the reservoirs and classifiers only.
+_NOT_OFFERED = ("device",)
 
 
 class ClosedLoopDivergenceWarning(UserWarning):
@@ -104,7 +107,8 @@ class _Forecaster(BaseEstimator):
 
     # ----------------------------------------------------------------- set-up and checks
     def _reservoir(self) -> _Reservoir:
-        names = [n for n in self._reservoir_class._get_param_names() if n not in _FIXED]
+        names = [n for n in self._reservoir_class._get_param_names()
+                 if n not in _FIXED and n not in _NOT_OFFERED]
         return self._reservoir_class(**{n: getattr(self, n) for n in names}, **_FIXED)
 
     def _validate(self) -> None:
@@ -584,7 +588,7 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
     _reservoir_class: type[_Reservoir]
 
     def _reservoir(self) -> _Reservoir:
-        names = self._reservoir_class._get_param_names()
+        names = [n for n in self._reservoir_class._get_param_names() if n not in _NOT_OFFERED]
         return self._reservoir_class(**{n: getattr(self, n) for n in names})
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirRegressor:

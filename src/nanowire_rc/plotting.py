@@ -17,9 +17,11 @@ import numpy as np
 
 __all__ = [
     "plot_accuracy_bars",
+    "plot_calibration",
     "plot_memory_capacity",
     "plot_memory_factor_heatmap",
     "plot_pulse_responses",
+    "plot_robustness",
 ]
 
 
@@ -113,4 +115,69 @@ def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
     ax.set_ylim(0, 1.02)
     ax.set_title("Linear memory capacity profile")
     ax.legend(fontsize=8, frameon=False)
+    return _save(fig, path_stem)
+
+
+def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
+    """Test accuracy (mean ± std over seeds) against each device factor, per dataset and model.
+
+    ``summary`` is :func:`~nanowire_rc.experiments.robustness.summarise_robustness`'s output;
+    the ideal device's accuracy is the dashed line, refused (unstable) levels are crosses.
+    """
+    datasets = sorted({r["dataset"] for r in summary})
+    factors = list(dict.fromkeys(r["factor"] for r in summary))
+    models = list(dict.fromkeys(r["model"] for r in summary))
+    fig, axes = plt.subplots(len(datasets), len(factors), squeeze=False,
+                             figsize=(3.0 * len(factors), 2.8 * len(datasets)))
+    colours = dict(zip(models, ("tab:orange", "tab:red", "tab:green", "tab:blue"), strict=False))
+    for i, dataset in enumerate(datasets):
+        for j, factor in enumerate(factors):
+            ax = axes[i][j]
+            for model in models:
+                rs = [r for r in summary if r["dataset"] == dataset and r["factor"] == factor
+                      and r["model"] == model]
+                if not rs:
+                    continue
+                x = np.arange(len(rs))
+                mean = np.array([r["accuracy_mean"] for r in rs], dtype=float)
+                std = np.array([r["accuracy_std"] for r in rs], dtype=float)
+                ax.errorbar(x, mean, yerr=std, marker="o", ms=3, capsize=2, label=model,
+                            color=colours.get(model))
+                bad = [k for k, r in enumerate(rs) if r["n_unstable"]]
+                ax.plot(bad, [ax.get_ylim()[0]] * len(bad), "x", color=colours.get(model))
+                ideal = [r["accuracy_mean"] - r["change_vs_ideal"] for r in rs]
+                if np.isfinite(ideal[0]):
+                    ax.axhline(ideal[0], ls="--", lw=0.8, color=colours.get(model))
+                ax.set_xticks(x, [str(r["level"]) for r in rs], fontsize=7)
+            ax.set_xlabel(factor.replace("_", " "), fontsize=8)
+            if j == 0:
+                ax.set_ylabel(f"{dataset}\ntest accuracy", fontsize=8)
+            ax.tick_params(labelsize=7)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(models), frameon=False,
+               bbox_to_anchor=(0.5, -0.04), fontsize=8)
+    fig.suptitle("Robustness to device non-idealities (dashed: ideal device; x: refused, "
+                 "memory factor >= 1)", fontsize=9)
+    fig.tight_layout()
+    return _save(fig, path_stem)
+
+
+def plot_calibration(traces: Sequence[tuple], predictions: Sequence[np.ndarray], r2: float,
+                     path_stem: Path) -> list[Path]:
+    """Measured conductance (dots) and the calibrated model (line) over time, voltage below.
+
+    ``traces`` holds ``(time, voltage, conductance)`` per trace; ``predictions`` the model's
+    conductance at the same time stamps.
+    """
+    fig, (ax, av) = plt.subplots(2, 1, figsize=(7, 4.6), sharex=True,
+                                 gridspec_kw={"height_ratios": [3, 1]})
+    for k, ((t, v, g), p) in enumerate(zip(traces, predictions, strict=True)):
+        ax.plot(t, g, ".", ms=3, color="0.5", label="data" if k == 0 else None)
+        ax.plot(t, p, "-", lw=1.4, color="tab:orange", label="fit" if k == 0 else None)
+        av.step(t, v, where="pre", lw=1, color="tab:blue")
+    ax.set_ylabel("conductance")
+    ax.set_title(f"Calibration of the rate equation (R² = {r2:.4f})")
+    ax.legend(frameon=False, fontsize=8)
+    av.set_ylabel("voltage")
+    av.set_xlabel("time")
     return _save(fig, path_stem)

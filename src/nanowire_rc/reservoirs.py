@@ -23,8 +23,14 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from .device import Device, device_memory_factor, quantise_voltage
 from .exceptions import StabilityWarning, UnstableReservoirError
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
+from .kernels.device import (
+    device_contraction_bound,
+    run_coupled_nanowire_device,
+    run_nanowire_device,
+)
 from .physics import METHODS, NanowireParams
 from .series import SeriesBatch, as_batch, scale_minmax
 from .stability import (
@@ -83,6 +89,11 @@ def _check_real(name: str, value, minimum: float = -np.inf, strict: bool = False
 def _check_params(params) -> None:
     if params is not None and not isinstance(params, NanowireParams):
         raise TypeError(f"params must be a NanowireParams or None, got {params!r}")
+
+
+def _check_device(device) -> None:
+    if device is not None and not isinstance(device, Device):
+        raise TypeError(f"device must be a Device or None, got {device!r}")
 
 
 def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
@@ -252,6 +263,11 @@ class NanowireReservoir(_Reservoir):
         Physical constants; ``None`` means the paper's Table 2.
     method : {"euler", "exact"}, default="euler"
         Update rule: the paper's forward Euler, or the exact solution for piecewise-constant input.
+    device : Device or None, default=None
+        Non-ideal device behind each neuron (:class:`~nanowire_rc.device.Device`): per-neuron
+        constants drawn at ``fit``, noise, DAC/ADC quantisation, and read conductances as
+        features (docs/devices.md). ``None`` or an ideal ``Device()``: the ideal neuron
+        (bit-identical results).
     features : str, default="mean+last+windows"
         Pooled features, ``+``-joined from ``mean``, ``last``, ``windows``.
     n_windows : int, default=8
@@ -264,7 +280,7 @@ class NanowireReservoir(_Reservoir):
     dtype : {"float32", "float64"}, default="float32"
         Compute type.
     random_state : int, RandomState instance or None, default=None
-        Seeds the draw of input scalings.
+        Seeds the draw of input scalings (then of the device constants and noise seed).
     n_jobs : int or None, default=None
         Threads for the compiled kernel (``None``: all cores).
 
@@ -273,7 +289,12 @@ class NanowireReservoir(_Reservoir):
     input_weights_ : ndarray (n_neurons, n_channels)
         Per-neuron input weights (``omega_n`` for univariate input).
     memory_factor_ : float
-        Memory factor over the scaled input range (max over neurons); < 1 is enforced at fit.
+        Memory factor over the scaled input range (max over neurons, each with its own device
+        constants and DAC-rounded voltages); < 1 is enforced at fit.
+    device_constants_ : DeviceConstants or None
+        Per-neuron constants drawn at fit (``None`` for the ideal neuron).
+    noise_seed_ : int or None
+        Seed of the device noise, fixed at fit so that ``transform`` is deterministic.
     n_channels_, data_min_, data_max_, n_features_out_
         Channels seen at fit, per-channel training range, output width.
 
@@ -291,6 +312,7 @@ class NanowireReservoir(_Reservoir):
         dt: float = 0.1,
         params: NanowireParams | None = None,
         method: str = "euler",
+        device: Device | None = None,
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
@@ -305,6 +327,7 @@ class NanowireReservoir(_Reservoir):
         self.dt = dt
         self.params = params
         self.method = method
+        self.device = device
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
@@ -318,11 +341,22 @@ class NanowireReservoir(_Reservoir):
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         _check_params(self.params)
+        _check_device(self.device)
         omega = _draw_input_weights(self, rng)
         # Each neuron's voltage range over the scaled input box, then the closed-form factor.
         x_lo, x_hi = self._scaled_range()
         v_lo, v_hi = input_voltage_range(x_lo, x_hi, self.input_weights_)
-        rho = np.asarray(memory_factor_voltage(v_lo, v_hi, self.dt, self.params, self.method))
+        self.device_constants_ = self.noise_seed_ = None
+        if self.device is not None and not self.device.is_ideal:
+            # drawn after the input weights: the weights do not depend on the device
+            self.device_constants_ = self.device.draw(self.n_neurons, self.params, rng)
+            self.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
+            v_lo, v_hi = (quantise_voltage(v, self.device.voltage_step) for v in (v_lo, v_hi))
+            rho = device_memory_factor(v_lo, v_hi, self.dt, self.device_constants_,
+                                       self.method)
+        else:
+            rho = np.asarray(memory_factor_voltage(v_lo, v_hi, self.dt, self.params,
+                                                   self.method))
         worst = int(np.argmax(rho))
         self.memory_factor_ = float(rho[worst])
         if self.memory_factor_ >= 1:
@@ -330,11 +364,18 @@ class NanowireReservoir(_Reservoir):
                 f"memory factor rho = {self.memory_factor_:.4g} >= 1 (neuron {worst}, omega = "
                 f"{omega[worst]:.4g}, voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}], "
                 f"dt = {self.dt}): the echo-state guarantee does not hold. Use a smaller dt or "
-                f"input_scaling / input_scaling_spread, or method='exact'."
+                f"input_scaling / input_scaling_spread, or method='exact'"
+                + (" (device variability spreads the rate constants: less variability also "
+                   "helps)." if self.device_constants_ is not None else ".")
             )
 
     def _run(self, batch: SeriesBatch, **options) -> PooledStates:
         # fit enforced memory_factor_ < 1 over the range the inputs are clipped to.
+        if getattr(self, "device_constants_", None) is not None:
+            return run_nanowire_device(batch, self.input_weights_, self.dt, self.device,
+                                       self.device_constants_, self.params, self.method,
+                                       random_state=self.noise_seed_, check=False,
+                                       **self._kernel_options(**options))
         return run_nanowire(batch, self.input_weights_, self.dt, self.params, self.method,
                             check=False, **self._kernel_options(**options))
 
@@ -476,6 +517,9 @@ class CoupledNanowireReservoir(_Reservoir):
     v_min, v_max, gain : float, default=0.0, 1.0, 1.0
         The sigmoid map's voltage window and slope.
     params : NanowireParams or None, default=None
+    device : Device or None, default=None
+        Non-ideal devices, as in :class:`NanowireReservoir`; the neurons couple through their
+        physical states and the features are the read conductances.
     stability : {"raise", "warn"}, default="raise"
         What ``fit`` does when the contraction guarantee fails.
     features, n_windows, washout, input_range, dtype, random_state, n_jobs
@@ -490,6 +534,9 @@ class CoupledNanowireReservoir(_Reservoir):
         echo-state property holds, trajectories approach by at least this factor per step).
     states_invariant_ : bool
         Whether states provably stay in [0, 1] (the bound's premise).
+    device_constants_, noise_seed_
+        As in :class:`NanowireReservoir`; the contraction bound then uses each neuron's own
+        constants and the DAC-rounded voltages.
     """
 
     def __init__(
@@ -508,6 +555,7 @@ class CoupledNanowireReservoir(_Reservoir):
         v_max: float = 1.0,
         gain: float = 1.0,
         params: NanowireParams | None = None,
+        device: Device | None = None,
         stability: str = "raise",
         features: str = "mean+last+windows",
         n_windows: int = 8,
@@ -531,6 +579,7 @@ class CoupledNanowireReservoir(_Reservoir):
         self.v_max = v_max
         self.gain = gain
         self.params = params
+        self.device = device
         self.stability = stability
         self.features = features
         self.n_windows = n_windows
@@ -561,6 +610,7 @@ class CoupledNanowireReservoir(_Reservoir):
         if self.stability not in ("raise", "warn"):
             raise ValueError(f"stability must be 'raise' or 'warn', got {self.stability!r}")
         _check_params(self.params)
+        _check_device(self.device)
         voltage_map = self._map()
         _draw_input_weights(self, rng)
         W = _random_matrix(rng, self.n_neurons, self.connectivity, self.density)
@@ -571,8 +621,17 @@ class CoupledNanowireReservoir(_Reservoir):
         v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, self.input_weights_,
                                                      self.recurrent_, self.bias_, voltage_map)
         row_sums = np.asarray(abs(self.recurrent_).sum(axis=1)).ravel()
-        bound, invariant = coupled_contraction_bound(v_lo, v_hi, self.dt, row_sums, gain_max,
-                                                     self.retention, self.params)
+        self.device_constants_ = self.noise_seed_ = None
+        if self.device is not None and not self.device.is_ideal:
+            # drawn after the weights: the weights do not depend on the device
+            self.device_constants_ = self.device.draw(self.n_neurons, self.params, rng)
+            self.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
+            v_lo, v_hi = (quantise_voltage(v, self.device.voltage_step) for v in (v_lo, v_hi))
+            bound, invariant = device_contraction_bound(v_lo, v_hi, self.dt, row_sums, gain_max,
+                                                        self.retention, self.device_constants_)
+        else:
+            bound, invariant = coupled_contraction_bound(v_lo, v_hi, self.dt, row_sums,
+                                                         gain_max, self.retention, self.params)
         worst = int(np.argmax(bound))
         self.contraction_bound_ = float(bound[worst])
         self.states_invariant_ = bool(invariant.all())
@@ -597,6 +656,12 @@ class CoupledNanowireReservoir(_Reservoir):
     def _run(self, batch: SeriesBatch, **options) -> PooledStates:
         # fit enforced the guarantee (or was told not to, stability="warn"); the inputs are
         # clipped to the range it was computed for.
+        if getattr(self, "device_constants_", None) is not None:
+            return run_coupled_nanowire_device(
+                batch, self.input_weights_, self.recurrent_, self.dt, self.device,
+                self.device_constants_, self.params, bias=self.bias_, retention=self.retention,
+                voltage_map=self._map(), random_state=self.noise_seed_, check=False,
+                **self._kernel_options(**options))
         return run_coupled_nanowire(batch, self.input_weights_, self.recurrent_, self.dt,
                                     self.params, bias=self.bias_, retention=self.retention,
                                     voltage_map=self._map(), check=False,

@@ -1,0 +1,378 @@
+"""Real devices: variability, noise, quantisation and the conductance window (docs/devices.md).
+
+Every neuron of the ideal model has the same constants, no noise, and infinitely fine voltages and
+readouts. A physical nanowire memristor (Milano et al., *Nature Materials* 21, 195–202, 2022
+[online 2021], and the public code of that paper) differs in four ways, each a keyword of
+:class:`Device`:
+
+``variability``
+    Device-to-device spread, drawn once per neuron (:meth:`Device.draw`). The positive rate
+    constants are log-normal with the mean preserved, ``kappa_n = kappa exp(s xi - s^2 / 2)``;
+    the sensitivities ``eta_p``, ``eta_d`` and the conductance bounds ``g_min``, ``g_max`` are
+    normal with relative standard deviation ``s``, ``c_n = c (1 + s xi)``, with ``xi`` truncated
+    to ``[-3, 3]`` and, further, to keep every constant physical (``eta > 0`` and ``g_min >= 0``:
+    at least 1 % of the nominal value; ``g_min,n < g_max,n``: the pair is redrawn). Log-normal
+    rates are the natural law for Arrhenius-like prefactors (a spread of barrier heights) and can
+    never turn negative; a normal law for the others keeps the spread symmetric about the nominal
+    value, as in Milano et al.'s code, and the truncation only matters for spreads above ~30 %.
+``read_noise``, ``state_noise``, ``noise_correlation_time``
+    Cycle-to-cycle noise. The read conductance gets ``read_noise * (g_max - g_min)`` times a
+    unit Gaussian, white, or an Ornstein–Uhlenbeck process with correlation time
+    ``noise_correlation_time`` (same time unit as ``dt``): per step ``e <- e exp(-dt/tau) +
+    sigma sqrt(1 - exp(-2 dt/tau)) xi``, started from its stationary law. ``state_noise`` adds a
+    white Gaussian of that standard deviation to the normalised state ``h`` after each update,
+    and the state is then clipped to [0, 1] (the physical range of a normalised conductance).
+``voltage_step``
+    DAC quantisation: the applied voltage is rounded to a multiple of the step (``0.01`` V in
+    Milano et al.'s code), ``v_q = step * floor(v / step + 1/2)``.
+``adc_bits``, ``g_min``, ``g_max``
+    The conductance window and ADC quantisation: features are the read conductances
+    ``G_n = g_min,n + (g_max,n - g_min,n) h_n`` (plus read noise), rounded to ``2**adc_bits``
+    levels spanning the nominal window ``[g_min, g_max]`` (values outside saturate).
+
+``Device()`` has everything off (``g_min = 0``, ``g_max = 1`` make ``G = h``): a reservoir given
+it takes the ideal path and gives bit-identical results to ``device=None``.
+
+This module also holds presets of the physical constants with their sources
+(:data:`TABLE2`, :data:`MILANO2021_RESERVOIR`, :data:`MILANO2021_PULSE`) and the closed-form
+memory factor of an assembly of non-identical neurons (:func:`device_memory_factor`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.stats import truncnorm
+from sklearn.utils import check_random_state
+
+from .physics import METHODS, NanowireParams, _as_params, check_voltages
+
+__all__ = [
+    "CONSTANTS",
+    "MILANO2021_PULSE",
+    "MILANO2021_RESERVOIR",
+    "PRESETS",
+    "TABLE2",
+    "Device",
+    "DeviceConstants",
+    "device_memory_factor",
+    "quantise_voltage",
+]
+
+#: The per-neuron constants that ``variability`` may spread.
+CONSTANTS = ("kappa_p0", "kappa_d0", "eta_p", "eta_d", "g_min", "g_max")
+_LOG_NORMAL = ("kappa_p0", "kappa_d0")
+_TRUNCATE_SIGMAS = 3.0
+_FLOOR = 0.01  # smallest allowed fraction of the nominal value for eta and g_min draws
+
+#: The reference paper's Table 2 (the model's defaults): ``kappa_p0 = 1e-4, kappa_d0 = 0.5,
+#: eta_p = 10, eta_d = 1`` (time in units of the step, voltage in volts).
+TABLE2 = NanowireParams(kappa_p0=1e-4, kappa_d0=0.5, eta_p=10.0, eta_d=1.0)
+
+#: Milano et al., "In materia reservoir computing with a fully memristive architecture based on
+#: self-organizing nanowire networks", Nature Materials 21, 195–202 (2022; online 2021), constants
+#: of its public simulation code for the reservoir experiments: ``kappa_p0 = 2.555e-6 s^-1,
+#: kappa_d0 = 64.88 s^-1, eta_p = 34.92 V^-1, eta_d = 5.59 V^-1``.
+MILANO2021_RESERVOIR = NanowireParams(kappa_p0=2.555e-6, kappa_d0=64.88, eta_p=34.92, eta_d=5.59)
+
+#: Same paper and code, the fit to a measured 2 V pulse response: ``kappa_p0 = 8.42e-10 s^-1,
+#: kappa_d0 = 0.0487 s^-1, eta_p = 0.200 V^-1, eta_d = 158.0 V^-1``.
+MILANO2021_PULSE = NanowireParams(kappa_p0=8.42e-10, kappa_d0=0.0487, eta_p=0.200, eta_d=158.0)
+
+#: The presets by name (used by the command line and the robustness experiment).
+PRESETS = {"table2": TABLE2, "milano2021-reservoir": MILANO2021_RESERVOIR,
+           "milano2021-pulse": MILANO2021_PULSE}
+
+
+def _real(name: str, value, minimum: float = 0.0, strict: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"Device.{name} must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
+        bound = ">" if strict else ">="
+        raise ValueError(f"Device.{name} must be finite and {bound} {minimum:g}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, eq=True)
+class Device:
+    """Non-ideal behaviour of the physical device behind each neuron.
+
+    Parameters
+    ----------
+    variability : float or mapping, default=0.0
+        Relative device-to-device spread: one value for every constant in :data:`CONSTANTS`, or a
+        mapping from some of those names to their spread (the others get 0). See the module
+        docstring for the laws.
+    read_noise : float, default=0.0
+        Standard deviation of the read noise, relative to the nominal window ``g_max - g_min``.
+    state_noise : float, default=0.0
+        Standard deviation of a white Gaussian added to the normalised state ``h`` per step
+        (then clipped to [0, 1]).
+    noise_correlation_time : float, default=0.0
+        Correlation time ``tau`` of the read noise (Ornstein–Uhlenbeck); 0 means white.
+    voltage_step : float, default=0.0
+        DAC step in volts (0: no voltage quantisation).
+    adc_bits : int or None, default=None
+        ADC resolution over ``[g_min, g_max]`` (``None``: no conductance quantisation).
+    g_min, g_max : float, default=0.0, 1.0
+        Nominal conductance window (any unit, e.g. siemens); ``0 <= g_min < g_max``.
+
+    Examples
+    --------
+    >>> Device().is_ideal
+    True
+    >>> Device(variability={"eta_p": 0.1}, read_noise=0.01, voltage_step=0.01).spread("eta_p")
+    0.1
+    """
+
+    variability: float | Mapping[str, float] = 0.0
+    read_noise: float = 0.0
+    state_noise: float = 0.0
+    noise_correlation_time: float = 0.0
+    voltage_step: float = 0.0
+    adc_bits: int | None = None
+    g_min: float = 0.0
+    g_max: float = 1.0
+
+    def __post_init__(self) -> None:
+        var = self.variability
+        if isinstance(var, Mapping):
+            unknown = set(var) - set(CONSTANTS)
+            if unknown:
+                raise ValueError(f"Device.variability has unknown constants {sorted(unknown)}; "
+                                 f"use names from {CONSTANTS}")
+            var = tuple((k, _real(f"variability[{k!r}]", var[k])) for k in CONSTANTS if k in var)
+            object.__setattr__(self, "variability", dict(var))
+        else:
+            object.__setattr__(self, "variability", _real("variability", var))
+        for name in ("read_noise", "state_noise", "noise_correlation_time", "voltage_step",
+                     "g_min"):
+            object.__setattr__(self, name, _real(name, getattr(self, name)))
+        object.__setattr__(self, "g_max", _real("g_max", self.g_max, self.g_min, strict=True))
+        bits = self.adc_bits
+        if bits is not None:
+            if isinstance(bits, bool) or not isinstance(bits, numbers.Integral):
+                raise TypeError(f"Device.adc_bits must be an integer or None, got {bits!r}")
+            if not 1 <= bits <= 24:
+                raise ValueError(f"Device.adc_bits must lie in [1, 24], got {bits!r}")
+            object.__setattr__(self, "adc_bits", int(bits))
+
+    def __hash__(self) -> int:
+        items = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            items.append(tuple(sorted(value.items())) if isinstance(value, dict) else value)
+        return hash(tuple(items))
+
+    def spread(self, name: str) -> float:
+        """Relative spread of constant ``name`` (one of :data:`CONSTANTS`)."""
+        if name not in CONSTANTS:
+            raise ValueError(f"unknown constant {name!r}; use one of {CONSTANTS}")
+        if isinstance(self.variability, dict):
+            return float(self.variability.get(name, 0.0))
+        return float(self.variability)
+
+    @property
+    def has_variability(self) -> bool:
+        """Whether any constant differs between neurons."""
+        return any(self.spread(c) > 0 for c in CONSTANTS)
+
+    @property
+    def is_ideal(self) -> bool:
+        """True when the device behaves exactly like the ideal neuron (everything off)."""
+        return not (self.has_variability or self.read_noise or self.state_noise
+                    or self.voltage_step or self.adc_bits is not None
+                    or self.g_min != 0.0 or self.g_max != 1.0)
+
+    @property
+    def window(self) -> float:
+        """Nominal conductance window ``g_max - g_min``."""
+        return self.g_max - self.g_min
+
+    def draw(
+        self, n_neurons: int, params: NanowireParams | None = None, random_state=None
+    ) -> DeviceConstants:
+        """Draw the per-neuron constants of ``n_neurons`` devices (nominal values: ``params``).
+
+        Parameters
+        ----------
+        n_neurons : int
+            Number of devices.
+        params : NanowireParams, optional
+            Nominal rate constants (default: Table 2).
+        random_state : int, RandomState instance or None
+            Seeds the draw. Constants without spread consume no random numbers.
+
+        Returns
+        -------
+        DeviceConstants
+        """
+        p = _as_params(params)
+        if isinstance(n_neurons, bool) or not isinstance(n_neurons, numbers.Integral) \
+                or n_neurons < 1:
+            raise ValueError(f"n_neurons must be a positive integer, got {n_neurons!r}")
+        rng = check_random_state(random_state)
+        nominal = {"kappa_p0": p.kappa_p0, "kappa_d0": p.kappa_d0, "eta_p": p.eta_p,
+                   "eta_d": p.eta_d, "g_min": self.g_min, "g_max": self.g_max}
+        out = {}
+        for name in ("kappa_p0", "kappa_d0"):
+            s = self.spread(name)
+            value = np.full(n_neurons, nominal[name])
+            if s > 0:
+                value = value * np.exp(s * rng.standard_normal(n_neurons) - s * s / 2)
+            out[name] = value
+        for name in ("eta_p", "eta_d", "g_min"):
+            out[name] = _truncated(rng, nominal[name], self.spread(name), n_neurons)
+        g_max = _truncated(rng, self.g_max, self.spread("g_max"), n_neurons)
+        for _ in range(1000):
+            bad = g_max <= out["g_min"]
+            if not bad.any():
+                break
+            g_max[bad] = _truncated(rng, self.g_max, self.spread("g_max"), int(bad.sum()))
+        else:  # pragma: no cover - needs absurd spreads
+            raise ValueError("could not draw g_max > g_min for every neuron: reduce the spread "
+                             "of g_min / g_max or widen the nominal window")
+        out["g_max"] = g_max
+        return DeviceConstants(**out)
+
+    def nominal(self, n_neurons: int, params: NanowireParams | None = None) -> DeviceConstants:
+        """Constants of ``n_neurons`` identical devices (no spread)."""
+        p = _as_params(params)
+        full = lambda v: np.full(n_neurons, float(v))  # noqa: E731
+        return DeviceConstants(full(p.kappa_p0), full(p.kappa_d0), full(p.eta_p), full(p.eta_d),
+                               full(self.g_min), full(self.g_max))
+
+
+def _truncated(rng: np.random.RandomState, nominal: float, s: float, n: int) -> np.ndarray:
+    """``nominal * (1 + s xi)``, ``xi`` standard normal truncated to ``[-3, 3]`` and to keep the
+    value at least 1 % of ``nominal``."""
+    if s == 0 or nominal == 0:
+        return np.full(n, float(nominal))
+    lo = max(-_TRUNCATE_SIGMAS, (_FLOOR - 1.0) / s)
+    xi = truncnorm.rvs(lo, _TRUNCATE_SIGMAS, size=n, random_state=rng)
+    return nominal * (1.0 + s * np.asarray(xi, dtype=np.float64))
+
+
+@dataclass(frozen=True, eq=False)
+class DeviceConstants:
+    """Per-neuron constants of an assembly of devices, each an array of shape (n_neurons,).
+
+    Attributes
+    ----------
+    kappa_p0, kappa_d0, eta_p, eta_d : ndarray
+        Rate constants (all > 0).
+    g_min, g_max : ndarray
+        Conductance bounds (``0 <= g_min < g_max``).
+    """
+
+    kappa_p0: np.ndarray
+    kappa_d0: np.ndarray
+    eta_p: np.ndarray
+    eta_d: np.ndarray
+    g_min: np.ndarray
+    g_max: np.ndarray
+
+    def __post_init__(self) -> None:
+        shape = None
+        for f in fields(self):
+            value = np.ascontiguousarray(getattr(self, f.name), dtype=np.float64)
+            if value.ndim != 1 or (shape is not None and value.shape != shape):
+                raise ValueError(f"DeviceConstants.{f.name} must be 1-D with one value per "
+                                 f"neuron, got shape {value.shape}")
+            shape = value.shape
+            if not np.all(np.isfinite(value)):
+                raise ValueError(f"DeviceConstants.{f.name} contains NaN or inf")
+            object.__setattr__(self, f.name, value)
+        for name in ("kappa_p0", "kappa_d0", "eta_p", "eta_d"):
+            if np.any(getattr(self, name) <= 0):
+                raise ValueError(f"DeviceConstants.{name} must be > 0 for every neuron")
+        if np.any(self.g_min < 0) or np.any(self.g_max <= self.g_min):
+            raise ValueError("DeviceConstants need 0 <= g_min < g_max for every neuron")
+
+    @property
+    def n_neurons(self) -> int:
+        return self.kappa_p0.shape[0]
+
+    @property
+    def integer_ratio(self) -> int | None:
+        """The common ``eta_p / eta_d`` of every neuron when it is a small integer, else None."""
+        ratio = self.eta_p / self.eta_d
+        n = round(float(ratio[0]))
+        if 1 <= n <= 64 and np.all(np.abs(ratio - n) <= 1e-12 * n):
+            return int(n)
+        return None
+
+    def params(self, n: int) -> NanowireParams:
+        """The rate constants of neuron ``n`` as a :class:`NanowireParams`."""
+        return NanowireParams(float(self.kappa_p0[n]), float(self.kappa_d0[n]),
+                              float(self.eta_p[n]), float(self.eta_d[n]))
+
+    def check_voltages(self, v_lo: float, v_hi: float, dtype=np.float64) -> None:
+        """Raise :class:`~nanowire_rc.physics.VoltageOverflowError` if any neuron's rates
+        overflow ``dtype`` for a voltage in ``[v_lo, v_hi]``."""
+        worst = NanowireParams(float(self.kappa_p0.max()), float(self.kappa_d0.max()),
+                               float(self.eta_p.max()), float(self.eta_d.max()))
+        check_voltages(v_lo, v_hi, worst, dtype)
+
+
+def quantise_voltage(v: ArrayLike, step: float) -> np.ndarray:
+    """DAC rounding ``step * floor(v / step + 1/2)`` (``step == 0``: unchanged)."""
+    v = np.asarray(v)
+    if step == 0:
+        return v
+    return np.floor(v / step + 0.5) * step
+
+
+def device_memory_factor(
+    v_lo: ArrayLike,
+    v_hi: ArrayLike,
+    dt: float,
+    constants: DeviceConstants,
+    method: str = "euler",
+) -> np.ndarray:
+    """Closed-form memory factor of each neuron with its own constants (docs/theory.md).
+
+    Neuron ``n`` sees voltages in ``[v_lo[n], v_hi[n]]``. ``S_n(v) = k_p,n + k_d,n`` is convex
+    with its minimum at ``v*_n``, so ``rho_n = max(|1 - dt S_n,max|, |1 - dt S_n,min|)``
+    (``exp(-dt S_n,min)`` for ``method="exact"``); the assembly's factor is ``max_n rho_n``.
+    With a DAC, pass the quantised interval (:func:`quantise_voltage` of both ends: rounding is
+    monotone, so every applied voltage lies in it).
+
+    What the guarantee covers with noise: read noise and ADC rounding act on the output only, so
+    they leave the state dynamics and this factor unchanged. State noise is additive and the same
+    for two trajectories that share the input and the noise realisation; their difference then
+    still shrinks by ``rho`` per step (the clip to [0, 1] is 1-Lipschitz), so the echo-state
+    property holds per noise realisation. What is lost is the convex-combination argument for
+    boundedness, hence the clip.
+
+    Returns
+    -------
+    ndarray (n_neurons,)
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    dt = float(dt)
+    if not (math.isfinite(dt) and dt > 0):
+        raise ValueError(f"dt must be finite and > 0, got {dt!r}")
+    c = constants
+    v_lo, v_hi = np.broadcast_arrays(np.asarray(v_lo, dtype=np.float64),
+                                     np.asarray(v_hi, dtype=np.float64))
+    if np.any(v_lo > v_hi):
+        raise ValueError("v_lo must be <= v_hi")
+    c.check_voltages(float(v_lo.min()), float(v_hi.max()))
+
+    def s(v):
+        return c.kappa_p0 * np.exp(c.eta_p * v) + c.kappa_d0 * np.exp(-c.eta_d * v)
+
+    v_star = np.log(c.kappa_d0 * c.eta_d / (c.kappa_p0 * c.eta_p)) / (c.eta_p + c.eta_d)
+    s_min = s(np.clip(v_star, v_lo, v_hi))
+    if method == "exact":
+        return np.exp(-dt * s_min)
+    s_max = np.maximum(s(v_lo), s(v_hi))
+    return np.maximum(np.abs(1.0 - dt * s_max), np.abs(1.0 - dt * s_min))

@@ -1,0 +1,930 @@
+"""Kernels for non-ideal devices: per-neuron constants, DAC, state and read noise, ADC, window.
+
+:func:`run_nanowire_device` runs an uncoupled assembly of :class:`~nanowire_rc.device.Device`
+neurons over a batch and returns the same :class:`~.pooling.PooledStates` as
+:func:`~nanowire_rc.kernels.run_nanowire`, whose features are now the *read conductances*
+``G_n = g_min,n + (g_max,n - g_min,n) h_n`` (+ read noise, then ADC rounding). Per step and neuron:
+
+1. ``v = W x`` (input weights), rounded to the DAC step if there is one;
+2. the state update of docs/theory.md ("The neuron") with neuron ``n``'s own constants;
+3. state noise ``h <- clip(h + sigma_s xi, 0, 1)`` if asked;
+4. the read ``G`` with read noise (white, or Ornstein–Uhlenbeck) and ADC rounding; pooling.
+
+:func:`run_coupled_nanowire_device` does the same for a coupled network (one BLAS product per
+step, then a compiled point-wise pass); the neurons couple through their physical states ``h``.
+
+Noise is *counter-based*: the Gaussians for a series, neuron ``j`` and step ``t`` are a pure
+function of ``(seed, the series' values, j, t)`` (a SplitMix64 finaliser of a per-(series,
+neuron) key; see :func:`case_seeds` for why the series' values and not its index). Results are
+therefore reproducible, independent of the thread count, of the order of work and of the other
+series in the batch, and need no memory beyond O(cases × neurons); the NumPy
+reference evaluates the very same function, vectorised, so the two backends agree to rounding.
+Each 64-bit draw gives two Gaussians by the Box–Muller transform (the state noise and the read
+noise of a step; with one noise stream on, that stream's values at two consecutive steps), with
+the logarithm and the sine/cosine written as plain arithmetic so that the neuron loop
+vectorises; 23 bits for the radius cap ``|z|`` at about 5.8.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+from collections.abc import Iterator
+from functools import cache
+from typing import NamedTuple
+
+import numba
+import numpy as np
+import scipy.sparse as sp
+from llvmlite import ir
+from numba import njit, prange, types
+from numba.extending import intrinsic
+from numpy.typing import ArrayLike
+from sklearn.utils import check_random_state
+
+from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
+from ..exceptions import DivergedError, UnstableReservoirError
+from ..physics import METHODS, NanowireParams, _as_params, _check_dt
+from ..series import as_batch
+from ..stability import coupled_contraction_bound, coupled_voltage_range, input_voltage_range
+from .compiled import _rate_function
+from .fastmath import (
+    FASTMATH,
+    _int32_bits_as_float32,
+    _int64_bits_as_float64,
+    exp32,
+    exp64,
+)
+from .pooling import PooledStates, finish_pooling, window_index
+from .reference import _Accumulator
+
+__all__ = [
+    "case_seeds",
+    "coupled_device_reference",
+    "device_contraction_bound",
+    "device_reference",
+    "normal_draws",
+    "run_coupled_nanowire_device",
+    "run_nanowire_device",
+]
+
+# SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): Weyl increment and finaliser multipliers.
+_GOLDEN = 0x9E3779B97F4A7C15
+_M1 = 0xBF58476D1CE4E5B9
+_M2 = 0x94D049BB133111EB
+_MASK = (1 << 64) - 1
+
+_LN2 = 0.6931471805599453
+_SQRT2 = 1.4142135623730951
+_HALF_PI = 1.5707963267948966
+# Taylor coefficients of sin and cos on [-pi/2, pi/2] (enough terms for float64).
+_SIN = tuple((-1) ** k / math.factorial(2 * k + 1) for k in range(11))
+_COS = tuple((-1) ** k / math.factorial(2 * k) for k in range(11))
+# ln(m) = 2 atanh(s), s = (m - 1) / (m + 1): odd series 2 (s + s^3/3 + ...), |s| <= 0.1716
+# (float64), and a least-squares polynomial in m - 1 on [sqrt(1/2), sqrt(2)] (float32: no
+# division; error below 1e-7).
+_ATANH = tuple(2.0 / (2 * k + 1) for k in range(11))
+
+
+def _log_fit(degree: int = 8) -> tuple[float, ...]:
+    m = np.linspace(np.sqrt(0.5), np.sqrt(2.0), 4001)
+    fit = np.polynomial.Chebyshev.fit(m - 1, np.log(m), degree, domain=[m[0] - 1, m[-1] - 1])
+    coef = fit.convert(kind=np.polynomial.Polynomial).coef
+    return tuple(float(c) for c in coef)
+
+
+_LOG32 = _log_fit()
+# Terms used (sin, cos, log) per precision: truncation errors below 6e-8 (float32), 3e-16
+# (float64).
+_TERMS = {False: (6, 7, 9), True: (10, 11, 11)}
+
+
+@intrinsic
+def _float32_bits(typingctx, x):
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(32))
+
+    return types.int32(types.float32), codegen
+
+
+@intrinsic
+def _float64_bits(typingctx, x):
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+# ----------------------------------------------------------------------------------------------
+# The generator. One 64-bit draw per (case, neuron, step) gives two Gaussians by Box–Muller:
+# 23 bits make u1 = (a + 1/2) 2^-23 in (0, 1) (exact in float32), 24 bits the angle. The
+# logarithm and sine/cosine are written as plain arithmetic (exponent split + atanh series, and
+# quadrant + rotation by pi/4 + Taylor series) so that they vectorise; the NumPy reference
+# evaluates the same formulas.
+
+def _mix_np(z: np.ndarray) -> np.ndarray:
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(_M1)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(_M2)
+    return z ^ (z >> np.uint64(31))
+
+
+def case_seeds(values: np.ndarray, lengths: np.ndarray, seed: int) -> np.ndarray:
+    """One 64-bit noise seed per case, from ``seed`` and the case's own values (uint64 array).
+
+    Keying the noise on the content of each series (its valid samples, as stored in the batch)
+    rather than on its position makes the features of a series independent of the batch it comes
+    in, deterministic, and different for different series: a training series and a test series
+    at the same index never share a noise realisation (with a per-index key, a readout could learn
+    the noise pattern of index ``i`` and find it again in the test set).
+    """
+    out = np.empty(values.shape[0], dtype=np.uint64)
+    salt = (seed & _MASK).to_bytes(8, "little")
+    for i in range(values.shape[0]):
+        data = np.ascontiguousarray(values[i, :, : lengths[i]]).tobytes()
+        digest = hashlib.blake2b(data, digest_size=8, key=salt).digest()
+        out[i] = int.from_bytes(digest, "little")
+    return out
+
+
+def _keys_np(case_seed: np.ndarray, n_neurons: int) -> np.ndarray:
+    """Per-(case, neuron) stream keys, shape (len(case_seed), n_neurons)."""
+    case_key = _mix_np(np.asarray(case_seed, dtype=np.uint64)[:, None])
+    j = np.arange(n_neurons, dtype=np.uint64)[None, :]
+    return _mix_np(case_key + (j + np.uint64(1)) * np.uint64(_M1))
+
+
+def _poly_np(x, coefs, dtype):
+    p = np.full_like(x, dtype(coefs[-1]))
+    for c in coefs[-2::-1]:
+        p = p * x + dtype(c)
+    return p
+
+
+def _normal_pair_np(keys: np.ndarray, counter: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """The two Gaussians of draw ``counter`` for each key (NumPy twin of ``_normal_pair_nb``)."""
+    u = _mix_np(keys + np.uint64(((counter + 1) * _GOLDEN) & _MASK))
+    a = (u >> np.uint64(41)).astype(np.int64).astype(dtype)
+    b = ((u >> np.uint64(17)) & np.uint64(0xFFFFFF)).astype(np.int64).astype(dtype)
+    u1 = (a + dtype(0.5)) * dtype(2.0 ** -23)
+    if dtype is np.float32:
+        bits = u1.view(np.int32)
+        e = ((bits >> 23) & 0xFF) - 127
+        m = ((bits & 0x7FFFFF) | 0x3F800000).view(np.float32)
+    else:
+        bits = u1.view(np.int64)
+        e = ((bits >> 52) & 0x7FF) - 1023
+        m = ((bits & 0xFFFFFFFFFFFFF) | 0x3FF0000000000000).view(np.float64)
+    big = m > dtype(_SQRT2)
+    m = np.where(big, m * dtype(0.5), m)
+    e = (e + big).astype(dtype)
+    s = (m - dtype(1)) / (m + dtype(1)) if dtype is np.float64 else None
+    n_sin, n_cos, n_log = _TERMS[dtype is np.float64]
+    if dtype is np.float64:
+        log_u1 = e * dtype(_LN2) + s * _poly_np(s * s, _ATANH[:n_log], dtype)
+    else:
+        log_u1 = e * dtype(_LN2) + _poly_np(m - dtype(1), _LOG32, dtype)
+    r = np.sqrt(dtype(-2) * log_u1)
+    phi = (b * dtype(2.0 ** -23) - dtype(1)) * dtype(_HALF_PI)  # half the angle
+    phi2 = phi * phi
+    s1 = phi * _poly_np(phi2, _SIN[:n_sin], dtype)
+    c1 = _poly_np(phi2, _COS[:n_cos], dtype)
+    return r * ((c1 - s1) * (c1 + s1)), r * (dtype(2) * s1 * c1)
+
+
+def normal_draws(case_seed: ArrayLike, n_neurons: int, counter: int,
+                 dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """The Gaussian pair the kernels use at one counter, each (n_cases, n_neurons) (for tests).
+
+    ``case_seed`` holds one 64-bit seed per case (:func:`case_seeds`).
+
+    Step ``t`` uses counter ``t + 1``: the first of the pair is the state noise, the second the
+    read noise; counter 0's second value starts the Ornstein–Uhlenbeck read noise.
+    """
+    dtype = np.dtype(dtype).type
+    return _normal_pair_np(_keys_np(np.asarray(case_seed, dtype=np.uint64), n_neurons), counter,
+                           dtype)
+
+
+_G = np.uint64(_GOLDEN)
+_U1 = np.uint64(_M1)
+_U2 = np.uint64(_M2)
+_ONE = np.uint64(1)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+_S41, _S17, _MASK24 = np.uint64(41), np.uint64(17), np.uint64(0xFFFFFF)
+
+
+@njit(inline="always")
+def _mix_nb(z):
+    z = (z ^ (z >> _S30)) * _U1
+    z = (z ^ (z >> _S27)) * _U2
+    return z ^ (z >> _S31)
+
+
+@cache
+def _horner(n: int):
+    """A compiled Horner evaluation of an ``n``-coefficient tuple, unrolled in the source."""
+    body = f"c[{n - 1}]"
+    for k in range(n - 2, -1, -1):
+        body = f"({body}) * x + c[{k}]"
+    namespace = {}
+    exec(f"def horner(x, c):\n    return {body}\n", namespace)
+    return njit(inline="always", fastmath=FASTMATH, error_model="numpy")(namespace["horner"])
+
+
+_I23, _I52 = np.int32(23), np.int64(52)
+_EXP32, _MANT32, _ONE32, _BIAS32 = (np.int32(0xFF), np.int32(0x7FFFFF), np.int32(0x3F800000),
+                                    np.int32(127))
+_EXP64, _MANT64, _ONE64, _BIAS64 = (np.int64(0x7FF), np.int64(0xFFFFFFFFFFFFF),
+                                    np.int64(0x3FF0000000000000), np.int64(1023))
+
+
+def _normal_pair_factory(double: bool):
+    f = np.float64 if double else np.float32
+    n_sin, n_cos, n_log = _TERMS[double]
+    sin_c = tuple(f(c) for c in _SIN[:n_sin])
+    cos_c = tuple(f(c) for c in _COS[:n_cos])
+    log_c = tuple(f(c) for c in (_ATANH[:n_log] if double else _LOG32))
+    psin, pcos, logp = _horner(n_sin), _horner(n_cos), _horner(n_log)
+    half, one, two, sqrt2, ln2 = f(0.5), f(1.0), f(2.0), f(_SQRT2), f(_LN2)
+    half_pi, s23 = f(_HALF_PI), f(2.0 ** -23)
+
+    @njit(inline="always", fastmath=FASTMATH, error_model="numpy")
+    def log_unit(u1):
+        if double:
+            bits = _float64_bits(u1)
+            e = ((bits >> _I52) & _EXP64) - _BIAS64
+            m = _int64_bits_as_float64((bits & _MANT64) | _ONE64)
+        else:
+            bits = _float32_bits(u1)
+            e = ((bits >> _I23) & _EXP32) - _BIAS32
+            m = _int32_bits_as_float32((bits & _MANT32) | _ONE32)
+        ef = f(e)
+        big = m > sqrt2
+        m = m * half if big else m
+        ef = ef + one if big else ef
+        if double:
+            s = (m - one) / (m + one)
+            return ef * ln2 + s * logp(s * s, log_c)
+        return ef * ln2 + logp(m - one, log_c)
+
+    @njit(inline="always", fastmath=FASTMATH, error_model="numpy")
+    def pair(key, counter):
+        u = _mix_nb(key + (np.uint64(counter) + _ONE) * _G)
+        a = f(np.int32(u >> _S41))
+        b = f(np.int32((u >> _S17) & _MASK24))
+        r = np.sqrt(-two * log_unit((a + half) * s23))
+        phi = (b * s23 - one) * half_pi  # half the angle, in [-pi/2, pi/2)
+        phi2 = phi * phi
+        s1 = phi * psin(phi2, sin_c)
+        c1 = pcos(phi2, cos_c)
+        return r * ((c1 - s1) * (c1 + s1)), r * (two * s1 * c1)
+
+    return pair
+
+
+# ----------------------------------------------------------------------------------------------
+
+class _Options(NamedTuple):
+    """Scalars of the non-ideal path (all in the compute dtype when passed to a kernel)."""
+
+    voltage_step: float  # 0: no DAC
+    state_sigma: float  # std of the additive state noise (0: none)
+    read_sigma: float  # std of the read noise, in conductance units (0: none)
+    ou_decay: float  # exp(-dt / tau); 0 for white read noise
+    ou_gain: float  # sqrt(1 - ou_decay**2)
+    adc_levels: int  # 0: no ADC
+    adc_lo: float
+    adc_step: float
+
+
+def _options(device: Device, dt: float) -> _Options:
+    tau = device.noise_correlation_time
+    decay = float(np.exp(-dt / tau)) if tau > 0 else 0.0
+    levels = (1 << device.adc_bits) if device.adc_bits is not None else 0
+    return _Options(device.voltage_step, device.state_noise, device.read_noise * device.window,
+                    decay, float(np.sqrt(1.0 - decay * decay)), levels, device.g_min,
+                    device.window / (levels - 1) if levels > 1 else device.window)
+
+
+def device_reference(
+    X: np.ndarray,
+    lengths: np.ndarray,
+    weights: np.ndarray,
+    h0: np.ndarray,
+    dt: float,
+    constants: DeviceConstants,
+    options: _Options,
+    method: str,
+    seed: int,
+    washout: int,
+    n_windows: int,
+    store: bool,
+) -> PooledStates:
+    """NumPy reference of the device kernel (the definition the compiled kernel must match).
+
+    ``weights`` is (C, N), ``X`` (n_cases, C, T) in the compute dtype; pooled quantities are the
+    read conductances.
+    """
+    dtype = X.dtype.type
+    n, _, n_timepoints = X.shape
+    n_neurons = weights.shape[1]
+    c = constants
+    kp0, kd0 = c.kappa_p0.astype(dtype), c.kappa_d0.astype(dtype)
+    eta_p, eta_d = c.eta_p.astype(dtype), c.eta_d.astype(dtype)
+    g_lo, g_span = c.g_min.astype(dtype), (c.g_max - c.g_min).astype(dtype)
+    dt = dtype(dt)
+    o = _Options(*(dtype(v) if i != 5 else v for i, v in enumerate(options)))
+    keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
+    h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
+    g = np.zeros((n, n_neurons), dtype)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store)
+    eps = np.zeros((n, n_neurons), dtype)
+    if o.read_sigma and o.ou_decay:
+        eps = o.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
+    for t in range(n_timepoints):
+        v = X[:, :, t] @ weights
+        if o.voltage_step:
+            v = np.floor(v / o.voltage_step + dtype(0.5)) * o.voltage_step
+        k_p = kp0 * np.exp(eta_p * v)
+        k_d = kd0 * np.exp(-eta_d * v)
+        s = k_p + k_d
+        if method == "euler":
+            h_new = h + dt * (k_p - s * h)
+        else:
+            decay = np.exp(-dt * s)
+            h_new = decay * h + (k_p / s) * (1 - decay)
+        if o.state_sigma and o.read_sigma:
+            z_state, z_read = _normal_pair_np(keys, t + 1, dtype)
+        elif o.state_sigma or o.read_sigma:  # one stream: both values of a pair, in turn
+            if t % 2 == 0:
+                pair = _normal_pair_np(keys, t // 2 + 1, dtype)
+            z_state = z_read = pair[t % 2]
+        if o.state_sigma:
+            h_new = np.clip(h_new + o.state_sigma * z_state, 0, 1)
+        g_new = g_lo + g_span * h_new
+        if o.read_sigma:
+            if o.ou_decay:
+                eps = o.ou_decay * eps + (o.read_sigma * o.ou_gain) * z_read
+                g_new = g_new + eps
+            else:
+                g_new = g_new + o.read_sigma * z_read
+        if o.adc_levels:
+            q = np.clip(np.floor((g_new - o.adc_lo) / o.adc_step + dtype(0.5)), 0,
+                        o.adc_levels - 1)
+            g_new = o.adc_lo + q * o.adc_step
+        h = np.where((t < lengths)[:, None], h_new, h)
+        g = acc.step(t, g, g_new.astype(dtype))
+    return acc.finish(g)
+
+
+@cache
+def device_kernel(ratio: int | None, exact: bool, double: bool):
+    """Compiled device kernel, specialised like :func:`.compiled.nanowire_kernel`.
+
+    The non-ideal features are switched at run time by the scalars in ``opts`` (zero: off); each
+    is its own loop over neurons, so the checks stay outside the vectorised inner loops.
+    """
+    fexp = exp64 if double else exp32
+    rates = _rate_function(ratio, double)
+    ftype = np.float64 if double else np.float32
+    pair = _normal_pair_factory(double)
+
+    @njit(inline="always", fastmath=FASTMATH, error_model="numpy")
+    def update(h, v, dt, kp0, kd0, eta_p, eta_d):
+        k_p, k_d = rates(v, kp0, kd0, eta_p, eta_d)
+        s = k_p + k_d
+        if exact:
+            decay = fexp(-dt * s)
+            return decay * h + (k_p / s) * (1 - decay)
+        return h + dt * (k_p - s * h)
+
+    @njit(parallel=True, fastmath=FASTMATH, error_model="numpy")
+    def kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
+               state_sigma, read_sigma, ou_decay, ou_gain, adc_levels, adc_lo, adc_step, seed,
+               last, sums, states, store):
+        n, n_channels, _ = X.shape
+        n_neurons = W.shape[1]
+        half = ftype(0.5)
+        zero = ftype(0.0)
+        one = ftype(1.0)
+        top = ftype(adc_levels - 1)
+        ou_std = read_sigma * ou_gain
+        both = state_sigma != 0 and read_sigma != 0
+        single = (state_sigma != 0) != (read_sigma != 0)
+        for i in prange(n):
+            h = h0.copy()
+            v = np.empty_like(h0)
+            g = np.zeros_like(h0)
+            eps = np.zeros_like(h0)
+            z_state = np.zeros_like(h0)
+            z_read = np.zeros_like(h0)
+            keys = np.empty(n_neurons, dtype=np.uint64)
+            case_key = _mix_nb(seed[i])
+            for j in range(n_neurons):
+                keys[j] = _mix_nb(case_key + (np.uint64(j) + _ONE) * _U1)
+            if read_sigma != 0 and ou_decay != 0:
+                for j in range(n_neurons):
+                    eps[j] = read_sigma * pair(keys[j], 0)[1]
+            for t in range(lengths[i]):
+                x0 = X[i, 0, t]
+                for j in range(n_neurons):
+                    v[j] = W[0, j] * x0
+                for c in range(1, n_channels):
+                    xc = X[i, c, t]
+                    for j in range(n_neurons):
+                        v[j] += W[c, j] * xc
+                if vstep != 0:
+                    for j in range(n_neurons):
+                        v[j] = np.floor(v[j] / vstep + half) * vstep
+                for j in range(n_neurons):
+                    h[j] = update(h[j], v[j], dt, kp0[j], kd0[j], eta_p[j], eta_d[j])
+                if both:
+                    for j in range(n_neurons):
+                        z_state[j], z_read[j] = pair(keys[j], t + 1)
+                elif single and t % 2 == 0:
+                    for j in range(n_neurons):
+                        z_state[j], z_read[j] = pair(keys[j], t // 2 + 1)
+                # one stream: the pair's first value at even steps, its second at odd ones
+                z_now = z_read if (single and t % 2 == 1) else z_state
+                z_rd = z_now if single else z_read
+                if state_sigma != 0:
+                    for j in range(n_neurons):
+                        h[j] = min(max(h[j] + state_sigma * z_now[j], zero), one)
+                for j in range(n_neurons):
+                    g[j] = g_lo[j] + g_span[j] * h[j]
+                if read_sigma != 0:
+                    if ou_decay != 0:
+                        for j in range(n_neurons):
+                            eps[j] = ou_decay * eps[j] + ou_std * z_rd[j]
+                            g[j] += eps[j]
+                    else:
+                        for j in range(n_neurons):
+                            g[j] += read_sigma * z_rd[j]
+                if adc_levels != 0:
+                    for j in range(n_neurons):
+                        q = np.floor((g[j] - adc_lo) / adc_step + half)
+                        g[j] = adc_lo + min(max(q, zero), top) * adc_step
+                k = kidx[i, t]
+                if k >= 0:
+                    for j in range(n_neurons):
+                        sums[i, k, j] += g[j]
+                if store:
+                    states[i, t, :] = g
+            last[i, :] = g
+
+    return kernel
+
+
+@contextlib.contextmanager
+def _numba_threads(n_jobs: int | None) -> Iterator[None]:
+    """Run the enclosed kernels on ``n_jobs`` threads (``None`` or -1: all available)."""
+    if n_jobs is None or n_jobs == -1:
+        yield
+        return
+    if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
+    before = numba.get_num_threads()
+    numba.set_num_threads(min(int(n_jobs), numba.config.NUMBA_NUM_THREADS))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def _checked(pooled: PooledStates) -> PooledStates:
+    if not (np.isfinite(pooled.last).all() and np.isfinite(pooled.windows).all()):
+        raise DivergedError(
+            "reservoir states diverged to inf/nan: the configuration is unstable for this input "
+            "(memory factor >= 1 for some device); use a smaller dt or input scaling, scale the "
+            "input to [0, 1], or method='exact'")
+    return pooled
+
+
+_DTYPES = {"float32": np.float32, "float64": np.float64}
+BACKENDS = ("compiled", "numpy")
+
+
+def _seed(random_state) -> int:
+    """A 64-bit noise seed: an int is used as it is (mod 2**64), else drawn from the generator."""
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        return int(random_state) & _MASK
+    rng = check_random_state(random_state)
+    return int(rng.randint(0, 2**62, dtype=np.int64))
+
+
+def _setup(X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
+           washout, n_windows, backend):
+    """Validate and lay out what both device runners share; draw constants and the seed."""
+    dt = _check_dt(dt)
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    key = np.dtype(dtype).name
+    if key not in _DTYPES:
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    dtype = _DTYPES[key]
+    batch = as_batch(X, dtype=dtype, lengths=lengths)
+    W = np.asarray(input_weights, dtype=np.float64)
+    if W.ndim == 1:
+        W = W[:, None]
+    if W.ndim != 2 or W.shape[1] != batch.n_channels or W.shape[0] == 0:
+        raise ValueError(f"input weights must have shape (n_neurons,) or (n_neurons, "
+                         f"n_channels={batch.n_channels}), got {np.shape(input_weights)}")
+    if not np.all(np.isfinite(W)):
+        raise ValueError("input weights contain NaN or inf")
+    n_neurons = W.shape[0]
+    rng = None if isinstance(random_state, (int, np.integer)) else \
+        check_random_state(random_state)
+    if constants is None:
+        constants = device.draw(n_neurons, _as_params(params),
+                                rng if rng is not None else random_state)
+    if not isinstance(constants, DeviceConstants) or constants.n_neurons != n_neurons:
+        raise ValueError(f"constants must be DeviceConstants for {n_neurons} neurons")
+    seed = _seed(random_state if rng is None else rng)
+    h0 = np.broadcast_to(np.asarray(h0, dtype=dtype), (n_neurons,)).copy()
+    for name, value in (("washout", washout), ("n_windows", n_windows)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an integer, got {value!r}")
+    kidx = window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
+    return dt, batch, W, constants, seed, h0, kidx, dtype
+
+
+def run_nanowire_device(
+    X: ArrayLike,
+    input_weights: ArrayLike,
+    dt: float,
+    device: Device | None = None,
+    constants: DeviceConstants | None = None,
+    params: NanowireParams | None = None,
+    method: str = "euler",
+    *,
+    random_state=None,
+    lengths: ArrayLike | None = None,
+    washout: int = 0,
+    n_windows: int = 1,
+    h0: ArrayLike = 0.0,
+    dtype="float32",
+    return_states: bool = False,
+    backend: str = "compiled",
+    n_jobs: int | None = None,
+    check: bool = True,
+    force_device_kernel: bool = False,
+) -> PooledStates:
+    """Run an uncoupled assembly of non-ideal devices over a batch and pool its read conductances.
+
+    Parameters
+    ----------
+    X, input_weights, dt, method, lengths, washout, n_windows, h0, dtype, return_states,
+    backend, n_jobs
+        As in :func:`~nanowire_rc.kernels.run_nanowire`.
+    device : Device or None
+        Noise, quantisation and window settings (``None``: ``Device()``, the ideal neuron).
+    constants : DeviceConstants or None
+        Per-neuron constants; ``None`` draws them with ``device.draw(n_neurons, params,
+        random_state)`` (identical nominal constants when the device has no variability).
+    params : NanowireParams or None
+        Nominal constants when ``constants`` is None (default: Table 2).
+    random_state : int, RandomState instance or None
+        An int is the noise seed itself (the noise is a pure function of the seed, the series'
+        values, the neuron and the step); otherwise the seed is drawn from the generator, after
+        the constants if those are drawn here.
+    check : bool
+        Refuse to run when some device's memory factor over the (quantised) voltages of this
+        batch is >= 1 (:func:`~nanowire_rc.device.device_memory_factor`); ``False`` runs anyway.
+    force_device_kernel : bool
+        Run the device kernel even when the device is ideal (for tests and benchmarks). Without
+        it, an ideal device with no per-neuron constants runs
+        :func:`~nanowire_rc.kernels.run_nanowire`: bit-identical to ``device=None``.
+
+    Returns
+    -------
+    PooledStates
+        Pooled read conductances ``G`` (``h`` itself for ``Device()``).
+    """
+    from . import run_nanowire
+
+    device = Device() if device is None else device
+    if not isinstance(device, Device):
+        raise TypeError(f"device must be a Device or None, got {type(device).__name__}")
+    if device.is_ideal and constants is None and not force_device_kernel:
+        return run_nanowire(X, input_weights, dt, params, method, lengths=lengths,
+                            washout=washout, n_windows=n_windows, h0=h0, dtype=dtype,
+                            return_states=return_states, backend=backend, n_jobs=n_jobs,
+                            check=check)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    dt, batch, W, constants, seed, h0, kidx, dtype = _setup(
+        X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
+        washout, n_windows, backend)
+    n_neurons = W.shape[0]
+    v_lo, v_hi = input_voltage_range(*batch.channel_range(), W)
+    v_lo, v_hi = (quantise_voltage(v, device.voltage_step) for v in (v_lo, v_hi))
+    constants.check_voltages(float(v_lo.min()), float(v_hi.max()), dtype)
+    if check:
+        rho = device_memory_factor(v_lo, v_hi, dt, constants, method)
+        worst = int(np.argmax(rho))
+        if rho[worst] >= 1:
+            raise UnstableReservoirError(
+                f"memory factor rho = {rho[worst]:.4g} >= 1 with dt = {dt} (device {worst}, "
+                f"voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}] on this batch): the states "
+                "may diverge. Use a smaller dt or input weights, scale the input to [0, 1], or "
+                "method='exact', or pass check=False to run anyway.")
+    opts = _options(device, dt)
+    Wt = np.ascontiguousarray(W.T, dtype=dtype)
+    if backend == "numpy":
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _checked(device_reference(batch.values, batch.lengths, Wt, h0, dt, constants,
+                                             opts, method, seed, washout, n_windows,
+                                             return_states))
+    n, _, n_timepoints = batch.values.shape
+    last = np.empty((n, n_neurons), dtype)
+    sums = np.zeros((n, n_windows, n_neurons), dtype)
+    states = np.zeros((n, n_timepoints if return_states else 0, n_neurons), dtype)
+    c = dtype
+    arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
+    double = dtype is np.float64
+    kernel = device_kernel(constants.integer_ratio, method == "exact", double)
+    with _numba_threads(n_jobs):
+        kernel(batch.values, batch.lengths, kidx, Wt, h0, c(dt), arr(constants.kappa_p0),
+               arr(constants.kappa_d0), arr(constants.eta_p), arr(constants.eta_d),
+               arr(constants.g_min), arr(constants.g_max - constants.g_min), c(opts.voltage_step),
+               c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
+               np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step),
+               case_seeds(batch.values, batch.lengths, seed), last, sums, states, return_states)
+    return _checked(finish_pooling(last, sums, kidx, states if return_states else None))
+
+
+# ----------------------------------------------------------------------------------------------
+# Coupled networks of devices: v = g(x W_in + W h + b), the physical state h couples the neurons.
+
+def _rec_matrix(recurrent, n_neurons: int, dtype):
+    if sp.issparse(recurrent):
+        if recurrent.shape != (n_neurons, n_neurons):
+            raise ValueError(f"recurrent matrix must be ({n_neurons}, {n_neurons}), got "
+                             f"{recurrent.shape}")
+        return sp.csr_matrix(recurrent, dtype=dtype)
+    rec = np.asarray(recurrent, dtype=dtype)
+    if rec.shape == (n_neurons,):
+        rec = np.diag(rec)
+    if rec.shape != (n_neurons, n_neurons) or not np.all(np.isfinite(rec)):
+        raise ValueError(f"recurrent must be a finite ({n_neurons}, {n_neurons}) matrix or its "
+                         f"diagonal, got shape {rec.shape}")
+    return rec
+
+
+def device_contraction_bound(
+    v_lo: ArrayLike, v_hi: ArrayLike, dt: float, row_abs_sum: ArrayLike, gain_max: ArrayLike,
+    retention: float, constants: DeviceConstants,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~nanowire_rc.stability.coupled_contraction_bound` with each neuron's own constants.
+
+    Returns ``(bound, invariant)`` per neuron (see that function); the network's guarantee is
+    ``max(bound) < 1`` with every neuron invariant.
+    """
+    v_lo, v_hi, rows, gains = np.broadcast_arrays(
+        np.asarray(v_lo, float), np.asarray(v_hi, float), np.asarray(row_abs_sum, float),
+        np.asarray(gain_max, float))
+    bound = np.empty(v_lo.shape)
+    invariant = np.empty(v_lo.shape, dtype=bool)
+    for n in range(v_lo.shape[0]):
+        b, inv = coupled_contraction_bound(v_lo[n], v_hi[n], dt, rows[n], gains[n], retention,
+                                           constants.params(n))
+        bound[n], invariant[n] = float(b), bool(inv)
+    return bound, invariant
+
+
+def _read(h, g_lo, g_span, eps, z_read, o, dtype):
+    """Read conductances from states (NumPy): window, read noise (white or OU), ADC."""
+    g = g_lo + g_span * h
+    if o.read_sigma:
+        if o.ou_decay:
+            eps = o.ou_decay * eps + (o.read_sigma * o.ou_gain) * z_read
+            g = g + eps
+        else:
+            g = g + o.read_sigma * z_read
+    if o.adc_levels:
+        q = np.clip(np.floor((g - o.adc_lo) / o.adc_step + dtype(0.5)), 0, o.adc_levels - 1)
+        g = o.adc_lo + q * o.adc_step
+    return g, eps
+
+
+def _draws_np(keys, t, o, dtype, stash):
+    """``(z_state, z_read)`` at step ``t`` (one stream: both values of a pair, in turn)."""
+    if o.state_sigma and o.read_sigma:
+        return _normal_pair_np(keys, t + 1, dtype)
+    if o.state_sigma or o.read_sigma:
+        if t % 2 == 0:
+            stash[:] = _normal_pair_np(keys, t // 2 + 1, dtype)
+        return stash[t % 2], stash[t % 2]
+    return None, None
+
+
+def coupled_device_reference(
+    X, lengths, weights, h0, bias, recurrent, dt, constants, options, retention, voltage_map,
+    seed, washout, n_windows, store,
+) -> PooledStates:
+    """NumPy reference of the coupled device network (pooled read conductances)."""
+    dtype = X.dtype.type
+    n, _, n_timepoints = X.shape
+    n_neurons = weights.shape[1]
+    c = constants
+    kp0, kd0 = c.kappa_p0.astype(dtype), c.kappa_d0.astype(dtype)
+    eta_p, eta_d = c.eta_p.astype(dtype), c.eta_d.astype(dtype)
+    g_lo, g_span = c.g_min.astype(dtype), (c.g_max - c.g_min).astype(dtype)
+    dt, gamma = dtype(dt), dtype(retention)
+    o = _Options(*(dtype(v) if i != 5 else v for i, v in enumerate(options)))
+    keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
+    h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
+    g = np.zeros((n, n_neurons), dtype)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store)
+    eps = np.zeros((n, n_neurons), dtype)
+    if o.read_sigma and o.ou_decay:
+        eps = o.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
+    stash = [None, None]
+    for t in range(n_timepoints):
+        feedback = (recurrent @ h.T).T if sp.issparse(recurrent) else h @ recurrent.T
+        a = X[:, :, t] @ weights + feedback + bias
+        if voltage_map is None:
+            v = a
+        else:
+            v_min, v_max, gain = (dtype(x) for x in voltage_map)
+            v = v_min + (v_max - v_min) / (1 + np.exp(-gain * a))
+        if o.voltage_step:
+            v = np.floor(v / o.voltage_step + dtype(0.5)) * o.voltage_step
+        k_p = kp0 * np.exp(eta_p * v)
+        k_d = kd0 * np.exp(-eta_d * v)
+        h_new = (gamma - dt * (k_p + k_d)) * h + dt * k_p
+        z_state, z_read = _draws_np(keys, t, o, dtype, stash)
+        if o.state_sigma:
+            h_new = np.clip(h_new + o.state_sigma * z_state, 0, 1)
+        g_new, eps_new = _read(h_new, g_lo, g_span, eps, z_read, o, dtype)
+        active = (t < lengths)[:, None]
+        h = np.where(active, h_new, h)
+        eps = np.where(active, eps_new, eps)
+        g = acc.step(t, g, g_new.astype(dtype))
+    return acc.finish(g)
+
+
+@cache
+def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
+    """Point-wise half of a coupled device step (the matrix product is done by BLAS)."""
+    fexp = exp64 if double else exp32
+    rates = _rate_function(ratio, double)
+    ftype = np.float64 if double else np.float32
+    pair = _normal_pair_factory(double)
+
+    @njit(parallel=True, fastmath=FASTMATH, error_model="numpy")
+    def kernel(H, G, EPS, A, keys, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, g_lo,
+               g_span, retention, v_min, span, gain, vstep, state_sigma, read_sigma, ou_decay,
+               ou_gain, adc_levels, adc_lo, adc_step, ZA, ZB, sums):
+        n, n_neurons = H.shape
+        half, zero, one = ftype(0.5), ftype(0.0), ftype(1.0)
+        top = ftype(adc_levels - 1)
+        ou_std = read_sigma * ou_gain
+        both = state_sigma != 0 and read_sigma != 0
+        single = (state_sigma != 0) != (read_sigma != 0)
+        for i in prange(n):
+            if t >= lengths[i]:
+                continue
+            if both:
+                for j in range(n_neurons):
+                    ZA[i, j], ZB[i, j] = pair(keys[i, j], t + 1)
+            elif single and t % 2 == 0:
+                for j in range(n_neurons):
+                    ZA[i, j], ZB[i, j] = pair(keys[i, j], t // 2 + 1)
+            odd = single and t % 2 == 1
+            for j in range(n_neurons):
+                a = A[i, j] + bias[j]
+                if sigmoid:
+                    v = v_min + span / (1 + fexp(-gain * a))
+                else:
+                    v = a
+                if vstep != 0:
+                    v = np.floor(v / vstep + half) * vstep
+                k_p, k_d = rates(v, kp0[j], kd0[j], eta_p[j], eta_d[j])
+                h = (retention - dt * (k_p + k_d)) * H[i, j] + dt * k_p
+                z_s = ZB[i, j] if odd else ZA[i, j]
+                z_r = z_s if single else ZB[i, j]
+                if state_sigma != 0:
+                    h = min(max(h + state_sigma * z_s, zero), one)
+                H[i, j] = h
+                gv = g_lo[j] + g_span[j] * h
+                if read_sigma != 0:
+                    if ou_decay != 0:
+                        EPS[i, j] = ou_decay * EPS[i, j] + ou_std * z_r
+                        gv += EPS[i, j]
+                    else:
+                        gv += read_sigma * z_r
+                if adc_levels != 0:
+                    q = np.floor((gv - adc_lo) / adc_step + half)
+                    gv = adc_lo + min(max(q, zero), top) * adc_step
+                G[i, j] = gv
+            k = kidx[i, t]
+            if k >= 0:
+                for j in range(n_neurons):
+                    sums[i, k, j] += G[i, j]
+
+    return kernel
+
+
+def run_coupled_nanowire_device(
+    X: ArrayLike,
+    input_weights: ArrayLike,
+    recurrent,
+    dt: float,
+    device: Device | None = None,
+    constants: DeviceConstants | None = None,
+    params: NanowireParams | None = None,
+    *,
+    bias: ArrayLike = 0.0,
+    retention: float = 1.0,
+    voltage_map: tuple[float, float, float] | None = None,
+    random_state=None,
+    lengths: ArrayLike | None = None,
+    washout: int = 0,
+    n_windows: int = 1,
+    h0: ArrayLike = 0.0,
+    dtype="float32",
+    return_states: bool = False,
+    backend: str = "compiled",
+    n_jobs: int | None = None,
+    check: bool = True,
+) -> PooledStates:
+    """Run a coupled network of non-ideal devices over a batch; pool its read conductances.
+
+    The network of :func:`~nanowire_rc.kernels.run_coupled_nanowire`, ``v = g(W_in x + W h +
+    b)`` (DAC-rounded), with each neuron's own constants, state noise, and the read of
+    :func:`run_nanowire_device`. Neurons are coupled through their physical states ``h`` (not
+    through the noisy, quantised reads). ``check=True`` refuses a network whose per-neuron
+    contraction bound (:func:`device_contraction_bound`) is >= 1 or whose states are not
+    provably in [0, 1]. Other arguments as in :func:`run_nanowire_device` and
+    :func:`~nanowire_rc.kernels.run_coupled_nanowire`.
+    """
+    device = Device() if device is None else device
+    if not isinstance(device, Device):
+        raise TypeError(f"device must be a Device or None, got {type(device).__name__}")
+    if not 0 < retention <= 1:
+        raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+    dt, batch, W, constants, seed, h0, kidx, dtype = _setup(
+        X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
+        washout, n_windows, backend)
+    n_neurons = W.shape[0]
+    rec = _rec_matrix(recurrent, n_neurons, dtype)
+    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
+    v_lo, v_hi, gain_max = coupled_voltage_range(*batch.channel_range(), W, rec, bias,
+                                                 voltage_map)
+    v_lo, v_hi = (quantise_voltage(v, device.voltage_step) for v in (v_lo, v_hi))
+    constants.check_voltages(float(v_lo.min()), float(v_hi.max()), dtype)
+    if check:
+        rows = np.asarray(abs(rec).sum(axis=1), dtype=np.float64).ravel()
+        bound, invariant = device_contraction_bound(v_lo, v_hi, dt, rows, gain_max, retention,
+                                                    constants)
+        if not invariant.all() or bound.max() >= 1:
+            k = int(np.argmin(invariant)) if not invariant.all() else int(np.argmax(bound))
+            what = ("states may leave [0, 1]" if not invariant.all()
+                    else f"contraction bound {bound[k]:.4g} >= 1")
+            raise UnstableReservoirError(
+                f"{what} (device {k}, voltages in [{v_lo[k]:.4g}, {v_hi[k]:.4g}] on this "
+                "batch): no echo-state guarantee. Use weaker coupling, a smaller dt or v_max, "
+                "or less variability, or pass check=False to run anyway.")
+    opts = _options(device, dt)
+    Wt = np.ascontiguousarray(W.T, dtype=dtype)
+    if backend == "numpy":
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _checked(coupled_device_reference(
+                batch.values, batch.lengths, Wt, h0, bias, rec, dt, constants, opts, retention,
+                voltage_map, seed, washout, n_windows, return_states))
+    n, _, n_timepoints = batch.values.shape
+    c = dtype
+    arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
+    H = np.broadcast_to(h0, (n, n_neurons)).copy()
+    G = np.zeros_like(H)
+    EPS = np.zeros_like(H)
+    ZA, ZB = np.zeros_like(H), np.zeros_like(H)
+    keys = _keys_np(case_seeds(batch.values, batch.lengths, seed), n_neurons)
+    if opts.read_sigma and opts.ou_decay:
+        EPS[...] = opts.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
+    sums = np.zeros((n, n_windows, n_neurons), dtype)
+    states = np.zeros((n, n_timepoints if return_states else 0, n_neurons), dtype)
+    kernel = coupled_device_kernel(constants.integer_ratio, voltage_map is not None,
+                                   dtype is np.float64)
+    v_min, v_max, gain = voltage_map if voltage_map is not None else (0.0, 1.0, 1.0)
+    rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
+    A = np.empty_like(H)
+    consts = [arr(x) for x in (constants.kappa_p0, constants.kappa_d0, constants.eta_p,
+                               constants.eta_d, constants.g_min,
+                               constants.g_max - constants.g_min)]
+    with _numba_threads(n_jobs):
+        for t in range(n_timepoints):
+            if sp.issparse(rec_t):
+                A[...] = H @ rec_t
+            else:
+                np.matmul(H, rec_t, out=A)
+            A += batch.values[:, :, t] @ Wt
+            kernel(H, G, EPS, A, keys, t, batch.lengths, kidx, bias, c(dt), *consts,
+                   c(retention), c(v_min), c(v_max - v_min), c(gain), c(opts.voltage_step),
+                   c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
+                   np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step), ZA, ZB, sums)
+            if return_states:
+                states[:, t] = np.where((t < batch.lengths)[:, None], G, 0)
+    return _checked(finish_pooling(G, sums, kidx, states if return_states else None))
