@@ -26,6 +26,7 @@ from .reservoirs import (
     LeakyTanhReservoir,
     NanowireReservoir,
     _Reservoir,
+    feature_blocks,
 )
 from .series import as_batch
 
@@ -73,16 +74,24 @@ def fold_readout(readout) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(W), np.atleast_1d(ridge.intercept_) - scaler.mean_ @ W
 
 
-def apply_readout(features: np.ndarray, W: np.ndarray, c: np.ndarray) -> np.ndarray:
+def apply_readout(features, W: np.ndarray, c: np.ndarray) -> np.ndarray:
     """``features @ W + c`` in float64, converting ``_BLOCK_ROWS`` rows at a time.
 
-    Features stay in their compute type (float32 by default); each block's float64 copy is
-    small, so predicting thousands of series never holds a second full feature matrix.
+    ``features`` is one (n_cases, n_features) matrix or a list of column blocks (e.g. the
+    pooled mean, last state and window means, as views: no concatenated copy). Features stay
+    in their compute type (float32 by default); each block's float64 copy is small, so
+    predicting thousands of series never holds a second full feature matrix.
     """
-    out = np.empty((features.shape[0], W.shape[1]))
-    for start in range(0, features.shape[0], _BLOCK_ROWS):
-        block = features[start:start + _BLOCK_ROWS].astype(np.float64, copy=False)
-        np.matmul(block, W, out=out[start:start + _BLOCK_ROWS])
+    blocks = [features] if isinstance(features, np.ndarray) else list(features)
+    n = blocks[0].shape[0]
+    out = np.zeros((n, W.shape[1]))
+    for start in range(0, n, _BLOCK_ROWS):
+        rows = slice(start, start + _BLOCK_ROWS)
+        col = 0
+        for block in blocks:
+            width = block.shape[1]
+            out[rows] += block[rows].astype(np.float64, copy=False) @ W[col:col + width]
+            col += width
     out += c
     return out
 
@@ -129,7 +138,8 @@ class _ReservoirClassifier(ClassifierMixin, BaseEstimator):
         ``readout_.decision_function`` of the standardised features.
         """
         check_is_fitted(self, "coef_")
-        scores = apply_readout(self.reservoir_.transform(X), self.coef_, self.intercept_)
+        blocks = feature_blocks(self.reservoir_.pool(X), self.reservoir_.features)
+        scores = apply_readout(blocks, self.coef_, self.intercept_)
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
     def predict(self, X: ArrayLike) -> np.ndarray:

@@ -46,6 +46,7 @@ __all__ = [
     "LeakyTanhReservoir",
     "NanowireReservoir",
     "UnstableReservoirError",
+    "feature_blocks",
     "pooled_features",
 ]
 
@@ -64,14 +65,20 @@ def _parse_features(features: str) -> list[str]:
     return parts
 
 
-def pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
-    """Concatenate the requested pooled quantities into a (n_cases, n_features) matrix."""
+def feature_blocks(pooled: PooledStates, features: str) -> list[np.ndarray]:
+    """The requested pooled quantities as 2-D views, in order: the columns of
+    :func:`pooled_features` without copying them."""
     blocks = {
         "mean": lambda: pooled.mean,
         "last": lambda: pooled.last,
         "windows": lambda: pooled.windows.reshape(pooled.windows.shape[0], -1),
     }
-    return np.hstack([blocks[name]() for name in _parse_features(features)])
+    return [blocks[name]() for name in _parse_features(features)]
+
+
+def pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
+    """Concatenate the requested pooled quantities into a (n_cases, n_features) matrix."""
+    return np.hstack(feature_blocks(pooled, features))
 
 
 def _check_int(name: str, value, minimum: int) -> None:
