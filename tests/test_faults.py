@@ -481,6 +481,19 @@ def test_bad_input_range(synthetic, input_range):
         nw.NanowireClassifier(n_neurons=5, input_range=input_range).fit(X, y)
 
 
+@fault("calibrate-bad-trace", "CalibrationError")
+def test_bad_calibration_traces():
+    t = np.linspace(0.0, 10.0, 40)
+    v = np.where(t < 5, 1.0, 0.0)
+    g = 1e-3 + 1e-3 * t / 10
+    for args, match in [((t, np.full_like(v, 0.7), g), "voltage never changes"),
+                        ((t[::-1], v, g), "strictly increasing"),
+                        ((t, v, np.where(t > 8, -1.0, g)), "negative"),
+                        ((t, v, np.where(t > 8, np.nan, g)), "NaN")]:
+        with pytest.raises(nw.CalibrationError, match=match):
+            nw.calibrate(*args)
+
+
 @fault("cli-bad-setting", "Error: cannot fit NanowireClassifier")
 def test_bad_cli_setting():
     result = CliRunner().invoke(main, ["classify", "--dataset", "SyntheticControl", "--size",
@@ -491,6 +504,7 @@ def test_bad_cli_setting():
 
 def test_every_public_error_shares_the_base_class():
     for error in (nw.UnstableReservoirError, nw.VoltageOverflowError, DivergedError,
+                  nw.CalibrationError,
                   DatasetFormatError, DatasetNotFoundError, StoreError, StoreInUseError,
                   ProtocolMismatchError, DatasetChangedError):
         assert issubclass(error, NanowireRCError)

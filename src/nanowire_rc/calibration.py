@@ -36,6 +36,7 @@ from scipy.optimize import least_squares
 from scipy.special import ndtri
 from sklearn.utils import check_random_state
 
+from .exceptions import CalibrationError
 from .physics import NanowireParams
 
 __all__ = [
@@ -47,10 +48,6 @@ __all__ = [
 ]
 
 PARAM_NAMES = ("kappa_p0", "kappa_d0", "eta_p", "eta_d", "g_min", "g_max")
-
-
-class CalibrationError(ValueError):
-    """A trace cannot be calibrated (bad samples, or too little information in it)."""
 
 
 @njit(cache=False)

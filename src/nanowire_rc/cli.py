@@ -424,7 +424,7 @@ def robustness(datasets, models, seeds, size, quick, data_dir, out) -> None:
         datasets, seeds, size = ("SyntheticControl",), 1, 50
     for name in dict.fromkeys(datasets):
         _load(name, "train", data_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out(out)
     bar = tqdm(desc="robustness", unit="fit", file=sys.stderr)
 
     def progress(done, total):
@@ -481,7 +481,7 @@ def calibrate(files, time_col, voltage_col, conductance_col, delimiter, starts, 
                             [g for _, _, g in traces], n_starts=starts)
     except CalibrationError as err:
         raise click.ClickException(str(err)) from None
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out(out)
     summary = {"files": [str(f) for f in files], **result.to_dict()}
     (out / "calibration.json").write_text(json.dumps(summary, indent=2))
     predictions = [result.predict(t, v, h0)

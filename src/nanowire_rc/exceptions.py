@@ -11,6 +11,7 @@ This module imports nothing from the library: every other module may raise from 
 from __future__ import annotations
 
 __all__ = [
+    "CalibrationError",
     "DatasetChangedError",
     "DatasetFormatError",
     "DatasetNotFoundError",
@@ -63,6 +64,10 @@ class ProtocolMismatchError(StoreError, ValueError):
 
 class DatasetChangedError(ProtocolMismatchError):
     """The store holds results for a dataset of the same name but different contents."""
+
+
+class CalibrationError(NanowireRCError, ValueError):
+    """A trace cannot be calibrated (bad samples, or too little information in it)."""
 
 
 class StabilityWarning(UserWarning):
