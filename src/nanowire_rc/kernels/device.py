@@ -27,14 +27,11 @@ vectorises; 23 bits for the radius cap ``|z|`` at about 5.8.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import math
-from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-import numba
 import numpy as np
 import scipy.sparse as sp
 from llvmlite import ir
@@ -44,10 +41,12 @@ from numpy.typing import ArrayLike
 from sklearn.utils import check_random_state
 
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
-from ..exceptions import DivergedError, UnstableReservoirError
+from ..exceptions import UnstableReservoirError
 from ..physics import METHODS, NanowireParams, _as_params, _check_dt
 from ..series import as_batch
 from ..stability import coupled_contraction_bound, coupled_voltage_range, input_voltage_range
+from . import _NANOWIRE_HINT, _numba_threads
+from . import _checked as _checked_states
 from .compiled import _rate_function
 from .fastmath import (
     FASTMATH,
@@ -476,29 +475,8 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
     return kernel
 
 
-@contextlib.contextmanager
-def _numba_threads(n_jobs: int | None) -> Iterator[None]:
-    """Run the enclosed kernels on ``n_jobs`` threads (``None`` or -1: all available)."""
-    if n_jobs is None or n_jobs == -1:
-        yield
-        return
-    if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
-    before = numba.get_num_threads()
-    numba.set_num_threads(min(int(n_jobs), numba.config.NUMBA_NUM_THREADS))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
 def _checked(pooled: PooledStates) -> PooledStates:
-    if not (np.isfinite(pooled.last).all() and np.isfinite(pooled.windows).all()):
-        raise DivergedError(
-            "reservoir states diverged to inf/nan: the configuration is unstable for this input "
-            "(memory factor >= 1 for some device); use a smaller dt or input scaling, scale the "
-            "input to [0, 1], or method='exact'")
-    return pooled
+    return _checked_states(pooled, _NANOWIRE_HINT + " (memory factor of some device >= 1)")
 
 
 _DTYPES = {"float32": np.float32, "float64": np.float64}
