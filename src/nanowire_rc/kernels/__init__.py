@@ -124,9 +124,10 @@ def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: b
     return last, sums, states
 
 
-def _refuse_unstable(what: str, worst: int, v_lo, v_hi, fix: str) -> UnstableReservoirError:
+def _refuse_unstable(what: str, worst: int, v_lo, v_hi, fix: str,
+                     unit: str = "neuron") -> UnstableReservoirError:
     return UnstableReservoirError(
-        f"{what} (neuron {worst}, voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}] on this "
+        f"{what} ({unit} {worst}, voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}] on this "
         f"batch): the states may diverge. {fix}, or pass check=False to run anyway."
     )
 

@@ -41,12 +41,19 @@ from numpy.typing import ArrayLike
 from sklearn.utils import check_random_state
 
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
-from ..exceptions import UnstableReservoirError
 from ..physics import METHODS, NanowireParams, _as_params, _check_dt
-from ..series import as_batch
 from ..stability import coupled_contraction_bound, coupled_voltage_range, input_voltage_range
-from . import _NANOWIRE_HINT, _numba_threads
-from . import _checked as _checked_states
+from . import (
+    _NANOWIRE_HINT,
+    _as_recurrent,
+    _checked,
+    _coupled_steps,
+    _finish,
+    _numba_threads,
+    _outputs,
+    _prepare,
+    _refuse_unstable,
+)
 from .compiled import _rate_function
 from .fastmath import (
     FASTMATH,
@@ -55,7 +62,7 @@ from .fastmath import (
     exp32,
     exp64,
 )
-from .pooling import PooledStates, finish_pooling, window_index
+from .pooling import PooledStates
 from .reference import _Accumulator
 
 __all__ = [
@@ -475,12 +482,7 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
     return kernel
 
 
-def _checked(pooled: PooledStates) -> PooledStates:
-    return _checked_states(pooled, _NANOWIRE_HINT + " (memory factor of some device >= 1)")
-
-
-_DTYPES = {"float32": np.float32, "float64": np.float64}
-BACKENDS = ("compiled", "numpy")
+_HINT = _NANOWIRE_HINT + " (memory factor of some device >= 1)"
 
 
 def _seed(random_state) -> int:
@@ -492,25 +494,13 @@ def _seed(random_state) -> int:
 
 
 def _setup(X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
-           washout, n_windows, backend):
-    """Validate and lay out what both device runners share; draw constants and the seed."""
+           washout, n_windows, backend, return_states):
+    """The kernels' shared layout (:func:`~nanowire_rc.kernels._prepare`: weights become
+    (C, N) in ``dtype``), plus the per-neuron constants (drawn if not given) and the noise seed."""
     dt = _check_dt(dt)
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    key = np.dtype(dtype).name
-    if key not in _DTYPES:
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
-    dtype = _DTYPES[key]
-    batch = as_batch(X, dtype=dtype, lengths=lengths)
-    W = np.asarray(input_weights, dtype=np.float64)
-    if W.ndim == 1:
-        W = W[:, None]
-    if W.ndim != 2 or W.shape[1] != batch.n_channels or W.shape[0] == 0:
-        raise ValueError(f"input weights must have shape (n_neurons,) or (n_neurons, "
-                         f"n_channels={batch.n_channels}), got {np.shape(input_weights)}")
-    if not np.all(np.isfinite(W)):
-        raise ValueError("input weights contain NaN or inf")
-    n_neurons = W.shape[0]
+    batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
+                                         n_windows, backend, return_states)
+    n_neurons = W.shape[1]
     rng = None if isinstance(random_state, (int, np.integer)) else \
         check_random_state(random_state)
     if constants is None:
@@ -519,11 +509,6 @@ def _setup(X, lengths, input_weights, dt, device, constants, params, random_stat
     if not isinstance(constants, DeviceConstants) or constants.n_neurons != n_neurons:
         raise ValueError(f"constants must be DeviceConstants for {n_neurons} neurons")
     seed = _seed(random_state if rng is None else rng)
-    h0 = np.broadcast_to(np.asarray(h0, dtype=dtype), (n_neurons,)).copy()
-    for name, value in (("washout", washout), ("n_windows", n_windows)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
-    kidx = window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
     return dt, batch, W, constants, seed, h0, kidx, dtype
 
 
@@ -591,33 +576,27 @@ def run_nanowire_device(
                             check=check)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    dt, batch, W, constants, seed, h0, kidx, dtype = _setup(
+    dt, batch, Wt, constants, seed, h0, kidx, dtype = _setup(
         X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
-        washout, n_windows, backend)
-    n_neurons = W.shape[0]
-    v_lo, v_hi = input_voltage_range(*batch.channel_range(), W)
+        washout, n_windows, backend, return_states)
+    v_lo, v_hi = input_voltage_range(*batch.channel_range(), Wt.T)
     v_lo, v_hi = (quantise_voltage(v, device.voltage_step) for v in (v_lo, v_hi))
     constants.check_voltages(float(v_lo.min()), float(v_hi.max()), dtype)
     if check:
         rho = device_memory_factor(v_lo, v_hi, dt, constants, method)
         worst = int(np.argmax(rho))
         if rho[worst] >= 1:
-            raise UnstableReservoirError(
-                f"memory factor rho = {rho[worst]:.4g} >= 1 with dt = {dt} (device {worst}, "
-                f"voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}] on this batch): the states "
-                "may diverge. Use a smaller dt or input weights, scale the input to [0, 1], or "
-                "method='exact', or pass check=False to run anyway.")
+            raise _refuse_unstable(f"memory factor rho = {rho[worst]:.4g} >= 1 with dt = {dt}",
+                                   worst, v_lo, v_hi,
+                                   "Use a smaller dt or input weights, scale the input to [0, 1], "
+                                   "or method='exact'", unit="device")
     opts = _options(device, dt)
-    Wt = np.ascontiguousarray(W.T, dtype=dtype)
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(device_reference(batch.values, batch.lengths, Wt, h0, dt, constants,
                                              opts, method, seed, washout, n_windows,
-                                             return_states))
-    n, _, n_timepoints = batch.values.shape
-    last = np.empty((n, n_neurons), dtype)
-    sums = np.zeros((n, n_windows, n_neurons), dtype)
-    states = np.zeros((n, n_timepoints if return_states else 0, n_neurons), dtype)
+                                             return_states), _HINT)
+    last, sums, states = _outputs(batch, Wt.shape[1], n_windows, dtype, return_states)
     c = dtype
     arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
     double = dtype is np.float64
@@ -629,26 +608,11 @@ def run_nanowire_device(
                c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
                np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step),
                case_seeds(batch.values, batch.lengths, seed), last, sums, states, return_states)
-    return _checked(finish_pooling(last, sums, kidx, states if return_states else None))
+    return _finish(last, sums, kidx, states, return_states, _HINT)
 
 
 # ----------------------------------------------------------------------------------------------
 # Coupled networks of devices: v = g(x W_in + W h + b), the physical state h couples the neurons.
-
-def _rec_matrix(recurrent, n_neurons: int, dtype):
-    if sp.issparse(recurrent):
-        if recurrent.shape != (n_neurons, n_neurons):
-            raise ValueError(f"recurrent matrix must be ({n_neurons}, {n_neurons}), got "
-                             f"{recurrent.shape}")
-        return sp.csr_matrix(recurrent, dtype=dtype)
-    rec = np.asarray(recurrent, dtype=dtype)
-    if rec.shape == (n_neurons,):
-        rec = np.diag(rec)
-    if rec.shape != (n_neurons, n_neurons) or not np.all(np.isfinite(rec)):
-        raise ValueError(f"recurrent must be a finite ({n_neurons}, {n_neurons}) matrix or its "
-                         f"diagonal, got shape {rec.shape}")
-    return rec
-
 
 def device_contraction_bound(
     v_lo: ArrayLike, v_hi: ArrayLike, dt: float, row_abs_sum: ArrayLike, gain_max: ArrayLike,
@@ -843,13 +807,15 @@ def run_coupled_nanowire_device(
         raise TypeError(f"device must be a Device or None, got {type(device).__name__}")
     if not 0 < retention <= 1:
         raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
-    dt, batch, W, constants, seed, h0, kidx, dtype = _setup(
+    dt, batch, Wt, constants, seed, h0, kidx, dtype = _setup(
         X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
-        washout, n_windows, backend)
-    n_neurons = W.shape[0]
-    rec = _rec_matrix(recurrent, n_neurons, dtype)
+        washout, n_windows, backend, return_states)
+    n_neurons = Wt.shape[1]
+    rec = _as_recurrent(recurrent, n_neurons, dtype)
+    if not sp.issparse(rec) and rec.ndim == 1:
+        rec = np.diag(rec)
     bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
-    v_lo, v_hi, gain_max = coupled_voltage_range(*batch.channel_range(), W, rec, bias,
+    v_lo, v_hi, gain_max = coupled_voltage_range(*batch.channel_range(), Wt.T, rec, bias,
                                                  voltage_map)
     v_lo, v_hi = (quantise_voltage(v, device.voltage_step) for v in (v_lo, v_hi))
     constants.check_voltages(float(v_lo.min()), float(v_hi.max()), dtype)
@@ -861,48 +827,37 @@ def run_coupled_nanowire_device(
             k = int(np.argmin(invariant)) if not invariant.all() else int(np.argmax(bound))
             what = ("states may leave [0, 1]" if not invariant.all()
                     else f"contraction bound {bound[k]:.4g} >= 1")
-            raise UnstableReservoirError(
-                f"{what} (device {k}, voltages in [{v_lo[k]:.4g}, {v_hi[k]:.4g}] on this "
-                "batch): no echo-state guarantee. Use weaker coupling, a smaller dt or v_max, "
-                "or less variability, or pass check=False to run anyway.")
+            raise _refuse_unstable(what, k, v_lo, v_hi,
+                                   "Use weaker coupling, a smaller dt or v_max, or less "
+                                   "variability", unit="device")
     opts = _options(device, dt)
-    Wt = np.ascontiguousarray(W.T, dtype=dtype)
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(coupled_device_reference(
                 batch.values, batch.lengths, Wt, h0, bias, rec, dt, constants, opts, retention,
-                voltage_map, seed, washout, n_windows, return_states))
-    n, _, n_timepoints = batch.values.shape
+                voltage_map, seed, washout, n_windows, return_states), _HINT)
     c = dtype
     arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
-    H = np.broadcast_to(h0, (n, n_neurons)).copy()
-    G = np.zeros_like(H)
+    G, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
+    G[...] = 0
+    H = np.broadcast_to(h0, G.shape).copy()
     EPS = np.zeros_like(H)
     ZA, ZB = np.zeros_like(H), np.zeros_like(H)
     keys = _keys_np(case_seeds(batch.values, batch.lengths, seed), n_neurons)
     if opts.read_sigma and opts.ou_decay:
         EPS[...] = opts.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
-    sums = np.zeros((n, n_windows, n_neurons), dtype)
-    states = np.zeros((n, n_timepoints if return_states else 0, n_neurons), dtype)
     kernel = coupled_device_kernel(constants.integer_ratio, voltage_map is not None,
                                    dtype is np.float64)
     v_min, v_max, gain = voltage_map if voltage_map is not None else (0.0, 1.0, 1.0)
-    rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
-    A = np.empty_like(H)
     consts = [arr(x) for x in (constants.kappa_p0, constants.kappa_d0, constants.eta_p,
                                constants.eta_d, constants.g_min,
                                constants.g_max - constants.g_min)]
     with _numba_threads(n_jobs):
-        for t in range(n_timepoints):
-            if sp.issparse(rec_t):
-                A[...] = H @ rec_t
-            else:
-                np.matmul(H, rec_t, out=A)
-            A += batch.values[:, :, t] @ Wt
+        for t, A in _coupled_steps(batch, Wt, rec, H):
             kernel(H, G, EPS, A, keys, t, batch.lengths, kidx, bias, c(dt), *consts,
                    c(retention), c(v_min), c(v_max - v_min), c(gain), c(opts.voltage_step),
                    c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
                    np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step), ZA, ZB, sums)
             if return_states:
                 states[:, t] = np.where((t < batch.lengths)[:, None], G, 0)
-    return _checked(finish_pooling(G, sums, kidx, states if return_states else None))
+    return _finish(G, sums, kidx, states, return_states, _HINT)
