@@ -65,18 +65,6 @@ rates32 = _make_rates(exp32)
 rates64 = _make_rates(exp64)
 
 
-def _rate_function(ratio: int | None, double: bool):
-    """``(k_p, k_d)`` of ``(v, kp0, kd0, eta_p, eta_d)`` for a fixed ratio and width."""
-    rates = rates64 if double else rates32
-    r = int(ratio or 0)
-
-    @njit(inline="always", fastmath=FASTMATH)
-    def rate(v, kp0, kd0, eta_p, eta_d):
-        return rates(v, kp0, kd0, eta_p, eta_d, r)
-
-    return rate
-
-
 def _make_update(fexp, rates):
     @njit(inline="always", fastmath=FASTMATH)
     def update(h, v, dt, kp0, kd0, eta_p, eta_d, ratio, exact):

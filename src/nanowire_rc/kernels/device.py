@@ -54,7 +54,7 @@ from . import (
     _prepare,
     _refuse_unstable,
 )
-from .compiled import _rate_function
+from .compiled import _update32, _update64, rates32, rates64
 from .fastmath import (
     FASTMATH,
     _int32_bits_as_float32,
@@ -391,19 +391,10 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
     The non-ideal features are switched at run time by the scalars in ``opts`` (zero: off); each
     is its own loop over neurons, so the checks stay outside the vectorised inner loops.
     """
-    fexp = exp64 if double else exp32
-    rates = _rate_function(ratio, double)
+    update = _update64 if double else _update32
+    ratio, exact = int(ratio or 0), bool(exact)
     ftype = np.float64 if double else np.float32
     pair = _normal_pair_factory(double)
-
-    @njit(inline="always", fastmath=FASTMATH, error_model="numpy")
-    def update(h, v, dt, kp0, kd0, eta_p, eta_d):
-        k_p, k_d = rates(v, kp0, kd0, eta_p, eta_d)
-        s = k_p + k_d
-        if exact:
-            decay = fexp(-dt * s)
-            return decay * h + (k_p / s) * (1 - decay)
-        return h + dt * (k_p - s * h)
 
     @njit(parallel=True, fastmath=FASTMATH, error_model="numpy")
     def kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
@@ -444,7 +435,8 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
                     for j in range(n_neurons):
                         v[j] = np.floor(v[j] / vstep + half) * vstep
                 for j in range(n_neurons):
-                    h[j] = update(h[j], v[j], dt, kp0[j], kd0[j], eta_p[j], eta_d[j])
+                    h[j] = update(h[j], v[j], dt, kp0[j], kd0[j], eta_p[j], eta_d[j], ratio,
+                                  exact)
                 if both:
                     for j in range(n_neurons):
                         z_state[j], z_read[j] = pair(keys[j], t + 1)
@@ -711,7 +703,8 @@ def coupled_device_reference(
 def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
     """Point-wise half of a coupled device step (the matrix product is done by BLAS)."""
     fexp = exp64 if double else exp32
-    rates = _rate_function(ratio, double)
+    rates = rates64 if double else rates32
+    ratio = int(ratio or 0)
     ftype = np.float64 if double else np.float32
     pair = _normal_pair_factory(double)
 
@@ -743,7 +736,7 @@ def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
                     v = a
                 if vstep != 0:
                     v = np.floor(v / vstep + half) * vstep
-                k_p, k_d = rates(v, kp0[j], kd0[j], eta_p[j], eta_d[j])
+                k_p, k_d = rates(v, kp0[j], kd0[j], eta_p[j], eta_d[j], ratio)
                 h = (retention - dt * (k_p + k_d)) * H[i, j] + dt * k_p
                 z_s = ZB[i, j] if odd else ZA[i, j]
                 z_r = z_s if single else ZB[i, j]
