@@ -43,7 +43,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from .classifiers import check_alphas
+from .classifiers import DEFAULT_ALPHAS, check_alphas
 from .kernels import reference
 from .physics import NanowireParams, _as_params
 from .reservoirs import (
@@ -68,8 +68,8 @@ __all__ = [
 
 #: Ridge penalties tried by leave-one-out for forecasters: 1e-8 ... 1e3, one per decade.
 FORECAST_ALPHAS = tuple(float(a) for a in np.logspace(-8, 3, 12))
-#: Ridge penalties for the sequence-to-value regressors: 1e-5 ... 1e5, two per decade.
-REGRESSION_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
+#: Ridge penalties for the sequence-to-value regressors: the classifiers' (1e-5 ... 1e5).
+REGRESSION_ALPHAS = DEFAULT_ALPHAS
 
 # Reservoir hyper-parameters that a forecaster sets itself (it runs one long series, does its
 # own float64 scaling and reads the full state trajectory).
