@@ -9,7 +9,7 @@ on the first ``n_train`` samples, then
 
 :func:`forecast_experiment` returns plain data; :func:`write_forecast_results` writes the table
 (CSV), the forecast series (CSV) and the figures (PNG + PDF, drawn by
-:mod:`nanowire_rc.plotting_forecast`).
+:mod:`nanowire_rc.plotting`).
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def forecast_experiment(
 
 def write_forecast_results(result: dict, out: Path) -> list[Path]:
     """Write ``forecast_<system>.csv`` (table), ``forecast_<system>_series.csv`` and figures."""
-    from ..plotting_forecast import plot_forecasts
+    from ..plotting import plot_forecasts
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
