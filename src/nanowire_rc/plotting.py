@@ -1,4 +1,4 @@
-"""Figures of the paper's three experiments, drawn with matplotlib from the experiments' data.
+"""Figures of the experiments (the paper's three, robustness, calibration, forecasting).
 
 Every function takes plain data (what the experiment modules return or the CSV files hold) and
 writes a PNG and a PDF next to each other; nothing here computes results.

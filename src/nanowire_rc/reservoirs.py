@@ -103,6 +103,20 @@ def _check_device(device) -> None:
         raise TypeError(f"device must be a Device or None, got {device!r}")
 
 
+def _draw_device(res, rng: np.random.RandomState, v_lo, v_hi):
+    """Draw a non-ideal device's per-neuron constants and noise seed (``None`` for an ideal one)
+    and return the voltage range after the DAC's rounding.
+
+    Called after the weights are drawn, so the weights never depend on the device.
+    """
+    res.device_constants_ = res.noise_seed_ = None
+    if res.device is None or res.device.is_ideal:
+        return v_lo, v_hi
+    res.device_constants_ = res.device.draw(res.n_neurons, res.params, rng)
+    res.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
+    return tuple(quantise_voltage(v, res.device.voltage_step) for v in (v_lo, v_hi))
+
+
 def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
     """Nanowire input weights: ``omega_n`` times a convex combination of the channels.
 
@@ -353,12 +367,8 @@ class NanowireReservoir(_Reservoir):
         # Each neuron's voltage range over the scaled input box, then the closed-form factor.
         x_lo, x_hi = self._scaled_range()
         v_lo, v_hi = input_voltage_range(x_lo, x_hi, self.input_weights_)
-        self.device_constants_ = self.noise_seed_ = None
-        if self.device is not None and not self.device.is_ideal:
-            # drawn after the input weights: the weights do not depend on the device
-            self.device_constants_ = self.device.draw(self.n_neurons, self.params, rng)
-            self.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
-            v_lo, v_hi = (quantise_voltage(v, self.device.voltage_step) for v in (v_lo, v_hi))
+        v_lo, v_hi = _draw_device(self, rng, v_lo, v_hi)
+        if self.device_constants_ is not None:
             rho = device_memory_factor(v_lo, v_hi, self.dt, self.device_constants_,
                                        self.method)
         else:
@@ -378,7 +388,7 @@ class NanowireReservoir(_Reservoir):
 
     def _run(self, batch: SeriesBatch, **options) -> PooledStates:
         # fit enforced memory_factor_ < 1 over the range the inputs are clipped to.
-        if getattr(self, "device_constants_", None) is not None:
+        if self.device_constants_ is not None:
             return run_nanowire_device(batch, self.input_weights_, self.dt, self.device,
                                        self.device_constants_, self.params, self.method,
                                        random_state=self.noise_seed_, check=False,
@@ -628,12 +638,8 @@ class CoupledNanowireReservoir(_Reservoir):
         v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, self.input_weights_,
                                                      self.recurrent_, self.bias_, voltage_map)
         row_sums = np.asarray(abs(self.recurrent_).sum(axis=1)).ravel()
-        self.device_constants_ = self.noise_seed_ = None
-        if self.device is not None and not self.device.is_ideal:
-            # drawn after the weights: the weights do not depend on the device
-            self.device_constants_ = self.device.draw(self.n_neurons, self.params, rng)
-            self.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
-            v_lo, v_hi = (quantise_voltage(v, self.device.voltage_step) for v in (v_lo, v_hi))
+        v_lo, v_hi = _draw_device(self, rng, v_lo, v_hi)
+        if self.device_constants_ is not None:
             bound, invariant = device_contraction_bound(v_lo, v_hi, self.dt, row_sums, gain_max,
                                                         self.retention, self.device_constants_)
         else:
@@ -663,7 +669,7 @@ class CoupledNanowireReservoir(_Reservoir):
     def _run(self, batch: SeriesBatch, **options) -> PooledStates:
         # fit enforced the guarantee (or was told not to, stability="warn"); the inputs are
         # clipped to the range it was computed for.
-        if getattr(self, "device_constants_", None) is not None:
+        if self.device_constants_ is not None:
             return run_coupled_nanowire_device(
                 batch, self.input_weights_, self.recurrent_, self.dt, self.device,
                 self.device_constants_, self.params, bias=self.bias_, retention=self.retention,
