@@ -24,23 +24,15 @@ from torch import nn
 
 from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
+from ..reservoirs import _parse_features
 from ..series import SeriesBatch, as_batch, scale_minmax
 from .cell import VOLTAGE_MAPS, NanowireRNN
 
 __all__ = ["STABILITY", "NanowireRNNClassifier"]
 
 STABILITY = ("project", "penalty", "off")
-FEATURES = ("mean", "last", "windows")
 LR_SCHEDULES = ("plateau", "cosine", "none")
 NORMALIZATIONS = ("batch", "layer", "none")
-
-
-def _parse_features(features: str) -> list[str]:
-    parts = features.split("+") if isinstance(features, str) else []
-    if not parts or any(p not in FEATURES for p in parts) or len(set(parts)) != len(parts):
-        raise ValueError(f"features must join distinct names from {FEATURES} with '+', e.g. "
-                         f"'mean+last'; got {features!r}")
-    return parts
 
 
 class _Network(nn.Module):
