@@ -126,7 +126,54 @@ def test_window_index_covers_the_pooled_steps_contiguously():
     assert idx[0].tolist() == [-1, -1, 0, 0, 0, 1, 1, 1, 2, 2]
     assert idx[1].tolist() == [-1, -1, 0, 0, 1, 1, 2, -1, -1, -1]
     with pytest.raises(ValueError, match="too short"):
-        window_index(np.array([4]), 4, 2, 3)
+        window_index(np.array([2]), 4, 2, 3)  # no step after the washout
+    # Fewer steps than windows: the steps feed windows 0 and 1 of 3, window 2 stays empty
+    # (filled when pooling finishes).
+    assert window_index(np.array([4]), 4, 2, 3)[0].tolist() == [-1, -1, 0, 1]
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+def test_series_shorter_than_the_windows_repeat_their_nearest_step(backend):
+    """A series with L < K pooled steps: window k is the state at pooled step floor(k L / K)
+    if that window is empty (else its own steps' mean); long series are unaffected."""
+    rng = np.random.default_rng(5)
+    series = [rng.random(3), rng.random(30)]
+    out = nw.run_nanowire(series, [0.7, 1.1], 0.2, n_windows=8, washout=1, return_states=True,
+                          dtype="float64", backend=backend)
+    pooled = out.states[0, 1:3]  # the two pooled steps of the short series
+    kidx = window_index(np.array([3]), 3, 1, 8)[0, 1:]
+    for k in range(8):
+        own = np.flatnonzero(kidx == k)
+        expected = pooled[own].mean(axis=0) if own.size else pooled[k * 2 // 8]
+        np.testing.assert_allclose(out.windows[0, k], expected, rtol=1e-12)
+    long = nw.run_nanowire(series[1:], [0.7, 1.1], 0.2, n_windows=8, washout=1,
+                           dtype="float64", backend=backend)
+    np.testing.assert_array_equal(out.windows[1], long.windows[0])
+
+
+@pytest.mark.parametrize("backend", ["compiled", "numpy"])
+@pytest.mark.parametrize("dtype, rtol", [("float64", 1e-9), ("float32", 2e-3)])
+def test_std_pooling_equals_the_standard_deviation_of_the_trajectories(backend, dtype, rtol):
+    rng = np.random.default_rng(8)
+    series = [rng.random(n) for n in (12, 40, 25)]
+    dense = rng.uniform(-0.3, 0.3, (3, 3))
+    runs = {
+        "nanowire": lambda **kw: nw.run_nanowire(series, [0.5, 0.9, 1.2], 0.05, **kw),
+        "tanh": lambda **kw: nw.run_leaky_tanh(series, [0.5, -0.9, 1.2], 0.3, 0.1, **kw),
+        "tanh-dense": lambda **kw: nw.run_leaky_tanh(
+            series, [0.5, -0.9, 1.2], 0.3, 0.1, dense, **kw),
+        "coupled": lambda **kw: nw.run_coupled_nanowire(
+            series, [0.3, 0.5, 0.7], np.full((3, 3), 0.02), 0.05, **kw),
+    }
+    for name, run in runs.items():
+        out = run(washout=2, n_windows=3, std=True, return_states=True, dtype=dtype,
+                  backend=backend)
+        plain = run(washout=2, n_windows=3, dtype=dtype, backend=backend)
+        assert plain.std is None
+        np.testing.assert_array_equal(out.windows, plain.windows)  # nothing else moves
+        for i, n in enumerate((12, 40, 25)):
+            truth = out.states[i, 2:n].astype(np.float64).std(axis=0)
+            np.testing.assert_allclose(out.std[i], truth, rtol=rtol, atol=1e-6, err_msg=name)
 
 
 def test_equal_length_list_and_padded_array_agree():
@@ -194,7 +241,7 @@ def test_voltage_overflow_is_reported_before_running():
         ({"method": "rk4"}, ValueError, "method"),
         ({"dtype": "float16"}, ValueError, "float32 or float64"),
         ({"backend": "cuda"}, ValueError, "backend"),
-        ({"n_windows": 9}, ValueError, "too short"),
+        ({"washout": 8}, ValueError, "too short"),
         ({"lengths": [9]}, ValueError, "lengths"),
     ],
 )

@@ -73,6 +73,33 @@ def memory_factor(
         Physical constants (default: Table 2).
     method : {"euler", "exact"}
         ``exact`` returns ``sup_t exp(-dt S)``, the contraction of the exact integrator.
+
+    Returns
+    -------
+    float
+        The memory factor ``rho``; below 1 the echo-state property holds for this signal.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is empty, not one series or not finite, ``dt`` is not positive or ``method`` is
+        unknown.
+    VoltageOverflowError
+        If ``omega * x`` holds a voltage so large that a rate would overflow float64.
+
+    See Also
+    --------
+    memory_factor_range : The same bound for every signal with values in an interval.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import memory_factor
+    >>> x = np.linspace(0.0, 1.0, 50)
+    >>> round(memory_factor(x, dt=0.1), 5)
+    0.96873
+    >>> round(memory_factor(x, dt=0.1, method="exact"), 5)
+    0.96922
     """
     p = _as_params(params)
     _check_method(method)
@@ -97,6 +124,37 @@ def memory_factor_voltage(
 
     ``S`` is convex with minimum at ``v*``, so ``S_max = max(S(v_lo), S(v_hi))``,
     ``S_min = S(clip(v*, v_lo, v_hi))`` and ``rho = max(|1 - dt S_max|, |1 - dt S_min|)``.
+
+    Parameters
+    ----------
+    v_lo, v_hi : array_like
+        Ends of the voltage interval (broadcast together, ``v_lo <= v_hi``).
+    dt : array_like
+        Time step(s) (> 0); broadcast with the voltages.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    method : {"euler", "exact"}, default "euler"
+        ``exact`` returns ``exp(-dt S_min)``, the exact integrator's contraction.
+
+    Returns
+    -------
+    float or ndarray
+        The memory factor, a float for scalar arguments, else of the broadcast shape.
+
+    Raises
+    ------
+    ValueError
+        If ``v_lo > v_hi`` somewhere, ``dt`` is not positive or ``method`` is unknown.
+    VoltageOverflowError
+        If a voltage is so large that a rate would overflow float64.
+
+    Examples
+    --------
+    >>> from nanowire_rc import memory_factor_voltage
+    >>> round(memory_factor_voltage(0.0, 1.0, dt=0.1), 5)
+    0.96874
+    >>> memory_factor_voltage(0.0, 1.0, dt=[0.1, 0.5]).round(5)
+    array([0.96874, 0.8437 ])
     """
     p = _as_params(params)
     _check_method(method)
@@ -129,6 +187,46 @@ def memory_factor_range(
 
     Broadcasts over ``dt`` and ``omega`` (e.g. ``dt[:, None]`` and ``omega[None, :]`` give a whole
     heatmap in one call). Example (Table 2): ``dt=0.1, omega=1, x in [0, 1]`` gives 0.96874.
+
+    Parameters
+    ----------
+    x_lo, x_hi : float
+        Range of the (unscaled) input, ``x_lo <= x_hi``.
+    dt : array_like
+        Time step(s) (> 0).
+    omega : array_like, default 1.0
+        Input scaling(s); broadcast with ``dt``.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    method : {"euler", "exact"}, default "euler"
+        Update rule whose contraction is bounded.
+
+    Returns
+    -------
+    float or ndarray
+        The memory factor, a float for scalar ``dt`` and ``omega``, else of their broadcast
+        shape.
+
+    Raises
+    ------
+    ValueError
+        If ``omega`` is not finite, the input range is empty or not finite, ``dt`` is not
+        positive or ``method`` is unknown.
+
+    See Also
+    --------
+    is_stable : Whether that memory factor is below 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import memory_factor_range
+    >>> round(memory_factor_range(0.0, 1.0, dt=0.1, omega=1.0), 5)
+    0.96874
+    >>> dts, omegas = np.array([0.1, 0.5]), np.array([0.5, 1.0, 1.5])
+    >>> memory_factor_range(0.0, 1.0, dts[:, None], omegas[None, :]).round(3)
+    array([[  0.968,   0.969,  31.701],
+           [  0.841,   0.844, 162.507]])
     """
     omega = np.asarray(omega, dtype=np.float64)
     if not np.all(np.isfinite(omega)):
@@ -150,6 +248,40 @@ def memory_factor_box(
     The voltages ``omega * x`` then fill the interval spanned by the four corner products; this
     is the bound model selection prunes with before drawing any neuron (Table 3 with Table 2
     constants and inputs in [0, 1]: 140 of 490 configurations have ``rho < 1``).
+
+    Parameters
+    ----------
+    x_lo, x_hi : float
+        Range of the (unscaled) input, ``x_lo <= x_hi``.
+    omega_lo, omega_hi : array_like
+        Range of the input scalings (broadcast together, ``omega_lo <= omega_hi``).
+    dt : array_like
+        Time step(s) (> 0); broadcast with the scalings.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    method : {"euler", "exact"}, default "euler"
+        Update rule whose contraction is bounded.
+
+    Returns
+    -------
+    float or ndarray
+        The memory factor, a float for scalar arguments, else of the broadcast shape.
+
+    Raises
+    ------
+    ValueError
+        If the input range or the scaling range is empty or not finite, ``dt`` is not positive
+        or ``method`` is unknown.
+
+    Examples
+    --------
+    Scalings drawn from 0.8 ± 0.1 (a configuration of the Table 3 grid):
+
+    >>> from nanowire_rc import memory_factor_box
+    >>> round(memory_factor_box(0.0, 1.0, 0.7, 0.9, dt=0.1), 5)
+    0.96874
+    >>> memory_factor_box(0.0, 1.0, 0.7, 1.3, dt=0.1) < 1
+    False
     """
     x_lo, x_hi = float(x_lo), float(x_hi)
     if not (np.isfinite(x_lo) and np.isfinite(x_hi)) or x_lo > x_hi:
@@ -169,7 +301,34 @@ def is_stable(
     params: NanowireParams | None = None,
     method: str = "euler",
 ) -> np.ndarray | bool:
-    """``memory_factor_range(...) < 1``: the echo-state guarantee holds on that input range."""
+    """``memory_factor_range(...) < 1``: the echo-state guarantee holds on that input range.
+
+    Parameters
+    ----------
+    x_lo, x_hi : float
+        Range of the (unscaled) input, ``x_lo <= x_hi``.
+    dt : array_like
+        Time step(s) (> 0).
+    omega : array_like, default 1.0
+        Input scaling(s); broadcast with ``dt``.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    method : {"euler", "exact"}, default "euler"
+        Update rule.
+
+    Returns
+    -------
+    bool or ndarray of bool
+        A bool for scalar ``dt`` and ``omega``, else an array of their broadcast shape.
+
+    Examples
+    --------
+    >>> from nanowire_rc import is_stable
+    >>> is_stable(0.0, 1.0, dt=0.1)
+    True
+    >>> is_stable(0.0, 1.0, dt=[0.1, 1.0], omega=1.0)
+    array([ True, False])
+    """
     rho = memory_factor_range(x_lo, x_hi, dt, omega, params, method)
     return bool(rho < 1.0) if np.ndim(rho) == 0 else rho < 1.0
 
@@ -184,8 +343,36 @@ def echo_state_gap(
 ) -> np.ndarray:
     """Empirical echo-state check: ``|h(t) - h'(t)|`` for two initial states and the same input.
 
-    Returns the gap per step (max over neurons). With memory factor ``rho < 1`` it is bounded by
-    ``rho**(t+1) * |h0 - h0'|``; a gap that does not shrink reveals a lack of echo states.
+    With memory factor ``rho < 1`` the gap is bounded by ``rho**(t+1) * |h0 - h0'|``; a gap that
+    does not shrink reveals a lack of echo states.
+
+    Parameters
+    ----------
+    x : array_like of shape (T,)
+        The input series.
+    dt : float
+        Time step (> 0).
+    omega : float or array_like of shape (N,), default 1.0
+        Input scaling(s), one per neuron.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    method : {"euler", "exact"}, default "euler"
+        Update rule.
+    h0 : tuple of two floats, default (0.0, 1.0)
+        The two initial states.
+
+    Returns
+    -------
+    ndarray of shape (T,)
+        The gap after each step, the largest over neurons.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import echo_state_gap
+    >>> gap = echo_state_gap(np.full(50, 0.5), dt=0.1)
+    >>> gap[[0, 9, 49]].round(4)
+    array([0.9682, 0.7238, 0.1986])
     """
     a = simulate(x, dt, omega, params, h0=h0[0], method=method)
     b = simulate(x, dt, omega, params, h0=h0[1], method=method)
@@ -205,7 +392,7 @@ def coupled_contraction_bound(
     """Per-neuron bound on the Jacobian row sums of a coupled nanowire network, and invariance.
 
     For ``h_n <- (gamma - dt S(v_n)) h_n + dt k_p(v_n)`` with ``v_n = g(a_n)``,
-    ``a_n = W_in x + sum_j W_nj h_j + b_n``, the Jacobian row ``n`` is bounded by
+    ``a_n = W_in x + sum_j W_nj h_j + b_n``, the Jacobian row ``n`` is bounded by::
 
         |gamma - dt S(v_n)| + dt |k_p'(v_n) - S'(v_n) h_n| g'(a_n) sum_j |W_nj|.
 
@@ -217,12 +404,50 @@ def coupled_contraction_bound(
     premise of the bound). Where every neuron is invariant, ``max(bound) < 1`` makes the state
     map a contraction in the max-norm: two trajectories approach by at least that factor per
     step, whatever the input (echo-state property).
+
+    Parameters
+    ----------
+    v_lo, v_hi : array_like of shape (N,)
+        Per-neuron voltage interval (see :func:`coupled_voltage_range`).
+    dt : float or array_like of shape (N,)
+        Time step (> 0), or each neuron's own.
+    row_abs_sum : array_like of shape (N,)
+        ``sum_j |W_nj|``, the absolute row sums of the recurrent matrix.
+    gain_max : array_like of shape (N,)
+        Upper bound on the slope ``g'`` of the voltage map over the interval.
+    retention : float, default 1.0
+        Retention factor ``gamma`` in (0, 1].
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+
+    Returns
+    -------
+    bound : ndarray of shape (N,)
+        The bound on each Jacobian row sum.
+    invariant : ndarray of bool, shape (N,)
+        Whether ``[0, 1]`` is invariant for that neuron (the bound's premise).
+
+    Raises
+    ------
+    ValueError
+        If ``v_lo > v_hi`` somewhere, ``dt`` is not positive or ``retention`` is outside (0, 1].
+    VoltageOverflowError
+        If a voltage is so large that a rate would overflow float64.
+
+    Examples
+    --------
+    >>> from nanowire_rc import coupled_contraction_bound
+    >>> bound, invariant = coupled_contraction_bound(
+    ...     [0.0, 0.2], [0.8, 0.8], dt=0.05, row_abs_sum=[0.5, 0.2], gain_max=1.0,
+    ...     retention=0.9)
+    >>> bound.round(4), invariant
+    (array([0.9589, 0.9142]), array([ True,  True]))
     """
     p = _as_params(params)
     v_lo, v_hi = np.broadcast_arrays(np.asarray(v_lo, float), np.asarray(v_hi, float))
     if np.any(v_lo > v_hi):
         raise ValueError("v_lo must be <= v_hi")
-    dt = float(_positive("dt", dt))
+    dt = _positive("dt", dt)  # a scalar, or one time step per neuron
     if not 0 < retention <= 1:
         raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
     check_voltages(float(v_lo.min()), float(v_hi.max()), p)
@@ -241,8 +466,27 @@ def input_voltage_range(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-neuron range of ``sum_c W_in[n, c] x_c`` for inputs ``x_c`` in ``[x_lo[c], x_hi[c]]``.
 
-    ``input_weights`` is (N, C); the range is the sum over channels of the smaller and of the
-    larger corner product. Returns ``(v_lo, v_hi)``, each of shape (N,).
+    The range is the sum over channels of the smaller and of the larger corner product.
+
+    Parameters
+    ----------
+    x_lo, x_hi : array_like of shape (C,) or scalar
+        Per-channel input range.
+    input_weights : array_like of shape (N, C)
+        Input weights ``W_in``.
+
+    Returns
+    -------
+    v_lo : ndarray of shape (N,)
+        Smallest input voltage of each neuron.
+    v_hi : ndarray of shape (N,)
+        Largest input voltage of each neuron.
+
+    Examples
+    --------
+    >>> from nanowire_rc.stability import input_voltage_range
+    >>> input_voltage_range(0.0, 1.0, [[0.5], [-1.0]])
+    (array([ 0., -1.]), array([0.5, 0. ]))
     """
     W_in = np.atleast_2d(np.asarray(input_weights, float))
     a, b = W_in * np.asarray(x_lo, float), W_in * np.asarray(x_hi, float)
@@ -261,9 +505,43 @@ def coupled_voltage_range(
 
     ``a_n = sum_c W_in[n, c] x_c + sum_j W[n, j] h_j + b_n`` over inputs ``x_c`` in
     ``[x_lo[c], x_hi[c]]`` and ``h`` in ``[0, 1]^N`` spans an interval (the corner sums); the
-    voltage ``g(a_n)`` spans its image. ``voltage_map`` is ``None`` (identity) or
-    ``(v_min, v_max, gain)`` for ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``. Returns
-    ``(v_lo, v_hi, gain_max)``, each of shape (N,).
+    voltage ``g(a_n)`` spans its image.
+
+    Parameters
+    ----------
+    x_lo, x_hi : array_like of shape (C,) or scalar
+        Per-channel input range.
+    input_weights : ndarray of shape (N, C)
+        Input weights ``W_in``.
+    recurrent : ndarray or scipy.sparse matrix of shape (N, N)
+        Recurrent weights ``W``.
+    bias : array_like of shape (N,) or scalar, default 0.0
+        Bias ``b``.
+    voltage_map : tuple of three floats, optional
+        ``None`` (identity) or ``(v_min, v_max, gain)`` for
+        ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
+
+    Returns
+    -------
+    v_lo : ndarray of shape (N,)
+        Smallest voltage of each neuron.
+    v_hi : ndarray of shape (N,)
+        Largest voltage of each neuron.
+    gain_max : ndarray of shape (N,)
+        ``sup g'`` over the neuron's interval of ``a`` (1 for the identity).
+
+    Raises
+    ------
+    ValueError
+        If ``voltage_map`` does not have ``v_min < v_max`` and ``gain > 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.stability import coupled_voltage_range
+    >>> W = np.array([[0.0, 0.3], [-0.2, 0.0]])
+    >>> coupled_voltage_range(0.0, 1.0, [[0.5], [1.0]], W)
+    (array([ 0. , -0.2]), array([0.8, 1. ]), array([1., 1.]))
     """
     in_lo, in_hi = input_voltage_range(x_lo, x_hi, input_weights)
     W = recurrent.toarray() if sp.issparse(recurrent) else np.asarray(recurrent, float)

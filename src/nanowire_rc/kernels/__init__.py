@@ -1,439 +1,56 @@
 """Batched reservoir kernels with streaming pooling: the project's hot loops.
 
-:func:`run_nanowire` runs an uncoupled nanowire assembly and :func:`run_leaky_tanh` a leaky-tanh
-reservoir (diagonal, dense or sparse recurrent matrix) over a whole batch of series in one call,
-returning :class:`PooledStates` (last state, mean state, window means; trajectories on request).
-``backend="compiled"`` (Numba, parallel over cases) is the default; ``backend="numpy"`` runs the
-plain reference that defines what the compiled kernels must compute.
+:func:`run_nanowire` runs an uncoupled nanowire assembly, :func:`run_coupled_nanowire` a coupled
+nanowire network and :func:`run_leaky_tanh` a leaky-tanh reservoir (diagonal, dense or sparse
+recurrent matrix) over a whole batch of series in one call, returning :class:`PooledStates` (last
+state, mean state, window means; trajectories on request). :func:`run_nanowire_device` and
+:func:`run_coupled_nanowire_device` do the same for non-ideal devices. ``backend="compiled"``
+(Numba, parallel over cases) is the default; ``backend="numpy"`` runs the plain reference that
+defines what the compiled kernels must compute.
 
-Multichannel input reaches neuron ``n`` through its row of input weights, ``v_n = sum_c W[n, c]
-x_c``. The nanowire reservoirs draw those rows as ``omega_n`` times a convex combination, so each
-neuron sees a scaled average of the channels and the univariate stability analysis (inputs in the
-scaled range, scaling ``omega_n``) applies to it unchanged.
+Which module holds what:
+
+:mod:`.runners`
+    The ``run_*`` functions of the ideal reservoirs: argument checks and layout, stability checks,
+    thread control, and the call of a reference or a compiled kernel; shared by :mod:`.device`.
+:mod:`.pooling`
+    Streaming pooling: which step feeds which window (:func:`window_index`), the result type
+    :class:`PooledStates` and :func:`finish_pooling`.
+:mod:`.reference`
+    Plain NumPy references of the kernels, written to be read.
+:mod:`.compiled`
+    The Numba kernels, specialised and cached on disk.
+:mod:`.fastmath`
+    Vectorisable ``exp`` and ``tanh`` for the compiled kernels.
+:mod:`.device`
+    Non-ideal devices: per-neuron constants, noise, DAC, ADC and window; their reference and
+    kernels.
+
+This module holds re-exports only, and one setting: :data:`MAX_STATES_BYTES`.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
-import numba
-import numpy as np
-import scipy.sparse as sp
-from numpy.typing import ArrayLike
-
 from ..exceptions import DivergedError, UnstableReservoirError
-from ..physics import (
-    NanowireParams,
-    VoltageOverflowError,
-    _as_params,
-    _check_dt,
-    _check_method,
-    check_voltages,
-)
-from ..series import SeriesBatch, as_batch
-from ..stability import (
-    coupled_contraction_bound,
-    coupled_voltage_range,
-    input_voltage_range,
-    memory_factor_voltage,
-)
-from . import compiled, reference
+from .device import run_coupled_nanowire_device, run_nanowire_device
 from .pooling import PooledStates, finish_pooling, window_index
+from .runners import BACKENDS, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 
 __all__ = [
     "BACKENDS",
+    "MAX_STATES_BYTES",
     "DivergedError",
     "PooledStates",
     "UnstableReservoirError",
+    "finish_pooling",
     "run_coupled_nanowire",
+    "run_coupled_nanowire_device",
     "run_leaky_tanh",
     "run_nanowire",
+    "run_nanowire_device",
+    "window_index",
 ]
 
-BACKENDS = ("compiled", "numpy")
-_DTYPES = {"float32": np.float32, "float64": np.float64}
-
-
-@contextlib.contextmanager
-def _numba_threads(n_jobs: int | None) -> Iterator[None]:
-    """Run the enclosed kernels on ``n_jobs`` threads (``None`` or -1: all available)."""
-    if n_jobs is None or n_jobs == -1:
-        yield
-        return
-    if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
-    before = numba.get_num_threads()
-    numba.set_num_threads(min(int(n_jobs), numba.config.NUMBA_NUM_THREADS))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
-
-
-def _dtype(dtype) -> type:
-    key = np.dtype(dtype).name
-    if key not in _DTYPES:
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
-    return _DTYPES[key]
-
-
-#: Largest trajectory array ``return_states=True`` may allocate (bytes).
+#: Largest trajectory array ``return_states=True`` may allocate (bytes). Every runner reads it
+#: from here at each call, so setting ``nanowire_rc.kernels.MAX_STATES_BYTES`` changes the limit.
 MAX_STATES_BYTES = 2 * 1024**3
-
-
-def _prepare(X, lengths, weights, h0, dtype, washout, n_windows, backend, return_states=False):
-    """Validate and lay out the shared inputs; weights become (C, N) in ``dtype``."""
-    if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    dtype = _dtype(dtype)
-    batch = as_batch(X, dtype=dtype, lengths=lengths)
-    weights = np.asarray(weights, dtype=np.float64)
-    if weights.ndim == 1:
-        weights = weights[:, None]
-    if weights.ndim != 2 or weights.shape[1] != batch.n_channels or weights.shape[0] == 0:
-        raise ValueError(
-            f"input weights must have shape (n_neurons,) or (n_neurons, n_channels="
-            f"{batch.n_channels}), got {np.shape(weights)}"
-        )
-    if not np.all(np.isfinite(weights)):
-        raise ValueError("input weights contain NaN or inf")
-    n_neurons = weights.shape[0]
-    h0 = np.broadcast_to(np.asarray(h0, dtype=dtype), (n_neurons,)).copy()
-    for name, value in (("washout", washout), ("n_windows", n_windows)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
-    if washout < 0 or n_windows < 1:
-        raise ValueError(f"need washout >= 0 and n_windows >= 1, got {washout}, {n_windows}")
-    kidx = window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
-    size = batch.n_cases * batch.values.shape[2] * n_neurons * np.dtype(dtype).itemsize
-    if return_states and size > MAX_STATES_BYTES:
-        raise ValueError(
-            f"full trajectories would need {size / 1024**3:.1f} GiB (limit "
-            f"{MAX_STATES_BYTES / 1024**3:.0f} GiB): use the pooled features, or ask for the "
-            "states of fewer series at a time"
-        )
-    return batch, np.ascontiguousarray(weights.T, dtype=dtype), h0, kidx, dtype
-
-
-def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: bool):
-    n, _, n_timepoints = batch.values.shape
-    last = np.empty((n, n_neurons), dtype)
-    sums = np.zeros((n, n_windows, n_neurons), dtype)
-    states = np.zeros((n, n_timepoints if store else 0, n_neurons), dtype)
-    return last, sums, states
-
-
-def _refuse_unstable(what: str, worst: int, v_lo, v_hi, fix: str,
-                     unit: str = "neuron") -> UnstableReservoirError:
-    return UnstableReservoirError(
-        f"{what} ({unit} {worst}, voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}] on this "
-        f"batch): the states may diverge. {fix}, or pass check=False to run anyway."
-    )
-
-
-def run_nanowire(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    dt: float,
-    params: NanowireParams | None = None,
-    method: str = "euler",
-    *,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    backend: str = "compiled",
-    n_jobs: int | None = None,
-    check: bool = True,
-) -> PooledStates:
-    """Run an uncoupled nanowire assembly over a batch of series and pool its states.
-
-    Parameters
-    ----------
-    X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list of series
-        Input series (already scaled; voltages are ``input_weights @ x``).
-    input_weights : array (n_neurons,) or (n_neurons, n_channels)
-        Per-neuron input scaling ``omega_n`` (univariate) or input weight rows.
-    dt : float
-        Time step.
-    params : NanowireParams, optional
-        Physical constants (default: Table 2).
-    method : {"euler", "exact"}
-        Update rule (docs/theory.md, "The neuron").
-    lengths : array (n_cases,), optional
-        Length of each series in a padded batch (lists of unequal series set this themselves).
-    washout : int
-        Initial steps left out of ``mean`` and ``windows``.
-    n_windows : int
-        Number of equal windows for the window means.
-    h0 : float or array (n_neurons,)
-        Initial state.
-    dtype : {"float32", "float64"}
-        Compute type (float32 is about twice as fast).
-    return_states : bool
-        Also return full trajectories (memory O(cases × time × neurons): small inputs only).
-    backend : {"compiled", "numpy"}
-        Numba kernel or the plain NumPy reference.
-    n_jobs : int, optional
-        Threads for the compiled kernel (default: all).
-    check : bool
-        Refuse to run when the memory factor over the voltages this batch produces is >= 1
-        (what the estimators enforce at ``fit``); ``False`` runs anyway.
-
-    Returns
-    -------
-    PooledStates
-
-    Raises
-    ------
-    UnstableReservoirError
-        With ``check=True``, when some neuron's memory factor on this batch is >= 1.
-    VoltageOverflowError
-        When a voltage of this batch overflows a rate in ``dtype``.
-    DivergedError
-        When states became non-finite (only possible with ``check=False``).
-    """
-    p = _as_params(params)
-    dt = _check_dt(dt)
-    _check_method(method)
-    batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
-                                         n_windows, backend, return_states)
-    v_lo, v_hi = input_voltage_range(*batch.channel_range(), W.T)
-    check_voltages(float(v_lo.min()), float(v_hi.max()), p, dtype)
-    if check:
-        rho = np.atleast_1d(memory_factor_voltage(v_lo, v_hi, dt, p, method))
-        worst = int(np.argmax(rho))
-        if rho[worst] >= 1:
-            raise _refuse_unstable(f"memory factor rho = {rho[worst]:.4g} >= 1 with dt = {dt}",
-                                   worst, v_lo, v_hi,
-                                   "Use a smaller dt or input weights, scale the input to [0, 1] "
-                                   "(the estimators do), or method='exact'")
-    if backend == "numpy":
-        with np.errstate(over="ignore", invalid="ignore"):
-            return _checked(reference.nanowire_reference(
-                batch.values, batch.lengths, W, h0, dt, p, method, washout, n_windows,
-                return_states), _NANOWIRE_HINT)
-    last, sums, states = _outputs(batch, W.shape[1], n_windows, dtype, return_states)
-    kernel = compiled.nanowire_kernel(p.integer_ratio, method == "exact", dtype is np.float64)
-    c = dtype
-    with _numba_threads(n_jobs):
-        kernel(batch.values, batch.lengths, kidx, W, h0, c(dt), c(p.kappa_p0), c(p.kappa_d0),
-               c(p.eta_p), c(p.eta_d), last, sums, states, return_states)
-    return _finish(last, sums, kidx, states, return_states, _NANOWIRE_HINT)
-
-
-_NANOWIRE_HINT = ("the configuration is unstable for this input (memory factor >= 1); use a "
-                  "smaller dt or input scaling, scale the input to [0, 1], or method='exact'")
-_TANH_HINT = ("the inputs or weights are too large for the compute type; scale the input (the "
-              "estimators map it to [0, 1]), use smaller weights, or dtype='float64'")
-_COUPLED_HINT = ("the network is unstable for this input (contraction bound >= 1); use weaker "
-                 "coupling, a smaller dt, or the sigmoid voltage map")
-
-
-def _checked(pooled: PooledStates, hint: str) -> PooledStates:
-    # Unstable updates grow without bound; say so rather than hand back inf/nan features.
-    # Checking the pooled outputs is cheap and catches any step.
-    if not (np.isfinite(pooled.last).all() and np.isfinite(pooled.windows).all()):
-        raise DivergedError(f"reservoir states diverged to inf/nan: {hint}")
-    return pooled
-
-
-def _finish(last, sums, kidx, states, store, hint: str) -> PooledStates:
-    return _checked(finish_pooling(last, sums, kidx, states if store else None), hint)
-
-
-def _as_recurrent(recurrent, n_neurons: int, dtype):
-    if recurrent is None:
-        return np.zeros(n_neurons, dtype)
-    if sp.issparse(recurrent):
-        if recurrent.shape != (n_neurons, n_neurons):
-            raise ValueError(f"recurrent matrix must be ({n_neurons}, {n_neurons}), got "
-                             f"{recurrent.shape}")
-        return sp.csr_matrix(recurrent, dtype=dtype)
-    recurrent = np.asarray(recurrent, dtype=dtype)
-    if recurrent.shape not in ((n_neurons,), (n_neurons, n_neurons)):
-        raise ValueError(f"recurrent must be the diagonal ({n_neurons},) or a ({n_neurons}, "
-                         f"{n_neurons}) matrix, got {recurrent.shape}")
-    if not np.all(np.isfinite(recurrent)):
-        raise ValueError("recurrent matrix contains NaN or inf")
-    return recurrent
-
-
-def _coupled_steps(batch: SeriesBatch, W: np.ndarray, rec, H: np.ndarray):
-    """Yield ``(t, A)`` with ``A = H W_rec^T + x_t W_in`` for each step of a coupled reservoir.
-
-    One matrix product per step for the whole batch (BLAS, or sparse), written into one reused
-    buffer; the caller's compiled point-wise pass then updates ``H`` in place before the next
-    step is computed.
-    """
-    A = np.empty_like(H)
-    rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
-    for t in range(batch.values.shape[2]):
-        if sp.issparse(rec_t):
-            A[...] = H @ rec_t
-        else:
-            np.matmul(H, rec_t, out=A)
-        A += batch.values[:, :, t] @ W
-        yield t, A
-
-
-def run_leaky_tanh(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    leak_rate: ArrayLike,
-    bias: ArrayLike = 0.0,
-    recurrent: ArrayLike | sp.spmatrix | None = None,
-    *,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    backend: str = "compiled",
-    n_jobs: int | None = None,
-) -> PooledStates:
-    """Run a leaky-integrator tanh reservoir over a batch and pool its states.
-
-    ``h(t+1) = (1 - a) h(t) + a tanh(W_in x(t+1) + W h(t) + b)`` (Jaeger et al. 2007).
-
-    Parameters
-    ----------
-    X, lengths, washout, n_windows, h0, dtype, return_states, backend, n_jobs
-        As in :func:`run_nanowire`.
-    input_weights : array (n_neurons,) or (n_neurons, n_channels)
-        ``W_in``.
-    leak_rate : float or array (n_neurons,)
-        Leak rate ``a`` in (0, 1].
-    bias : float or array (n_neurons,)
-        ``b``.
-    recurrent : None, array (n_neurons,), array (n_neurons, n_neurons) or sparse matrix
-        ``W``: ``None`` for none, a 1-D array for a diagonal matrix (no matrix work), else the
-        full matrix; a coupled step is one matrix product for the whole batch.
-    """
-    batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
-                                         n_windows, backend, return_states)
-    n_neurons = W.shape[1]
-    leak = np.broadcast_to(np.asarray(leak_rate, dtype=dtype), (n_neurons,)).copy()
-    if not np.all((leak > 0) & (leak <= 1)):
-        raise ValueError("leak_rate must lie in (0, 1]")
-    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
-    if not np.all(np.isfinite(bias)):
-        raise ValueError("bias contains NaN or inf")
-    rec = _as_recurrent(recurrent, n_neurons, dtype)
-    if backend == "numpy":
-        return _checked(reference.leaky_tanh_reference(
-            batch.values, batch.lengths, W, h0, leak, bias, rec, washout, n_windows,
-            return_states), _TANH_HINT)
-    last, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
-    double = dtype is np.float64
-    with _numba_threads(n_jobs):
-        if not sp.issparse(rec) and rec.ndim == 1:
-            compiled.leaky_tanh_diagonal_kernel(double)(batch.values, batch.lengths, kidx, W, rec,
-                                                        leak, bias, h0, last, sums, states,
-                                                        return_states)
-            return _finish(last, sums, kidx, states, return_states, _TANH_HINT)
-        pointwise = compiled.leaky_tanh_pointwise_kernel(double)
-        H = np.broadcast_to(h0, last.shape).copy()
-        for t, P in _coupled_steps(batch, W, rec, H):
-            pointwise(H, P, t, batch.lengths, kidx, leak, bias, sums)
-            if return_states:
-                states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
-    return _finish(H, sums, kidx, states, return_states, _TANH_HINT)
-
-
-def run_coupled_nanowire(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    recurrent: ArrayLike | sp.spmatrix,
-    dt: float,
-    params: NanowireParams | None = None,
-    *,
-    bias: ArrayLike = 0.0,
-    retention: float = 1.0,
-    voltage_map: tuple[float, float, float] | None = None,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    backend: str = "compiled",
-    n_jobs: int | None = None,
-    check: bool = True,
-) -> PooledStates:
-    """Run a coupled nanowire network over a batch and pool its states.
-
-    ``v(t+1) = g(W_in x(t+1) + W h(t) + b)``, then ``h(t+1) = (gamma - dt S(v)) h(t) + dt k_p(v)``
-    per neuron (``gamma = retention``; 1 is the paper's Euler neuron). ``voltage_map`` is
-    ``None`` for ``g`` the identity or ``(v_min, v_max, gain)`` for a sigmoid onto
-    ``[v_min, v_max]``. One matrix product per step for the whole batch (BLAS or sparse), then
-    a compiled point-wise pass. ``check=True`` refuses a network without the echo-state
-    guarantee on this batch (contraction bound of
-    :func:`~nanowire_rc.stability.coupled_contraction_bound` >= 1, or states not provably in
-    [0, 1]), as the estimators do at ``fit``. Other arguments as in :func:`run_nanowire`.
-
-    Raises
-    ------
-    UnstableReservoirError
-        With ``check=True``, when the guarantee does not hold for this batch.
-    VoltageOverflowError
-        If a voltage possible for states in [0, 1] overflows a rate, or (identity map) a state
-        left [0, 1] and drove a voltage outside that checked range.
-    """
-    p = _as_params(params)
-    dt = _check_dt(dt)
-    if not 0 < retention <= 1:
-        raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
-    batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
-                                         n_windows, backend, return_states)
-    n_neurons = W.shape[1]
-    rec = _as_recurrent(recurrent, n_neurons, dtype)
-    if not sp.issparse(rec) and rec.ndim == 1:
-        rec = np.diag(rec)
-    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
-    x_lo, x_hi = batch.channel_range()
-    v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, W.T, rec, bias, voltage_map)
-    v_range = (float(v_lo.min()), float(v_hi.max()))
-    check_voltages(*v_range, p, dtype)
-    if check:
-        rows = np.asarray(abs(rec).sum(axis=1), dtype=np.float64).ravel()
-        bound, invariant = coupled_contraction_bound(v_lo, v_hi, dt, rows, gain_max, retention, p)
-        if not invariant.all():
-            n = int(np.argmin(invariant))
-            raise _refuse_unstable(f"states may leave [0, 1] (dt * S(v) > retention = "
-                                   f"{retention})", n, v_lo, v_hi,
-                                   "Use a smaller dt or the sigmoid voltage map with a lower v_max")
-        if bound.max() >= 1:
-            n = int(np.argmax(bound))
-            raise _refuse_unstable(f"contraction bound {bound[n]:.4g} >= 1", n, v_lo, v_hi,
-                                   "Use weaker coupling, a lower gain or v_max, or another dt")
-    if backend == "numpy":
-        with np.errstate(over="ignore", invalid="ignore"):
-            return _checked(reference.coupled_nanowire_reference(
-                batch.values, batch.lengths, W, h0, bias, rec, dt, p, retention, voltage_map,
-                washout, n_windows, return_states), _COUPLED_HINT)
-    last, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
-    kernel = compiled.coupled_nanowire_pointwise_kernel(p.integer_ratio, voltage_map is not None,
-                                                        dtype is np.float64)
-    c = dtype
-    v_min, v_max, gain = voltage_map if voltage_map is not None else (0.0, 1.0, 1.0)
-    H = np.broadcast_to(h0, last.shape).copy()
-    outside = np.zeros(batch.n_cases, dtype=np.bool_)
-    with _numba_threads(n_jobs):
-        for t, A in _coupled_steps(batch, W, rec, H):
-            kernel(H, A, t, batch.lengths, kidx, bias, c(dt), c(p.kappa_p0), c(p.kappa_d0),
-                   c(p.eta_p), c(p.eta_d), c(retention), c(v_min), c(v_max - v_min), c(gain),
-                   c(v_range[0]), c(v_range[1]), sums, outside)
-            if return_states:
-                states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
-    if outside.any():
-        raise VoltageOverflowError(
-            f"a state left [0, 1] and drove a voltage outside [{v_range[0]:.4g}, "
-            f"{v_range[1]:.4g}], the range checked for overflow: the network is unstable for "
-            "this input; use weaker coupling, a smaller dt, or a sigmoid voltage map"
-        )
-    return _finish(H, sums, kidx, states, return_states, _COUPLED_HINT)

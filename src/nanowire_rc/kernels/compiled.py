@@ -51,6 +51,33 @@ def _integer_power(u, r):
 def _make_rates(fexp):
     @njit(inline="always", fastmath=FASTMATH)
     def rates(v, kp0, kd0, eta_p, eta_d, ratio):
+        """Rates ``(k_p, k_d)`` at voltage ``v``, with one ``exp`` when ``ratio`` is set.
+
+        Parameters
+        ----------
+        v : float
+            Voltage.
+        kp0, kd0 : float
+            Rate constants ``kappa_p0``, ``kappa_d0``.
+        eta_p, eta_d : float
+            Voltage sensitivities.
+        ratio : int
+            ``eta_p / eta_d`` when that is an integer (then ``k_p`` is an integer power of
+            ``exp(eta_d v)``), else 0.
+
+        Returns
+        -------
+        tuple of float
+            ``(kappa_p0 exp(eta_p v), kappa_d0 exp(-eta_d v))``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc.kernels.compiled import rates64
+        >>> k_p, k_d = rates64(0.5, 1e-4, 0.5, 10.0, 1.0, 10)
+        >>> bool(np.isclose(k_p, 1e-4 * np.exp(5.0))), bool(np.isclose(k_d, 0.5 * np.exp(-0.5)))
+        (True, True)
+        """
         # ratio > 0: k_p from an integer power of exp(eta_d v), one exp instead of two.
         if ratio > 0:
             u = fexp(eta_d * v)
@@ -84,11 +111,60 @@ _update64 = _make_update(exp64, rates64)
 
 @cache
 def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
-    """Kernel for the uncoupled nanowire assembly (see :func:`..run_nanowire`)."""
+    """Compiled kernel of the uncoupled nanowire assembly (what :func:`.run_nanowire` runs).
+
+    Parameters
+    ----------
+    ratio : int or None
+        ``eta_p / eta_d`` when that is an integer (:attr:`NanowireParams.integer_ratio
+        <nanowire_rc.physics.NanowireParams.integer_ratio>`: one ``exp`` per update), else
+        ``None`` or 0.
+    exact : bool
+        Exact exponential update instead of the Euler step.
+    double : bool
+        Compute in float64 instead of float32.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, last, sums, states,
+        store, sq)``, parallel over cases. It fills ``last`` (n_cases, n_neurons) and adds the
+        window sums into ``sums`` (n_cases, n_windows, n_neurons), and the trajectories into
+        ``states`` (n_cases, n_timepoints, n_neurons) if ``store``. With ``sq >= 0`` it also
+        adds the squared states of every pooled step into ``sums[:, sq]`` (an extra slot
+        after the windows, for the standard deviation); ``sq = -1``: none. ``X`` is (n_cases,
+        n_channels, n_timepoints), ``kidx`` from :func:`~.pooling.window_index`, ``W`` (n_channels,
+        n_neurons), ``dt`` each neuron's time step (n_neurons,); arrays and scalars in the
+        compute type. One kernel per specialisation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.kernels.compiled import nanowire_kernel
+    >>> from nanowire_rc.kernels.pooling import finish_pooling, window_index
+    >>> from nanowire_rc.physics import NanowireParams
+    >>> p = NanowireParams()
+    >>> kernel = nanowire_kernel(p.integer_ratio, exact=False, double=True)
+    >>> kernel is nanowire_kernel(p.integer_ratio, exact=False, double=True)
+    True
+    >>> X = np.random.default_rng(0).random((2, 1, 10))  # (n_cases, n_channels, n_timepoints)
+    >>> lengths, W, h0 = np.array([10, 10]), np.array([[0.5, 1.0]]), np.zeros(2)
+    >>> kidx = window_index(lengths, 10, washout=0, n_windows=1)
+    >>> last, sums, states = np.empty((2, 2)), np.zeros((2, 1, 2)), np.zeros((2, 0, 2))
+    >>> dt = np.full(2, 0.1)  # each neuron's time step
+    >>> kernel(X, lengths, kidx, W, h0, dt, p.kappa_p0, p.kappa_d0, p.eta_p, p.eta_d, last,
+    ...        sums, states, False, -1)
+    >>> pooled = finish_pooling(last, sums, kidx)
+    >>> bool(np.allclose(pooled.mean, run_nanowire(X[:, 0], [0.5, 1.0], 0.1,
+    ...                                             dtype="float64").mean))
+    True
+    """
     ratio, exact, double = int(ratio or 0), bool(exact), bool(double)  # cache-key constants
 
     @njit(parallel=True, fastmath=FASTMATH, cache=True)
-    def kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, last, sums, states, store):
+    def kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, last, sums, states, store,
+               sq):
         n, n_channels, _ = X.shape
         n_neurons = W.shape[1]
         for i in prange(n):
@@ -104,13 +180,18 @@ def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
                         v[j] += W[c, j] * xc
                 for j in range(n_neurons):
                     if double:
-                        h[j] = _update64(h[j], v[j], dt, kp0, kd0, eta_p, eta_d, ratio, exact)
+                        h[j] = _update64(h[j], v[j], dt[j], kp0, kd0, eta_p, eta_d, ratio,
+                                         exact)
                     else:
-                        h[j] = _update32(h[j], v[j], dt, kp0, kd0, eta_p, eta_d, ratio, exact)
+                        h[j] = _update32(h[j], v[j], dt[j], kp0, kd0, eta_p, eta_d, ratio,
+                                         exact)
                 k = kidx[i, t]
                 if k >= 0:
                     for j in range(n_neurons):
                         sums[i, k, j] += h[j]
+                    if sq >= 0:
+                        for j in range(n_neurons):
+                            sums[i, sq, j] += h[j] * h[j]
                 if store:
                     states[i, t, :] = h
             last[i, :] = h
@@ -120,11 +201,41 @@ def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
 
 @cache
 def leaky_tanh_diagonal_kernel(double: bool):
-    """Kernel for the leaky-tanh reservoir with a diagonal recurrent matrix (no matrix work)."""
+    """Compiled kernel of the leaky-tanh reservoir with a diagonal recurrent matrix.
+
+    No matrix work: each neuron feeds back only to itself.
+
+    Parameters
+    ----------
+    double : bool
+        Compute in float64 instead of float32.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``kernel(X, lengths, kidx, W, w_diag, leak, bias, h0, last, sums, states, store, sq)``,
+        parallel over cases; arguments and outputs as for :func:`nanowire_kernel`, with the
+        diagonal ``w_diag``, the leak rates and the bias, each (n_neurons,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.compiled import leaky_tanh_diagonal_kernel
+    >>> from nanowire_rc.kernels.pooling import window_index
+    >>> kernel = leaky_tanh_diagonal_kernel(double=True)
+    >>> X, lengths = np.ones((1, 1, 3)), np.array([3])
+    >>> kidx = window_index(lengths, 3, washout=0, n_windows=1)
+    >>> W, w_diag, leak, bias, h0 = (np.ones((1, 1)), np.zeros(1), np.ones(1), np.zeros(1),
+    ...                              np.zeros(1))
+    >>> last, sums, states = np.empty((1, 1)), np.zeros((1, 1, 1)), np.zeros((1, 0, 1))
+    >>> kernel(X, lengths, kidx, W, w_diag, leak, bias, h0, last, sums, states, False, -1)
+    >>> bool(np.isclose(last[0, 0], np.tanh(1.0)))  # a = 1, no feedback: tanh(x)
+    True
+    """
     double = bool(double)
 
     @njit(parallel=True, fastmath=FASTMATH, cache=True)
-    def kernel(X, lengths, kidx, W, w_diag, leak, bias, h0, last, sums, states, store):
+    def kernel(X, lengths, kidx, W, w_diag, leak, bias, h0, last, sums, states, store, sq):
         n, n_channels, _ = X.shape
         n_neurons = W.shape[1]
         for i in prange(n):
@@ -146,6 +257,9 @@ def leaky_tanh_diagonal_kernel(double: bool):
                 if k >= 0:
                     for j in range(n_neurons):
                         sums[i, k, j] += h[j]
+                    if sq >= 0:
+                        for j in range(n_neurons):
+                            sums[i, sq, j] += h[j] * h[j]
                 if store:
                     states[i, t, :] = h
             last[i, :] = h
@@ -155,11 +269,38 @@ def leaky_tanh_diagonal_kernel(double: bool):
 
 @cache
 def leaky_tanh_pointwise_kernel(double: bool):
-    """Point-wise half of a coupled leaky-tanh step; the matrix product is done by BLAS."""
+    """Compiled point-wise half of a coupled leaky-tanh step (BLAS does the matrix product).
+
+    Parameters
+    ----------
+    double : bool
+        Compute in float64 instead of float32.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``kernel(H, P, t, lengths, kidx, leak, bias, sums, sq)``, parallel over cases: for every
+        series still running at step ``t``, ``H <- (1 - leak) H + leak tanh(P + bias)`` in place,
+        with ``P = x_t W_in + H W^T`` (n_cases, n_neurons) computed by the caller; then ``H`` is
+        added to the window sums ``sums`` (and its square to ``sums[:, sq]`` if ``sq >= 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.compiled import leaky_tanh_pointwise_kernel
+    >>> from nanowire_rc.kernels.pooling import window_index
+    >>> kernel = leaky_tanh_pointwise_kernel(double=True)
+    >>> H, P = np.zeros((1, 2)), np.array([[0.5, -0.5]])
+    >>> lengths = np.array([1])
+    >>> kidx, sums = window_index(lengths, 1, 0, 1), np.zeros((1, 1, 2))
+    >>> kernel(H, P, 0, lengths, kidx, np.full(2, 0.5), np.zeros(2), sums, -1)
+    >>> bool(np.allclose(H, 0.5 * np.tanh(P))), bool(np.allclose(sums[:, 0], H))
+    (True, True)
+    """
     double = bool(double)
 
     @njit(parallel=True, fastmath=FASTMATH, cache=True)
-    def kernel(H, P, t, lengths, kidx, leak, bias, sums):
+    def kernel(H, P, t, lengths, kidx, leak, bias, sums, sq):
         n, n_neurons = H.shape
         for i in prange(n):
             if t < lengths[i]:
@@ -171,23 +312,62 @@ def leaky_tanh_pointwise_kernel(double: bool):
                 if k >= 0:
                     for j in range(n_neurons):
                         sums[i, k, j] += H[i, j]
+                    if sq >= 0:
+                        for j in range(n_neurons):
+                            sums[i, sq, j] += H[i, j] * H[i, j]
 
     return kernel
 
 
 @cache
 def coupled_nanowire_pointwise_kernel(ratio: int | None, sigmoid: bool, double: bool):
-    """Point-wise half of a coupled nanowire step (voltage map, rates, update, pooling).
+    """Compiled point-wise half of a coupled nanowire step (voltage map, rates, update, pooling).
 
     ``A`` holds ``x W_in^T + H W^T`` from BLAS; the kernel adds the bias, maps it to a voltage
     (identity, or ``v_min + span * sigmoid(gain * a)``), applies the retention-Euler update and
     flags any voltage outside ``[v_lo, v_hi]`` (the range checked for overflow beforehand).
+
+    Parameters
+    ----------
+    ratio : int or None
+        ``eta_p / eta_d`` when that is an integer (one ``exp`` per update), else ``None`` or 0.
+    sigmoid : bool
+        Sigmoid voltage map instead of the identity.
+    double : bool
+        Compute in float64 instead of float32.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``kernel(H, A, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, retention, v_min,
+        span, gain, v_lo, v_hi, sums, outside, sq)`` (``dt``: each neuron's time step, an
+        array), parallel over cases: updates the states
+        ``H`` (n_cases, n_neurons) of the series still running at step ``t`` in place, adds them
+        to the window sums ``sums`` (their squares to ``sums[:, sq]`` if ``sq >= 0``) and sets
+        ``outside[i]`` when a voltage of series ``i`` left ``[v_lo, v_hi]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.compiled import coupled_nanowire_pointwise_kernel
+    >>> from nanowire_rc.kernels.pooling import window_index
+    >>> from nanowire_rc.physics import NanowireParams, step
+    >>> p = NanowireParams()
+    >>> kernel = coupled_nanowire_pointwise_kernel(p.integer_ratio, sigmoid=False, double=True)
+    >>> H, A = np.full((1, 2), 0.2), np.array([[0.3, 0.6]])  # A: this step's x W_in + H W^T
+    >>> lengths, outside = np.array([1]), np.zeros(1, dtype=bool)
+    >>> kidx, sums = window_index(lengths, 1, 0, 1), np.zeros((1, 1, 2))
+    >>> dt = np.full(2, 0.1)  # each neuron's time step
+    >>> kernel(H, A, 0, lengths, kidx, np.zeros(2), dt, p.kappa_p0, p.kappa_d0, p.eta_p,
+    ...        p.eta_d, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, sums, outside, -1)
+    >>> bool(np.allclose(H, step(0.2, A, 0.1, p))), bool(outside[0])  # the Euler neuron
+    (True, False)
     """
     ratio, sigmoid, double = int(ratio or 0), bool(sigmoid), bool(double)  # cache-key constants
 
     @njit(parallel=True, fastmath=FASTMATH, cache=True)
     def kernel(H, A, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, retention, v_min,
-               span, gain, v_lo, v_hi, sums, outside):
+               span, gain, v_lo, v_hi, sums, outside, sq):
         n, n_neurons = H.shape
         for i in prange(n):
             if t < lengths[i]:
@@ -204,11 +384,14 @@ def coupled_nanowire_pointwise_kernel(ratio: int | None, sigmoid: bool, double: 
                         k_p, k_d = rates64(v, kp0, kd0, eta_p, eta_d, ratio)
                     else:
                         k_p, k_d = rates32(v, kp0, kd0, eta_p, eta_d, ratio)
-                    H[i, j] = (retention - dt * (k_p + k_d)) * H[i, j] + dt * k_p
+                    H[i, j] = (retention - dt[j] * (k_p + k_d)) * H[i, j] + dt[j] * k_p
                 outside[i] |= bad
                 k = kidx[i, t]
                 if k >= 0:
                     for j in range(n_neurons):
                         sums[i, k, j] += H[i, j]
+                    if sq >= 0:
+                        for j in range(n_neurons):
+                            sums[i, sq, j] += H[i, j] * H[i, j]
 
     return kernel

@@ -43,17 +43,6 @@ from sklearn.utils import check_random_state
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
 from ..physics import METHODS, NanowireParams, _as_params, _check_dt
 from ..stability import coupled_contraction_bound, coupled_voltage_range, input_voltage_range
-from . import (
-    _NANOWIRE_HINT,
-    _as_recurrent,
-    _checked,
-    _coupled_steps,
-    _finish,
-    _numba_threads,
-    _outputs,
-    _prepare,
-    _refuse_unstable,
-)
 from .compiled import _update32, _update64, rates32, rates64
 from .fastmath import (
     FASTMATH,
@@ -64,6 +53,19 @@ from .fastmath import (
 )
 from .pooling import PooledStates
 from .reference import _Accumulator
+from .runners import (
+    _NANOWIRE_HINT,
+    _as_recurrent,
+    _checked,
+    _coupled_steps,
+    _finish,
+    _numba_threads,
+    _outputs,
+    _prepare,
+    _refuse_unstable,
+    _square_slot,
+    run_nanowire,
+)
 
 __all__ = [
     "case_seeds",
@@ -136,13 +138,38 @@ def _mix_np(z: np.ndarray) -> np.ndarray:
 
 
 def case_seeds(values: np.ndarray, lengths: np.ndarray, seed: int) -> np.ndarray:
-    """One 64-bit noise seed per case, from ``seed`` and the case's own values (uint64 array).
+    """One 64-bit noise seed per case, from ``seed`` and the case's own values.
 
     Keying the noise on the content of each series (its valid samples, as stored in the batch)
     rather than on its position makes the features of a series independent of the batch it comes
     in, deterministic, and different for different series: a training series and a test series
     at the same index never share a noise realisation (with a per-index key, a readout could learn
     the noise pattern of index ``i`` and find it again in the test set).
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_cases, n_channels, n_timepoints)
+        The batch's series, as stored (the compute type matters: the bytes are hashed).
+    lengths : ndarray of int, shape (n_cases,)
+        Length of each series; padding past it is not hashed.
+    seed : int
+        Noise seed of the run (taken mod 2**64).
+
+    Returns
+    -------
+    ndarray of uint64, shape (n_cases,)
+        A keyed BLAKE2b hash of each series' valid samples.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.device import case_seeds
+    >>> X = np.random.default_rng(0).random((3, 1, 10))
+    >>> seeds = case_seeds(X, np.array([10, 10, 10]), seed=7)
+    >>> seeds.dtype, seeds.shape
+    (dtype('uint64'), (3,))
+    >>> bool(case_seeds(X[1:2], np.array([10]), seed=7)[0] == seeds[1])  # not the batch's
+    True
     """
     out = np.empty(values.shape[0], dtype=np.uint64)
     salt = (seed & _MASK).to_bytes(8, "little")
@@ -200,12 +227,38 @@ def _normal_pair_np(keys: np.ndarray, counter: int, dtype) -> tuple[np.ndarray, 
 
 def normal_draws(case_seed: ArrayLike, n_neurons: int, counter: int,
                  dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
-    """The Gaussian pair the kernels use at one counter, each (n_cases, n_neurons) (for tests).
-
-    ``case_seed`` holds one 64-bit seed per case (:func:`case_seeds`).
+    """The Gaussian pair the kernels use at one counter, for every case and neuron (for tests).
 
     Step ``t`` uses counter ``t + 1``: the first of the pair is the state noise, the second the
-    read noise; counter 0's second value starts the Ornstein–Uhlenbeck read noise.
+    read noise; counter 0's second value starts the Ornstein–Uhlenbeck read noise. (With only one
+    noise stream on, that stream takes both values of a pair at two consecutive steps.)
+
+    Parameters
+    ----------
+    case_seed : array-like of uint64, shape (n_cases,)
+        One 64-bit seed per case (:func:`case_seeds`).
+    n_neurons : int
+        Number of neurons.
+    counter : int
+        Draw index (step ``t`` uses ``t + 1``).
+    dtype : {np.float64, np.float32}, default=np.float64
+        Precision of the transform (the kernels' compute type).
+
+    Returns
+    -------
+    tuple of ndarray
+        The two Gaussians ``(z_first, z_second)``, each of shape (n_cases, n_neurons).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.device import normal_draws
+    >>> z_state, z_read = normal_draws(np.array([1, 2], dtype=np.uint64), n_neurons=3, counter=1)
+    >>> z_state.shape, z_read.shape
+    ((2, 3), (2, 3))
+    >>> z = normal_draws(np.arange(2000, dtype=np.uint64), 50, counter=1)[0]
+    >>> bool(abs(z.mean()) < 0.02), bool(abs(z.std() - 1) < 0.02)
+    (True, True)
     """
     dtype = np.dtype(dtype).type
     return _normal_pair_np(_keys_np(np.asarray(case_seed, dtype=np.uint64), n_neurons), counter,
@@ -326,11 +379,58 @@ def device_reference(
     washout: int,
     n_windows: int,
     store: bool,
+    std: bool = False,
 ) -> PooledStates:
     """NumPy reference of the device kernel (the definition the compiled kernel must match).
 
-    ``weights`` is (C, N), ``X`` (n_cases, C, T) in the compute dtype; pooled quantities are the
-    read conductances.
+    Parameters
+    ----------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        Input series in the compute type (float32 or float64), zero-padded past each length.
+    lengths : ndarray of int, shape (n_cases,)
+        Length of each series.
+    weights : ndarray of shape (n_channels, n_neurons)
+        Input weights, transposed: ``v = x_t @ weights``.
+    h0 : ndarray of shape (n_neurons,)
+        Initial state.
+    dt : float
+        Time step.
+    constants : DeviceConstants
+        Per-neuron constants.
+    options : _Options
+        The scalars of the non-ideal path (DAC step, noise levels, ADC), from
+        ``_options(device, dt)``.
+    method : {"euler", "exact"}
+        Update rule.
+    seed : int
+        Noise seed (see :func:`case_seeds`).
+    washout : int
+        Initial steps left out of the pooling.
+    n_windows : int
+        Number of equal windows for the window means.
+    store : bool
+        Also return the full trajectories (of the read conductances).
+    std : bool, default=False
+        Also pool the standard deviation over the steps after the washout.
+
+    Returns
+    -------
+    PooledStates
+        Pooled read conductances, in the dtype of ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, NanowireParams
+    >>> from nanowire_rc.kernels.device import _options, device_reference
+    >>> from nanowire_rc.kernels.reference import nanowire_reference
+    >>> X, lengths = np.random.default_rng(0).random((2, 1, 30)), np.array([30, 30])
+    >>> W, h0, p, ideal = np.array([[0.5, 1.0]]), np.zeros(2), NanowireParams(), Device()
+    >>> out = device_reference(X, lengths, W, h0, 0.1, ideal.nominal(2, p),
+    ...                        _options(ideal, 0.1), "euler", 0, 0, 1, False)
+    >>> plain = nanowire_reference(X, lengths, W, h0, 0.1, p, "euler", 0, 1, False)
+    >>> bool(np.allclose(out.mean, plain.mean))  # an ideal device reads G = h
+    True
     """
     dtype = X.dtype.type
     n, _, n_timepoints = X.shape
@@ -344,7 +444,7 @@ def device_reference(
     keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
     h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
     g = np.zeros((n, n_neurons), dtype)
-    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store, std)
     eps = np.zeros((n, n_neurons), dtype)
     if o.read_sigma and o.ou_decay:
         eps = o.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
@@ -390,6 +490,33 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
 
     The non-ideal features are switched at run time by the scalars in ``opts`` (zero: off); each
     is its own loop over neurons, so the checks stay outside the vectorised inner loops.
+
+    Parameters
+    ----------
+    ratio : int or None
+        ``eta_p / eta_d`` when that is an integer for every neuron (one ``exp`` per update), else
+        ``None`` or 0.
+    exact : bool
+        Exact exponential update instead of the Euler step.
+    double : bool
+        Compute in float64 instead of float32.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
+        state_sigma, read_sigma, ou_decay, ou_gain, adc_levels, adc_lo, adc_step, seed, last,
+        sums, states, store, sq)``, parallel over cases: :func:`device_reference`'s
+        computation, with the per-neuron constants as arrays and ``seed`` the :func:`case_seeds`
+        of the batch; ``sq`` as in :func:`~.compiled.nanowire_kernel`.
+        It is compiled at its first call in each process (no on-disk cache).
+
+    Examples
+    --------
+    >>> from nanowire_rc.kernels.device import device_kernel
+    >>> kernel = device_kernel(10, exact=False, double=False)  # compiled at the first call
+    >>> kernel is device_kernel(10, exact=False, double=False)  # one per specialisation
+    True
     """
     update = _update64 if double else _update32
     ratio, exact = int(ratio or 0), bool(exact)
@@ -399,7 +526,7 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
     @njit(parallel=True, fastmath=FASTMATH, error_model="numpy")
     def kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
                state_sigma, read_sigma, ou_decay, ou_gain, adc_levels, adc_lo, adc_step, seed,
-               last, sums, states, store):
+               last, sums, states, store, sq):
         n, n_channels, _ = X.shape
         n_neurons = W.shape[1]
         half = ftype(0.5)
@@ -467,6 +594,9 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
                 if k >= 0:
                     for j in range(n_neurons):
                         sums[i, k, j] += g[j]
+                    if sq >= 0:
+                        for j in range(n_neurons):
+                            sums[i, sq, j] += g[j] * g[j]
                 if store:
                     states[i, t, :] = g
             last[i, :] = g
@@ -487,7 +617,7 @@ def _seed(random_state) -> int:
 
 def _setup(X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
            washout, n_windows, backend, return_states):
-    """The kernels' shared layout (:func:`~nanowire_rc.kernels._prepare`: weights become
+    """The kernels' shared layout (:func:`~nanowire_rc.kernels.runners._prepare`: weights become
     (C, N) in ``dtype``), plus the per-neuron constants (drawn if not given) and the noise seed."""
     dt = _check_dt(dt)
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
@@ -520,6 +650,7 @@ def run_nanowire_device(
     h0: ArrayLike = 0.0,
     dtype="float32",
     return_states: bool = False,
+    std: bool = False,
     backend: str = "compiled",
     n_jobs: int | None = None,
     check: bool = True,
@@ -527,26 +658,56 @@ def run_nanowire_device(
 ) -> PooledStates:
     """Run an uncoupled assembly of non-ideal devices over a batch and pool its read conductances.
 
+    The assembly of :func:`~nanowire_rc.kernels.run_nanowire` with each neuron's own constants,
+    DAC rounding of the voltages, state noise, and a noisy, ADC-quantised read of the
+    conductance ``G = g_min + (g_max - g_min) h``, which is what gets pooled (see the module
+    docstring).
+
     Parameters
     ----------
-    X, input_weights, dt, method, lengths, washout, n_windows, h0, dtype, return_states,
-    backend, n_jobs
-        As in :func:`~nanowire_rc.kernels.run_nanowire`.
-    device : Device or None
+    X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
+        Input series, already scaled (a list may hold series of unequal length).
+    input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
+        Per-neuron input scaling ``omega_n`` (univariate input) or the input weight rows.
+    dt : float
+        Time step (> 0).
+    device : Device or None, default=None
         Noise, quantisation and window settings (``None``: ``Device()``, the ideal neuron).
-    constants : DeviceConstants or None
+    constants : DeviceConstants or None, default=None
         Per-neuron constants; ``None`` draws them with ``device.draw(n_neurons, params,
         random_state)`` (identical nominal constants when the device has no variability).
-    params : NanowireParams or None
+    params : NanowireParams or None, default=None
         Nominal constants when ``constants`` is None (default: Table 2).
-    random_state : int, RandomState instance or None
+    method : {"euler", "exact"}, default="euler"
+        Update rule (docs/theory.md, "The neuron").
+    random_state : int, RandomState instance or None, default=None
         An int is the noise seed itself (the noise is a pure function of the seed, the series'
         values, the neuron and the step); otherwise the seed is drawn from the generator, after
         the constants if those are drawn here.
-    check : bool
+    lengths : array-like of shape (n_cases,), optional
+        Length of each series in a padded batch (a list of unequal series sets this itself).
+    washout : int, default=0
+        Initial steps left out of ``mean`` and ``windows``.
+    n_windows : int, default=1
+        Number of equal windows for the window means.
+    h0 : float or array-like of shape (n_neurons,), default=0.0
+        Initial state ``h``.
+    dtype : {"float32", "float64"}, default="float32"
+        Compute type.
+    return_states : bool, default=False
+        Also return the trajectories of the read conductances (small inputs only).
+    std : bool, default=False
+        Also pool the standard deviation of each read conductance over the steps after the
+        washout (``PooledStates.std``).
+    backend : {"compiled", "numpy"}, default="compiled"
+        The Numba kernel (compiled at its first call in a process) or the NumPy reference; both
+        draw the same noise and agree to rounding.
+    n_jobs : int, optional
+        Threads for the compiled kernel (``None`` or -1: all).
+    check : bool, default=True
         Refuse to run when some device's memory factor over the (quantised) voltages of this
         batch is >= 1 (:func:`~nanowire_rc.device.device_memory_factor`); ``False`` runs anyway.
-    force_device_kernel : bool
+    force_device_kernel : bool, default=False
         Run the device kernel even when the device is ideal (for tests and benchmarks). Without
         it, an ideal device with no per-neuron constants runs
         :func:`~nanowire_rc.kernels.run_nanowire`: bit-identical to ``device=None``.
@@ -555,17 +716,55 @@ def run_nanowire_device(
     -------
     PooledStates
         Pooled read conductances ``G`` (``h`` itself for ``Device()``).
-    """
-    from . import run_nanowire
 
+    Raises
+    ------
+    UnstableReservoirError
+        With ``check=True``, when some device's memory factor on this batch is >= 1.
+    VoltageOverflowError
+        When a voltage of this batch overflows a rate of some device in ``dtype``.
+    DivergedError
+        When states became non-finite (only possible with ``check=False``).
+    ValueError
+        On invalid arguments: an unknown ``method``, ``backend`` or ``dtype``, ``constants`` not
+        for ``n_neurons`` neurons, shapes, a series too short for ``washout`` and ``n_windows``,
+        ``dt <= 0``, or trajectories over the size limit.
+    TypeError
+        When ``device`` is not a :class:`~nanowire_rc.device.Device` or None, ``params`` not a
+        :class:`~nanowire_rc.physics.NanowireParams`, or ``washout`` or ``n_windows`` not an
+        integer.
+
+    See Also
+    --------
+    run_coupled_nanowire_device : The same devices, coupled by a recurrent matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, run_nanowire, run_nanowire_device
+    >>> X = np.random.default_rng(0).random((3, 40))
+    >>> omega = [0.25, 0.5, 0.75]
+    >>> device = Device(variability=0.1, read_noise=0.01, adc_bits=8)
+    >>> pooled = run_nanowire_device(X, omega, 0.1, device, random_state=0, n_windows=2,
+    ...                              backend="numpy")  # NumPy: nothing to compile here
+    >>> pooled.mean.shape, pooled.windows.shape
+    ((3, 3), (3, 2, 3))
+    >>> again = run_nanowire_device(X[1:], omega, 0.1, device, random_state=0, n_windows=2,
+    ...                             backend="numpy")
+    >>> bool(np.array_equal(again.mean, pooled.mean[1:]))  # a series' noise is its own
+    True
+    >>> ideal = run_nanowire_device(X, omega, 0.1)  # Device(): the ideal neuron
+    >>> bool(np.array_equal(ideal.mean, run_nanowire(X, omega, 0.1).mean))
+    True
+    """
     device = Device() if device is None else device
     if not isinstance(device, Device):
         raise TypeError(f"device must be a Device or None, got {type(device).__name__}")
     if device.is_ideal and constants is None and not force_device_kernel:
         return run_nanowire(X, input_weights, dt, params, method, lengths=lengths,
                             washout=washout, n_windows=n_windows, h0=h0, dtype=dtype,
-                            return_states=return_states, backend=backend, n_jobs=n_jobs,
-                            check=check)
+                            return_states=return_states, std=std, backend=backend,
+                            n_jobs=n_jobs, check=check)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     dt, batch, Wt, constants, seed, h0, kidx, dtype = _setup(
@@ -587,8 +786,8 @@ def run_nanowire_device(
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(device_reference(batch.values, batch.lengths, Wt, h0, dt, constants,
                                              opts, method, seed, washout, n_windows,
-                                             return_states), _HINT)
-    last, sums, states = _outputs(batch, Wt.shape[1], n_windows, dtype, return_states)
+                                             return_states, std), _HINT)
+    last, sums, states = _outputs(batch, Wt.shape[1], n_windows, dtype, return_states, std)
     c = dtype
     arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
     double = dtype is np.float64
@@ -599,8 +798,9 @@ def run_nanowire_device(
                arr(constants.g_min), arr(constants.g_max - constants.g_min), c(opts.voltage_step),
                c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
                np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step),
-               case_seeds(batch.values, batch.lengths, seed), last, sums, states, return_states)
-    return _finish(last, sums, kidx, states, return_states, _HINT)
+               case_seeds(batch.values, batch.lengths, seed), last, sums, states, return_states,
+               _square_slot(n_windows, std))
+    return _finish(last, sums, kidx, states, return_states, _HINT, std)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -612,8 +812,41 @@ def device_contraction_bound(
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`~nanowire_rc.stability.coupled_contraction_bound` with each neuron's own constants.
 
-    Returns ``(bound, invariant)`` per neuron (see that function); the network's guarantee is
-    ``max(bound) < 1`` with every neuron invariant.
+    Parameters
+    ----------
+    v_lo, v_hi : array-like of shape (n_neurons,)
+        Per-neuron voltage interval.
+    dt : float
+        Time step (> 0).
+    row_abs_sum : array-like of shape (n_neurons,)
+        ``sum_j |W_nj|`` for each row of the recurrent matrix.
+    gain_max : array-like of shape (n_neurons,)
+        Upper bound of the voltage map's slope ``g'`` (1 for the identity).
+    retention : float
+        State retention ``gamma`` in (0, 1].
+    constants : DeviceConstants
+        Per-neuron constants.
+
+    Returns
+    -------
+    bound : ndarray of shape (n_neurons,)
+        Bound on each Jacobian row sum (see
+        :func:`~nanowire_rc.stability.coupled_contraction_bound`).
+    invariant : ndarray of bool, shape (n_neurons,)
+        Whether each neuron's state provably stays in [0, 1]. The network's guarantee is
+        ``max(bound) < 1`` with every neuron invariant.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, NanowireParams, coupled_contraction_bound
+    >>> from nanowire_rc.kernels.device import device_contraction_bound
+    >>> p = NanowireParams()
+    >>> args = (np.zeros(2), np.full(2, 0.8), 0.1, np.full(2, 0.05), np.ones(2), 1.0)
+    >>> bound, invariant = device_contraction_bound(*args, Device().nominal(2, p))
+    >>> same, _ = coupled_contraction_bound(*args, p)  # identical neurons: the same bound
+    >>> bool(np.allclose(bound, same)), invariant.tolist()
+    (True, [True, True])
     """
     v_lo, v_hi, rows, gains = np.broadcast_arrays(
         np.asarray(v_lo, float), np.asarray(v_hi, float), np.asarray(row_abs_sum, float),
@@ -655,9 +888,66 @@ def _draws_np(keys, t, o, dtype, stash):
 
 def coupled_device_reference(
     X, lengths, weights, h0, bias, recurrent, dt, constants, options, retention, voltage_map,
-    seed, washout, n_windows, store,
+    seed, washout, n_windows, store, std=False,
 ) -> PooledStates:
-    """NumPy reference of the coupled device network (pooled read conductances)."""
+    """NumPy reference of the coupled device network (pooled read conductances).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        Input series in the compute type (float32 or float64), zero-padded past each length.
+    lengths : ndarray of int, shape (n_cases,)
+        Length of each series.
+    weights : ndarray of shape (n_channels, n_neurons)
+        Input weights ``W_in``, transposed.
+    h0 : ndarray of shape (n_neurons,)
+        Initial state.
+    bias : ndarray of shape (n_neurons,)
+        Bias ``b``.
+    recurrent : ndarray of shape (n_neurons, n_neurons) or sparse matrix
+        Recurrent matrix ``W``, acting on the physical states ``h``.
+    dt : float
+        Time step.
+    constants : DeviceConstants
+        Per-neuron constants.
+    options : _Options
+        The scalars of the non-ideal path, from ``_options(device, dt)``.
+    retention : float
+        State retention ``gamma`` in (0, 1].
+    voltage_map : tuple of float (v_min, v_max, gain) or None
+        ``None`` for ``g`` the identity, else ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
+    seed : int
+        Noise seed (see :func:`case_seeds`).
+    washout : int
+        Initial steps left out of the pooling.
+    n_windows : int
+        Number of equal windows for the window means.
+    store : bool
+        Also return the full trajectories (of the read conductances).
+    std : bool, default=False
+        Also pool the standard deviation over the steps after the washout.
+
+    Returns
+    -------
+    PooledStates
+        Pooled read conductances, in the dtype of ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, NanowireParams
+    >>> from nanowire_rc.kernels.device import _options, coupled_device_reference
+    >>> from nanowire_rc.kernels.reference import coupled_nanowire_reference
+    >>> X, lengths = np.random.default_rng(0).random((2, 1, 30)), np.array([30, 30])
+    >>> W_in, W = np.array([[0.25, 0.5]]), np.array([[0.0, 0.05], [0.05, 0.0]])
+    >>> h0, b, p, ideal = np.zeros(2), np.zeros(2), NanowireParams(), Device()
+    >>> out = coupled_device_reference(X, lengths, W_in, h0, b, W, 0.1, ideal.nominal(2, p),
+    ...                                _options(ideal, 0.1), 1.0, None, 0, 0, 1, False)
+    >>> plain = coupled_nanowire_reference(X, lengths, W_in, h0, b, W, 0.1, p, 1.0, None, 0, 1,
+    ...                                    False)
+    >>> bool(np.allclose(out.mean, plain.mean))  # an ideal device reads G = h
+    True
+    """
     dtype = X.dtype.type
     n, _, n_timepoints = X.shape
     n_neurons = weights.shape[1]
@@ -670,7 +960,7 @@ def coupled_device_reference(
     keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
     h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
     g = np.zeros((n, n_neurons), dtype)
-    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store, std)
     eps = np.zeros((n, n_neurons), dtype)
     if o.read_sigma and o.ou_decay:
         eps = o.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
@@ -701,7 +991,36 @@ def coupled_device_reference(
 
 @cache
 def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
-    """Point-wise half of a coupled device step (the matrix product is done by BLAS)."""
+    """Compiled point-wise half of a coupled device step (the matrix product is done by BLAS).
+
+    Parameters
+    ----------
+    ratio : int or None
+        ``eta_p / eta_d`` when that is an integer for every neuron (one ``exp`` per update), else
+        ``None`` or 0.
+    sigmoid : bool
+        Sigmoid voltage map instead of the identity.
+    double : bool
+        Compute in float64 instead of float32.
+
+    Returns
+    -------
+    numba.core.registry.CPUDispatcher
+        ``kernel(H, G, EPS, A, keys, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, g_lo,
+        g_span, retention, v_min, span, gain, vstep, state_sigma, read_sigma, ou_decay, ou_gain,
+        adc_levels, adc_lo, adc_step, ZA, ZB, sums, sq)``, parallel over cases: for the series
+        still running at step ``t``, updates the states ``H``, the reads ``G`` and the read-noise
+        states ``EPS`` in place (``ZA``, ``ZB``: scratch for the Gaussians) and adds ``G`` to the
+        window sums (its square to ``sums[:, sq]`` if ``sq >= 0``). It is compiled at its first
+        call in each process (no on-disk cache).
+
+    Examples
+    --------
+    >>> from nanowire_rc.kernels.device import coupled_device_kernel
+    >>> kernel = coupled_device_kernel(10, sigmoid=True, double=False)  # compiled at first call
+    >>> kernel is coupled_device_kernel(10, sigmoid=True, double=False)  # one per specialisation
+    True
+    """
     fexp = exp64 if double else exp32
     rates = rates64 if double else rates32
     ratio = int(ratio or 0)
@@ -711,7 +1030,7 @@ def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
     @njit(parallel=True, fastmath=FASTMATH, error_model="numpy")
     def kernel(H, G, EPS, A, keys, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, g_lo,
                g_span, retention, v_min, span, gain, vstep, state_sigma, read_sigma, ou_decay,
-               ou_gain, adc_levels, adc_lo, adc_step, ZA, ZB, sums):
+               ou_gain, adc_levels, adc_lo, adc_step, ZA, ZB, sums, sq):
         n, n_neurons = H.shape
         half, zero, one = ftype(0.5), ftype(0.0), ftype(1.0)
         top = ftype(adc_levels - 1)
@@ -758,6 +1077,9 @@ def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
             if k >= 0:
                 for j in range(n_neurons):
                     sums[i, k, j] += G[i, j]
+                if sq >= 0:
+                    for j in range(n_neurons):
+                        sums[i, sq, j] += G[i, j] * G[i, j]
 
     return kernel
 
@@ -781,6 +1103,7 @@ def run_coupled_nanowire_device(
     h0: ArrayLike = 0.0,
     dtype="float32",
     return_states: bool = False,
+    std: bool = False,
     backend: str = "compiled",
     n_jobs: int | None = None,
     check: bool = True,
@@ -790,10 +1113,96 @@ def run_coupled_nanowire_device(
     The network of :func:`~nanowire_rc.kernels.run_coupled_nanowire`, ``v = g(W_in x + W h +
     b)`` (DAC-rounded), with each neuron's own constants, state noise, and the read of
     :func:`run_nanowire_device`. Neurons are coupled through their physical states ``h`` (not
-    through the noisy, quantised reads). ``check=True`` refuses a network whose per-neuron
-    contraction bound (:func:`device_contraction_bound`) is >= 1 or whose states are not
-    provably in [0, 1]. Other arguments as in :func:`run_nanowire_device` and
-    :func:`~nanowire_rc.kernels.run_coupled_nanowire`.
+    through the noisy, quantised reads).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
+        Input series, already scaled (a list may hold series of unequal length).
+    input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
+        Input weights ``W_in`` (one per neuron for univariate input, else one row per neuron).
+    recurrent : array-like of shape (n_neurons,) or (n_neurons, n_neurons), or sparse matrix
+        Recurrent matrix ``W`` (a 1-D array is its diagonal).
+    dt : float
+        Time step (> 0).
+    device : Device or None, default=None
+        Noise, quantisation and window settings (``None``: ``Device()``, the ideal neuron).
+    constants : DeviceConstants or None, default=None
+        Per-neuron constants; ``None`` draws them with ``device.draw(n_neurons, params,
+        random_state)``.
+    params : NanowireParams or None, default=None
+        Nominal constants when ``constants`` is None (default: Table 2).
+    bias : float or array-like of shape (n_neurons,), default=0.0
+        Bias ``b``.
+    retention : float, default=1.0
+        State retention ``gamma`` in (0, 1].
+    voltage_map : tuple of float (v_min, v_max, gain), optional
+        ``None`` for ``g`` the identity, else a sigmoid onto ``[v_min, v_max]``.
+    random_state : int, RandomState instance or None, default=None
+        Noise seed, or the generator to draw it (and the constants) from; see
+        :func:`run_nanowire_device`.
+    lengths : array-like of shape (n_cases,), optional
+        Length of each series in a padded batch (a list of unequal series sets this itself).
+    washout : int, default=0
+        Initial steps left out of ``mean`` and ``windows``.
+    n_windows : int, default=1
+        Number of equal windows for the window means.
+    h0 : float or array-like of shape (n_neurons,), default=0.0
+        Initial state ``h``.
+    dtype : {"float32", "float64"}, default="float32"
+        Compute type.
+    return_states : bool, default=False
+        Also return the trajectories of the read conductances (small inputs only).
+    std : bool, default=False
+        Also pool the standard deviation of each read conductance over the steps after the
+        washout (``PooledStates.std``).
+    backend : {"compiled", "numpy"}, default="compiled"
+        BLAS plus a Numba point-wise kernel (compiled at its first call in a process), or the
+        NumPy reference; both draw the same noise and agree to rounding.
+    n_jobs : int, optional
+        Threads for the compiled kernel (``None`` or -1: all).
+    check : bool, default=True
+        Refuse a network whose per-neuron contraction bound (:func:`device_contraction_bound`)
+        is >= 1 or whose states are not provably in [0, 1]; ``False`` runs anyway.
+
+    Returns
+    -------
+    PooledStates
+        Pooled read conductances ``G``.
+
+    Raises
+    ------
+    UnstableReservoirError
+        With ``check=True``, when the guarantee does not hold for this batch.
+    VoltageOverflowError
+        When a voltage possible for states in [0, 1] overflows a rate of some device.
+    DivergedError
+        When states became non-finite (only possible with ``check=False``).
+    ValueError
+        On invalid arguments: ``retention`` outside (0, 1], ``constants`` not for ``n_neurons``
+        neurons, shapes, a non-finite ``recurrent``, a series too short for ``washout`` and
+        ``n_windows``, ``dt <= 0``, an unknown ``backend`` or ``dtype``, or trajectories over the
+        size limit.
+    TypeError
+        When ``device`` is not a :class:`~nanowire_rc.device.Device` or None, ``params`` not a
+        :class:`~nanowire_rc.physics.NanowireParams`, or ``washout`` or ``n_windows`` not an
+        integer.
+
+    See Also
+    --------
+    run_nanowire_device : The same devices without coupling.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, run_coupled_nanowire_device
+    >>> X = np.random.default_rng(0).random((3, 40))
+    >>> W = 0.05 * np.eye(3)[[1, 2, 0]]  # a weak ring of three neurons
+    >>> device = Device(variability=0.1, read_noise=0.01, adc_bits=8)
+    >>> pooled = run_coupled_nanowire_device(X, [0.2, 0.4, 0.6], W, 0.1, device, random_state=0,
+    ...                                      n_windows=2, backend="numpy")  # nothing to compile
+    >>> pooled.mean.shape, pooled.windows.shape
+    ((3, 3), (3, 2, 3))
     """
     device = Device() if device is None else device
     if not isinstance(device, Device):
@@ -828,10 +1237,10 @@ def run_coupled_nanowire_device(
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(coupled_device_reference(
                 batch.values, batch.lengths, Wt, h0, bias, rec, dt, constants, opts, retention,
-                voltage_map, seed, washout, n_windows, return_states), _HINT)
+                voltage_map, seed, washout, n_windows, return_states, std), _HINT)
     c = dtype
     arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
-    G, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states)
+    G, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states, std)
     G[...] = 0
     H = np.broadcast_to(h0, G.shape).copy()
     EPS = np.zeros_like(H)
@@ -850,7 +1259,8 @@ def run_coupled_nanowire_device(
             kernel(H, G, EPS, A, keys, t, batch.lengths, kidx, bias, c(dt), *consts,
                    c(retention), c(v_min), c(v_max - v_min), c(gain), c(opts.voltage_step),
                    c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
-                   np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step), ZA, ZB, sums)
+                   np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step), ZA, ZB, sums,
+                   _square_slot(n_windows, std))
             if return_states:
                 states[:, t] = np.where((t < batch.lengths)[:, None], G, 0)
-    return _finish(G, sums, kidx, states, return_states, _HINT)
+    return _finish(G, sums, kidx, states, return_states, _HINT, std)

@@ -7,6 +7,12 @@ accumulator per update is all the pooling costs, and memory stays O(cases Ã— K Ã
 
 Window ``k`` of a series of length ``L_i`` with washout ``w`` covers the steps ``t`` with
 ``floor((t - w) K / (L_i - w)) = k``: ``K`` consecutive windows whose sizes differ by at most one.
+A series with fewer than ``K`` steps after its washout leaves some windows empty; each empty
+window takes the mean of the window holding its nearest step, step ``floor(k (L_i - w) / K)``
+(so ``K`` windows of a 3-step series repeat its 3 states).
+
+On request, one more accumulator holds the sum of squared states, which with the mean gives the
+standard deviation of every neuron over the pooled steps (``std``).
 """
 
 from __future__ import annotations
@@ -14,43 +20,96 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["PooledStates", "finish_pooling", "window_index"]
 
 
 @dataclass
 class PooledStates:
-    """Pooled reservoir states for a batch of series.
+    """Pooled reservoir states for a batch of series, as every ``run_*`` function returns them.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
-    last : array (n_cases, n_neurons)
+    last : ndarray of shape (n_cases, n_neurons)
         State after each series' final step.
-    mean : array (n_cases, n_neurons)
+    mean : ndarray of shape (n_cases, n_neurons)
         Mean state over each series' steps after the washout.
-    windows : array (n_cases, n_windows, n_neurons)
+    windows : ndarray of shape (n_cases, n_windows, n_neurons)
         Mean state over each of ``n_windows`` equal windows after the washout.
-    states : array (n_cases, n_timepoints, n_neurons) or None
+    states : ndarray of shape (n_cases, n_timepoints, n_neurons) or None, default=None
         Full trajectories (only when requested; zero past each series' length).
+    std : ndarray of shape (n_cases, n_neurons) or None, default=None
+        Standard deviation of the state over each series' steps after the washout (only when
+        requested).
+
+    See Also
+    --------
+    finish_pooling : Builds one from the window sums a kernel accumulates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import run_nanowire
+    >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
+    >>> pooled.last.shape, pooled.mean.shape, pooled.windows.shape, pooled.states
+    ((3, 2), (3, 2), (3, 4, 2), None)
     """
 
     last: np.ndarray
     mean: np.ndarray
     windows: np.ndarray
     states: np.ndarray | None = None
+    std: np.ndarray | None = None
 
 
 def window_index(
-    lengths: np.ndarray, n_timepoints: int, washout: int, n_windows: int
+    lengths: ArrayLike, n_timepoints: int, washout: int, n_windows: int
 ) -> np.ndarray:
-    """Table ``(n_cases, n_timepoints)`` of the window each step feeds, ``-1`` for none."""
+    """Table ``(n_cases, n_timepoints)`` of the window each step feeds, ``-1`` for none.
+
+    Step ``t`` of a series of length ``L`` feeds window ``floor((t - washout) n_windows / (L -
+    washout))`` if ``washout <= t < L``: ``n_windows`` consecutive windows whose sizes differ by
+    at most one. Steps in the washout and padding past ``L`` feed none.
+
+    Parameters
+    ----------
+    lengths : array-like of int, shape (n_cases,)
+        Length of each series.
+    n_timepoints : int
+        Number of time steps of the (padded) batch, at least ``max(lengths)``.
+    washout : int
+        Initial steps of each series that feed no window (>= 0).
+    n_windows : int
+        Number of windows per series (>= 1).
+
+    Returns
+    -------
+    ndarray of int32, shape (n_cases, n_timepoints)
+        The window index of every step, ``-1`` where the step feeds none.
+
+    Raises
+    ------
+    ValueError
+        When a series has no step after the washout (a series with fewer than ``n_windows``
+        leaves windows empty: :func:`finish_pooling` fills them).
+
+    Examples
+    --------
+    >>> from nanowire_rc.kernels import window_index
+    >>> window_index([6, 4], 6, washout=1, n_windows=2)
+    array([[-1,  0,  0,  0,  1,  1],
+           [-1,  0,  0,  1, -1, -1]], dtype=int32)
+    """
     lengths = np.asarray(lengths, dtype=np.int64)
     pooled = lengths - washout
-    if np.any(pooled < n_windows):
+    if np.any(pooled < 1):
         i = int(np.argmin(pooled))
         raise ValueError(
-            f"series {i} has length {lengths[i]}: too short for washout={washout} and "
-            f"n_windows={n_windows} (each window needs at least one step after the washout)"
+            f"series {i} has length {lengths[i]}: too short for washout={washout} (pooling "
+            f"needs at least one step after the washout)"
         )
     t = np.arange(n_timepoints)[None, :] - washout  # steps after the washout
     k = (t * n_windows) // np.maximum(pooled, 1)[:, None]
@@ -63,10 +122,71 @@ def finish_pooling(
     window_sums: np.ndarray,
     kidx: np.ndarray,
     states: np.ndarray | None = None,
+    std: bool = False,
 ) -> PooledStates:
-    """Turn accumulated window sums into means (in place) and package the result."""
+    """Turn accumulated window sums into means (in place) and package the result.
+
+    An empty window (a series shorter than the number of windows) takes the mean of the window
+    that holds its nearest step.
+
+    Parameters
+    ----------
+    last : ndarray of shape (n_cases, n_neurons)
+        State after each series' final step.
+    window_sums : ndarray of shape (n_cases, n_windows, n_neurons)
+        Sum of the states over each window (as indexed by ``kidx``), float64 (the kernels
+        accumulate in float64 whatever their compute type); divided in place by the window
+        sizes and cast to the dtype of ``last``, it becomes the result's ``windows``.
+    kidx : ndarray of int, shape (n_cases, n_timepoints)
+        The window of every step, from :func:`window_index`.
+    states : ndarray of shape (n_cases, n_timepoints, n_neurons) or None, default=None
+        Full trajectories, passed through.
+    std : bool, default=False
+        ``window_sums`` has one more slot at the end, holding the sums of squared states over
+        the pooled steps; they become the result's ``std``.
+
+    Returns
+    -------
+    PooledStates
+        ``last``, the overall mean after the washout (in the dtype of ``last``), the window
+        means and ``states``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels import finish_pooling, window_index
+    >>> h = np.array([[9.0, 1.0, 3.0, 5.0]])  # one series, one neuron: its state at 4 steps
+    >>> kidx = window_index([4], 4, washout=1, n_windows=2)
+    >>> kidx
+    array([[-1,  0,  0,  1]], dtype=int32)
+    >>> sums = np.zeros((1, 2, 1))
+    >>> for t in range(4):
+    ...     if kidx[0, t] >= 0:
+    ...         sums[0, kidx[0, t], 0] += h[0, t]
+    >>> pooled = finish_pooling(h[:, -1:], sums, kidx)
+    >>> pooled.windows[0, :, 0].tolist(), pooled.mean.tolist(), pooled.last.tolist()
+    ([2.0, 5.0], [[3.0]], [[5.0]])
+    """
+    squares = None
+    if std:
+        squares, window_sums = window_sums[:, -1], window_sums[:, :-1]
     n_windows = window_sums.shape[1]
     counts = np.stack([(kidx == k).sum(axis=1) for k in range(n_windows)], axis=1)
-    mean = window_sums.sum(axis=1) / counts.sum(axis=1)[:, None]
-    window_sums /= counts[:, :, None]
-    return PooledStates(last=last, mean=mean.astype(last.dtype), windows=window_sums, states=states)
+    total = counts.sum(axis=1)[:, None]
+    mean = window_sums.sum(axis=1) / total
+    empty = counts == 0
+    window_sums /= np.maximum(counts, 1)[:, :, None]
+    for i in np.flatnonzero(empty.any(axis=1)):
+        # Fewer steps than windows: window k takes the window of step floor(k L / K).
+        steps = np.flatnonzero(kidx[i] >= 0)
+        for k in np.flatnonzero(empty[i]):
+            window_sums[i, k] = window_sums[i, kidx[i, steps[k * len(steps) // n_windows]]]
+    deviation = None
+    if squares is not None:
+        # E[h^2] - E[h]^2 cancels when the spread is small next to the mean: the accumulators
+        # are float64 (relative error ~1e-16 * mean^2 / variance).
+        variance = squares / total - mean**2
+        deviation = np.sqrt(np.maximum(variance, 0)).astype(last.dtype)
+    return PooledStates(last=last, mean=mean.astype(last.dtype),
+                        windows=window_sums.astype(last.dtype, copy=False), states=states,
+                        std=deviation)

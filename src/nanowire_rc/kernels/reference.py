@@ -4,7 +4,9 @@ over time.
 These are the definitions the compiled kernels are tested against, written to be read: the
 physics formulas of docs/theory.md ("The neuron"), no tricks (two ``exp`` per nanowire update,
 ``np.tanh``).
-They take the arrays already validated and laid out by :mod:`nanowire_rc.kernels`.
+They take the arrays already validated and laid out by :mod:`.runners` (series as
+``(n_cases, n_channels, n_timepoints)`` in the compute type, input weights as
+``(n_channels, n_neurons)``), which is also what makes them callable on their own.
 """
 
 from __future__ import annotations
@@ -15,17 +17,21 @@ import scipy.sparse as sp
 from ..physics import NanowireParams
 from .pooling import PooledStates, finish_pooling, window_index
 
-__all__ = ["leaky_tanh_reference", "nanowire_reference"]
+__all__ = ["coupled_nanowire_reference", "leaky_tanh_reference", "nanowire_reference"]
 
 
 class _Accumulator:
-    """Window sums, final states and (optionally) trajectories, filled step by step."""
+    """Window sums (and sums of squares), final states and (optionally) trajectories, filled
+    step by step."""
 
-    def __init__(self, lengths, n_timepoints, washout, n_windows, h, store):
+    def __init__(self, lengths, n_timepoints, washout, n_windows, h, store, std=False):
         n, n_neurons = h.shape
         self.lengths = lengths
         self.kidx = window_index(lengths, n_timepoints, washout, n_windows)
-        self.sums = np.zeros((n, n_windows, n_neurons), dtype=h.dtype)
+        # float64 accumulators, as the compiled kernels': long series, and the variance's
+        # E[h^2] - E[h]^2, keep their digits.
+        self.sums = np.zeros((n, n_windows, n_neurons))
+        self.squares = np.zeros((n, 1, n_neurons)) if std else None
         self.states = np.zeros((n, n_timepoints, n_neurons), h.dtype) if store else None
 
     def step(self, t: int, h: np.ndarray, h_new: np.ndarray) -> np.ndarray:
@@ -35,12 +41,17 @@ class _Accumulator:
         k = self.kidx[:, t]
         rows = np.flatnonzero(k >= 0)
         self.sums[rows, k[rows]] += h[rows]
+        if self.squares is not None:
+            self.squares[rows, 0] += h[rows] ** 2
         if self.states is not None:
             self.states[active, t] = h[active]
         return h
 
     def finish(self, h: np.ndarray) -> PooledStates:
-        return finish_pooling(h, self.sums, self.kidx, self.states)
+        if self.squares is None:
+            return finish_pooling(h, self.sums, self.kidx, self.states)
+        return finish_pooling(h, np.concatenate([self.sums, self.squares], axis=1), self.kidx,
+                              self.states, std=True)
 
 
 def nanowire_reference(
@@ -54,15 +65,58 @@ def nanowire_reference(
     washout: int,
     n_windows: int,
     store: bool,
+    std: bool = False,
 ) -> PooledStates:
-    """Uncoupled nanowire neurons: ``v = x_t @ weights`` (weights: (C, N)), then §1's update."""
+    """Uncoupled nanowire neurons: ``v = x_t @ weights``, then the neuron's update.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        Input series in the compute type (float32 or float64), zero-padded past each length.
+    lengths : ndarray of int, shape (n_cases,)
+        Length of each series.
+    weights : ndarray of shape (n_channels, n_neurons)
+        Input weights, transposed: ``v = x_t @ weights``.
+    h0 : ndarray of shape (n_neurons,)
+        Initial state.
+    dt : float
+        Time step.
+    params : NanowireParams
+        Physical constants.
+    method : {"euler", "exact"}
+        Update rule (docs/theory.md, "The neuron").
+    washout : int
+        Initial steps left out of the pooling.
+    n_windows : int
+        Number of equal windows for the window means.
+    store : bool
+        Also return the full trajectories.
+    std : bool, default=False
+        Also pool the standard deviation over the steps after the washout.
+
+    Returns
+    -------
+    PooledStates
+        Pooled states, in the dtype of ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.reference import nanowire_reference
+    >>> from nanowire_rc.physics import NanowireParams, fixed_point
+    >>> X = np.full((1, 1, 400), 0.5)  # one series, one channel: a constant 0.5
+    >>> out = nanowire_reference(X, np.array([400]), np.array([[1.0]]), np.zeros(1), 0.1,
+    ...                          NanowireParams(), "euler", 0, 1, False)
+    >>> bool(np.isclose(out.last[0, 0], fixed_point(0.5), atol=1e-4))  # converged to h*
+    True
+    """
     dtype = X.dtype.type
     n, _, n_timepoints = X.shape
     dt = dtype(dt)
     kp0, kd0 = dtype(params.kappa_p0), dtype(params.kappa_d0)
     eta_p, eta_d = dtype(params.eta_p), dtype(params.eta_d)
     h = np.broadcast_to(h0, (n, weights.shape[1])).astype(X.dtype)
-    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store, std)
     for t in range(n_timepoints):
         v = X[:, :, t] @ weights
         k_p = kp0 * np.exp(eta_p * v)
@@ -88,14 +142,53 @@ def leaky_tanh_reference(
     washout: int,
     n_windows: int,
     store: bool,
+    std: bool = False,
 ) -> PooledStates:
     """Leaky-integrator tanh reservoir ``h <- (1 - a) h + a tanh(x W_in + W h + b)``.
 
-    ``recurrent`` is the diagonal of ``W`` (shape (N,)), a dense (N, N) array or a sparse matrix.
+    Parameters
+    ----------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        Input series in the compute type (float32 or float64), zero-padded past each length.
+    lengths : ndarray of int, shape (n_cases,)
+        Length of each series.
+    weights : ndarray of shape (n_channels, n_neurons)
+        Input weights ``W_in``, transposed.
+    h0 : ndarray of shape (n_neurons,)
+        Initial state.
+    leak : ndarray of shape (n_neurons,)
+        Leak rates ``a`` in (0, 1].
+    bias : ndarray of shape (n_neurons,)
+        Bias ``b``.
+    recurrent : ndarray of shape (n_neurons,) or (n_neurons, n_neurons), or sparse matrix
+        ``W``: its diagonal (1-D), a dense matrix or a sparse matrix.
+    washout : int
+        Initial steps left out of the pooling.
+    n_windows : int
+        Number of equal windows for the window means.
+    store : bool
+        Also return the full trajectories.
+    std : bool, default=False
+        Also pool the standard deviation over the steps after the washout.
+
+    Returns
+    -------
+    PooledStates
+        Pooled states, in the dtype of ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.reference import leaky_tanh_reference
+    >>> X = np.ones((1, 1, 3))
+    >>> out = leaky_tanh_reference(X, np.array([3]), np.array([[1.0]]), np.zeros(1),
+    ...                            np.ones(1), np.zeros(1), np.zeros(1), 0, 1, True)
+    >>> bool(np.allclose(out.states[0, :, 0], np.tanh(1.0)))  # a = 1, no feedback: tanh(x)
+    True
     """
     n, _, n_timepoints = X.shape
     h = np.broadcast_to(h0, (n, weights.shape[1])).astype(X.dtype)
-    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store, std)
     for t in range(n_timepoints):
         if sp.issparse(recurrent):
             feedback = (recurrent @ h.T).T
@@ -122,11 +215,60 @@ def coupled_nanowire_reference(
     washout: int,
     n_windows: int,
     store: bool,
+    std: bool = False,
 ) -> PooledStates:
     """Coupled nanowire network: ``v = g(x W_in + W h + b)``, ``h <- (gamma - dt S) h + dt k_p``.
 
-    ``voltage_map`` is ``None`` for the identity or ``(v_min, v_max, gain)`` for
-    ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
+    Parameters
+    ----------
+    X : ndarray of shape (n_cases, n_channels, n_timepoints)
+        Input series in the compute type (float32 or float64), zero-padded past each length.
+    lengths : ndarray of int, shape (n_cases,)
+        Length of each series.
+    weights : ndarray of shape (n_channels, n_neurons)
+        Input weights ``W_in``, transposed.
+    h0 : ndarray of shape (n_neurons,)
+        Initial state.
+    bias : ndarray of shape (n_neurons,)
+        Bias ``b``.
+    recurrent : ndarray of shape (n_neurons, n_neurons) or sparse matrix
+        Recurrent matrix ``W``.
+    dt : float
+        Time step.
+    params : NanowireParams
+        Physical constants.
+    retention : float
+        State retention ``gamma`` in (0, 1].
+    voltage_map : tuple of float (v_min, v_max, gain) or None
+        ``None`` for ``g`` the identity, else ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
+    washout : int
+        Initial steps left out of the pooling.
+    n_windows : int
+        Number of equal windows for the window means.
+    store : bool
+        Also return the full trajectories.
+    std : bool, default=False
+        Also pool the standard deviation over the steps after the washout.
+
+    Returns
+    -------
+    PooledStates
+        Pooled states, in the dtype of ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.reference import (coupled_nanowire_reference,
+    ...                                             nanowire_reference)
+    >>> from nanowire_rc.physics import NanowireParams
+    >>> X = np.random.default_rng(0).random((2, 1, 30))
+    >>> W_in, lengths, h0 = np.array([[0.5, 1.0]]), np.array([30, 30]), np.zeros(2)
+    >>> p = NanowireParams()
+    >>> coupled = coupled_nanowire_reference(X, lengths, W_in, h0, np.zeros(2), np.zeros((2, 2)),
+    ...                                      0.1, p, 1.0, None, 0, 1, False)
+    >>> plain = nanowire_reference(X, lengths, W_in, h0, 0.1, p, "euler", 0, 1, False)
+    >>> bool(np.allclose(coupled.mean, plain.mean))  # no coupling: the uncoupled assembly
+    True
     """
     dtype = X.dtype.type
     n, _, n_timepoints = X.shape
@@ -134,7 +276,7 @@ def coupled_nanowire_reference(
     kp0, kd0 = dtype(params.kappa_p0), dtype(params.kappa_d0)
     eta_p, eta_d = dtype(params.eta_p), dtype(params.eta_d)
     h = np.broadcast_to(h0, (n, weights.shape[1])).astype(X.dtype)
-    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store, std)
     for t in range(n_timepoints):
         feedback = (recurrent @ h.T).T if sp.issparse(recurrent) else h @ recurrent.T
         a = X[:, :, t] @ weights + feedback + bias
