@@ -96,6 +96,28 @@ def test_select_command_takes_the_coupled_model(tmp_path):
     assert (tmp_path / "results.sqlite").exists()
 
 
+def test_select_protocols_store_apart_and_refuse_to_mix(tmp_path):
+    """--protocol paper and the default kfold select alike on a quick grid; a store holds one
+    protocol, and resuming it under the other is refused with nothing changed."""
+    args = ["select", "--dataset", "SyntheticControl", "--model", "nanowire", "--size", "10",
+            "--quick"]
+    paper = CliRunner().invoke(main, [*args, "--protocol", "paper", "--out",
+                                      str(tmp_path / "paper")])
+    assert paper.exit_code == 0, paper.output
+    kfold = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "kfold")])
+    assert kfold.exit_code == 0, kfold.output
+    import sqlite3
+
+    def rows(name):
+        with sqlite3.connect(tmp_path / name / "results.sqlite") as db:
+            return db.execute("SELECT COUNT(*) FROM validation").fetchone()[0]
+
+    before = rows("paper")
+    mixed = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "paper")])
+    assert mixed.exit_code != 0 and "protocol" in mixed.output
+    assert rows("paper") == before
+
+
 def test_every_command_has_help():
     for cmd in ("reproduce", "pulse", "heatmap", "select", "classify", "diagnose",
                 "memory-factor", "info"):

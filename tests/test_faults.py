@@ -36,7 +36,7 @@ from nanowire_rc.exceptions import (
     StoreInUseError,
 )
 from nanowire_rc.experiments.classification import plan_groups, protocol, run_selection
-from nanowire_rc.selection import QUICK_GRIDS, configurations
+from nanowire_rc.selection import PROTOCOLS, QUICK_GRIDS, configurations
 from nanowire_rc.store import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,8 +89,10 @@ main(sys.argv[4:], prog_name="nanowire-rc")
 """
 
 
-#: Validation rows of the quick nanowire grid: stable configurations x 4 representations.
-ROWS = len(configurations("nanowire", QUICK_GRIDS["nanowire"])[0]) * 4
+#: Validation rows of the quick nanowire grid: stable configurations x the representations of
+#: the default protocol (k-fold).
+REPS = len(PROTOCOLS["kfold"].representations)
+ROWS = len(configurations("nanowire", QUICK_GRIDS["nanowire"])[0]) * REPS
 
 
 def select_args(out, *extra):
@@ -160,7 +162,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_work(tmp_path):
     assert held.proc.returncode == 130
     assert "Interrupted" in err and "run the same command again" in err
     db = out / "results.sqlite"
-    assert count(db, "validation") == 2 * 2 * 4 and count(db, "test") == 0
+    assert count(db, "validation") == 2 * 2 * REPS and count(db, "test") == 0
     con = sqlite3.connect(db)
     first = {r[0] for r in con.execute("SELECT DISTINCT run_id FROM validation")}
     con.close()
@@ -168,7 +170,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_work(tmp_path):
     con = sqlite3.connect(db)
     runs = [r[0] for r in con.execute("SELECT run_id FROM validation")]
     con.close()
-    assert len(runs) == ROWS and sum(r in first for r in runs) == 16  # kept, not recomputed
+    assert len(runs) == ROWS and sum(r in first for r in runs) == 2 * 2 * REPS  # kept
 
 
 def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
@@ -177,7 +179,7 @@ def test_sigkill_then_resume_equals_an_uninterrupted_run(tmp_path):
     os.kill(held.proc.pid, signal.SIGKILL)
     held.proc.wait()
     db = killed / "results.sqlite"
-    assert count(db, "validation") == 3 * 2 * 4 and count(db, "test") == 0
+    assert count(db, "validation") == 3 * 2 * REPS and count(db, "test") == 0
     assert cli(*select_args(killed)).returncode == 0  # the lock died with the process
     assert cli(*select_args(tmp_path / "whole")).returncode == 0
     fields = ("config", "representation", "alpha", "val_accuracy", "val_mse")
@@ -466,18 +468,32 @@ def test_voltage_overflow():
 
 
 @fault("bad-alphas", "alphas must be a non-empty sequence")
-@pytest.mark.parametrize("alphas", [(), (0.0, 1.0), (1.0, np.inf), "abc", [[1.0]]])
-def test_bad_alphas(synthetic, alphas):
+@pytest.mark.parametrize(("alphas", "match"), [
+    ((), "alphas must be a non-empty sequence"),
+    ((0.0, 1.0), "alphas must be a non-empty sequence"),
+    ((1.0, np.inf), "alphas must be a non-empty sequence"),
+    ([[1.0]], "alphas must be a non-empty sequence"),
+    # Not a sequence at all: the parameter table refuses it before its values are looked at.
+    ("abc", "The 'alphas' parameter of NanowireClassifier must be an array-like"),
+])
+def test_bad_alphas(synthetic, alphas, match):
     X, y, _, _ = synthetic
-    with pytest.raises(ValueError, match="alphas must be a non-empty sequence"):
+    with pytest.raises(ValueError, match=match):
         nw.NanowireClassifier(n_neurons=5, alphas=alphas).fit(X, y)
 
 
 @fault("bad-input-range", "input_range must be None or a pair")
-@pytest.mark.parametrize("input_range", [5, (1.0,), (1.0, 0.0), ("a", "b"), (0, np.nan)])
-def test_bad_input_range(synthetic, input_range):
+@pytest.mark.parametrize(("input_range", "match"), [
+    # Not a sequence at all: the parameter table refuses it before its values are looked at.
+    (5, "The 'input_range' parameter of NanowireClassifier must be an array-like or None"),
+    ((1.0,), "input_range must be None or a pair"),
+    ((1.0, 0.0), "input_range must be None or a pair"),
+    (("a", "b"), "input_range must be None or a pair"),
+    ((0, np.nan), "input_range must be None or a pair"),
+])
+def test_bad_input_range(synthetic, input_range, match):
     X, y, _, _ = synthetic
-    with pytest.raises(ValueError, match="input_range must be None or a pair"):
+    with pytest.raises(ValueError, match=match):
         nw.NanowireClassifier(n_neurons=5, input_range=input_range).fit(X, y)
 
 
@@ -499,7 +515,8 @@ def test_bad_cli_setting():
     result = CliRunner().invoke(main, ["classify", "--dataset", "SyntheticControl", "--size",
                                        "5", "--set", "dt=0"])
     assert result.exit_code == 1
-    assert "Error: cannot fit NanowireClassifier: dt must be" in result.output
+    assert ("Error: cannot fit NanowireClassifier: The 'dt' parameter of NanowireClassifier "
+            "must be a float in the range (0.0, inf). Got 0 instead.") in result.output
 
 
 def test_every_public_error_shares_the_base_class():

@@ -1,7 +1,20 @@
 """nanowire-rc: reservoir computing with memristive nanowire neurons.
 
-Simulate the neuron (:mod:`.physics`), analyse its stability (:mod:`.stability`), run batched
-reservoirs fast (:mod:`.kernels`), and classify time series with scikit-learn estimators.
+Simulate the neuron (:mod:`.physics`), analyse its stability (:mod:`.stability`), model real
+devices (:mod:`.device`, :mod:`.calibration`), run batched reservoirs fast (:mod:`.kernels`,
+:mod:`.reservoirs`), and classify, forecast and regress time series with scikit-learn
+estimators (:mod:`.classifiers`, :mod:`.forecasting`). The names in ``__all__`` are importable
+from here; each is documented with the module that defines it.
+
+Examples
+--------
+>>> import numpy as np
+>>> import nanowire_rc as nw
+>>> x = np.zeros(100)
+>>> x[30:40] = 1.0
+>>> h = nw.simulate(x, dt=0.1, omega=1.0)  # one neuron's response to a pulse
+>>> round(nw.memory_factor_range(0.0, 1.0, dt=0.1, omega=1.0), 5)  # < 1: stable
+0.96874
 """
 
 from .calibration import CalibrationError, CalibrationResult, calibrate
@@ -57,8 +70,9 @@ from .stability import (
     memory_factor_range,
     memory_factor_voltage,
 )
+from .tuning import CoupledNanowireClassifierCV, EchoStateClassifierCV, NanowireClassifierCV
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "MILANO2021_PULSE",
@@ -68,6 +82,7 @@ __all__ = [
     "CalibrationResult",
     "ClosedLoopDivergenceWarning",
     "CoupledNanowireClassifier",
+    "CoupledNanowireClassifierCV",
     "CoupledNanowireForecaster",
     "CoupledNanowireRegressor",
     "CoupledNanowireReservoir",
@@ -78,10 +93,12 @@ __all__ = [
     "DeviceConstants",
     "DivergedError",
     "EchoStateClassifier",
+    "EchoStateClassifierCV",
     "EchoStateForecaster",
     "EchoStateRegressor",
     "LeakyTanhReservoir",
     "NanowireClassifier",
+    "NanowireClassifierCV",
     "NanowireForecaster",
     "NanowireParams",
     "NanowireRCError",

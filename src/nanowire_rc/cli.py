@@ -92,7 +92,8 @@ def _load(name: str, split: str, data_dir: str | None):
 
 def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs: int,
                data_dir: str | None, fresh: bool = False, scheduler: str | None = None,
-               chunk_size: int | None = None, scheduler_timeout: float = 30.0) -> dict:
+               chunk_size: int | None = None, scheduler_timeout: float = 30.0,
+               protocol_name: str = "kfold") -> dict:
     """Run (or resume) the Table-3 selection into OUT/results.sqlite with a progress bar, then
     write the CSV/JSON exports and the figure; return the summary."""
     from tqdm import tqdm
@@ -105,7 +106,7 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
         _load(name, "train", data_dir)  # a missing dataset is reported before any work starts
     path = out / "results.sqlite"
     try:
-        store = ResultsStore(path, protocol(), fresh=fresh)
+        store = ResultsStore(path, protocol(protocol_name), fresh=fresh)
     except StoreError as err:
         raise click.ClickException(str(err)) from None
     bar = tqdm(desc="model selection", unit="piece", file=sys.stderr)
@@ -121,7 +122,8 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
         with store:
             rows = run_selection(groups, store, quick=quick, jobs=jobs, scheduler=scheduler,
                                  data_dir=data_dir, chunk_size=chunk_size, progress=progress,
-                                 connect_timeout=scheduler_timeout)
+                                 connect_timeout=scheduler_timeout,
+                                 protocol_name=protocol_name)
             validation = [r for r in store.validation_rows()
                           if (r["dataset"], r["model"], r["n_neurons"], r["seed"]) in groups]
     except KeyboardInterrupt:
@@ -133,7 +135,13 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
         bar.close()
         raise click.ClickException(str(err)) from None
     bar.close()
-    summary = summarise(rows, quick=quick)
+    summary = summarise(rows, quick=quick, protocol_name=protocol_name)
+    for g in summary["groups"]:
+        edges = [s["seed"] for s in g["selected"] if s["alpha_at_edge"]]
+        if edges:
+            click.echo(f"Note: {g['dataset']} {g['model']} {g['n_neurons']}: the ridge penalty "
+                       f"of seed(s) {edges} lies on the edge of the penalty grid; a better one "
+                       "may lie beyond it.", err=True)
     keep = ("dataset", "model", "n_neurons", "seed", "test_accuracy", "representation",
             "val_accuracy", "refit_alpha", "config", "memory_factor", "seconds")
     _write_csv(out / "fig3_accuracy.csv", [{k: r[k] for k in keep} for r in rows])
@@ -191,7 +199,8 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
     start = time.perf_counter()
     sizes = (50, 100) if quick else SIZES
     summary = _selection(out, DATASETS, ("nanowire", "tanh"), sizes, seeds, quick, jobs,
-                         data_dir, fresh, scheduler, scheduler_timeout=scheduler_timeout)
+                         data_dir, fresh, scheduler, scheduler_timeout=scheduler_timeout,
+                         protocol_name="paper")
     seconds["model selection"] = time.perf_counter() - start
     seconds["total"] = sum(seconds.values())
     command = "nanowire-rc " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "nanowire-rc"
@@ -237,15 +246,20 @@ def heatmap(out: Path) -> None:
 @scheduler_option
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None,
               help="Configurations per work piece (default: a few seconds of work each).")
+@click.option("--protocol", "protocol_name", type=click.Choice(("kfold", "paper")),
+              default="kfold", show_default=True,
+              help="kfold: repeated stratified k-fold, penalty chosen with the configuration; "
+                   "paper: the paper's single 70/30 split and leave-one-out refit.")
 def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, scheduler,
-           scheduler_timeout, chunk_size) -> None:
+           scheduler_timeout, chunk_size, protocol_name) -> None:
     """Table-3 model selection on any datasets, then test accuracy (Fig. 3 for those).
 
-    Resumable: results are stored in OUT/results.sqlite as they finish and a re-run skips them.
+    Resumable: results are stored in OUT/results.sqlite as they finish and a re-run skips them
+    (with the same --protocol: a store holds one protocol's results).
     """
     _make_out(out)
     _print_table(_selection(out, datasets, models, sizes, seeds, quick, jobs, data_dir, fresh,
-                            scheduler, chunk_size, scheduler_timeout))
+                            scheduler, chunk_size, scheduler_timeout, protocol_name))
 
 
 @main.command()

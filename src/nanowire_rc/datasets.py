@@ -97,10 +97,31 @@ def read_tsv(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np
     Trailing ``NaN`` (the archive's padding of shorter series) is dropped; ``NaN`` inside a
     series is kept as a missing value. Every row must have the same number of fields.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The file (gzip-compressed if its name ends in ``.gz``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_cases, n_timepoints), or list of ndarray
+        The series: one array when they share a length, else a list of 1-D arrays.
+    y : ndarray of shape (n_cases,)
+        The labels: integers if every label is one, else floats, else strings.
+
     Raises
     ------
     DatasetFormatError
         Naming the file and line, for a row that cannot be parsed.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from nanowire_rc.datasets import read_tsv
+    >>> _ = Path("toy.tsv").write_text("1\\t0.5\\t0.25\\t0.0\\n2\\t1.0\\t0.5\\tNaN\\n")
+    >>> X, y = read_tsv("toy.tsv")
+    >>> X, y
+    ([array([0.5 , 0.25, 0.  ]), array([1. , 0.5])], array([1, 2]))
     """
     X, labels = _tsv_cases(path)
     return X, _parse_labels(labels)
@@ -145,10 +166,35 @@ def _tsv_cases(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], 
 def read_ts(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.ndarray]:
     """Read a ``.ts`` file (sktime/aeon format): ``@`` header, then ``dim1:...:label`` lines.
 
+    Parameters
+    ----------
+    path : str or path-like
+        The file (gzip-compressed if its name ends in ``.gz``).
+
+    Returns
+    -------
+    X : ndarray or list of ndarray
+        ``(n_cases, n_timepoints)`` for equal-length univariate series,
+        ``(n_cases, n_channels, n_timepoints)`` for equal-length multivariate ones, else a list
+        of per-case arrays.
+    y : ndarray of shape (n_cases,)
+        The labels: integers if every label is one, else floats, else strings.
+
     Raises
     ------
     DatasetFormatError
         Naming the file and line, for a line that cannot be parsed.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from nanowire_rc.datasets import read_ts
+    >>> text = "@problemName toy\\n@classLabel true a b\\n@data\\n1,2,3:a\\n4,5,6:b\\n"
+    >>> _ = Path("toy.ts").write_text(text)
+    >>> X, y = read_ts("toy.ts")
+    >>> X, y
+    (array([[1., 2., 3.],
+           [4., 5., 6.]]), array(['a', 'b'], dtype='<U1'))
     """
     X, labels = _ts_cases(path)
     return X, _parse_labels(labels)
@@ -163,7 +209,7 @@ def _ts_cases(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], l
     with _open_text(path) as fh:
         for lineno, line in enumerate(fh, 1):
             line = line.strip()
-            if not line or line.startswith("#"):
+            if not line or line.startswith(("#", "%")):  # both comment marks occur in .ts files
                 continue
             where = f"{path}, line {lineno}"
             if not in_data:
@@ -292,7 +338,27 @@ def load_ucr(
     Returns
     -------
     X : array (n_cases, n_timepoints), array (n_cases, n_channels, n_timepoints) or list
+        The series; a list of per-case arrays when their lengths differ. A fresh copy, free to
+        modify.
     y : array (n_cases,)
+        The labels, of one type for both splits: integers if every label is one, else floats,
+        else strings.
+
+    Raises
+    ------
+    ValueError
+        If ``split`` or ``name`` is invalid.
+    DatasetNotFoundError
+        If no file for the split is found; the message lists every place looked in.
+    DatasetFormatError
+        If the file cannot be read or parsed (naming the file and line).
+
+    Examples
+    --------
+    >>> from nanowire_rc import load_ucr
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> X.shape, sorted(set(y.tolist()))
+    ((300, 60), [1, 2, 3, 4, 5, 6])
     """
     if split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
@@ -327,7 +393,26 @@ def fingerprint(X, y) -> dict[str, str]:
     """SHA-256 digests of a dataset split's values (with shape and lengths) and labels.
 
     Two loads of the same data give the same digests; any change of a value, a length or a
-    label changes them. Returns ``{"values": hex, "labels": hex}``.
+    label changes them.
+
+    Parameters
+    ----------
+    X : array_like or list of array_like
+        The series, as :func:`load_ucr` returns them.
+    y : array_like of shape (n_cases,)
+        The labels.
+
+    Returns
+    -------
+    dict
+        ``{"values": hex digest, "labels": hex digest}``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.datasets import fingerprint
+    >>> a = fingerprint([[0.0, 1.0]], [1])
+    >>> a == fingerprint([[0.0, 1.0]], [1]), a == fingerprint([[0.0, 1.0]], [2])
+    (True, False)
     """
     values = hashlib.sha256()
     for case in (X if isinstance(X, list) else [X]):
@@ -344,7 +429,23 @@ def fingerprint(X, y) -> dict[str, str]:
 def dataset_fingerprint(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, str]:
     """Fingerprint of both splits of a dataset as :func:`load_ucr` finds it.
 
-    Returns ``{"train values", "train labels", "test values", "test labels": hex digest}``.
+    Parameters
+    ----------
+    name : str
+        Dataset name.
+    data_dir : str or path-like, optional
+        Directory searched first, as in :func:`load_ucr`.
+
+    Returns
+    -------
+    dict
+        ``{"train values", "train labels", "test values", "test labels": hex digest}``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.datasets import dataset_fingerprint
+    >>> sorted(dataset_fingerprint("SyntheticControl"))
+    ['test labels', 'test values', 'train labels', 'train values']
     """
     out = {}
     for split in ("train", "test"):
@@ -354,7 +455,24 @@ def dataset_fingerprint(name: str, data_dir: str | os.PathLike | None = None) ->
 
 
 def list_datasets(data_dir: str | os.PathLike | None = None) -> list[str]:
-    """Names of the datasets :func:`load_ucr` can find: bundled plus those on disk."""
+    """Names of the datasets :func:`load_ucr` can find: bundled plus those on disk.
+
+    Parameters
+    ----------
+    data_dir : str or path-like, optional
+        Directory searched first, as in :func:`load_ucr` (then ``NANOWIRE_RC_DATA``).
+
+    Returns
+    -------
+    list of str
+        Sorted dataset names.
+
+    Examples
+    --------
+    >>> from nanowire_rc import list_datasets
+    >>> list_datasets()  # the bundled ones, when NANOWIRE_RC_DATA is not set
+    ['ECG5000', 'SyntheticControl']
+    """
     names = set(BUNDLED)
     for d in _search_dirs(data_dir):
         if not d.is_dir():

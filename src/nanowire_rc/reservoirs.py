@@ -5,22 +5,33 @@
 :class:`LeakyTanhReservoir` the leaky-integrator Echo State Network they are compared with
 (diagonal, sparse or dense recurrent matrix). All fit a min–max input scaling on the training
 series, draw their random weights from ``random_state``, and turn each series into pooled
-features (``mean``, ``last``, ``windows`` or a ``+``-joined combination) computed in one pass of
-the compiled kernels. ``pool`` returns every pooled quantity at once, so that model selection can
-compare representations without re-running the reservoir.
+features (``mean``, ``last``, ``windows``, ``std`` or a ``+``-joined combination) computed in one
+pass of the compiled kernels. ``pool`` returns every pooled quantity at once, so that model
+selection can compare representations without re-running the reservoir.
+
+Each estimator declares its hyper-parameters' types and ranges once, in scikit-learn's
+``_parameter_constraints`` table, checked at ``fit``; what one table entry cannot say (the
+``features`` syntax, ``input_range`` as an ordered pair, ``v_min < v_max``) is checked by code at
+``fit`` too. The Parameters sections of the reservoirs, classifiers and self-tuning classifiers
+are written from one set of descriptions as well, each entry with its class's default.
 """
 
 from __future__ import annotations
 
-import numbers
+import dataclasses
+import inspect
+import textwrap
 import warnings
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .device import Device, device_memory_factor, quantise_voltage
@@ -32,7 +43,7 @@ from .kernels.device import (
     run_nanowire_device,
 )
 from .physics import METHODS, NanowireParams
-from .series import SeriesBatch, as_batch, scale_minmax
+from .series import SeriesBatch, as_batch, reverse_time, scale_minmax, with_difference
 from .stability import (
     coupled_contraction_bound,
     coupled_voltage_range,
@@ -50,7 +61,9 @@ __all__ = [
     "pooled_features",
 ]
 
-FEATURES = ("mean", "last", "windows")
+FEATURES = ("mean", "last", "windows", "std")
+CONNECTIVITY = ("diagonal", "sparse", "dense")
+VOLTAGE_MAPS = ("sigmoid", "identity")
 
 
 def _parse_features(features: str) -> list[str]:
@@ -60,61 +73,256 @@ def _parse_features(features: str) -> list[str]:
     if not parts or any(p not in FEATURES for p in parts) or len(set(parts)) != len(parts):
         raise ValueError(
             f"features must join distinct names from {FEATURES} with '+', e.g. 'mean+last' or "
-            f"'windows+last'; got {features!r}"
+            f"'windows+last+std'; got {features!r}"
         )
     return parts
 
 
 def feature_blocks(pooled: PooledStates, features: str) -> list[np.ndarray]:
-    """The requested pooled quantities as 2-D views, in order: the columns of
-    :func:`pooled_features` without copying them."""
+    """The requested pooled quantities as 2-D views, in order.
+
+    The columns of :func:`pooled_features`, without copying them.
+
+    Parameters
+    ----------
+    pooled : PooledStates
+        Pooled states, as a reservoir's ``pool`` or a ``run_*`` kernel returns them.
+    features : str
+        ``+``-joined names from ``mean``, ``last``, ``windows`` and ``std``.
+
+    Returns
+    -------
+    list of ndarray
+        One (n_cases, k) block per name: ``n_neurons`` columns for ``mean``, ``last`` and
+        ``std``, ``n_windows * n_neurons`` for ``windows`` (window by window).
+
+    Raises
+    ------
+    ValueError
+        If ``features`` is not such a string, or asks for ``std`` that was not pooled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.reservoirs import feature_blocks
+    >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
+    >>> [block.shape for block in feature_blocks(pooled, "mean+windows")]
+    [(3, 2), (3, 8)]
+    """
     blocks = {
         "mean": lambda: pooled.mean,
         "last": lambda: pooled.last,
         "windows": lambda: pooled.windows.reshape(pooled.windows.shape[0], -1),
+        "std": lambda: pooled.std,
     }
-    return [blocks[name]() for name in _parse_features(features)]
+    names = _parse_features(features)
+    if "std" in names and pooled.std is None:
+        raise ValueError("features ask for 'std', but the states were pooled without it (run "
+                         "the kernel with std=True)")
+    return [blocks[name]() for name in names]
 
 
 def pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
-    """Concatenate the requested pooled quantities into a (n_cases, n_features) matrix."""
+    """Concatenate the requested pooled quantities into one feature matrix.
+
+    Parameters
+    ----------
+    pooled : PooledStates
+        Pooled states, as a reservoir's ``pool`` or a ``run_*`` kernel returns them.
+    features : str
+        ``+``-joined names from ``mean``, ``last``, ``windows`` and ``std``.
+
+    Returns
+    -------
+    ndarray (n_cases, n_features)
+        The blocks of :func:`feature_blocks`, side by side.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.reservoirs import pooled_features
+    >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
+    >>> pooled_features(pooled, "mean+last").shape
+    (3, 4)
+    """
     return np.hstack(feature_blocks(pooled, features))
 
 
-def _check_int(name: str, value, minimum: int) -> None:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+# -- Hyper-parameters: constraints (checked at fit) and descriptions (the docstrings) ----------
+
+_FINITE = Interval(Real, None, None, closed="neither")
+_NONNEGATIVE = Interval(Real, 0, None, closed="left")  # finite
+_POSITIVE = Interval(Real, 0, None, closed="neither")  # finite
+_UNIT = Interval(Real, 0, 1, closed="right")  # (0, 1]
+
+#: Constraints of the hyper-parameters every reservoir has, in scikit-learn's
+#: ``_parameter_constraints`` form. ``features`` and ``input_range`` have their type here; their
+#: content is checked by ``_Reservoir._check_values``.
+_COMMON_CONSTRAINTS = {
+    "n_neurons": [Interval(Integral, 1, None, closed="left")],
+    "features": [str],
+    "n_windows": [Interval(Integral, 1, None, closed="left")],
+    "washout": [Interval(Integral, 0, None, closed="left")],
+    "bidirectional": ["boolean"],
+    "difference": ["boolean"],
+    "input_range": ["array-like", None],
+    "dtype": [StrOptions({"float32", "float64"})],
+    "random_state": ["random_state"],
+    "n_jobs": [Integral, None],
+}
+#: The nanowire neurons' input gains, time steps, constants and devices (both nanowire
+#: reservoirs).
+_NEURON_CONSTRAINTS = {
+    "input_scaling": [_FINITE],
+    "input_scaling_spread": [_NONNEGATIVE],
+    "dt": [_POSITIVE],
+    "dt_spread": [_NONNEGATIVE],
+    "params": [NanowireParams, None],
+    "device": [Device, None],
+}
+
+# Numpydoc descriptions ``name -> (type, text)``; ``{parameters}`` in a class docstring becomes
+# one entry per ``__init__`` parameter, in order, with the class's default (``_document``).
+_COMMON_DOCS = {
+    "n_neurons": ("int", "Number of neurons ``N``."),
+    "features": ("str", "Pooled features, ``+``-joined from ``mean``, ``last``, ``windows`` "
+                 "(window means) and ``std`` (each neuron's standard deviation over time)."),
+    "n_windows": ("int", "Number of equal time windows for ``windows``."),
+    "washout": ("int", "Initial steps left out of ``mean``, ``windows`` and ``std``."),
+    "bidirectional": ("bool", "Also run the reservoir over each series read backwards and append "
+                      "those pooled features (twice the features; the state at the end of the "
+                      "reversed pass summarises the series' beginning, which a forward pass has "
+                      "mostly forgotten)."),
+    "difference": ("bool", "Append each channel's first difference as an extra input channel "
+                   "(scaled and mixed into the neurons like the others)."),
+    "input_range": ("(float, float) or None", "Min–max scaling target, fitted per channel on "
+                    "the training series; later series are clipped to the training range "
+                    "first. ``None``: no scaling (values still clipped)."),
+    "dtype": ('{"float32", "float64"}', "Compute type."),
+    "random_state": ("int, RandomState instance or None", "Seeds the reservoir's random draws "
+                     "at ``fit`` (its weights, then any per-neuron time steps and device "
+                     "constants)."),
+    "n_jobs": ("int or None", "Threads for the compiled kernel (``None``: all cores)."),
+}
+_NEURON_DOCS = {
+    "input_scaling": ("float", "Centre ``omega0`` of the per-neuron input scalings ``omega_n ~ "
+                      "Uniform[omega0 - d_omega, omega0 + d_omega]``."),
+    "input_scaling_spread": ("float", "Half-width ``d_omega`` of the uniform distribution of the "
+                             "per-neuron input scalings."),
+    "dt": ("float", "Time step."),
+    "dt_spread": ("float", "Heterogeneous time constants: neuron ``n`` steps by ``dt * 10**u_n`` "
+                  "with ``u_n ~ Uniform[-dt_spread, dt_spread]`` (decades; real devices differ "
+                  "in speed), drawn at fit and checked neuron by neuron for stability. 0: every "
+                  "neuron steps by ``dt``."),
+    "params": ("NanowireParams or None", "Physical constants; ``None`` means the paper's "
+               "Table 2."),
+    "device": ("Device or None", "Non-ideal device behind each neuron "
+               "(:class:`~nanowire_rc.device.Device`): per-neuron constants drawn at ``fit``, "
+               "noise, DAC/ADC quantisation, and read conductances as features "
+               "(docs/devices.md). ``None`` or an ideal ``Device()``: the ideal neuron "
+               "(bit-identical results)."),
+}
+_NANOWIRE_DOCS = {
+    **_COMMON_DOCS, **_NEURON_DOCS,
+    "method": ('{"euler", "exact"}', "Update rule: the paper's forward Euler, or the exact "
+               "solution for piecewise-constant input."),
+}
+_TANH_DOCS = {
+    **_COMMON_DOCS,
+    "leak_rate": ("float", "Leak rate ``a`` in (0, 1]."),
+    "input_scaling": ("float", "``d``: the input weights are Uniform[-d, d] (the "
+                      "``input_scaling`` of ReservoirPy and the ESN literature)."),
+    "bias_scaling": ("float", "``beta``: the biases are Uniform[-beta, beta]."),
+    "spectral_radius": ("float", "Spectral radius of ``W``."),
+    "connectivity": ('{"diagonal", "sparse", "dense"}', "Structure of ``W``: diagonal (the "
+                     "paper's uncoupled baseline), sparse or dense (standard ESN)."),
+    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
+}
+_COUPLED_DOCS = {
+    **_COMMON_DOCS, **_NEURON_DOCS,
+    "coupling": ("float", "Largest absolute row sum of ``W`` (max-norm coupling strength)."),
+    "connectivity": ('{"dense", "sparse"}', "Structure of ``W``."),
+    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
+    "bias_scaling": ("float", "The biases are Uniform[-bias_scaling, bias_scaling]."),
+    "retention": ("float", "``gamma`` in (0, 1]: ``h <- (gamma - dt S(v)) h + dt k_p(v)``."),
+    "voltage_map": ('{"sigmoid", "identity"}', "The map ``g`` from pre-activation to voltage: "
+                    "``v_min + (v_max - v_min) sigmoid(gain a)`` (bounded voltages) or the "
+                    "identity."),
+    "v_min": ("float", "Lower end of the sigmoid map's voltage window."),
+    "v_max": ("float", "Upper end of the sigmoid map's voltage window (> ``v_min``)."),
+    "gain": ("float", "Slope of the sigmoid map (> 0)."),
+    "device": ("Device or None", "Non-ideal devices, as in :class:`NanowireReservoir`; the "
+               "neurons couple through their physical states and the features are the read "
+               "conductances."),
+    "stability": ('{"raise", "warn"}', "What ``fit`` does when the contraction guarantee "
+                  "fails: raise :class:`~nanowire_rc.exceptions.UnstableReservoirError`, or "
+                  "warn (:class:`~nanowire_rc.exceptions.StabilityWarning`) and fit anyway."),
+}
 
 
-def _check_real(name: str, value, minimum: float = -np.inf, strict: bool = False) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
-    if not ok or value < minimum or (strict and value == minimum):
-        bound = ">" if strict else ">="
-        raise ValueError(f"{name} must be a finite real {bound} {minimum}, got {value!r}")
+def _default_text(value, named: dict) -> str:
+    for name, constant in named.items():
+        if value is constant:
+            return name
+    return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
-def _check_params(params) -> None:
-    if params is not None and not isinstance(params, NanowireParams):
-        raise TypeError(f"params must be a NanowireParams or None, got {params!r}")
+def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, **slots: str):
+    """Class decorator: replace ``{parameters}`` in the docstring with one numpydoc entry per
+    ``__init__`` parameter (in order, with its default; ``named`` defaults show by name), and
+    each other ``{slot}`` with its text (indented as the docstring is)."""
+    def decorate(cls):
+        for slot, text in slots.items():
+            cls.__doc__ = cls.__doc__.replace("{" + slot + "}", text.strip("\n").lstrip())
+        entries = []
+        for name, parameter in inspect.signature(cls.__init__).parameters.items():
+            if name == "self":
+                continue
+            kind, text = docs[name]
+            default = _default_text(parameter.default, named or {})
+            entries.append(f"{name} : {kind}, default={default}\n"
+                           + textwrap.fill(text, 92, initial_indent=" " * 4,
+                                           subsequent_indent=" " * 4,
+                                           break_on_hyphens=False))
+        section = textwrap.indent("\n".join(entries), " " * 4).lstrip()
+        cls.__doc__ = cls.__doc__.replace("{parameters}", section)
+        return cls
+    return decorate
 
 
-def _check_device(device) -> None:
-    if device is not None and not isinstance(device, Device):
-        raise TypeError(f"device must be a Device or None, got {device!r}")
-
+# -- Drawing the weights -----------------------------------------------------------------------
 
 def _draw_device(res, rng: np.random.RandomState, v_lo, v_hi):
     """Draw a non-ideal device's per-neuron constants and noise seed (``None`` for an ideal one)
-    and return the voltage range after the DAC's rounding.
+    and the neurons' time steps (``dt_spread``); return the voltage range after the DAC's
+    rounding.
 
-    Called after the weights are drawn, so the weights never depend on the device.
+    Called after the weights are drawn, so the weights never depend on the device. Ideal
+    neurons take their time steps as such (``time_steps_``). For devices they are folded into
+    the constants: a neuron stepping by ``dt * f`` is the neuron stepping by ``dt`` with both
+    rate prefactors times ``f`` (Euler and exact updates alike: every rate enters as
+    ``dt * kappa``, and ``k_p / S`` does not change).
     """
-    res.device_constants_ = res.noise_seed_ = None
-    if res.device is None or res.device.is_ideal:
-        return v_lo, v_hi
-    res.device_constants_ = res.device.draw(res.n_neurons, res.params, rng)
-    res.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
-    return tuple(quantise_voltage(v, res.device.voltage_step) for v in (v_lo, v_hi))
+    res.device_constants_ = res.noise_seed_ = res.time_steps_ = None
+    if res.device is not None and not res.device.is_ideal:
+        res.device_constants_ = res.device.draw(res.n_neurons, res.params, rng)
+        res.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
+        v_lo, v_hi = (quantise_voltage(v, res.device.voltage_step) for v in (v_lo, v_hi))
+    if res.dt_spread > 0:
+        factor = 10.0 ** rng.uniform(-res.dt_spread, res.dt_spread, res.n_neurons)
+        res.time_steps_ = res.dt * factor
+        if res.device_constants_ is not None:
+            c = res.device_constants_
+            res.device_constants_ = dataclasses.replace(
+                c, kappa_p0=c.kappa_p0 * factor, kappa_d0=c.kappa_d0 * factor)
+    return v_lo, v_hi
+
+
+def _time_steps(res):
+    """The ideal kernels' ``dt``: the neurons' own time steps, or the common one."""
+    return res.dt if res.time_steps_ is None else res.time_steps_
 
 
 def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
@@ -122,11 +330,10 @@ def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
 
     Sets ``res.input_weights_`` (n_neurons, n_channels) and returns the scalings ``omega``.
     """
-    _check_real("input_scaling", res.input_scaling)
-    _check_real("input_scaling_spread", res.input_scaling_spread, 0.0)
     lo = res.input_scaling - res.input_scaling_spread
     omega = rng.uniform(lo, lo + 2 * res.input_scaling_spread, res.n_neurons)
-    mix = (rng.dirichlet(np.ones(res.n_channels_), res.n_neurons) if res.n_channels_ > 1
+    n_inputs = res.n_inputs_
+    mix = (rng.dirichlet(np.ones(n_inputs), res.n_neurons) if n_inputs > 1
            else np.ones((res.n_neurons, 1)))
     res.input_weights_ = omega[:, None] * mix
     return omega
@@ -134,11 +341,6 @@ def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
 
 def _random_matrix(rng: np.random.RandomState, n: int, connectivity: str, density: float):
     """Dense or sparse (``density``) n x n matrix with entries Uniform[-1, 1], unscaled."""
-    if connectivity not in ("sparse", "dense"):
-        raise ValueError(f"connectivity must be 'sparse' or 'dense', got {connectivity!r}")
-    _check_real("density", density, 0.0, strict=True)
-    if density > 1:
-        raise ValueError(f"density must lie in (0, 1], got {density!r}")
     if connectivity == "dense":
         return rng.uniform(-1, 1, (n, n))
     return sp.random(n, n, density=density, random_state=rng, format="csr",
@@ -148,15 +350,16 @@ def _random_matrix(rng: np.random.RandomState, n: int, connectivity: str, densit
 class _Reservoir(TransformerMixin, BaseEstimator):
     """Shared fit/transform logic: input validation and scaling, pooling, feature assembly."""
 
+    _parameter_constraints: ClassVar[dict]
+
     @property
     def _n_pool_windows(self) -> int:
         # Series shorter than n_windows are fine unless window means are asked for.
         return self.n_windows if "windows" in _parse_features(self.features) else 1
 
-    def _validate_common(self) -> None:
-        _check_int("n_neurons", self.n_neurons, 1)
-        _check_int("n_windows", self.n_windows, 1)
-        _check_int("washout", self.washout, 0)
+    def _check_values(self) -> None:
+        """What the parameter table cannot say: the ``features`` syntax, ``input_range`` as an
+        ordered pair of finite reals (subclasses add their own)."""
         _parse_features(self.features)
         if self.input_range is not None:
             bad = ValueError(f"input_range must be None or a pair (low, high) of finite reals "
@@ -168,57 +371,148 @@ class _Reservoir(TransformerMixin, BaseEstimator):
                 raise bad from None
             if not ok:
                 raise bad
-        if np.dtype(self.dtype).name not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
 
-    def _batch(self, X) -> SeriesBatch:
-        # float64 until scaled: casting first would lose a small signal on a large offset.
-        return as_batch(X, dtype=np.float64)
-
-    def _fit_scaling(self, batch: SeriesBatch) -> SeriesBatch:
-        self.n_channels_ = batch.n_channels
-        self.data_min_, self.data_max_ = batch.channel_range()
-        return self._scale(batch)
-
-    def _scale(self, batch: SeriesBatch) -> SeriesBatch:
-        if batch.n_channels != self.n_channels_:
+    def _batch(self, X, fitting: bool = False) -> SeriesBatch:
+        """``X`` validated, in float64 (casting before scaling would lose a small signal on a
+        large offset), with the first differences appended when ``difference`` is set."""
+        batch = as_batch(X, dtype=np.float64)
+        if not fitting and batch.n_channels != self.n_channels_:
             raise ValueError(
                 f"X has {batch.n_channels} channel(s), but {type(self).__name__} was fitted "
                 f"with {self.n_channels_}"
             )
+        return with_difference(batch) if self.difference else batch
+
+    def _fit_scaling(self, X) -> SeriesBatch:
+        batch = self._batch(X, fitting=True)
+        self.n_channels_ = as_batch(X).n_channels if self.difference else batch.n_channels
+        self.n_inputs_ = batch.n_channels
+        self.data_min_, self.data_max_ = batch.channel_range()
+        return self._scale(batch)
+
+    def _scale(self, batch: SeriesBatch) -> SeriesBatch:
         return scale_minmax(batch, self.data_min_, self.data_max_, self.input_range,
                             dtype=self.dtype)
 
     def _scaled_range(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per-channel range of the inputs the reservoir will see after scaling and clipping."""
+        """Per-input range the reservoir will see after scaling and clipping."""
         if self.input_range is None:
             return self.data_min_, self.data_max_
         lo, hi = self.input_range
-        return np.full(self.n_channels_, float(lo)), np.full(self.n_channels_, float(hi))
+        return np.full(self.n_inputs_, float(lo)), np.full(self.n_inputs_, float(hi))
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y=None) -> _Reservoir:
-        """Fit the input scaling on ``X`` and draw the reservoir's weights."""
-        self._validate_common()
-        batch = self._batch(X)
-        self._fit_scaling(batch)
+        """Fit the input scaling on ``X`` and draw the reservoir's weights.
+
+        The hyper-parameters are checked first (``_parameter_constraints``, then the
+        ``features`` syntax and ``input_range``); the stability guarantee is checked once the
+        weights are drawn.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Training series (a list of 1-D or 2-D arrays for unequal lengths). Only their range
+            is used: the min–max scaling is fitted on it.
+        y : None
+            Ignored (scikit-learn's transformer convention).
+
+        Returns
+        -------
+        self
+            The fitted reservoir.
+
+        Raises
+        ------
+        ValueError
+            For invalid hyper-parameters or series (scikit-learn's ``InvalidParameterError``,
+            a ``ValueError``, names a parameter outside its table).
+        UnstableReservoirError
+            When the drawn reservoir has no echo-state guarantee over the scaled input range
+            (nanowire reservoirs; see the class).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc import CoupledNanowireReservoir
+        >>> X = np.random.default_rng(0).random((4, 30))
+        >>> res = CoupledNanowireReservoir(n_neurons=6, random_state=0).fit(X)
+        >>> res.input_weights_.shape, res.n_features_out_
+        ((6, 1), 60)
+        """
+        self._check_values()
+        self._fit_scaling(X)
         self._draw(check_random_state(self.random_state))
         n_blocks = sum(self.n_windows if f == "windows" else 1
                        for f in _parse_features(self.features))
-        self.n_features_out_ = n_blocks * self.n_neurons
+        self.n_features_out_ = n_blocks * self.n_neurons * (2 if self.bidirectional else 1)
         return self
 
     def pool(self, X: ArrayLike) -> PooledStates:
-        """Run the reservoir on ``X`` and return every pooled quantity (one pass).
+        """Run the reservoir on ``X`` and return every pooled quantity (one pass per direction).
 
-        ``windows`` holds ``n_windows`` windows when ``features`` uses them, else one.
+        ``windows`` holds ``n_windows`` windows when ``features`` uses them, else one. With
+        ``bidirectional``, each quantity holds the forward pass's ``n_neurons`` columns followed
+        by those of the same reservoir run over the time-reversed series.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Series with the training series' channels, of any length.
+
+        Returns
+        -------
+        PooledStates
+            ``last``, ``mean``, ``windows`` and (when ``features`` asks for it) ``std``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc import CoupledNanowireReservoir
+        >>> X = np.random.default_rng(0).random((4, 30))
+        >>> res = CoupledNanowireReservoir(n_neurons=6, n_windows=3, random_state=0).fit(X)
+        >>> res.pool(X).windows.shape
+        (4, 3, 6)
         """
         check_is_fitted(self, "n_channels_")
-        return self._run(self._scale(self._batch(X)))
+        batch = self._scale(self._batch(X))
+        forward = self._run(batch)
+        if not self.bidirectional:
+            return forward
+        backward = self._run(reverse_time(batch))
+        return PooledStates(
+            last=np.concatenate([forward.last, backward.last], axis=1),
+            mean=np.concatenate([forward.mean, backward.mean], axis=1),
+            windows=np.concatenate([forward.windows, backward.windows], axis=2),
+            std=None if forward.std is None else np.concatenate([forward.std, backward.std],
+                                                                axis=1))
 
     def states(self, X: ArrayLike, h0: ArrayLike = 0.0) -> np.ndarray:
-        """Full state trajectories, shape (n_cases, n_timepoints, n_neurons): small inputs only.
+        """Full state trajectories (small inputs only).
 
-        ``states[i, t]`` is the state after consuming ``X[i, ..., t]`` (zero past a series' end).
+        ``states[i, t]`` is the state after consuming ``X[i, ..., t]`` (zero past a series' end):
+        the forward pass only, also when ``bidirectional`` is set.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Series with the training series' channels.
+        h0 : float or array-like (n_neurons,), default=0.0
+            Initial state of every series.
+
+        Returns
+        -------
+        ndarray (n_cases, n_timepoints, n_neurons)
+            The states, in ``dtype``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc import CoupledNanowireReservoir
+        >>> X = np.random.default_rng(0).random((4, 30))
+        >>> res = CoupledNanowireReservoir(n_neurons=6, random_state=0).fit(X)
+        >>> res.states(X[:2]).shape
+        (2, 30, 6)
         """
         check_is_fitted(self, "n_channels_")
         return self._run(self._scale(self._batch(X)), h0=h0, return_states=True).states
@@ -229,6 +523,28 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         Both runs see the same series ``X`` from two initial states drawn uniformly in [0, 1]
         (per neuron). A gap that shrinks towards 0 is what the echo-state property predicts;
         one that does not means the reservoir's state depends on where it started.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Series with the training series' channels.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the two initial states.
+
+        Returns
+        -------
+        ndarray (n_timepoints,)
+            The largest gap over series and neurons at each step.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc import CoupledNanowireReservoir
+        >>> X = np.random.default_rng(0).random((4, 200))
+        >>> res = CoupledNanowireReservoir(n_neurons=6, random_state=0).fit(X)
+        >>> gap = res.echo_state_gap(X, random_state=0)
+        >>> bool(gap[-1] < 0.1 * gap[0])
+        True
         """
         rng = check_random_state(random_state)
         a = self.states(X, h0=rng.uniform(0, 1, self.n_neurons))
@@ -237,21 +553,69 @@ class _Reservoir(TransformerMixin, BaseEstimator):
 
     def _kernel_options(self, h0=0.0, return_states=False) -> dict:
         return {"washout": self.washout, "n_windows": self._n_pool_windows, "h0": h0,
-                "dtype": self.dtype, "return_states": return_states, "n_jobs": self.n_jobs}
+                "dtype": self.dtype, "return_states": return_states, "n_jobs": self.n_jobs,
+                "std": "std" in _parse_features(self.features)}
 
     def transform(self, X: ArrayLike) -> np.ndarray:
-        """Pooled reservoir features, shape (n_cases, n_features_out_)."""
+        """Pooled reservoir features of each series.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Series with the training series' channels, of any length.
+
+        Returns
+        -------
+        ndarray (n_cases, n_features)
+            The pooled quantities of ``features``, side by side, in ``dtype``
+            (``n_features = n_features_out_``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc import CoupledNanowireReservoir
+        >>> X = np.random.default_rng(0).random((4, 30))
+        >>> res = CoupledNanowireReservoir(n_neurons=6, features="mean+std",
+        ...                                random_state=0).fit(X)
+        >>> res.transform(X).shape
+        (4, 12)
+        """
         return pooled_features(self.pool(X), self.features)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Names of the output features, as ``transform`` orders them.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored: the features are named after the quantity pooled and the neuron
+            (``mean_3``, ``window0_3``, ``reversed`` neurons for the backward pass).
+
+        Returns
+        -------
+        ndarray of str (n_features,)
+            The names (``n_features = n_features_out_``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc import CoupledNanowireReservoir
+        >>> X = np.random.default_rng(0).random((4, 30))
+        >>> res = CoupledNanowireReservoir(n_neurons=1, features="mean+last",
+        ...                                bidirectional=True, random_state=0).fit(X)
+        >>> res.get_feature_names_out().tolist()
+        ['mean_0', 'mean_reversed0', 'last_0', 'last_reversed0']
+        """
         check_is_fitted(self, "n_channels_")
+        units = [str(n) for n in range(self.n_neurons)]
+        if self.bidirectional:
+            units += [f"reversed{n}" for n in range(self.n_neurons)]
         names = []
         for f in _parse_features(self.features):
             if f == "windows":
-                names += [f"window{k}_{n}" for k in range(self.n_windows)
-                          for n in range(self.n_neurons)]
+                names += [f"window{k}_{u}" for k in range(self.n_windows) for u in units]
             else:
-                names += [f"{f}_{n}" for n in range(self.n_neurons)]
+                names += [f"{f}_{u}" for u in units]
         return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
@@ -261,6 +625,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         return tags
 
 
+@_document(_NANOWIRE_DOCS)
 class NanowireReservoir(_Reservoir):
     """Uncoupled assembly of memristive nanowire neurons (the paper's reservoir).
 
@@ -272,58 +637,57 @@ class NanowireReservoir(_Reservoir):
 
     Parameters
     ----------
-    n_neurons : int, default=100
-        Number of neurons ``N``.
-    input_scaling : float, default=0.8
-        Centre ``omega0`` of the per-neuron input scalings.
-    input_scaling_spread : float, default=0.3
-        Half-width ``d_omega`` of the uniform distribution of input scalings.
-    dt : float, default=0.1
-        Time step.
-    params : NanowireParams or None, default=None
-        Physical constants; ``None`` means the paper's Table 2.
-    method : {"euler", "exact"}, default="euler"
-        Update rule: the paper's forward Euler, or the exact solution for piecewise-constant input.
-    device : Device or None, default=None
-        Non-ideal device behind each neuron (:class:`~nanowire_rc.device.Device`): per-neuron
-        constants drawn at ``fit``, noise, DAC/ADC quantisation, and read conductances as
-        features (docs/devices.md). ``None`` or an ideal ``Device()``: the ideal neuron
-        (bit-identical results).
-    features : str, default="mean+last+windows"
-        Pooled features, ``+``-joined from ``mean``, ``last``, ``windows``.
-    n_windows : int, default=8
-        Number of equal time windows for ``windows``.
-    washout : int, default=0
-        Initial steps left out of ``mean`` and ``windows``.
-    input_range : (float, float) or None, default=(0.0, 1.0)
-        Min–max scaling target, fitted per channel on the training series; later series are
-        clipped to the training range first. ``None``: no scaling (values still clipped).
-    dtype : {"float32", "float64"}, default="float32"
-        Compute type.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the draw of input scalings (then of the device constants and noise seed).
-    n_jobs : int or None, default=None
-        Threads for the compiled kernel (``None``: all cores).
+    {parameters}
 
     Attributes
     ----------
-    input_weights_ : ndarray (n_neurons, n_channels)
+    input_weights_ : ndarray (n_neurons, n_inputs)
         Per-neuron input weights (``omega_n`` for univariate input).
     memory_factor_ : float
         Memory factor over the scaled input range (max over neurons, each with its own device
         constants and DAC-rounded voltages); < 1 is enforced at fit.
+    time_steps_ : ndarray (n_neurons,) or None
+        Each neuron's time step, drawn at fit when ``dt_spread > 0`` (else ``None``: all
+        ``dt``).
     device_constants_ : DeviceConstants or None
-        Per-neuron constants drawn at fit (``None`` for the ideal neuron).
+        Per-neuron constants drawn at fit (``None`` for the ideal neuron); with ``dt_spread``,
+        a device's rate prefactors carry its neuron's time-step factor.
     noise_seed_ : int or None
         Seed of the device noise, fixed at fit so that ``transform`` is deterministic.
-    n_channels_, data_min_, data_max_, n_features_out_
-        Channels seen at fit, per-channel training range, output width.
+    n_channels_ : int
+        Channels of the training series.
+    n_inputs_ : int
+        Reservoir inputs ``n_inputs``: the channels, and their differences with
+        ``difference``.
+    data_min_, data_max_ : ndarray (n_inputs,)
+        Training range of each input.
+    n_features_out_ : int
+        Number of output features.
 
     Raises
     ------
     UnstableReservoirError
         At ``fit``, when ``memory_factor_ >= 1``.
+
+    See Also
+    --------
+    CoupledNanowireReservoir : The neurons coupled through a recurrent matrix.
+    nanowire_rc.classifiers.NanowireClassifier : This reservoir with a ridge readout.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import NanowireReservoir
+    >>> X = np.random.default_rng(0).random((5, 40))  # 5 series of 40 steps
+    >>> res = NanowireReservoir(n_neurons=10, features="mean+last", random_state=0).fit(X)
+    >>> res.transform(X).shape, res.memory_factor_ < 1
+    ((5, 20), True)
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_COMMON_CONSTRAINTS, **_NEURON_CONSTRAINTS,
+        "method": [StrOptions(set(METHODS))],
+    }
 
     def __init__(
         self,
@@ -331,12 +695,15 @@ class NanowireReservoir(_Reservoir):
         input_scaling: float = 0.8,
         input_scaling_spread: float = 0.3,
         dt: float = 0.1,
+        dt_spread: float = 0.0,
         params: NanowireParams | None = None,
         method: str = "euler",
         device: Device | None = None,
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
+        bidirectional: bool = False,
+        difference: bool = False,
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         random_state=None,
@@ -346,23 +713,21 @@ class NanowireReservoir(_Reservoir):
         self.input_scaling = input_scaling
         self.input_scaling_spread = input_scaling_spread
         self.dt = dt
+        self.dt_spread = dt_spread
         self.params = params
         self.method = method
         self.device = device
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
+        self.bidirectional = bidirectional
+        self.difference = difference
         self.input_range = input_range
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _draw(self, rng: np.random.RandomState) -> None:
-        _check_real("dt", self.dt, 0.0, strict=True)
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        _check_params(self.params)
-        _check_device(self.device)
         omega = _draw_input_weights(self, rng)
         # Each neuron's voltage range over the scaled input box, then the closed-form factor.
         x_lo, x_hi = self._scaled_range()
@@ -372,7 +737,7 @@ class NanowireReservoir(_Reservoir):
             rho = device_memory_factor(v_lo, v_hi, self.dt, self.device_constants_,
                                        self.method)
         else:
-            rho = np.asarray(memory_factor_voltage(v_lo, v_hi, self.dt, self.params,
+            rho = np.asarray(memory_factor_voltage(v_lo, v_hi, _time_steps(self), self.params,
                                                    self.method))
         worst = int(np.argmax(rho))
         self.memory_factor_ = float(rho[worst])
@@ -380,10 +745,13 @@ class NanowireReservoir(_Reservoir):
             raise UnstableReservoirError(
                 f"memory factor rho = {self.memory_factor_:.4g} >= 1 (neuron {worst}, omega = "
                 f"{omega[worst]:.4g}, voltages in [{v_lo[worst]:.4g}, {v_hi[worst]:.4g}], "
-                f"dt = {self.dt}): the echo-state guarantee does not hold. Use a smaller dt or "
-                f"input_scaling / input_scaling_spread, or method='exact'"
+                f"dt = {np.broadcast_to(_time_steps(self), rho.shape)[worst]:.4g}): the "
+                f"echo-state guarantee does not hold. Use a smaller dt or input_scaling / "
+                f"input_scaling_spread, or method='exact'"
+                + ("; a smaller dt_spread also helps (it gives some neurons longer steps)"
+                   if self.time_steps_ is not None else "")
                 + (" (device variability spreads the rate constants: less variability also "
-                   "helps)." if self.device_constants_ is not None else ".")
+                   "helps)." if self.device is not None and not self.device.is_ideal else ".")
             )
 
     def _run(self, batch: SeriesBatch, **options) -> PooledStates:
@@ -393,50 +761,73 @@ class NanowireReservoir(_Reservoir):
                                        self.device_constants_, self.params, self.method,
                                        random_state=self.noise_seed_, check=False,
                                        **self._kernel_options(**options))
-        return run_nanowire(batch, self.input_weights_, self.dt, self.params, self.method,
-                            check=False, **self._kernel_options(**options))
+        return run_nanowire(batch, self.input_weights_, _time_steps(self), self.params,
+                            self.method, check=False, **self._kernel_options(**options))
 
 
-CONNECTIVITY = ("diagonal", "sparse", "dense")
-
-
+@_document(_TANH_DOCS)
 class LeakyTanhReservoir(_Reservoir):
     """Leaky-integrator tanh reservoir (Echo State Network), the paper's baseline.
 
-    ``h(t+1) = (1 - a) h(t) + a tanh(W_in x(t+1) + W h(t) + b)``, with ``W_in ~ Uniform[-d, d]``,
-    ``b ~ Uniform[-beta, beta]`` and ``W`` diagonal (the paper's uncoupled baseline: entries
-    Uniform[-1, 1] rescaled so that max |W_nn| is the spectral radius), sparse or dense (standard
-    ESN: random entries rescaled to the spectral radius).
+    ``h(t+1) = (1 - a) h(t) + a tanh(W_in x(t+1) + W h(t) + b)``, with ``W_in ~ Uniform[-d, d]``
+    (``d = input_scaling``), ``b ~ Uniform[-beta, beta]`` and ``W`` diagonal (the paper's
+    uncoupled baseline: entries Uniform[-1, 1] rescaled so that ``max |W_nn|`` is the spectral
+    radius), sparse or dense (standard ESN: random entries rescaled to the spectral radius).
 
     Parameters
     ----------
-    n_neurons : int, default=100
-    leak_rate : float, default=0.3
-        ``a`` in (0, 1].
-    input_scaling_spread : float, default=1.0
-        ``d``: input weights are Uniform[-d, d].
-    bias_scaling : float, default=0.1
-        ``beta``: biases are Uniform[-beta, beta].
-    spectral_radius : float, default=0.9
-        Spectral radius of ``W``.
-    connectivity : {"diagonal", "sparse", "dense"}, default="diagonal"
-    density : float, default=0.1
-        Fraction of non-zero entries of a sparse ``W``.
-    features, n_windows, washout, input_range, dtype, random_state, n_jobs
-        As in :class:`NanowireReservoir`.
+    {parameters}
 
     Attributes
     ----------
-    input_weights_ : ndarray (n_neurons, n_channels)
+    input_weights_ : ndarray (n_neurons, n_inputs)
+        Input weights ``W_in``.
     bias_ : ndarray (n_neurons,)
-    recurrent_ : ndarray (n_neurons,) (diagonal), ndarray (n_neurons, n_neurons) or sparse matrix
+        Biases ``b``.
+    recurrent_ : ndarray or sparse matrix
+        ``W``: its diagonal (n_neurons,) for ``connectivity="diagonal"``, else an (n_neurons,
+        n_neurons) array (dense) or CSR matrix (sparse).
+    n_channels_ : int
+        Channels of the training series.
+    n_inputs_ : int
+        Reservoir inputs ``n_inputs``: the channels, and their differences with
+        ``difference``.
+    data_min_, data_max_ : ndarray (n_inputs,)
+        Training range of each input.
+    n_features_out_ : int
+        Number of output features.
+
+    See Also
+    --------
+    NanowireReservoir : The nanowire reservoir it is compared with.
+    nanowire_rc.classifiers.EchoStateClassifier : This reservoir with a ridge readout.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import LeakyTanhReservoir
+    >>> X = np.random.default_rng(0).random((5, 40))
+    >>> res = LeakyTanhReservoir(n_neurons=10, connectivity="sparse", density=0.5,
+    ...                          features="mean+last", random_state=0).fit(X)
+    >>> res.transform(X).shape
+    (5, 20)
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_COMMON_CONSTRAINTS,
+        "leak_rate": [_UNIT],
+        "input_scaling": [_NONNEGATIVE],
+        "bias_scaling": [_NONNEGATIVE],
+        "spectral_radius": [_NONNEGATIVE],
+        "connectivity": [StrOptions(set(CONNECTIVITY))],
+        "density": [_UNIT],
+    }
 
     def __init__(
         self,
         n_neurons: int = 100,
         leak_rate: float = 0.3,
-        input_scaling_spread: float = 1.0,
+        input_scaling: float = 1.0,
         bias_scaling: float = 0.1,
         spectral_radius: float = 0.9,
         connectivity: str = "diagonal",
@@ -444,6 +835,8 @@ class LeakyTanhReservoir(_Reservoir):
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
+        bidirectional: bool = False,
+        difference: bool = False,
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         random_state=None,
@@ -451,7 +844,7 @@ class LeakyTanhReservoir(_Reservoir):
     ):
         self.n_neurons = n_neurons
         self.leak_rate = leak_rate
-        self.input_scaling_spread = input_scaling_spread
+        self.input_scaling = input_scaling
         self.bias_scaling = bias_scaling
         self.spectral_radius = spectral_radius
         self.connectivity = connectivity
@@ -459,23 +852,16 @@ class LeakyTanhReservoir(_Reservoir):
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
+        self.bidirectional = bidirectional
+        self.difference = difference
         self.input_range = input_range
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _draw(self, rng: np.random.RandomState) -> None:
-        _check_real("leak_rate", self.leak_rate, 0.0, strict=True)
-        if self.leak_rate > 1:
-            raise ValueError(f"leak_rate must lie in (0, 1], got {self.leak_rate!r}")
-        _check_real("input_scaling_spread", self.input_scaling_spread, 0.0)
-        _check_real("bias_scaling", self.bias_scaling, 0.0)
-        _check_real("spectral_radius", self.spectral_radius, 0.0)
-        if self.connectivity not in CONNECTIVITY:
-            raise ValueError(f"connectivity must be one of {CONNECTIVITY}, got "
-                             f"{self.connectivity!r}")
-        n, d = self.n_neurons, self.input_scaling_spread
-        self.input_weights_ = rng.uniform(-d, d, (n, self.n_channels_))
+        n, d = self.n_neurons, self.input_scaling
+        self.input_weights_ = rng.uniform(-d, d, (n, self.n_inputs_))
         self.bias_ = rng.uniform(-self.bias_scaling, self.bias_scaling, n)
         if self.connectivity == "diagonal":
             w = rng.uniform(-1, 1, n)
@@ -501,9 +887,7 @@ class LeakyTanhReservoir(_Reservoir):
                               self.recurrent_, **self._kernel_options(**options))
 
 
-VOLTAGE_MAPS = ("sigmoid", "identity")
-
-
+@_document(_COUPLED_DOCS)
 class CoupledNanowireReservoir(_Reservoir):
     """Coupled network of nanowire neurons (the paper's future work) with a stability guarantee.
 
@@ -514,47 +898,77 @@ class CoupledNanowireReservoir(_Reservoir):
     dense or sparse matrix scaled so that its largest absolute row sum is ``coupling``: with the
     bounded map this fixes the Jacobian bound of
     :func:`~nanowire_rc.stability.coupled_contraction_bound` from the hyper-parameters alone.
+    The input weights and time steps are drawn as in :class:`NanowireReservoir`.
 
     Parameters
     ----------
-    n_neurons : int, default=100
-    input_scaling, input_scaling_spread : float, default=0.8, 0.3
-        Per-neuron input gains ``omega_n``, as in :class:`NanowireReservoir`.
-    coupling : float, default=0.05
-        Largest absolute row sum of ``W`` (max-norm coupling strength).
-    connectivity : {"dense", "sparse"}, default="dense"
-    density : float, default=0.1
-        Fraction of non-zero entries of a sparse ``W``.
-    bias_scaling : float, default=0.0
-        Biases are Uniform[-bias_scaling, bias_scaling].
-    dt : float, default=0.1
-    retention : float, default=1.0
-        ``gamma`` in (0, 1].
-    voltage_map : {"sigmoid", "identity"}, default="sigmoid"
-    v_min, v_max, gain : float, default=0.0, 1.0, 1.0
-        The sigmoid map's voltage window and slope.
-    params : NanowireParams or None, default=None
-    device : Device or None, default=None
-        Non-ideal devices, as in :class:`NanowireReservoir`; the neurons couple through their
-        physical states and the features are the read conductances.
-    stability : {"raise", "warn"}, default="raise"
-        What ``fit`` does when the contraction guarantee fails.
-    features, n_windows, washout, input_range, dtype, random_state, n_jobs
-        As in :class:`NanowireReservoir`.
+    {parameters}
 
     Attributes
     ----------
-    input_weights_, recurrent_, bias_
-        Drawn weights (``recurrent_`` dense array or CSR matrix).
+    input_weights_ : ndarray (n_neurons, n_inputs)
+        Per-neuron input weights ``W_in``.
+    recurrent_ : ndarray or sparse matrix (n_neurons, n_neurons)
+        ``W`` (dense array or CSR matrix).
+    bias_ : ndarray (n_neurons,)
+        Biases ``b``.
     contraction_bound_ : float
         Max-norm Lipschitz bound of the state map over the scaled input range (< 1: the
         echo-state property holds, trajectories approach by at least this factor per step).
     states_invariant_ : bool
         Whether states provably stay in [0, 1] (the bound's premise).
-    device_constants_, noise_seed_
+    time_steps_ : ndarray (n_neurons,) or None
+        Each neuron's time step (``dt_spread > 0``), else ``None``.
+    device_constants_ : DeviceConstants or None
         As in :class:`NanowireReservoir`; the contraction bound then uses each neuron's own
         constants and the DAC-rounded voltages.
+    noise_seed_ : int or None
+        Seed of the device noise.
+    n_channels_ : int
+        Channels of the training series.
+    n_inputs_ : int
+        Reservoir inputs ``n_inputs``: the channels, and their differences with
+        ``difference``.
+    data_min_, data_max_ : ndarray (n_inputs,)
+        Training range of each input.
+    n_features_out_ : int
+        Number of output features.
+
+    Raises
+    ------
+    UnstableReservoirError
+        At ``fit`` with ``stability="raise"``, when the contraction bound is >= 1 or the states
+        are not provably in [0, 1].
+
+    See Also
+    --------
+    NanowireReservoir : The same neurons, uncoupled.
+    nanowire_rc.classifiers.CoupledNanowireClassifier : This reservoir with a ridge readout.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import CoupledNanowireReservoir
+    >>> X = np.random.default_rng(0).random((5, 40))
+    >>> res = CoupledNanowireReservoir(n_neurons=10, coupling=0.1, features="mean",
+    ...                                random_state=0).fit(X)
+    >>> res.transform(X).shape, res.contraction_bound_ < 1
+    ((5, 10), True)
     """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **_COMMON_CONSTRAINTS, **_NEURON_CONSTRAINTS,
+        "coupling": [_NONNEGATIVE],
+        "connectivity": [StrOptions({"dense", "sparse"})],
+        "density": [_UNIT],
+        "bias_scaling": [_NONNEGATIVE],
+        "retention": [_UNIT],
+        "voltage_map": [StrOptions(set(VOLTAGE_MAPS))],
+        "v_min": [_FINITE],
+        "v_max": [_FINITE],
+        "gain": [_POSITIVE],
+        "stability": [StrOptions({"raise", "warn"})],
+    }
 
     def __init__(
         self,
@@ -566,6 +980,7 @@ class CoupledNanowireReservoir(_Reservoir):
         density: float = 0.1,
         bias_scaling: float = 0.0,
         dt: float = 0.1,
+        dt_spread: float = 0.0,
         retention: float = 1.0,
         voltage_map: str = "sigmoid",
         v_min: float = 0.0,
@@ -577,6 +992,8 @@ class CoupledNanowireReservoir(_Reservoir):
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
+        bidirectional: bool = False,
+        difference: bool = False,
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         random_state=None,
@@ -590,6 +1007,7 @@ class CoupledNanowireReservoir(_Reservoir):
         self.density = density
         self.bias_scaling = bias_scaling
         self.dt = dt
+        self.dt_spread = dt_spread
         self.retention = retention
         self.voltage_map = voltage_map
         self.v_min = v_min
@@ -601,33 +1019,25 @@ class CoupledNanowireReservoir(_Reservoir):
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
+        self.bidirectional = bidirectional
+        self.difference = difference
         self.input_range = input_range
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def _check_values(self) -> None:
+        super()._check_values()
+        if self.voltage_map == "sigmoid" and not self.v_min < self.v_max:
+            raise ValueError(f"the sigmoid voltage map needs v_min < v_max, got v_min="
+                             f"{self.v_min!r}, v_max={self.v_max!r}")
+
     def _map(self) -> tuple[float, float, float] | None:
-        if self.voltage_map not in VOLTAGE_MAPS:
-            raise ValueError(f"voltage_map must be one of {VOLTAGE_MAPS}, got "
-                             f"{self.voltage_map!r}")
         if self.voltage_map == "identity":
             return None
-        if not self.v_min < self.v_max or not self.gain > 0:
-            raise ValueError(f"need v_min < v_max and gain > 0, got {self.v_min}, {self.v_max}, "
-                             f"{self.gain}")
         return (float(self.v_min), float(self.v_max), float(self.gain))
 
     def _draw(self, rng: np.random.RandomState) -> None:
-        _check_real("dt", self.dt, 0.0, strict=True)
-        _check_real("coupling", self.coupling, 0.0)
-        _check_real("bias_scaling", self.bias_scaling, 0.0)
-        _check_real("retention", self.retention, 0.0, strict=True)
-        if self.retention > 1:
-            raise ValueError(f"retention must lie in (0, 1], got {self.retention!r}")
-        if self.stability not in ("raise", "warn"):
-            raise ValueError(f"stability must be 'raise' or 'warn', got {self.stability!r}")
-        _check_params(self.params)
-        _check_device(self.device)
         voltage_map = self._map()
         _draw_input_weights(self, rng)
         W = _random_matrix(rng, self.n_neurons, self.connectivity, self.density)
@@ -643,8 +1053,9 @@ class CoupledNanowireReservoir(_Reservoir):
             bound, invariant = device_contraction_bound(v_lo, v_hi, self.dt, row_sums, gain_max,
                                                         self.retention, self.device_constants_)
         else:
-            bound, invariant = coupled_contraction_bound(v_lo, v_hi, self.dt, row_sums,
-                                                         gain_max, self.retention, self.params)
+            bound, invariant = coupled_contraction_bound(v_lo, v_hi, _time_steps(self),
+                                                         row_sums, gain_max, self.retention,
+                                                         self.params)
         worst = int(np.argmax(bound))
         self.contraction_bound_ = float(bound[worst])
         self.states_invariant_ = bool(invariant.all())
@@ -675,7 +1086,7 @@ class CoupledNanowireReservoir(_Reservoir):
                 self.device_constants_, self.params, bias=self.bias_, retention=self.retention,
                 voltage_map=self._map(), random_state=self.noise_seed_, check=False,
                 **self._kernel_options(**options))
-        return run_coupled_nanowire(batch, self.input_weights_, self.recurrent_, self.dt,
-                                    self.params, bias=self.bias_, retention=self.retention,
-                                    voltage_map=self._map(), check=False,
+        return run_coupled_nanowire(batch, self.input_weights_, self.recurrent_,
+                                    _time_steps(self), self.params, bias=self.bias_,
+                                    retention=self.retention, voltage_map=self._map(), check=False,
                                     **self._kernel_options(**options))

@@ -1,6 +1,15 @@
-"""Model selection: Table-3 grids, stability pruning, and features computed once per configuration.
+"""Model selection: grids, stability pruning, and features computed once per configuration.
 
-The protocol of docs/theory.md ("Model selection"). For one (dataset, model, size, seed) *unit*:
+Two protocols (:data:`PROTOCOLS`), both described in docs/theory.md ("Model selection"):
+
+- ``"kfold"`` (the default of ``nanowire-rc select``): stratified k-fold cross-validation on the
+  training set, repeated when it is small, scoring every configuration x representation x ridge
+  penalty; the penalty is chosen together with the configuration, a penalty on the edge of the
+  grid extends the grid, and the refit uses the chosen penalty;
+- ``"paper"`` (``nanowire-rc reproduce``): the paper's single stratified 70/30 validation split,
+  and a refit whose penalty leave-one-out picks on the whole training set.
+
+For one (dataset, model, size, seed) *unit*:
 
 1. every configuration of the grid whose memory factor over the scaled input range is >= 1 is
    pruned before anything is simulated (nanowire models);
@@ -8,13 +17,14 @@ The protocol of docs/theory.md ("Model selection"). For one (dataset, model, siz
    on the whole training set) runs once over the training set and pools every representation
    (mean, last, window means) in that single pass — a reservoir is never trained, so its
    features do not depend on the validation fold;
-3. on a stratified validation split of the training set, a ridge readout is scored (accuracy,
-   then squared error of its decision values to break accuracy ties) for every
+3. on each validation fold of the protocol, a ridge readout is scored (accuracy, then squared
+   error of its decision values to break accuracy ties; both averaged over the folds) for every
    (representation, ridge penalty) pair through block Gram matrices: the Gram matrix of a
    concatenation of standardised feature blocks is the sum of the blocks' Gram matrices, and one
-   eigendecomposition per representation gives the validation predictions for all penalties;
-4. the best (configuration, representation) is refitted on the whole training set with the
-   estimators' own readout (leave-one-out penalty) and scored on the test set.
+   eigendecomposition per representation and fold gives the validation predictions for all
+   penalties;
+4. the best (configuration, representation, penalty) is refitted on the whole training set and
+   scored on the test set.
 
 Random draws are seeded from the unit's identity (model, size, seed, configuration), never from
 execution order, and the readout's linear algebra runs on one BLAS thread per piece of work (a
@@ -28,13 +38,14 @@ from __future__ import annotations
 import itertools
 import json
 import time
+import warnings
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
-from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelBinarizer
 from threadpoolctl import ThreadpoolController
 
@@ -56,9 +67,12 @@ from .stability import coupled_contraction_bound, coupled_voltage_range, memory_
 
 __all__ = [
     "GRIDS",
+    "KFOLD_REPRESENTATIONS",
     "MODELS",
+    "PROTOCOLS",
     "QUICK_GRIDS",
     "REPRESENTATIONS",
+    "Protocol",
     "UnitResult",
     "best_row",
     "chunk_configs",
@@ -66,7 +80,10 @@ __all__ = [
     "configurations",
     "evaluate_configs",
     "evaluate_unit",
+    "kfold_splits",
+    "pooled_blocks",
     "refit_and_test",
+    "score_config",
     "score_representations",
     "seconds_per_config",
     "unit_seed",
@@ -88,7 +105,7 @@ GRIDS = {
     },
     "tanh": {
         "leak_rate": [0.1, 0.3, 0.5],
-        "input_scaling_spread": [0.1, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 2.0],
+        "input_scaling": [0.1, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 2.0],
         "bias_scaling": [0.001, 0.1, 1.0],
         "spectral_radius": [0.8, 0.9, 0.95, 0.99],
     },
@@ -106,15 +123,18 @@ GRIDS = {
 QUICK_GRIDS = {
     "nanowire": {"input_scaling": [0.5, 0.9], "input_scaling_spread": [0.1, 0.5],
                  "dt": [0.1, 0.25]},
-    "tanh": {"leak_rate": [0.3], "input_scaling_spread": [0.5, 1.0], "bias_scaling": [0.1],
+    "tanh": {"leak_rate": [0.3], "input_scaling": [0.5, 1.0], "bias_scaling": [0.1],
              "spectral_radius": [0.9]},
     "nanowire-coupled": {"input_scaling": [0.5, 1.0], "coupling": [0.01, 0.05], "dt": [0.1]},
 }
 
 #: Representations compared on validation, all pooled from the same pass.
 REPRESENTATIONS = ("mean", "mean+last", "windows", "windows+last")
-_BLOCKS = ("mean", "last", "windows")
-_ROW_FIELDS = ("memory_factor", "representation", "alpha", "val_accuracy", "val_mse")
+#: The k-fold protocol's: the paper's, and each with the standard deviation over time added.
+KFOLD_REPRESENTATIONS = REPRESENTATIONS + tuple(f"{r}+std" for r in REPRESENTATIONS)
+_BLOCKS = ("mean", "last", "windows", "std")
+_ROW_FIELDS = ("memory_factor", "representation", "alpha", "val_accuracy", "val_mse",
+               "alpha_at_edge")
 
 
 def configurations(
@@ -129,6 +149,41 @@ def configurations(
     ``[omega0 - d_omega, omega0 + d_omega]``) is >= 1 are pruned, and coupled ones whose
     contraction bound (any drawn network) is >= 1; each dict carries that ``memory_factor``.
     Tanh configurations are never pruned.
+
+    Parameters
+    ----------
+    model : {"nanowire", "tanh", "nanowire-coupled"}
+        The model (a key of :data:`MODELS`).
+    grid : dict of str to sequence, or None, default=None
+        Hyper-parameter name -> values; ``None``: the model's :data:`GRIDS` entry (the paper's
+        Table 3 for ``"nanowire"`` and ``"tanh"``). Names the grid leaves out take the
+        reservoir's defaults in the stability check.
+    input_range : (float, float), default=(0.0, 1.0)
+        The scaled input range the stability guarantee must hold over.
+    params : NanowireParams or None, default=None
+        Physical constants; ``None`` means the paper's Table 2.
+
+    Returns
+    -------
+    kept : list of dict
+        The configurations with the guarantee, in the grid's order (names sorted), each with
+        its ``memory_factor`` (nanowire models).
+    pruned : list of dict
+        The others, alike (empty for ``"tanh"``).
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is not one of :data:`MODELS`.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import configurations
+    >>> kept, pruned = configurations("nanowire")  # the paper's Table 3: 490 configurations
+    >>> len(kept), len(pruned)
+    (140, 350)
+    >>> sorted(kept[0])
+    ['dt', 'input_scaling', 'input_scaling_spread', 'memory_factor']
     """
     if model not in MODELS:
         raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
@@ -185,7 +240,25 @@ def _one_blas_thread():
 
 
 def unit_seed(*identity) -> int:
-    """A 32-bit seed from a unit's identity (stable across runs, processes and platforms)."""
+    """A 32-bit seed from a unit's identity (stable across runs, processes and platforms).
+
+    Parameters
+    ----------
+    *identity : object
+        What identifies the unit (model, size, seed, configuration...): values whose ``repr``
+        is stable.
+
+    Returns
+    -------
+    int
+        The CRC-32 of the identity's ``repr``, in [0, 2**32).
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import unit_seed
+    >>> unit_seed("nanowire", 100, 0)
+    3666761203
+    """
     return zlib.crc32(repr(identity).encode())
 
 
@@ -204,56 +277,183 @@ def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray):
     return Z_tr @ Z_tr.T, Z_val @ Z_tr.T
 
 
+def _codes(lb: LabelBinarizer, labels: np.ndarray) -> np.ndarray:
+    """±1 class codes, one column per class (two classes: a mirrored pair, as
+    ``RidgeClassifier`` decides); a label the binariser never saw gets -1 everywhere."""
+    Y = lb.transform(labels).astype(np.float64)
+    return np.hstack([-Y, Y]) if Y.shape[1] == 1 else Y
+
+
+class _FoldSolver:
+    """One fold's dual ridge solution for every penalty, from one eigendecomposition."""
+
+    def __init__(self, K_tr, K_val, y, train, val):
+        lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
+        Y = _codes(lb, y[train])
+        self.Y_val, self.y_val, self.classes = _codes(lb, y[val]), y[val], lb.classes_
+        self.y_mean = Y.mean(axis=0)
+        lam, Q = np.linalg.eigh(K_tr)
+        self.lam = np.clip(lam, 0, None)
+        self.QtY = Q.T @ (Y - self.y_mean)
+        self.KvQ = K_val @ Q
+
+    def scores(self, alphas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        acc, mse = np.empty(len(alphas)), np.empty(len(alphas))
+        for i, a in enumerate(alphas):
+            pred = self.KvQ @ (self.QtY / (self.lam + a)[:, None]) + self.y_mean
+            acc[i] = np.mean(self.classes[pred.argmax(axis=1)] == self.y_val)
+            mse[i] = np.mean((pred - self.Y_val) ** 2)
+        return acc, mse
+
+
+def _best_index(acc: np.ndarray, mse: np.ndarray) -> int:
+    """Highest accuracy; among ties the smallest squared error, then the first."""
+    tied = np.flatnonzero(acc == acc.max())
+    return int(tied[np.argmin(mse[tied])])
+
+
+#: How far a penalty grid is extended when its best value sits on an edge: up to this many
+#: decades beyond each end, two values per decade.
+EXTEND_DECADES = 4
+
+
 def score_representations(
     blocks: dict[str, np.ndarray],
     y: np.ndarray,
-    train: np.ndarray,
-    val: np.ndarray,
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
     representations: Iterable[str] = REPRESENTATIONS,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Validation accuracy and squared error of a standardised ridge classifier, for each
-    representation and penalty.
+    extend: bool = False,
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Validation accuracy and squared error of a standardised ridge classifier for each
+    representation and penalty, averaged over the folds ``splits``.
 
-    ``blocks`` maps block names (``mean``, ``last``, ``windows``) to feature matrices over all
-    training cases. Returns ``{representation: (accuracy, mse)}``, arrays over ``alphas``: the
-    classifier is the one ``StandardScaler`` + ``RidgeClassifier(alpha)`` fits on ``train``
-    (dual form, same predictions); ``mse`` is the mean squared error of its decision values
-    against the ±1 class codes, a continuous score that separates accuracy ties.
+    Parameters
+    ----------
+    blocks : dict of str to ndarray
+        Block names (``mean``, ``last``, ``windows``) to feature matrices over all training
+        cases.
+    y : ndarray (n_cases,)
+        Labels.
+    splits : sequence of (train, val) index arrays
+        The folds; per fold, the classifier is the one ``StandardScaler`` +
+        ``RidgeClassifier(alpha)`` fits on ``train`` (dual form, same predictions).
+    representations : iterable of str, default=REPRESENTATIONS
+        ``+``-joined block names to score.
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Ridge penalties, increasing.
+    extend : bool, default=False
+        When a representation's best penalty lies on an edge of ``alphas``, score further
+        penalties beyond that edge (two per decade, up to :data:`EXTEND_DECADES` decades) until
+        the best lies inside.
+
+    Returns
+    -------
+    dict
+        ``{representation: (alphas, accuracy, mse)}``, arrays over the penalties scored for it
+        (``alphas`` grows when extended). ``accuracy`` and ``mse`` are means over the folds:
+        accuracy as ``cross_val_score`` averages it, ``mse`` the mean squared error of the
+        decision values against the ±1 class codes, a continuous score that separates
+        accuracy ties.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.selection import kfold_splits, score_representations
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = {"mean": rng.normal(size=(20, 3)) + 2 * y[:, None],
+    ...           "last": rng.normal(size=(20, 3))}
+    >>> scores = score_representations(blocks, y, kfold_splits(y, n_repeats=1),
+    ...                                ["mean", "mean+last"], alphas=[0.1, 1.0, 10.0])
+    >>> alphas, accuracy, mse = scores["mean"]
+    >>> alphas.tolist(), accuracy.shape, bool(accuracy.max() > 0.8)
+    ([0.1, 1.0, 10.0], (3,), True)
     """
-    lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
-
-    def codes(labels):
-        Y = lb.transform(labels).astype(np.float64)
-        # Two classes: one score per class (mirrored), as RidgeClassifier decides.
-        return np.hstack([-Y, Y]) if Y.shape[1] == 1 else Y
-
-    Y, Y_val = codes(y[train]), codes(y[val])
-    y_mean = Y.mean(axis=0)
-    classes = lb.classes_
-    gram = {name: _standardised_grams(blocks[name], train, val) for name in _BLOCKS
-            if any(name in r.split("+") for r in representations)}
-    alphas = np.asarray(alphas, dtype=np.float64)
+    alphas = np.sort(np.asarray(alphas, dtype=np.float64))
+    used = {b for r in representations for b in r.split("+")}
+    folds = []
+    for train, val in splits:
+        gram = {b: _standardised_grams(blocks[b], train, val) for b in _BLOCKS if b in used}
+        folds.append((train, val, gram))
+    step = np.sqrt(10.0)
     scores = {}
     for rep in representations:
-        K_tr = sum(gram[b][0] for b in rep.split("+"))
-        K_val = sum(gram[b][1] for b in rep.split("+"))
-        lam, Q = np.linalg.eigh(K_tr)
-        lam = np.clip(lam, 0, None)
-        QtY = Q.T @ (Y - y_mean)
-        KvQ = K_val @ Q
-        acc, mse = np.empty(len(alphas)), np.empty(len(alphas))
-        for i, a in enumerate(alphas):
-            pred = KvQ @ (QtY / (lam + a)[:, None]) + y_mean
-            acc[i] = np.mean(classes[pred.argmax(axis=1)] == y[val])
-            mse[i] = np.mean((pred - Y_val) ** 2)
-        scores[rep] = (acc, mse)
+        solvers = [_FoldSolver(sum(gram[b][0] for b in rep.split("+")),
+                               sum(gram[b][1] for b in rep.split("+")), y, train, val)
+                   for train, val, gram in folds]
+
+        def mean_scores(values, solvers=solvers):
+            per_fold = [s.scores(values) for s in solvers]
+            return (np.mean([a for a, _ in per_fold], axis=0),
+                    np.mean([m for _, m in per_fold], axis=0))
+
+        grid = alphas
+        acc, mse = mean_scores(grid)
+        if extend:
+            lowest, highest = alphas[0] / 10**EXTEND_DECADES, alphas[-1] * 10**EXTEND_DECADES
+            while True:
+                i = _best_index(acc, mse)
+                if i == 0 and grid[0] / step >= lowest * (1 - 1e-9):
+                    more = grid[0] / step ** np.arange(4, 0, -1)
+                    a, m = mean_scores(more)
+                    grid, acc, mse = (np.concatenate([more, grid]), np.concatenate([a, acc]),
+                                      np.concatenate([m, mse]))
+                elif i == len(grid) - 1 and grid[-1] * step <= highest * (1 + 1e-9):
+                    more = grid[-1] * step ** np.arange(1, 5)
+                    a, m = mean_scores(more)
+                    grid, acc, mse = (np.concatenate([grid, more]), np.concatenate([acc, a]),
+                                      np.concatenate([mse, m]))
+                else:
+                    break
+        scores[rep] = (grid, acc, mse)
     return scores
 
 
 @dataclass
 class UnitResult:
-    """Everything one (dataset, model, size, seed) unit produced."""
+    """Everything one (dataset, model, size, seed) unit produced.
+
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
+    ----------
+    dataset : str
+        Dataset name.
+    model : str
+        Model name (a key of :data:`MODELS`).
+    n_neurons : int
+        Reservoir size.
+    seed : int
+        The unit's seed index.
+    best : dict
+        The selected validation row: configuration, ``representation``, ``alpha``,
+        ``val_accuracy``, ``val_mse``, ``alpha_at_edge`` (and ``memory_factor``).
+    test_accuracy : float
+        Accuracy of the refitted selection on the test set.
+    refit_alpha : float
+        Ridge penalty of the refitted readout.
+    n_configs : int
+        Configurations in the grid.
+    n_pruned : int
+        Of those, pruned as unstable before anything ran.
+    seconds : float
+        Wall time of the unit.
+    validation : list of dict, default=[]
+        Every validation row (configuration x representation).
+
+    Examples
+    --------
+    >>> from nanowire_rc import load_ucr
+    >>> from nanowire_rc.selection import evaluate_unit
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> X_te, y_te = load_ucr("SyntheticControl", "test")
+    >>> unit = evaluate_unit("SyntheticControl", "nanowire", 10, 0, X[::10], y[::10],
+    ...                      X_te[::10], y_te[::10], grid={"dt": [0.1, 5.0]},
+    ...                      representations=["mean"])
+    >>> unit.n_configs, unit.n_pruned, len(unit.validation), unit.best["dt"]
+    (2, 1, 1, 0.1)
+    """
 
     dataset: str
     model: str
@@ -268,12 +468,102 @@ class UnitResult:
     validation: list[dict] = field(default_factory=list)
 
 
-def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: int, n_jobs):
+def pooled_blocks(representations: Iterable[str]) -> str:
+    """The ``features`` string that pools every block the representations use, in one pass.
+
+    Parameters
+    ----------
+    representations : iterable of str
+        ``+``-joined block names (``mean``, ``last``, ``windows``, ``std``).
+
+    Returns
+    -------
+    str
+        Every block used, once, in the order ``mean``, ``last``, ``windows``, ``std``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import pooled_blocks
+    >>> pooled_blocks(["windows+last", "mean", "mean+std"])
+    'mean+last+windows+std'
+    """
+    used = {b for r in representations for b in r.split("+")}
+    return "+".join(b for b in _BLOCKS if b in used)
+
+
+def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: int, n_jobs,
+               representations: Iterable[str] = REPRESENTATIONS):
     reservoir_cls = MODELS[model][0]
     params = {k: v for k, v in config.items() if k not in _ROW_FIELDS}
-    return reservoir_cls(n_neurons=n_neurons, features="mean+last+windows", n_windows=n_windows,
+    return reservoir_cls(n_neurons=n_neurons, features=pooled_blocks(representations),
+                         n_windows=n_windows,
                          random_state=unit_seed(model, n_neurons, seed, sorted(params.items())),
                          n_jobs=n_jobs, **params)
+
+
+def score_config(
+    reservoir,
+    X: SeriesBatch,
+    y: np.ndarray,
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
+    representations: Sequence[str] = REPRESENTATIONS,
+    alphas: Sequence[float] = DEFAULT_ALPHAS,
+    extend: bool = False,
+) -> list[dict]:
+    """One reservoir's best penalty and validation scores per representation.
+
+    The reservoir is fitted on all of ``X`` (its input scaling uses no labels) and run once;
+    every representation is pooled from that pass.
+
+    Parameters
+    ----------
+    reservoir : estimator
+        An unfitted reservoir whose ``features`` pool every block the representations use
+        (:func:`pooled_blocks`).
+    X : SeriesBatch, array or list of arrays
+        Training series.
+    y : ndarray (n_cases,)
+        Training labels.
+    splits : sequence of (train, val) index arrays
+        The validation folds.
+    representations : sequence of str, default=REPRESENTATIONS
+        Representations to score.
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Ridge penalties.
+    extend : bool, default=False
+        Extend the penalty grid past an edge that holds the best (see
+        :func:`score_representations`).
+
+    Returns
+    -------
+    list of dict
+        One row per representation: ``representation``, ``alpha``, ``val_accuracy``,
+        ``val_mse`` and ``alpha_at_edge`` (the best penalty lies on the edge of the grid
+        scored).
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireReservoir, load_ucr
+    >>> from nanowire_rc.selection import kfold_splits, score_config
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> X, y = X[::10], y[::10]
+    >>> reservoir = NanowireReservoir(n_neurons=10, features="mean+last", random_state=0)
+    >>> rows = score_config(reservoir, X, y, kfold_splits(y, n_repeats=1), ["mean", "last"])
+    >>> [row["representation"] for row in rows], sorted(rows[0])
+    (['mean', 'last'], ['alpha', 'alpha_at_edge', 'representation', 'val_accuracy', 'val_mse'])
+    """
+    pooled = reservoir.fit(X).pool(X)
+    blocks = {b: pooled_features(pooled, b) for b in _BLOCKS
+              if b != "std" or pooled.std is not None}
+    with _one_blas_thread():  # bit-identical on any backend
+        scores = score_representations(blocks, y, splits, representations, alphas, extend)
+    rows = []
+    for rep, (grid, acc, mse) in scores.items():
+        i = _best_index(acc, mse)
+        rows.append({"representation": rep, "alpha": float(grid[i]),
+                     "val_accuracy": float(acc[i]), "val_mse": float(mse[i]),
+                     "alpha_at_edge": bool(i in (0, len(grid) - 1))})
+    return rows
 
 
 def evaluate_configs(
@@ -281,48 +571,303 @@ def evaluate_configs(
     configs: list[dict],
     X: SeriesBatch,
     y: np.ndarray,
-    split: tuple[np.ndarray, np.ndarray],
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
     n_neurons: int,
     seed: int,
     n_windows: int = 8,
     representations: Sequence[str] = REPRESENTATIONS,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
     n_jobs: int | None = None,
+    extend: bool = False,
 ) -> list[dict]:
-    """Validation scores of each configuration (features computed once each)."""
+    """Validation scores of each configuration (features computed once each).
+
+    Parameters
+    ----------
+    model : {"nanowire", "tanh", "nanowire-coupled"}
+        The model (a key of :data:`MODELS`).
+    configs : list of dict
+        Configurations (e.g. from :func:`configurations`; a ``memory_factor`` entry is kept
+        in the rows and not passed to the reservoir).
+    X : SeriesBatch, array or list of arrays
+        Training series.
+    y : ndarray (n_cases,)
+        Training labels.
+    splits : sequence of (train, val) index arrays
+        The validation folds.
+    n_neurons : int
+        Reservoir size.
+    seed : int
+        The unit's seed index; each reservoir's seed is :func:`unit_seed` of the model, size,
+        seed and configuration.
+    n_windows : int, default=8
+        Windows of the ``windows`` block.
+    representations : sequence of str, default=REPRESENTATIONS
+        Representations to score.
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Ridge penalties.
+    n_jobs : int or None, default=None
+        Threads of the compiled kernels.
+    extend : bool, default=False
+        Extend the penalty grid past an edge that holds the best.
+
+    Returns
+    -------
+    list of dict
+        One row per (configuration, representation): the configuration's entries and
+        :func:`score_config`'s.
+
+    Examples
+    --------
+    >>> from nanowire_rc import load_ucr
+    >>> from nanowire_rc.selection import configurations, evaluate_configs, validation_split
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> kept, _ = configurations("nanowire", {"dt": [0.1, 0.2]})
+    >>> rows = evaluate_configs("nanowire", kept, X[::10], y[::10],
+    ...                         [validation_split(y[::10])], n_neurons=10, seed=0,
+    ...                         representations=["mean"])
+    >>> [(row["dt"], row["representation"]) for row in rows]
+    [(0.1, 'mean'), (0.2, 'mean')]
+    """
     rows = []
     for config in configs:
-        reservoir = _reservoir(model, config, n_neurons, seed, n_windows, n_jobs)
-        pooled = reservoir.fit(X).pool(X)
-        blocks = {b: pooled_features(pooled, b) for b in _BLOCKS}
-        with _one_blas_thread():  # bit-identical on any backend
-            scores = score_representations(blocks, y, *split, representations, alphas)
-        for rep, (acc, mse) in scores.items():
-            tied = np.flatnonzero(acc == acc.max())
-            i = int(tied[np.argmin(mse[tied])])  # accuracy ties: the smaller squared error
-            rows.append({**config, "representation": rep, "alpha": float(alphas[i]),
-                         "val_accuracy": float(acc[i]), "val_mse": float(mse[i])})
+        reservoir = _reservoir(model, config, n_neurons, seed, n_windows, n_jobs,
+                               representations)
+        for row in score_config(reservoir, X, y, splits, representations, alphas, extend):
+            rows.append({**config, **row})
     return rows
 
 
 def validation_split(y: np.ndarray, fraction: float = 0.3, seed: int = 0):
-    """Stratified train/validation split of the training set (fixed seed)."""
+    """Stratified train/validation split of the training set (fixed seed).
+
+    Parameters
+    ----------
+    y : ndarray (n_cases,)
+        Training labels.
+    fraction : float, default=0.3
+        Fraction held out for validation.
+    seed : int, default=0
+        Seeds the split.
+
+    Returns
+    -------
+    train : ndarray
+        Indices of the training part.
+    val : ndarray
+        Indices of the validation part.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.selection import validation_split
+    >>> train, val = validation_split(np.repeat([0, 1], 10))
+    >>> len(train), len(val)
+    (14, 6)
+    """
     splitter = StratifiedShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
     return next(splitter.split(np.zeros(len(y)), y))
 
 
+def kfold_splits(y: np.ndarray, n_splits: int = 5, n_repeats: int | None = None,
+                 seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified k-fold splits of the training set, repeated when it is small.
+
+    Parameters
+    ----------
+    y : ndarray (n_cases,)
+        Training labels.
+    n_splits : int, default=5
+        Folds; fewer when the smallest class has fewer members (never fewer than 2), so that
+        every fold can hold each class.
+    n_repeats : int or None, default=None
+        Repetitions with reshuffled folds; ``None``: enough for about 200 validation
+        predictions in all (at most 10), e.g. 9 repeats for 24 training series, 1 for 500.
+    seed : int, default=0
+        Seeds the shuffling.
+
+    Returns
+    -------
+    list of (train, val) index arrays
+        ``n_splits x n_repeats`` folds (``n_splits`` as reduced above).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.selection import kfold_splits
+    >>> len(kfold_splits(np.repeat([0, 1], 10)))  # 20 series: 5 folds, 10 repeats
+    50
+    >>> len(kfold_splits(np.arange(500) % 2))  # 500 series: 5 folds, once
+    5
+    """
+    y = np.asarray(y)
+    counts = np.unique(y, return_counts=True)[1]
+    k = int(min(n_splits, max(2, counts.min()), len(y)))
+    if n_repeats is None:
+        n_repeats = int(min(10, max(1, np.ceil(200 / len(y)))))
+    splitter = RepeatedStratifiedKFold(n_splits=k, n_repeats=n_repeats, random_state=seed)
+    with warnings.catch_warnings():
+        # A class smaller than k is then missing from some folds' training part: scored as
+        # errors, which is what a model that never saw it would do.
+        warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+        return list(splitter.split(np.zeros(len(y)), y))
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """How a configuration is validated and how the selected one is refitted.
+
+    Parameters
+    ----------
+    name : {"kfold", "paper"}
+        ``"kfold"``: :func:`kfold_splits`, the penalty chosen with the configuration (the grid
+        extended past an edge), the refit with that penalty. ``"paper"``: one stratified
+        validation split of ``validation_fraction``, the refit's penalty chosen by leave-one-out
+        on the whole training set (the paper's protocol).
+    n_splits : int, default=5
+        Folds of ``"kfold"``.
+    validation_fraction : float, default=0.3
+        Held-out fraction of ``"paper"``.
+    split_seed : int, default=0
+        Seeds the splits.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is neither ``"kfold"`` nor ``"paper"``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import Protocol
+    >>> protocol = Protocol("paper")
+    >>> protocol.representations, protocol.extend
+    (('mean', 'mean+last', 'windows', 'windows+last'), False)
+    """
+
+    name: str
+    n_splits: int = 5
+    validation_fraction: float = 0.3
+    split_seed: int = 0
+
+    def __post_init__(self):
+        if self.name not in ("kfold", "paper"):
+            raise ValueError(f"protocol must be 'kfold' or 'paper', got {self.name!r}")
+
+    @property
+    def representations(self) -> tuple[str, ...]:
+        """The pooled representations compared for every configuration."""
+        return REPRESENTATIONS if self.name == "paper" else KFOLD_REPRESENTATIONS
+
+    @property
+    def extend(self) -> bool:
+        """Whether a penalty on the grid's edge extends the grid."""
+        return self.name == "kfold"
+
+    def splits(self, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The (train, val) folds of the training labels ``y``.
+
+        Parameters
+        ----------
+        y : ndarray (n_cases,)
+            Training labels.
+
+        Returns
+        -------
+        list of (train, val) index arrays
+            One fold for ``"paper"`` (:func:`validation_split`), :func:`kfold_splits`'s for
+            ``"kfold"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc.selection import PROTOCOLS
+        >>> y = np.repeat([0, 1], 10)
+        >>> len(PROTOCOLS["paper"].splits(y)), len(PROTOCOLS["kfold"].splits(y))
+        (1, 50)
+        """
+        if self.name == "paper":
+            return [validation_split(y, self.validation_fraction, self.split_seed)]
+        return kfold_splits(y, self.n_splits, seed=self.split_seed)
+
+    def describe(self) -> dict:
+        """What makes results of this protocol comparable (recorded in a results store).
+
+        Returns
+        -------
+        dict
+            The selection method, its settings and how the refit's penalty is chosen.
+
+        Examples
+        --------
+        >>> from nanowire_rc.selection import PROTOCOLS
+        >>> PROTOCOLS["paper"].describe()["selection"]
+        'stratified-validation-split'
+        """
+        if self.name == "paper":
+            return {"selection": "stratified-validation-split",
+                    "validation_fraction": self.validation_fraction,
+                    "split_seed": self.split_seed, "refit_penalty": "leave-one-out"}
+        return {"selection": "repeated-stratified-kfold", "n_splits": self.n_splits,
+                "split_seed": self.split_seed, "refit_penalty": "selected",
+                "extend_decades": EXTEND_DECADES}
+
+
+#: The two protocols by name.
+PROTOCOLS = {"kfold": Protocol("kfold"), "paper": Protocol("paper")}
+
+
 def config_key(config: dict) -> str:
-    """Canonical text of a configuration's hyper-parameters (sorted keys, exact floats)."""
+    """Canonical text of a configuration's hyper-parameters (sorted keys, exact floats).
+
+    Parameters
+    ----------
+    config : dict
+        A configuration or a validation row (its score fields are left out).
+
+    Returns
+    -------
+    str
+        JSON of the hyper-parameters, keys sorted.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import config_key
+    >>> config_key({"input_scaling": 0.5, "dt": 0.1, "val_accuracy": 0.9})
+    '{"dt": 0.1, "input_scaling": 0.5}'
+    """
     return json.dumps({k: config[k] for k in sorted(config) if k not in _ROW_FIELDS})
 
 
 def best_row(rows: list[dict]) -> dict:
-    """Highest validation accuracy; among ties the smallest validation squared error, then
+    """The selected validation row.
+
+    Highest validation accuracy; among ties the smallest validation squared error, then
     content (configuration text, representation) — never the order rows arrived in, so stored
-    and in-memory results select alike."""
+    and in-memory results select alike.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Validation rows, each with the configuration's entries, ``representation``,
+        ``val_accuracy`` and ``val_mse``.
+
+    Returns
+    -------
+    dict
+        The best row.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import best_row
+    >>> rows = [{"dt": 0.1, "representation": "mean", "val_accuracy": 0.9, "val_mse": 0.3},
+    ...         {"dt": 0.2, "representation": "mean", "val_accuracy": 0.9, "val_mse": 0.2}]
+    >>> best_row(rows)["dt"]
+    0.2
+    """
     def rank(row):
         rep = row["representation"]
-        order = REPRESENTATIONS.index(rep) if rep in REPRESENTATIONS else len(REPRESENTATIONS)
+        known = KFOLD_REPRESENTATIONS
+        order = known.index(rep) if rep in known else len(known)
         return (-row["val_accuracy"], row["val_mse"], config_key(row), order, rep)
 
     return min(rows, key=rank)
@@ -340,43 +885,152 @@ def refit_and_test(
     n_windows: int = 8,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
     n_jobs: int | None = None,
+    protocol: Protocol = PROTOCOLS["paper"],
 ):
-    """Refit the selected configuration on the whole training set; return ``(accuracy, alpha)``.
+    """Refit the selected configuration on the whole training set and score it on the test set.
 
-    The reservoir is the one selection scored (same seed from the same identity); its readout
-    picks the ridge penalty by leave-one-out on the whole training set.
+    The reservoir is the one selection scored (same seed from the same identity). Its readout's
+    penalty is the selected one (``"kfold"``) or picked by leave-one-out among ``alphas`` on the
+    whole training set (``"paper"``).
+
+    Parameters
+    ----------
+    model : {"nanowire", "tanh", "nanowire-coupled"}
+        The model (a key of :data:`MODELS`).
+    n_neurons : int
+        Reservoir size.
+    seed : int
+        The unit's seed index.
+    best : dict
+        The selected validation row (:func:`best_row`).
+    X_train : array or list of arrays
+        Training series.
+    y_train : ndarray (n_cases,)
+        Training labels.
+    X_test : array or list of arrays
+        Test series.
+    y_test : ndarray (n_test_cases,)
+        Test labels.
+    n_windows : int, default=8
+        Windows of the ``windows`` block.
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Penalties leave-one-out chooses from (``"paper"``).
+    n_jobs : int or None, default=None
+        Threads of the compiled kernels.
+    protocol : Protocol, default=PROTOCOLS["paper"]
+        How the refit's penalty is chosen.
+
+    Returns
+    -------
+    accuracy : float
+        Test accuracy.
+    alpha : float
+        The refitted readout's penalty.
+
+    Examples
+    --------
+    >>> from nanowire_rc import load_ucr
+    >>> from nanowire_rc.selection import refit_and_test
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> X_te, y_te = load_ucr("SyntheticControl", "test")
+    >>> best = {"dt": 0.1, "representation": "windows+last", "alpha": 1.0}
+    >>> accuracy, alpha = refit_and_test("nanowire", 20, 0, best, X, y, X_te, y_te)
+    >>> accuracy > 0.9  # the "paper" protocol: leave-one-out chose its own penalty
+    True
     """
+    # The reservoir's own defaults for whatever the grid leaves out: the reservoir selection
+    # scored (the classifiers' defaults differ: they were chosen for classification).
+    reservoir_defaults = MODELS[model][0]().get_params()
     params = {k: v for k, v in best.items() if k not in _ROW_FIELDS}
+    given = {"n_neurons", "features", "n_windows", "random_state", "n_jobs"}
+    options = {k: v for k, v in reservoir_defaults.items() if k not in params and k not in given}
+    if protocol.name == "kfold":
+        alphas = (best["alpha"],)
     clf = MODELS[model][1](
         n_neurons=n_neurons, features=best["representation"], n_windows=n_windows, alphas=alphas,
         random_state=unit_seed(model, n_neurons, seed, sorted(params.items())), n_jobs=n_jobs,
-        **params)
+        **params, **options)
     with _one_blas_thread():  # bit-identical on any backend
         clf.fit(X_train, y_train)
         return float(clf.score(X_test, y_test)), float(clf.alpha_)
 
 
 def seconds_per_config(n_cases: int, n_timepoints: int, n_neurons: int,
-                       n_windows: int = 8) -> float:
+                       n_windows: int = 8, folds: Sequence[float] = (0.7,)) -> float:
     """Rough single-core time to score one configuration: overhead + reservoir + readout.
 
     Calibrated on the 2-core development machine (0.03 s for SyntheticControl at 100 neurons,
-    0.14 s for ECG5000 at 500): a fixed cost, about 1 G neuron-updates/s, and the block Gram
-    matrices of the training part of the split (``(0.7 n)^2`` times the feature count).
+    0.14 s for ECG5000 at 500, one 70/30 split): a fixed cost, about 1 G neuron-updates/s, and
+    the block Gram matrices of each fold's training part (``(f n)^2`` times the feature count
+    for a fold training on the fraction ``f``).
+
+    Parameters
+    ----------
+    n_cases : int
+        Training series.
+    n_timepoints : int
+        Their length.
+    n_neurons : int
+        Reservoir size.
+    n_windows : int, default=8
+        Windows of the ``windows`` block.
+    folds : sequence of float, default=(0.7,)
+        The training fraction of each validation fold.
+
+    Returns
+    -------
+    float
+        Expected seconds.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import seconds_per_config
+    >>> round(seconds_per_config(300, 60, 100), 3)  # SyntheticControl, one 70/30 split
+    0.031
     """
-    n_train = 0.7 * n_cases
     features = n_neurons * (n_windows + 2)
-    return 0.02 + n_cases * n_timepoints * n_neurons / 1e9 + 2 * n_train**2 * features / 1e10
+    gram = sum(2 * (f * n_cases) ** 2 * features / 1e10 for f in folds)
+    return 0.02 + n_cases * n_timepoints * n_neurons / 1e9 + gram
 
 
 def chunk_configs(configs: list[dict], n_cases: int, n_timepoints: int, n_neurons: int,
-                  target_seconds: float = 3.0, n_windows: int = 8) -> list[list[dict]]:
+                  target_seconds: float = 3.0, n_windows: int = 8,
+                  folds: Sequence[float] = (0.7,)) -> list[list[dict]]:
     """Split configurations into pieces of about ``target_seconds`` of expected work each.
 
     Long enough that scheduling overhead stays small next to compute, short enough that an
     interruption loses little (at most one piece per worker).
+
+    Parameters
+    ----------
+    configs : list of dict
+        The configurations.
+    n_cases : int
+        Training series.
+    n_timepoints : int
+        Their length.
+    n_neurons : int
+        Reservoir size.
+    target_seconds : float, default=3.0
+        Expected work per piece.
+    n_windows : int, default=8
+        Windows of the ``windows`` block.
+    folds : sequence of float, default=(0.7,)
+        The training fraction of each validation fold (see :func:`seconds_per_config`).
+
+    Returns
+    -------
+    list of list of dict
+        The pieces, in order; at least one configuration each.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import chunk_configs, configurations
+    >>> kept, _ = configurations("nanowire")
+    >>> [len(piece) for piece in chunk_configs(kept, 300, 60, 100)]
+    [97, 43]
     """
-    per_config = seconds_per_config(n_cases, n_timepoints, n_neurons, n_windows)
+    per_config = seconds_per_config(n_cases, n_timepoints, n_neurons, n_windows, folds)
     size = int(min(max(1, target_seconds // per_config), max(len(configs), 1)))
     return [configs[i:i + size] for i in range(0, len(configs), size)]
 
@@ -392,32 +1046,91 @@ def evaluate_unit(
     y_test: np.ndarray,
     grid: dict[str, Sequence] | None = None,
     n_windows: int = 8,
-    representations: Sequence[str] = REPRESENTATIONS,
+    representations: Sequence[str] | None = None,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
     n_jobs: int | None = None,
     map_chunks=None,
+    protocol: Protocol | str = "kfold",
 ) -> UnitResult:
     """Select on validation, refit on the whole training set, score on the test set.
 
-    ``map_chunks(fn, chunks)`` may run the configuration chunks elsewhere (e.g. joblib);
-    by default they run here, one after the other.
+    Parameters
+    ----------
+    dataset : str
+        Dataset name (recorded).
+    model : {"nanowire", "tanh", "nanowire-coupled"}
+        The model (a key of :data:`MODELS`).
+    n_neurons : int
+        Reservoir size.
+    seed : int
+        The unit's seed index.
+    X_train : array or list of arrays
+        Training series.
+    y_train : ndarray (n_cases,)
+        Training labels.
+    X_test : array or list of arrays
+        Test series.
+    y_test : ndarray (n_test_cases,)
+        Test labels.
+    grid : dict of str to sequence, or None, default=None
+        Hyper-parameter grid; ``None``: the model's :data:`GRIDS` entry.
+    n_windows : int, default=8
+        Windows of the ``windows`` block.
+    representations : sequence of str or None, default=None
+        Representations to compare; ``None``: the protocol's.
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Ridge penalties.
+    n_jobs : int or None, default=None
+        Threads of the compiled kernels.
+    map_chunks : callable or None, default=None
+        ``map_chunks(fn, chunks)`` runs the configuration chunks elsewhere (e.g. joblib) and
+        returns their results in order; ``None``: here, one after the other.
+    protocol : Protocol or str, default="kfold"
+        A :class:`Protocol` or the name of one of :data:`PROTOCOLS`.
+
+    Returns
+    -------
+    UnitResult
+        The selection, its test accuracy and every validation row.
+
+    Raises
+    ------
+    ValueError
+        When every configuration of the grid is unstable.
+
+    Examples
+    --------
+    >>> from nanowire_rc import load_ucr
+    >>> from nanowire_rc.selection import evaluate_unit
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> X_te, y_te = load_ucr("SyntheticControl", "test")
+    >>> unit = evaluate_unit("SyntheticControl", "tanh", 10, 0, X[::10], y[::10],
+    ...                      X_te[::10], y_te[::10], grid={"leak_rate": [0.3, 1.0]},
+    ...                      representations=["mean", "mean+last"])
+    >>> len(unit.validation), unit.test_accuracy > 0.5
+    (4, True)
     """
     start = time.perf_counter()
+    protocol = PROTOCOLS[protocol] if isinstance(protocol, str) else protocol
+    representations = protocol.representations if representations is None else representations
     X_train = as_batch(X_train)
+    y_train = np.asarray(y_train)
     kept, pruned = configurations(model, grid)
     if not kept:
         raise ValueError(f"every {model} configuration of the grid is unstable: nothing to select")
-    split = validation_split(y_train)
-    chunks = chunk_configs(kept, X_train.n_cases, X_train.values.shape[2], n_neurons)
+    splits = protocol.splits(y_train)
+    folds = [len(train) / len(y_train) for train, _ in splits]
+    chunks = chunk_configs(kept, X_train.n_cases, X_train.values.shape[2], n_neurons,
+                           folds=folds)
 
     def run(configs):
-        return evaluate_configs(model, configs, X_train, y_train, split, n_neurons, seed,
-                                n_windows, representations, alphas, n_jobs)
+        return evaluate_configs(model, configs, X_train, y_train, splits, n_neurons, seed,
+                                n_windows, representations, alphas, n_jobs, protocol.extend)
 
     results = map_chunks(run, chunks) if map_chunks else [run(c) for c in chunks]
     rows = [r for part in results for r in part]
     best = best_row(rows)
     test_accuracy, alpha = refit_and_test(model, n_neurons, seed, best, X_train, y_train,
-                                          X_test, y_test, n_windows, alphas, n_jobs)
+                                          X_test, y_test, n_windows, alphas, n_jobs, protocol)
     return UnitResult(dataset, model, n_neurons, seed, best, test_accuracy, alpha,
                       len(kept) + len(pruned), len(pruned), time.perf_counter() - start, rows)

@@ -14,11 +14,28 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-__all__ = ["SeriesBatch", "as_batch", "scale_minmax"]
+__all__ = ["SeriesBatch", "as_batch", "reverse_time", "scale_minmax", "with_difference"]
 
 
 class SeriesBatch:
-    """A padded batch: ``values`` (n_cases, n_channels, n_timepoints) and ``lengths`` (n_cases,)."""
+    """A padded batch: ``values`` (n_cases, n_channels, n_timepoints) and ``lengths`` (n_cases,).
+
+    Usually made by :func:`as_batch`, which validates; the constructor stores what it is given.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_cases, n_channels, n_timepoints)
+        The series, zero-padded after each case's length.
+    lengths : ndarray of shape (n_cases,)
+        Length of each case (int64).
+
+    Examples
+    --------
+    >>> from nanowire_rc.series import as_batch
+    >>> batch = as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]])
+    >>> batch.values.shape, batch.lengths, batch.n_cases, batch.n_channels
+    ((2, 1, 3), array([3, 2]), 2, 1)
+    """
 
     __slots__ = ("lengths", "values")
 
@@ -28,18 +45,47 @@ class SeriesBatch:
 
     @property
     def n_cases(self) -> int:
+        """Number of series."""
         return self.values.shape[0]
 
     @property
     def n_channels(self) -> int:
+        """Number of channels of every series."""
         return self.values.shape[1]
 
     def valid_mask(self) -> np.ndarray:
-        """Boolean (n_cases, n_timepoints): True inside each series, False in the padding."""
+        """Where the series are: True inside each series, False in the padding.
+
+        Returns
+        -------
+        ndarray of bool, shape (n_cases, n_timepoints)
+            ``mask[i, t]`` is ``t < lengths[i]``.
+
+        Examples
+        --------
+        >>> from nanowire_rc.series import as_batch
+        >>> as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]]).valid_mask()
+        array([[ True,  True,  True],
+               [ True,  True, False]])
+        """
         return np.arange(self.values.shape[2])[None, :] < self.lengths[:, None]
 
     def channel_range(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per-channel minimum and maximum over every case and valid time step."""
+        """Per-channel minimum and maximum over every case and valid time step.
+
+        Returns
+        -------
+        data_min : ndarray of shape (n_channels,)
+            Smallest value of each channel (padding excluded).
+        data_max : ndarray of shape (n_channels,)
+            Largest value of each channel (padding excluded).
+
+        Examples
+        --------
+        >>> from nanowire_rc.series import as_batch
+        >>> as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]]).channel_range()  # the padding 0 is ignored
+        (array([1.]), array([5.]))
+        """
         mask = self.valid_mask()[:, None, :]
         lo = np.where(mask, self.values, np.inf).min(axis=(0, 2))
         hi = np.where(mask, self.values, -np.inf).max(axis=(0, 2))
@@ -73,11 +119,44 @@ def as_batch(
 ) -> SeriesBatch:
     """Validate ``X`` and return it as a :class:`SeriesBatch` of ``dtype``.
 
-    ``lengths`` marks each case's length inside a padded array; whatever lies past it (zeros,
-    NaN) is ignored and zeroed.
+    Parameters
+    ----------
+    X : array-like or sequence of array-like
+        ``(n_cases, n_timepoints)``, ``(n_cases, n_channels, n_timepoints)``, a list of
+        per-case arrays ``(n_timepoints_i,)`` or ``(n_channels, n_timepoints_i)``, or a
+        :class:`SeriesBatch` (then only cast).
+    dtype : numpy dtype, default float64
+        Type of the returned values.
+    name : str, default "X"
+        Name used in error messages.
+    lengths : array-like of int, optional
+        Each case's length inside a padded array; whatever lies past it (zeros, NaN) is
+        ignored and zeroed.
 
-    Raises ``ValueError`` for empty input, a wrong number of dimensions, an empty series, or NaN /
-    inf inside a series, and ``TypeError`` for non-numeric input.
+    Returns
+    -------
+    SeriesBatch
+        The values, C-contiguous and zero-padded, and the lengths. The caller's array is never
+        modified.
+
+    Raises
+    ------
+    ValueError
+        For empty input, a wrong number of dimensions, an empty series, complex values, bad
+        ``lengths``, or NaN / inf inside a series.
+    TypeError
+        For sparse or non-numeric input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.series import as_batch
+    >>> as_batch(np.zeros((5, 2, 40))).values.shape  # (n_cases, n_channels, n_timepoints)
+    (5, 2, 40)
+    >>> batch = as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]])  # unequal lengths
+    >>> batch.values[:, 0], batch.lengths
+    (array([[1., 2., 3.],
+           [4., 5., 0.]]), array([3, 2]))
     """
     if isinstance(X, SeriesBatch):
         return SeriesBatch(np.ascontiguousarray(X.values, dtype=dtype), X.lengths)
@@ -159,18 +238,47 @@ def scale_minmax(
     feature_range: tuple[float, float] | None = (0.0, 1.0),
     dtype=None,
 ) -> SeriesBatch:
-    """Clip each channel to ``[data_min, data_max]`` (fitted on training data), then map it
-    linearly onto ``feature_range`` (``None``: clip only), and cast to ``dtype``.
+    """Clip each channel to its training range, map it linearly onto a range, and cast.
 
-    Clipping keeps unseen series inside the range that a reservoir's stability guarantee was
-    computed for. A constant channel maps to the lower end of the range. The arithmetic is done
+    Each channel is clipped to ``[data_min, data_max]`` (fitted on training data), then mapped
+    linearly onto ``feature_range`` (``None``: clip only), and cast to ``dtype``. Clipping
+    keeps unseen series inside the range that a reservoir's stability guarantee was computed
+    for. A constant channel maps to the lower end of the range. The arithmetic is done
     in float64 whatever ``dtype`` (default: the batch's), so a small signal on a large offset
     keeps its precision; only the scaled result is cast.
+
+    Parameters
+    ----------
+    batch : SeriesBatch
+        The series.
+    data_min, data_max : ndarray of shape (n_channels,)
+        Per-channel training range (e.g. from :meth:`SeriesBatch.channel_range`).
+    feature_range : (float, float) or None, default (0.0, 1.0)
+        Target range; ``None`` clips only.
+    dtype : numpy dtype, optional
+        Type of the result; default the batch's.
+
+    Returns
+    -------
+    SeriesBatch
+        The scaled series, zero in the padding, with the batch's lengths.
 
     Raises
     ------
     ValueError
         If a channel's range is too wide for float64, or a value does not fit ``dtype``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.series import as_batch, scale_minmax
+    >>> train = as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]])
+    >>> scale_minmax(train, *train.channel_range()).values[:, 0]
+    array([[0.  , 0.25, 0.5 ],
+           [0.75, 1.  , 0.  ]])
+    >>> unseen = as_batch([[0.0, 10.0]])  # clipped to the training range [1, 5] first
+    >>> scale_minmax(unseen, *train.channel_range()).values[:, 0]
+    array([[0., 1.]])
     """
     dtype = np.dtype(batch.values.dtype if dtype is None else dtype)
     lo = np.asarray(data_min, dtype=np.float64)[None, :, None]
@@ -199,3 +307,64 @@ def scale_minmax(
         )
     out[~batch.valid_mask()[:, None, :].repeat(out.shape[1], axis=1)] = 0.0
     return SeriesBatch(np.ascontiguousarray(out), batch.lengths)
+
+
+def with_difference(batch: SeriesBatch) -> SeriesBatch:
+    """The batch with each channel's first difference appended as extra channels.
+
+    Channel ``c + n_channels`` holds ``x_c(t) - x_c(t - 1)``, zero at ``t = 0`` (so lengths are
+    kept) and in the padding. A difference sees how fast a series moves, which pooled states of
+    the level alone blur.
+
+    Parameters
+    ----------
+    batch : SeriesBatch
+        Series of ``n_channels`` channels.
+
+    Returns
+    -------
+    SeriesBatch
+        The same cases with ``2 * n_channels`` channels, in the batch's dtype.
+
+    Examples
+    --------
+    >>> from nanowire_rc.series import as_batch, with_difference
+    >>> with_difference(as_batch([[1.0, 3.0, 2.0]])).values[0]
+    array([[ 1.,  3.,  2.],
+           [ 0.,  2., -1.]])
+    """
+    values = batch.values
+    diff = np.zeros_like(values)
+    diff[:, :, 1:] = values[:, :, 1:] - values[:, :, :-1]
+    diff[~batch.valid_mask()[:, None, :].repeat(values.shape[1], axis=1)] = 0.0
+    return SeriesBatch(np.ascontiguousarray(np.concatenate([values, diff], axis=1)),
+                       batch.lengths)
+
+
+def reverse_time(batch: SeriesBatch) -> SeriesBatch:
+    """Each series read backwards, within its own length (the padding stays at the end).
+
+    Parameters
+    ----------
+    batch : SeriesBatch
+        Series to reverse.
+
+    Returns
+    -------
+    SeriesBatch
+        ``values[i, :, t]`` is the input's ``values[i, :, lengths[i] - 1 - t]`` for
+        ``t < lengths[i]``, zero after.
+
+    Examples
+    --------
+    >>> from nanowire_rc.series import as_batch, reverse_time
+    >>> reverse_time(as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]])).values[:, 0]
+    array([[3., 2., 1.],
+           [5., 4., 0.]])
+    """
+    n_timepoints = batch.values.shape[2]
+    t = np.arange(n_timepoints)[None, :]
+    source = np.where(t < batch.lengths[:, None], batch.lengths[:, None] - 1 - t, t)
+    values = np.take_along_axis(batch.values, source[:, None, :], axis=2)
+    values[~batch.valid_mask()[:, None, :].repeat(values.shape[1], axis=1)] = 0.0
+    return SeriesBatch(np.ascontiguousarray(values), batch.lengths)

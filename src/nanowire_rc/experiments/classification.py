@@ -24,45 +24,106 @@ from .. import __version__
 from ..classifiers import DEFAULT_ALPHAS
 from ..datasets import dataset_fingerprint, load_ucr
 from ..selection import (
+    EXTEND_DECADES,
     GRIDS,
+    PROTOCOLS,
     QUICK_GRIDS,
-    REPRESENTATIONS,
     best_row,
     chunk_configs,
     config_key,
     configurations,
     evaluate_configs,
     refit_and_test,
-    validation_split,
 )
 from ..series import as_batch
 from ..store import ResultsStore
 
-__all__ = ["DATASETS", "N_WINDOWS", "SIZES", "grid_id", "plan_groups", "protocol",
-           "run_selection", "summarise"]
+__all__ = ["DATASETS", "N_WINDOWS", "SIZES", "edge_penalty", "grid_id", "plan_groups",
+           "protocol", "run_selection", "summarise"]
 
 DATASETS = ("ECG5000", "SyntheticControl")
 SIZES = (100, 500, 1000)
 N_WINDOWS = 8
-VALIDATION_FRACTION = 0.3
 
 
-def protocol() -> dict:
-    """What makes stored results comparable: recorded in, and checked against, the store."""
-    return {"library_version": __version__, "selection": "stratified-validation-split",
-            "tie_break": "validation-mse",
-            "validation_fraction": VALIDATION_FRACTION, "split_seed": 0,
-            "representations": list(REPRESENTATIONS), "alphas": list(DEFAULT_ALPHAS),
-            "n_windows": N_WINDOWS, "input_range": [0.0, 1.0], "dtype": "float32"}
+def protocol(name: str = "kfold") -> dict:
+    """What makes stored results comparable: recorded in, and checked against, the store.
+
+    Parameters
+    ----------
+    name : {"kfold", "paper"}, default="kfold"
+        One of :data:`~nanowire_rc.selection.PROTOCOLS` (``"paper"`` for the reproduction).
+
+    Returns
+    -------
+    dict
+        The library version, the protocol's description
+        (:meth:`~nanowire_rc.selection.Protocol.describe`), its representations, the penalty
+        grid, the windows, input range and compute type.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.classification import protocol
+    >>> described = protocol("paper")
+    >>> described["selection"], described["n_windows"]
+    ('stratified-validation-split', 8)
+    """
+    return {"library_version": __version__, **PROTOCOLS[name].describe(),
+            "tie_break": "validation-mse", "representations": list(PROTOCOLS[name].representations),
+            "alphas": list(DEFAULT_ALPHAS), "n_windows": N_WINDOWS, "input_range": [0.0, 1.0],
+            "dtype": "float32"}
 
 
 def grid_id(grid: dict) -> str:
+    """Canonical text of a grid, stored with each test result (results of another grid are
+    not mixed in).
+
+    Parameters
+    ----------
+    grid : dict of str to sequence
+        Hyper-parameter name -> values.
+
+    Returns
+    -------
+    str
+        JSON of the grid, names sorted, values as lists.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.classification import grid_id
+    >>> grid_id({"leak_rate": (0.3,), "input_scaling": [0.5, 1.0]})
+    '{"input_scaling": [0.5, 1.0], "leak_rate": [0.3]}'
+    """
     return json.dumps({k: list(grid[k]) for k in sorted(grid)})
 
 
 def plan_groups(datasets: Sequence[str], models: Sequence[str], sizes: Sequence[int],
                 seeds: int) -> list[tuple[str, str, int, int]]:
-    """Every (dataset, model, size, seed) group, the largest first so workers finish together."""
+    """Every (dataset, model, size, seed) group, the largest first so workers finish together.
+
+    Parameters
+    ----------
+    datasets : sequence of str
+        Dataset names.
+    models : sequence of str
+        Model names (keys of :data:`~nanowire_rc.selection.MODELS`).
+    sizes : sequence of int
+        Reservoir sizes.
+    seeds : int
+        Number of seeds per (dataset, model, size): 0 to ``seeds - 1``.
+
+    Returns
+    -------
+    list of (str, str, int, int)
+        The groups, by decreasing size (stable otherwise).
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.classification import plan_groups
+    >>> plan_groups(["ECG5000"], ["nanowire", "tanh"], [100, 500], seeds=1)
+    [('ECG5000', 'nanowire', 500, 0), ('ECG5000', 'tanh', 500, 0),
+     ('ECG5000', 'nanowire', 100, 0), ('ECG5000', 'tanh', 100, 0)]
+    """
     groups = [(d, m, n, s) for d in datasets for m in models for n in sizes for s in range(seeds)]
     return sorted(groups, key=lambda g: -g[2])
 
@@ -72,25 +133,58 @@ def _training_data(dataset: str, data_dir: str | None):
     return as_batch(X), y
 
 
-def _validate_chunk(group, configs, data_dir, n_jobs):
-    """Worker: score a chunk of configurations of one group on the validation split."""
+def _validate_chunk(group, configs, data_dir, n_jobs, protocol_name):
+    """Worker: score a chunk of configurations of one group on the protocol's folds."""
     dataset, model, size, seed = group
     start = time.perf_counter()
     X, y = _training_data(dataset, data_dir)
-    rows = evaluate_configs(model, configs, X, y, validation_split(y, VALIDATION_FRACTION),
-                            size, seed, N_WINDOWS, n_jobs=n_jobs)
+    chosen = PROTOCOLS[protocol_name]
+    rows = evaluate_configs(model, configs, X, y, chosen.splits(y), size, seed, N_WINDOWS,
+                            chosen.representations, n_jobs=n_jobs, extend=chosen.extend)
+    for row in rows:
+        row.pop("alpha_at_edge")  # recomputed from the stored penalty (edge_penalty)
     return group, rows, time.perf_counter() - start
 
 
-def _test_group(group, best, data_dir, n_jobs):
+def _test_group(group, best, data_dir, n_jobs, protocol_name):
     """Worker: refit a group's selected configuration and score it on the test split."""
     dataset, model, size, seed = group
     start = time.perf_counter()
     X, y = _training_data(dataset, data_dir)
     X_te, y_te = load_ucr(dataset, "test", data_dir)
     accuracy, alpha = refit_and_test(model, size, seed, best, X, y, X_te, y_te, N_WINDOWS,
-                                     n_jobs=n_jobs)
+                                     n_jobs=n_jobs, protocol=PROTOCOLS[protocol_name])
     return group, accuracy, alpha, time.perf_counter() - start
+
+
+def edge_penalty(alpha: float, protocol_name: str) -> bool:
+    """Whether a selected ridge penalty lies on the edge of what the protocol could choose.
+
+    The edge of the grid, extended by ``EXTEND_DECADES`` decades for ``"kfold"``: a penalty
+    there is a sign that the best one may lie beyond it.
+
+    Parameters
+    ----------
+    alpha : float
+        The selected penalty.
+    protocol_name : {"kfold", "paper"}
+        The protocol that selected it.
+
+    Returns
+    -------
+    bool
+        Whether ``alpha`` is the smallest or largest penalty the protocol could choose.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.classification import edge_penalty
+    >>> edge_penalty(1e-5, "paper"), edge_penalty(1e-5, "kfold"), edge_penalty(1e-9, "kfold")
+    (True, False, True)
+    """
+    lo, hi = min(DEFAULT_ALPHAS), max(DEFAULT_ALPHAS)
+    if PROTOCOLS[protocol_name].extend:
+        lo, hi = lo / 10**EXTEND_DECADES, hi * 10**EXTEND_DECADES
+    return bool(alpha <= lo * (1 + 1e-9) or alpha >= hi * (1 - 1e-9))
 
 
 @contextmanager
@@ -139,13 +233,39 @@ def run_selection(
     chunk_size: int | None = None,
     progress: Callable[[str, int], None] | None = None,
     connect_timeout: float = 30.0,
+    protocol_name: str = "kfold",
 ) -> list[dict]:
     """Run whatever the store lacks for ``groups``; return their test rows.
 
-    ``progress(kind, total)`` is called once with the number of pieces to run (``kind ==
-    "total"``), then with ``"done"`` after each piece. ``chunk_size`` fixes the number of
-    configurations per validation chunk (default: a few seconds of expected work each).
-    ``connect_timeout`` is how long to try to reach a Dask ``scheduler`` (seconds).
+    Parameters
+    ----------
+    groups : sequence of (str, str, int, int)
+        (dataset, model, size, seed) groups, e.g. from :func:`plan_groups`.
+    store : ResultsStore
+        Where pieces are stored as they finish, and found on a rerun.
+    quick : bool, default=False
+        Use :data:`~nanowire_rc.selection.QUICK_GRIDS` instead of the paper's grids.
+    jobs : int, default=1
+        Local worker processes (joblib); 1 runs here.
+    scheduler : str or None, default=None
+        Address of a Dask scheduler to run the pieces on (``"tcp://host:port"``).
+    data_dir : str or None, default=None
+        Where datasets that are not bundled are looked for.
+    chunk_size : int or None, default=None
+        Configurations per validation chunk; ``None``: a few seconds of expected work each.
+    progress : callable or None, default=None
+        ``progress(kind, count)``: called once with ``"total"`` and the number of pieces to
+        run, then with ``"done"`` and 1 after each piece.
+    connect_timeout : float, default=30.0
+        How long to try to reach a Dask ``scheduler`` (seconds).
+    protocol_name : {"kfold", "paper"}, default="kfold"
+        The selection protocol (:data:`~nanowire_rc.selection.PROTOCOLS`); it must be the one
+        the store was opened with (see :func:`protocol`).
+
+    Returns
+    -------
+    list of dict
+        The stored test row of each group (:meth:`~nanowire_rc.store.ResultsStore.test_rows`).
 
     Raises
     ------
@@ -154,8 +274,19 @@ def run_selection(
         fingerprint of both splits is recorded with the first results).
     ConnectionError
         When the Dask scheduler cannot be reached.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.classification import plan_groups, protocol, run_selection
+    >>> from nanowire_rc.store import ResultsStore
+    >>> groups = plan_groups(["SyntheticControl"], ["tanh"], [10], seeds=1)
+    >>> with ResultsStore("results.sqlite", protocol()) as store:
+    ...     rows = run_selection(groups, store, quick=True)
+    >>> [(row["model"], row["n_configs"]) for row in rows], rows[0]["test_accuracy"] > 0.9
+    ([('tanh', 2)], True)
     """
     grids = QUICK_GRIDS if quick else GRIDS
+    chosen = PROTOCOLS[protocol_name]
     store.check_datasets({d: dataset_fingerprint(d, data_dir) for d in {g[0] for g in groups}})
     local_jobs = None if (jobs == 1 and scheduler is None) else 1
     plan, stats, shapes = [], {}, {}
@@ -169,10 +300,14 @@ def run_selection(
             chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
         else:
             if dataset not in shapes:
-                shapes[dataset] = _training_data(dataset, data_dir)[0].values.shape
-            n_cases, _, n_timepoints = shapes[dataset]
-            chunks = chunk_configs(todo, n_cases, n_timepoints, size, n_windows=N_WINDOWS)
-        plan += [(group, chunk, data_dir, local_jobs) for chunk in chunks if chunk]
+                X, y = _training_data(dataset, data_dir)
+                folds = [len(train) / len(y) for train, _ in chosen.splits(y)]
+                shapes[dataset] = (X.values.shape, folds)
+            (n_cases, _, n_timepoints), folds = shapes[dataset]
+            chunks = chunk_configs(todo, n_cases, n_timepoints, size, n_windows=N_WINDOWS,
+                                   folds=folds)
+        plan += [(group, chunk, data_dir, local_jobs, protocol_name) for chunk in chunks
+                 if chunk]
     pending_tests = [g for g in groups if store.test_result(g, grid_id(grids[g[1]])) is None]
     if progress:
         progress("total", len(plan) + len(pending_tests))
@@ -185,7 +320,7 @@ def run_selection(
         for group in pending_tests:
             kept = stats[group][0]
             rows = _stored_rows(store, group, {config_key(c) for c in kept})
-            tests.append((group, best_row(rows), data_dir, local_jobs))
+            tests.append((group, best_row(rows), data_dir, local_jobs, protocol_name))
         for group, accuracy, alpha, seconds in run(_test_group, tests):
             best = next(b for g, b, *_ in tests if g == group)
             _, n_configs, n_pruned = stats[group]
@@ -201,8 +336,39 @@ def run_selection(
             if (r["dataset"], r["model"], r["n_neurons"], r["seed"], r["grid"]) in wanted]
 
 
-def summarise(test_rows: Sequence[dict], quick: bool = False) -> dict:
-    """Accuracy mean ± std and selected hyper-parameters per (dataset, model, size)."""
+def summarise(test_rows: Sequence[dict], quick: bool = False,
+              protocol_name: str = "kfold") -> dict:
+    """Accuracy mean ± std and selected hyper-parameters per (dataset, model, size).
+
+    Parameters
+    ----------
+    test_rows : sequence of dict
+        Stored test rows (what :func:`run_selection` returns).
+    quick : bool, default=False
+        Whether they come from the quick grids (for the grid sizes reported).
+    protocol_name : {"kfold", "paper"}, default="kfold"
+        The protocol that selected them (for ``alpha_at_edge``).
+
+    Returns
+    -------
+    dict
+        ``groups``: per (dataset, model, size), the test accuracy's mean, standard deviation
+        and values over seeds and each seed's selection (configuration, ``representation``,
+        ``val_accuracy``, ``refit_alpha``, ``alpha_at_edge`` (see :func:`edge_penalty`) and,
+        for nanowire models, ``memory_factor``); ``grid_sizes``: per model, the grid's
+        ``total`` and ``pruned`` configurations.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.classification import summarise
+    >>> rows = [{"dataset": "SyntheticControl", "model": "tanh", "n_neurons": 10, "seed": s,
+    ...          "test_accuracy": acc, "config": '{"leak_rate": 0.3}', "representation": "mean",
+    ...          "val_accuracy": 0.9, "refit_alpha": 1.0, "memory_factor": None}
+    ...         for s, acc in ((0, 0.9), (1, 0.8))]
+    >>> group = summarise(rows, quick=True)["groups"][0]
+    >>> round(group["test_accuracy_mean"], 3), group["selected"][1]["leak_rate"]
+    (0.85, 0.3)
+    """
     grids = QUICK_GRIDS if quick else GRIDS
     summary = {"groups": [], "grid_sizes": {}}
     for model in sorted({r["model"] for r in test_rows}):
@@ -218,7 +384,8 @@ def summarise(test_rows: Sequence[dict], quick: bool = False) -> dict:
         for r in rows:
             entry = {"seed": r["seed"], **json.loads(r["config"]),
                      "representation": r["representation"], "val_accuracy": r["val_accuracy"],
-                     "refit_alpha": r["refit_alpha"]}
+                     "refit_alpha": r["refit_alpha"],
+                     "alpha_at_edge": edge_penalty(r["refit_alpha"], protocol_name)}
             if r["memory_factor"] is not None:
                 entry["memory_factor"] = r["memory_factor"]
             selected.append(entry)
