@@ -51,7 +51,7 @@ GRIDS = {
         "include_input": [True, False], "stability": ["warn"]}),
     "tanh ESN (ours)": (EchoStateForecaster, {
         "leak_rate": [0.1, 0.3, 0.5, 1.0], "spectral_radius": [0.8, 0.9, 0.99, 1.1],
-        "input_scaling_spread": [0.5, 1.0], "bias_scaling": [0.1, 1.0],
+        "input_scaling": [0.5, 1.0], "bias_scaling": [0.1, 1.0],
         "include_input": [True, False]}),
     "ReservoirPy ESN": (None, {
         "lr": [0.1, 0.3, 0.5, 1.0], "sr": [0.8, 0.9, 0.99, 1.1],

@@ -124,8 +124,50 @@ def simulate_trace(
     g_max: float = 1.0,
     h0: float = 0.0,
 ) -> np.ndarray:
-    """Conductance of the exact model at each time stamp (``voltage[k]`` held over
-    ``(t_{k-1}, t_k]``); ``G_0 = g_min + (g_max - g_min) h0``."""
+    """Conductance of the exact model at each time stamp of a voltage protocol.
+
+    ``voltage[k]`` is held over ``(time[k-1], time[k]]`` and the state follows the exact solution
+    of the rate equation over each interval; ``G_0 = g_min + (g_max - g_min) h0``.
+
+    Parameters
+    ----------
+    time : array_like of shape (n_samples,)
+        Strictly increasing time stamps (non-uniform spacing is fine).
+    voltage : array_like of shape (n_samples,)
+        Applied voltages; ``voltage[0]`` is unused.
+    params : NanowireParams
+        Rate constants of the device.
+    g_min, g_max : float, default 0.0, 1.0
+        Conductance window, ``0 <= g_min < g_max``.
+    h0 : float, default 0.0
+        Normalised state at ``time[0]``, in [0, 1].
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        The conductance ``G_k = g_min + (g_max - g_min) h_k``.
+
+    Raises
+    ------
+    CalibrationError
+        If the arrays are not 1-D of one length, not finite, or the time does not increase.
+    TypeError
+        If ``params`` is not a :class:`~nanowire_rc.physics.NanowireParams`.
+    ValueError
+        If ``h0`` is outside [0, 1] or the window is not ``0 <= g_min < g_max``.
+
+    Examples
+    --------
+    A 1 V pulse for 20 time units, then relaxation at 0 V:
+
+    >>> import numpy as np
+    >>> from nanowire_rc import NanowireParams
+    >>> from nanowire_rc.calibration import simulate_trace
+    >>> t = np.array([0.0, 1.0, 2.0, 20.0, 21.0, 22.0, 40.0])
+    >>> v = np.where(t <= 20, 1.0, 0.0)
+    >>> simulate_trace(t, v, NanowireParams(), g_min=1e-3, g_max=5e-3).round(5)
+    array([0.001  , 0.00435, 0.00466, 0.00469, 0.00324, 0.00236, 0.001  ])
+    """
     t, v, _ = _trace_arrays(time, voltage, None)
     if not isinstance(params, NanowireParams):
         raise TypeError(f"params must be a NanowireParams, got {type(params).__name__}")
@@ -141,9 +183,9 @@ def simulate_trace(
 
 @dataclass
 class CalibrationResult:
-    """Fitted constants of a device and the quality of the fit.
+    """Fitted constants of a device and the quality of the fit, as :func:`calibrate` returns them.
 
-    Attributes
+    Parameters
     ----------
     params : NanowireParams
         Fitted ``kappa_p0, kappa_d0, eta_p, eta_d``.
@@ -161,10 +203,19 @@ class CalibrationResult:
     level : float
         Confidence level of the intervals.
     n_samples : int
+        Number of samples fitted (all traces).
     cost : float
         Final robust cost of the optimiser.
     n_starts : int
         Starting points tried.
+
+    Examples
+    --------
+    >>> from nanowire_rc import CalibrationResult, NanowireParams
+    >>> result = CalibrationResult(NanowireParams(), g_min=1e-3, g_max=5e-3, h0=(0.0,),
+    ...                            r2=1.0, rmse=0.0)
+    >>> result.predict([0.0, 1.0, 2.0], [0.0, 1.0, 1.0]).round(5)
+    array([0.001  , 0.00435, 0.00466])
     """
 
     params: NanowireParams
@@ -180,12 +231,50 @@ class CalibrationResult:
     n_starts: int = 0
 
     def predict(self, time: ArrayLike, voltage: ArrayLike, h0: float | None = None) -> np.ndarray:
-        """Model conductance for a voltage protocol (``h0``: the first trace's fitted state)."""
+        """Model conductance for a voltage protocol, with the fitted constants and window.
+
+        Parameters
+        ----------
+        time : array_like of shape (n_samples,)
+            Strictly increasing time stamps.
+        voltage : array_like of shape (n_samples,)
+            Voltage held over ``(time[k-1], time[k]]``; ``voltage[0]`` is unused.
+        h0 : float, optional
+            Initial state; default: the first trace's fitted state.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            The model conductance (see :func:`simulate_trace`).
+
+        Examples
+        --------
+        >>> from nanowire_rc import CalibrationResult, NanowireParams
+        >>> result = CalibrationResult(NanowireParams(), g_min=0.0, g_max=1.0, h0=(0.5,),
+        ...                            r2=1.0, rmse=0.0)
+        >>> result.predict([0.0, 1.0], [0.0, 0.0]).round(4)  # relaxes from h0 = 0.5
+        array([0.5   , 0.3033])
+        """
         return simulate_trace(time, voltage, self.params, self.g_min, self.g_max,
                               self.h0[0] if h0 is None else h0)
 
     def to_dict(self) -> dict:
-        """Plain JSON-serialisable summary."""
+        """Plain JSON-serialisable summary.
+
+        Returns
+        -------
+        dict
+            The constants, window, initial states, fit quality and intervals (as lists).
+
+        Examples
+        --------
+        >>> import json
+        >>> from nanowire_rc import CalibrationResult, NanowireParams
+        >>> result = CalibrationResult(NanowireParams(), g_min=0.0, g_max=1.0, h0=(0.5,),
+        ...                            r2=1.0, rmse=0.0)
+        >>> json.loads(json.dumps(result.to_dict()))["eta_p"]
+        10.0
+        """
         p = self.params
         return {
             "kappa_p0": p.kappa_p0, "kappa_d0": p.kappa_d0, "eta_p": p.eta_p, "eta_d": p.eta_d,
@@ -282,6 +371,8 @@ def calibrate(
     Returns
     -------
     CalibrationResult
+        The fitted constants, window and initial states, the fit's quality and confidence
+        intervals.
 
     Raises
     ------
@@ -289,6 +380,25 @@ def calibrate(
         For NaN/inf samples, non-increasing time, negative conductance, mismatched lengths, a
         constant voltage (the rates cannot be identified), a constant conductance, or fewer
         samples than parameters.
+    ValueError
+        If ``loss``, ``level`` or ``n_starts`` is invalid.
+
+    Examples
+    --------
+    A synthetic trace of the model (staircase of 0.5, 0.8 and 1.1 V, then relaxation at 0 V,
+    sampled at random times), and its constants recovered:
+
+    >>> import numpy as np
+    >>> from nanowire_rc import NanowireParams, calibrate
+    >>> from nanowire_rc.calibration import simulate_trace
+    >>> t = np.sort(np.r_[0.0, np.random.default_rng(0).uniform(0, 120, 300)])
+    >>> v = np.select([t <= 30, t <= 60, t <= 90], [0.5, 0.8, 1.1], 0.0)
+    >>> g = simulate_trace(t, v, NanowireParams(), g_min=1e-4, g_max=5e-4)
+    >>> fit = calibrate(t, v, g)
+    >>> round(fit.params.eta_p, 3), round(fit.params.kappa_d0, 3), round(fit.g_max, 6)
+    (10.0, 0.5, 0.0005)
+    >>> fit.r2 > 0.999
+    True
     """
     if (isinstance(time, np.ndarray) and time.ndim == 1) or (
             not isinstance(time, np.ndarray) and len(time) and np.isscalar(time[0])):
@@ -389,7 +499,14 @@ def _result(fit, problem: _Problem, traces, scale: float, level: float,
     for i, h in enumerate(h0):
         e = zq * se[6 + i]
         intervals[f"h0[{i}]"] = (max(h - e, 0.0), min(h + e, 1.0))
-    params = NanowireParams(*(math.exp(theta[i]) for i in range(4)))
+    try:
+        params = NanowireParams(*(math.exp(theta[i]) for i in range(4)))
+    except ValueError as err:  # a rate constant under- or overflowed: the data do not fix it
+        raise CalibrationError(
+            f"the fit drove a rate constant out of range ({err}): this protocol does not "
+            "determine it. Use a protocol that dwells at several voltages long enough for the "
+            "conductance to move at each (e.g. steps, pulses of different heights), or more "
+            "samples during the transitions") from None
     return CalibrationResult(params=params, g_min=g_min, g_max=g_min + span, h0=h0, r2=r2,
                              rmse=rmse, intervals=intervals, level=level,
                              n_samples=int(problem.n), cost=float(fit.cost), n_starts=n_starts)
@@ -404,9 +521,38 @@ def read_trace(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read a trace from a CSV/TSV file with a header row (or columns given by position).
 
-    ``delimiter`` defaults to a tab for ``.tsv``/``.txt`` files and a comma otherwise. Returns
-    ``(time, voltage, conductance)`` as float arrays; an unparsable value raises
-    :class:`CalibrationError` naming the line.
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    time_column, voltage_column, conductance_column : str or int
+        Column names in the header row, or positions (0-based). With positions only, a first
+        row that is not numeric is taken as a header and skipped.
+    delimiter : str, optional
+        Field separator; default: a tab for ``.tsv``/``.txt``/``.tab`` files, else a comma.
+
+    Returns
+    -------
+    time : ndarray
+        The time stamps, as floats.
+    voltage : ndarray
+        The applied voltages, as floats.
+    conductance : ndarray
+        The measured conductances, as floats.
+
+    Raises
+    ------
+    CalibrationError
+        If the file is empty, a named column is missing, or a value cannot be read as a number
+        (the message names the line).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from nanowire_rc.calibration import read_trace
+    >>> _ = Path("trace.csv").write_text("time,voltage,conductance\\n0,0,1e-3\\n1,1,2e-3\\n")
+    >>> read_trace("trace.csv")
+    (array([0., 1.]), array([0., 1.]), array([0.001, 0.002]))
     """
     path = Path(path)
     if delimiter is None:

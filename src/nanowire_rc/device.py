@@ -123,12 +123,27 @@ class Device:
     g_min, g_max : float, default=0.0, 1.0
         Nominal conductance window (any unit, e.g. siemens); ``0 <= g_min < g_max``.
 
+    Raises
+    ------
+    TypeError
+        If a setting is not a real number (``adc_bits``: an integer or None).
+    ValueError
+        If a setting is negative or not finite, ``variability`` names an unknown constant,
+        ``g_max <= g_min`` or ``adc_bits`` is outside [1, 24].
+
+    See Also
+    --------
+    nanowire_rc.calibrate : Fit the constants and the window to measured traces.
+
     Examples
     --------
+    >>> from nanowire_rc import Device
     >>> Device().is_ideal
     True
     >>> Device(variability={"eta_p": 0.1}, read_noise=0.01, voltage_step=0.01).spread("eta_p")
     0.1
+    >>> Device(g_min=1e-5, g_max=1e-3).window
+    0.00099
     """
 
     variability: float | Mapping[str, float] = 0.0
@@ -171,7 +186,31 @@ class Device:
         return hash(tuple(items))
 
     def spread(self, name: str) -> float:
-        """Relative spread of constant ``name`` (one of :data:`CONSTANTS`)."""
+        """Relative spread of constant ``name`` (one of :data:`CONSTANTS`).
+
+        Parameters
+        ----------
+        name : str
+            One of :data:`CONSTANTS`.
+
+        Returns
+        -------
+        float
+            The relative standard deviation of that constant across devices.
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is not in :data:`CONSTANTS`.
+
+        Examples
+        --------
+        >>> from nanowire_rc import Device
+        >>> Device(variability=0.05).spread("kappa_p0")
+        0.05
+        >>> Device(variability={"g_max": 0.1}).spread("eta_d")
+        0.0
+        """
         if name not in CONSTANTS:
             raise ValueError(f"unknown constant {name!r}; use one of {CONSTANTS}")
         if isinstance(self.variability, dict):
@@ -212,6 +251,21 @@ class Device:
         Returns
         -------
         DeviceConstants
+            One value of every constant per device.
+
+        Raises
+        ------
+        ValueError
+            If ``n_neurons`` is not a positive integer.
+
+        Examples
+        --------
+        >>> from nanowire_rc import Device
+        >>> constants = Device(variability=0.05).draw(4, random_state=0)
+        >>> constants.eta_p.round(3)
+        array([10.89 ,  9.852, 10.405, 10.036])
+        >>> constants.n_neurons
+        4
         """
         p = _as_params(params)
         if isinstance(n_neurons, bool) or not isinstance(n_neurons, numbers.Integral) \
@@ -242,7 +296,27 @@ class Device:
         return DeviceConstants(**out)
 
     def nominal(self, n_neurons: int, params: NanowireParams | None = None) -> DeviceConstants:
-        """Constants of ``n_neurons`` identical devices (no spread)."""
+        """Constants of ``n_neurons`` identical devices (no spread).
+
+        Parameters
+        ----------
+        n_neurons : int
+            Number of devices.
+        params : NanowireParams, optional
+            Rate constants (default: Table 2).
+
+        Returns
+        -------
+        DeviceConstants
+            The nominal constants, and this device's window, repeated ``n_neurons`` times.
+
+        Examples
+        --------
+        >>> from nanowire_rc import Device
+        >>> constants = Device(g_min=1e-5, g_max=1e-3).nominal(3)
+        >>> constants.eta_p, constants.g_max
+        (array([10., 10., 10.]), array([0.001, 0.001, 0.001]))
+        """
         p = _as_params(params)
         full = lambda v: np.full(n_neurons, float(v))  # noqa: E731
         return DeviceConstants(full(p.kappa_p0), full(p.kappa_d0), full(p.eta_p), full(p.eta_d),
@@ -263,12 +337,30 @@ def _truncated(rng: np.random.RandomState, nominal: float, s: float, n: int) -> 
 class DeviceConstants:
     """Per-neuron constants of an assembly of devices, each an array of shape (n_neurons,).
 
-    Attributes
+    Usually made by :meth:`Device.draw` or :meth:`Device.nominal`; the arrays are stored as
+    contiguous float64.
+
+    Parameters
     ----------
-    kappa_p0, kappa_d0, eta_p, eta_d : ndarray
+    kappa_p0, kappa_d0, eta_p, eta_d : array_like of shape (n_neurons,)
         Rate constants (all > 0).
-    g_min, g_max : ndarray
+    g_min, g_max : array_like of shape (n_neurons,)
         Conductance bounds (``0 <= g_min < g_max``).
+
+    Raises
+    ------
+    ValueError
+        If the arrays are not 1-D of one common length, not finite, or not physical.
+
+    Examples
+    --------
+    >>> from nanowire_rc import DeviceConstants
+    >>> c = DeviceConstants([1e-4, 2e-4], [0.5, 0.5], [10.0, 10.0], [1.0, 1.0],
+    ...                     [0.0, 0.0], [1.0, 1.0])
+    >>> c.n_neurons, c.integer_ratio
+    (2, 10)
+    >>> c.params(1)
+    NanowireParams(kappa_p0=0.0002, kappa_d0=0.5, eta_p=10.0, eta_d=1.0)
     """
 
     kappa_p0: np.ndarray
@@ -297,6 +389,7 @@ class DeviceConstants:
 
     @property
     def n_neurons(self) -> int:
+        """Number of devices."""
         return self.kappa_p0.shape[0]
 
     @property
@@ -309,20 +402,75 @@ class DeviceConstants:
         return None
 
     def params(self, n: int) -> NanowireParams:
-        """The rate constants of neuron ``n`` as a :class:`NanowireParams`."""
+        """The rate constants of neuron ``n`` as a :class:`NanowireParams`.
+
+        Parameters
+        ----------
+        n : int
+            Index of the neuron.
+
+        Returns
+        -------
+        NanowireParams
+            Its ``kappa_p0, kappa_d0, eta_p, eta_d``.
+
+        Examples
+        --------
+        >>> from nanowire_rc import Device
+        >>> Device().nominal(2).params(0)
+        NanowireParams(kappa_p0=0.0001, kappa_d0=0.5, eta_p=10.0, eta_d=1.0)
+        """
         return NanowireParams(float(self.kappa_p0[n]), float(self.kappa_d0[n]),
                               float(self.eta_p[n]), float(self.eta_d[n]))
 
     def check_voltages(self, v_lo: float, v_hi: float, dtype=np.float64) -> None:
-        """Raise :class:`~nanowire_rc.physics.VoltageOverflowError` if any neuron's rates
-        overflow ``dtype`` for a voltage in ``[v_lo, v_hi]``."""
+        """Raise :class:`~nanowire_rc.exceptions.VoltageOverflowError` if a neuron's rates overflow.
+
+        The check uses the largest constants of the assembly, so it covers every neuron.
+
+        Parameters
+        ----------
+        v_lo, v_hi : float
+            Smallest and largest voltage the rates will be evaluated at.
+        dtype : numpy dtype, default float64
+            The floating type the rates will be computed in.
+
+        Raises
+        ------
+        VoltageOverflowError
+            If a voltage in ``[v_lo, v_hi]`` makes a neuron's rate overflow ``dtype``.
+
+        Examples
+        --------
+        >>> from nanowire_rc import Device
+        >>> Device().nominal(2).check_voltages(0.0, 1.0)  # fine: returns None
+        """
         worst = NanowireParams(float(self.kappa_p0.max()), float(self.kappa_d0.max()),
                                float(self.eta_p.max()), float(self.eta_d.max()))
         check_voltages(v_lo, v_hi, worst, dtype)
 
 
 def quantise_voltage(v: ArrayLike, step: float) -> np.ndarray:
-    """DAC rounding ``step * floor(v / step + 1/2)`` (``step == 0``: unchanged)."""
+    """DAC rounding ``step * floor(v / step + 1/2)`` (``step == 0``: unchanged).
+
+    Parameters
+    ----------
+    v : array_like
+        Voltages.
+    step : float
+        DAC step in volts (0: no quantisation).
+
+    Returns
+    -------
+    ndarray
+        The voltages rounded to the nearest multiple of ``step`` (halves round up).
+
+    Examples
+    --------
+    >>> from nanowire_rc.device import quantise_voltage
+    >>> quantise_voltage([0.123, 0.456, -0.004], 0.01)
+    array([0.12, 0.46, 0.  ])
+    """
     v = np.asarray(v)
     if step == 0:
         return v
@@ -351,9 +499,35 @@ def device_memory_factor(
     property holds per noise realisation. What is lost is the convex-combination argument for
     boundedness, hence the clip.
 
+    Parameters
+    ----------
+    v_lo, v_hi : array_like of shape (n_neurons,) or scalar
+        Voltage interval of each neuron (broadcast together, ``v_lo <= v_hi``).
+    dt : float
+        Time step (> 0).
+    constants : DeviceConstants
+        The neurons' constants (e.g. from :meth:`Device.draw`).
+    method : {"euler", "exact"}, default "euler"
+        Update rule.
+
     Returns
     -------
-    ndarray (n_neurons,)
+    ndarray of shape (n_neurons,)
+        ``rho_n`` for every neuron; the assembly is stable when the largest is below 1.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown, ``dt`` is not positive or ``v_lo > v_hi`` somewhere.
+    VoltageOverflowError
+        If a voltage is so large that a neuron's rate would overflow float64.
+
+    Examples
+    --------
+    >>> from nanowire_rc import Device, device_memory_factor
+    >>> constants = Device(variability=0.05).draw(4, random_state=0)
+    >>> device_memory_factor(0.0, 1.0, dt=0.1, constants=constants).round(4)
+    array([0.9644, 0.9714, 0.9654, 0.9675])
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")

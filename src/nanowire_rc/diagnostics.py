@@ -43,10 +43,50 @@ def memory_capacity(
     alpha: float = 1e-6,
     random_state=0,
 ) -> tuple[float, np.ndarray]:
-    """Linear short-term memory capacity; returns ``(MC, MC_k for k = 1..max_delay)``.
+    """Linear short-term memory capacity ``MC = sum_k MC_k`` (Jaeger 2001).
 
     The readout is a ridge regression with penalty ``alpha`` on standardised states, one
     output per delay, fitted on the first ``train_fraction`` of the usable steps.
+
+    Parameters
+    ----------
+    reservoir : estimator
+        Any object with ``fit(X)`` and ``states(X)`` (e.g. a
+        :class:`~nanowire_rc.NanowireReservoir`); a clone is fitted, the object is untouched.
+    n_steps : int, default 5000
+        Length of the i.i.d. uniform input on [-0.8, 0.8].
+    max_delay : int, default 200
+        Largest delay ``k`` reconstructed.
+    washout : int, default 200
+        First steps left out (the reservoir forgets its initial state).
+    train_fraction : float, default 0.6
+        Fraction of the usable steps the readout is fitted on; the rest scores it.
+    alpha : float, default 1e-6
+        Ridge penalty.
+    random_state : int, RandomState instance or None, default 0
+        Seeds the input.
+
+    Returns
+    -------
+    mc : float
+        The memory capacity.
+    mc_k : ndarray of shape (max_delay,)
+        ``MC_k``, the squared correlation of the reconstruction of ``u(t - k)``, for
+        ``k = 1 .. max_delay``.
+
+    Raises
+    ------
+    ValueError
+        If ``max_delay < 1`` or ``n_steps`` is not well above ``washout + max_delay``.
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireReservoir
+    >>> from nanowire_rc.diagnostics import memory_capacity
+    >>> mc, mc_k = memory_capacity(NanowireReservoir(n_neurons=20, random_state=0),
+    ...                            n_steps=600, max_delay=10, washout=50)
+    >>> mc_k.shape, bool(0 < mc <= 20)
+    ((10,), True)
     """
     if max_delay < 1 or n_steps <= washout + max_delay + 10:
         raise ValueError("need max_delay >= 1 and n_steps well above washout + max_delay")
@@ -68,7 +108,34 @@ def memory_capacity(
 
 
 def narma10(n_steps: int, random_state=0) -> tuple[np.ndarray, np.ndarray]:
-    """Input ``u`` and NARMA-10 output ``y`` (``y[t+1]`` from the recursion above)."""
+    """Input ``u`` and NARMA-10 output ``y`` (``y[t+1]`` from the recursion above).
+
+    Parameters
+    ----------
+    n_steps : int
+        Length of the series.
+    random_state : int, RandomState instance or None, default 0
+        Seeds the input.
+
+    Returns
+    -------
+    u : ndarray of shape (n_steps,)
+        Input, i.i.d. uniform on [0, 0.5].
+    y : ndarray of shape (n_steps,)
+        NARMA-10 output (zero for the first 10 steps).
+
+    Raises
+    ------
+    FloatingPointError
+        If the recursion diverges (rare; another ``random_state`` avoids it).
+
+    Examples
+    --------
+    >>> from nanowire_rc.generators import narma10
+    >>> u, y = narma10(200)
+    >>> u.shape, y[9:12].round(3)
+    ((200,), array([0.   , 0.179, 0.368]))
+    """
     rng = check_random_state(random_state)
     u = rng.uniform(0, 0.5, n_steps)
     y = np.zeros(n_steps)
@@ -87,7 +154,36 @@ def narma10_nrmse(
     train_fraction: float = 0.6,
     random_state=0,
 ) -> float:
-    """Normalised RMSE of a ridge readout (penalty by leave-one-out) on NARMA-10."""
+    """Normalised RMSE of a ridge readout (penalty by leave-one-out) on NARMA-10.
+
+    Parameters
+    ----------
+    reservoir : estimator
+        Any object with ``fit(X)`` and ``states(X)``; a clone is fitted.
+    n_steps : int, default 5000
+        Length of the NARMA-10 series.
+    washout : int, default 200
+        First steps left out.
+    train_fraction : float, default 0.6
+        Fraction of the usable steps the readout is fitted on; the rest scores it.
+    random_state : int, RandomState instance or None, default 0
+        Seeds the input.
+
+    Returns
+    -------
+    float
+        ``sqrt(mean((y_hat - y)^2)) / std(y)`` on the held-out part (1 is no better than
+        predicting the mean).
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireReservoir
+    >>> from nanowire_rc.diagnostics import narma10_nrmse
+    >>> error = narma10_nrmse(NanowireReservoir(n_neurons=20, random_state=0), n_steps=600,
+    ...                       washout=50)
+    >>> bool(0 < error < 2)
+    True
+    """
     u, y = narma10(n_steps, random_state)
     states = _trajectory(reservoir, u)
     X, target = states[washout:-1], y[washout + 1:]

@@ -27,48 +27,180 @@ __all__ = [
 
 
 class NanowireRCError(Exception):
-    """Base class of the errors nanowire-rc raises on purpose."""
+    """Base class of the errors nanowire-rc raises on purpose.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> try:
+    ...     nw.load_ucr("NoSuchDataset", "train")
+    ... except nw.NanowireRCError as err:
+    ...     print(type(err).__name__)
+    DatasetNotFoundError
+    """
 
 
 class VoltageOverflowError(NanowireRCError, ValueError):
-    """A voltage makes a rate overflow (``exp`` beyond the floating-point range)."""
+    """A voltage makes a rate overflow (``exp`` beyond the floating-point range).
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> try:
+    ...     nw.total_rate(100.0)
+    ... except nw.VoltageOverflowError as err:
+    ...     print(str(err)[:40])
+    voltage 100 overflows k_p = kappa_p0*exp
+    """
 
 
 class UnstableReservoirError(NanowireRCError, ValueError):
-    """No echo-state guarantee: memory factor (or coupled contraction bound) >= 1."""
+    """No echo-state guarantee: memory factor (or coupled contraction bound) >= 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import nanowire_rc as nw
+    >>> X = np.random.default_rng(0).random((4, 20))
+    >>> try:
+    ...     nw.NanowireReservoir(n_neurons=10, dt=1.0, random_state=0).fit(X)
+    ... except nw.UnstableReservoirError as err:
+    ...     print("refused:", isinstance(err, ValueError))
+    refused: True
+    """
 
 
 class DivergedError(NanowireRCError, ValueError):
-    """The states left every finite range: the reservoir is unstable for this input."""
+    """The states left every finite range: the reservoir is unstable for this input.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> issubclass(nw.DivergedError, (nw.NanowireRCError, ValueError))
+    True
+    """
 
 
 class DatasetNotFoundError(NanowireRCError, FileNotFoundError, ValueError):
-    """No files for the requested dataset in any of the places looked in."""
+    """No files for the requested dataset in any of the places looked in.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> try:
+    ...     nw.load_ucr("NoSuchDataset", "train")
+    ... except FileNotFoundError as err:
+    ...     print(type(err).__name__)
+    DatasetNotFoundError
+    """
 
 
 class DatasetFormatError(NanowireRCError, ValueError):
-    """A dataset file could not be read or parsed; the message names the file (and line)."""
+    """A dataset file could not be read or parsed; the message names the file (and line).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.datasets import read_tsv
+    >>> _ = Path("bad.tsv").write_text("1\\t0.5\\t0.25\\n2\\t0.5\\n")
+    >>> try:
+    ...     read_tsv("bad.tsv")
+    ... except nw.DatasetFormatError as err:
+    ...     print(str(err)[:23])
+    bad.tsv, line 2: 2 fiel
+    """
 
 
 class StoreError(NanowireRCError, RuntimeError):
-    """The results store cannot be used (corrupt, locked, unwritable); nothing was changed."""
+    """The results store cannot be used (corrupt, locked, unwritable); nothing was changed.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.store import ResultsStore
+    >>> _ = Path("corrupt.sqlite").write_bytes(b"not a database" * 100)
+    >>> try:
+    ...     ResultsStore("corrupt.sqlite", {"protocol": 1})
+    ... except nw.StoreError as err:
+    ...     print("not a readable results store" in str(err))
+    True
+    """
 
 
 class StoreInUseError(StoreError):
-    """Another process is running a selection on this results store."""
+    """Another process is running a selection on this results store.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> issubclass(nw.StoreInUseError, nw.StoreError)
+    True
+    """
 
 
 class ProtocolMismatchError(StoreError, ValueError):
-    """The store holds results of another protocol or library version."""
+    """The store holds results of another protocol or library version.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.store import ResultsStore
+    >>> ResultsStore("protocol.sqlite", {"n_windows": 8}).close()
+    >>> try:
+    ...     ResultsStore("protocol.sqlite", {"n_windows": 4})
+    ... except nw.ProtocolMismatchError as err:
+    ...     print("n_windows" in str(err))
+    True
+    """
 
 
 class DatasetChangedError(ProtocolMismatchError):
-    """The store holds results for a dataset of the same name but different contents."""
+    """The store holds results for a dataset of the same name but different contents.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.store import ResultsStore
+    >>> with ResultsStore("datasets.sqlite", {"n_windows": 8}) as store:
+    ...     store.check_datasets({"MyData": {"train values": "a1", "train labels": "b2"}})
+    >>> with ResultsStore("datasets.sqlite", {"n_windows": 8}) as store:
+    ...     try:
+    ...         store.check_datasets({"MyData": {"train values": "a1", "train labels": "c3"}})
+    ...     except nw.DatasetChangedError as err:
+    ...         print("train labels" in str(err))
+    True
+    """
 
 
 class CalibrationError(NanowireRCError, ValueError):
-    """A trace cannot be calibrated (bad samples, or too little information in it)."""
+    """A trace cannot be calibrated (bad samples, or too little information in it).
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> try:
+    ...     nw.calibrate([0.0, 1.0, 1.0], [0.0, 1.0, 1.0], [0.1, 0.2, 0.3])
+    ... except nw.CalibrationError as err:
+    ...     print(str(err)[:33])
+    time must be strictly increasing;
+    """
 
 
 class StabilityWarning(UserWarning):
-    """A reservoir was fitted without its stability guarantee (``stability="warn"``)."""
+    """A reservoir was fitted without its stability guarantee (``stability="warn"``).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import nanowire_rc as nw
+    >>> X = np.random.default_rng(0).random((4, 20))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = nw.CoupledNanowireReservoir(n_neurons=10, coupling=5.0, stability="warn",
+    ...                                     random_state=0).fit(X)
+    >>> any(issubclass(w.category, nw.StabilityWarning) for w in caught)
+    True
+    """

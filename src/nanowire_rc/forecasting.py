@@ -31,7 +31,10 @@ classifiers' pooled features (``mean``, ``last``, ``windows``), standardised, th
 
 from __future__ import annotations
 
+import inspect
 import numbers
+import re
+import textwrap
 import warnings
 
 import numpy as np
@@ -74,13 +77,32 @@ REGRESSION_ALPHAS = DEFAULT_ALPHAS
 # Reservoir hyper-parameters that a forecaster sets itself (it runs one long series, does its
 # own float64 scaling and reads the full state trajectory).
 _FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
-# Reservoir hyper-parameters forecasters and regressors do not offer yet: device models (noise,
-# variability) are wired into the reservoirs and classifiers only.
-_NOT_OFFERED = ("device",)
+# Reservoir hyper-parameters forecasters and regressors do not offer: device models (noise,
+# variability) and per-neuron time steps are wired into the reservoirs and classifiers only, and
+# the classifiers' representations (a time-reversed pass, an input's difference) would read the
+# future or need the previous input inside the closed loop.
+_NOT_OFFERED = ("device", "bidirectional", "difference", "dt_spread")
 
 
 class ClosedLoopDivergenceWarning(UserWarning):
-    """A closed-loop forecast left the training range by a wide margin or became non-finite."""
+    """A closed-loop forecast left the training range by a wide margin or became non-finite.
+
+    Examples
+    --------
+    A small Echo State Network trained on a short stretch of Mackey–Glass drifts away in
+    closed loop:
+
+    >>> import warnings
+    >>> from nanowire_rc import ClosedLoopDivergenceWarning, EchoStateForecaster
+    >>> from nanowire_rc.generators import mackey_glass
+    >>> y = mackey_glass(300, discard=300)
+    >>> fc = EchoStateForecaster(n_neurons=20, random_state=0).fit(y)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = fc.generate(300)
+    >>> [w.category.__name__ for w in caught]
+    ['ClosedLoopDivergenceWarning']
+    """
 
 
 def _as_series(y: ArrayLike, name: str = "y") -> tuple[np.ndarray, bool]:
@@ -184,6 +206,24 @@ class _Forecaster(BaseEstimator):
         Returns
         -------
         self
+            The fitted forecaster.
+
+        Raises
+        ------
+        ValueError
+            For invalid hyper-parameters, a series that is not finite or too short for
+            ``washout + horizon + 1`` steps.
+        UnstableReservoirError
+            When the reservoir has no stability guarantee over ``input_range`` (see the class).
+
+        Examples
+        --------
+        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc.generators import mackey_glass
+        >>> y = mackey_glass(700, discard=300)
+        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> fc.n_channels_, fc.coef_.shape  # 50 states + the current input
+        (1, (1, 51))
         """
         self._validate()
         Y, _ = _as_series(y)
@@ -232,6 +272,23 @@ class _Forecaster(BaseEstimator):
         Returns
         -------
         ndarray, same shape as ``y``
+            Row ``t`` forecasts ``y[t + horizon]`` after seeing ``y[: t + 1]``.
+
+        Raises
+        ------
+        ValueError
+            If ``y`` is not finite or has another number of channels than the training series.
+
+        Examples
+        --------
+        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc.generators import mackey_glass
+        >>> from nanowire_rc.metrics import nrmse
+        >>> y = mackey_glass(700, discard=300)
+        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> pred = fc.predict(y)  # pred[t] forecasts y[t + 1]
+        >>> bool(nrmse(y[501:], pred[500:-1]) < 0.2)  # one-step error on unseen data
+        True
         """
         check_is_fitted(self, "readout_")
         Y, flat = _as_series(y)
@@ -241,7 +298,32 @@ class _Forecaster(BaseEstimator):
         return pred[:, 0] if flat else pred
 
     def score(self, y: ArrayLike) -> float:
-        """R² of the teacher-forced forecasts of ``y`` after the washout (higher is better)."""
+        """R² of the teacher-forced forecasts of ``y`` after the washout (higher is better).
+
+        Parameters
+        ----------
+        y : array (n_timepoints,) or (n_timepoints, n_channels)
+            The observed series (the reservoir starts from rest at ``y[0]``).
+
+        Returns
+        -------
+        float
+            :func:`sklearn.metrics.r2_score` of the forecasts of ``y[washout + horizon:]``.
+
+        Raises
+        ------
+        ValueError
+            If ``y`` is too short to score after the washout, or invalid (see :meth:`predict`).
+
+        Examples
+        --------
+        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc.generators import mackey_glass
+        >>> y = mackey_glass(700, discard=300)
+        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> fc.score(y[500:]) > 0.9
+        True
+        """
         Y, _ = _as_series(y)
         pred = np.asarray(self.predict(Y))
         rows = slice(self.washout, Y.shape[0] - self.horizon)
@@ -271,11 +353,29 @@ class _Forecaster(BaseEstimator):
         states : ndarray (n_steps, n_neurons)
             Only with ``return_states``.
 
+        Raises
+        ------
+        ValueError
+            If ``n_steps`` is not a positive integer, ``horizon != 1``, or ``warmup`` is
+            invalid.
+
         Warns
         -----
         ClosedLoopDivergenceWarning
             When a value leaves the training range widened by ``divergence_margin`` times its
             width on each side, or is not finite.
+
+        Examples
+        --------
+        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc.generators import mackey_glass
+        >>> y = mackey_glass(700, discard=300)
+        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> fc.generate(5).shape  # continues from the end of the training series
+        (5,)
+        >>> values, states = fc.generate(5, warmup=y[500:600], return_states=True)
+        >>> states.shape
+        (5, 50)
         """
         check_is_fitted(self, "readout_")
         if not isinstance(n_steps, numbers.Integral) or isinstance(n_steps, bool) or n_steps < 1:
@@ -346,8 +446,10 @@ _FORECAST_DOC = """
 
     Attributes
     ----------
-    reservoir_ : the fitted reservoir
+    reservoir_ : estimator
+        The fitted reservoir.
     readout_ : sklearn Pipeline (StandardScaler, RidgeCV)
+        The fitted readout.
     coef_, intercept_ : ndarray
         The readout as one affine map of the raw features (prediction = ``F @ coef_.T +
         intercept_``).
@@ -356,17 +458,95 @@ _FORECAST_DOC = """
     data_min_, data_max_ : ndarray (n_channels,)
         Training range of each channel.
     n_channels_ : int
+        Channels of the training series.
     last_state_, last_input_ : ndarray
         State and scaled input at the end of the training series (``generate`` starts there).
 """
 
 
+# The reservoir hyper-parameters the estimators here pass on, described once per reservoir class;
+# ``{reservoir}`` in a class docstring becomes the entries of those in the class's ``__init__``
+# (in its order, with its defaults) that the docstring does not describe otherwise.
+_COMMON_PARAMS = {
+    "n_neurons": ("int", "Number of neurons ``N``."),
+    "features": ("str", "Pooled features, ``+``-joined from ``mean``, ``last``, ``windows``."),
+    "n_windows": ("int", "Number of equal time windows for ``windows``."),
+    "washout": ("int", "Initial steps left out of ``mean`` and ``windows``."),
+    "input_range": ("(float, float) or None",
+                    "Min–max scaling target, fitted per channel on the training series; later "
+                    "series are clipped to the training range first. ``None``: no scaling "
+                    "(values still clipped)."),
+    "dtype": ('{"float32", "float64"}', "Compute type of the reservoir."),
+    "random_state": ("int, RandomState instance or None", "Seeds the reservoir's weights."),
+    "n_jobs": ("int or None", "Threads for the compiled kernel (``None``: all cores)."),
+    "alphas": ("tuple of float", "Ridge penalties from which leave-one-out picks one."),
+}
+# Defaults shown by name rather than by value.
+_NAMED_DEFAULTS = {"FORECAST_ALPHAS": FORECAST_ALPHAS, "REGRESSION_ALPHAS": REGRESSION_ALPHAS}
+_NANOWIRE_PARAMS = {
+    **_COMMON_PARAMS,
+    "input_scaling": ("float", "Centre ``omega0`` of the per-neuron input scalings."),
+    "input_scaling_spread": ("float", "Half-width ``d_omega`` of the uniform distribution of "
+                             "input scalings: ``omega_n ~ Uniform[omega0 - d_omega, omega0 + "
+                             "d_omega]``."),
+    "dt": ("float", "Time step."),
+    "params": ("NanowireParams or None", "Physical constants; ``None`` means the paper's "
+               "Table 2."),
+    "method": ('{"euler", "exact"}', "Update rule: the paper's forward Euler, or the exact "
+               "solution for piecewise-constant input."),
+    "coupling": ("float", "Largest absolute row sum of ``W`` (max-norm coupling strength)."),
+    "connectivity": ('{"dense", "sparse"}', "Structure of the recurrent matrix ``W``."),
+    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
+    "bias_scaling": ("float", "Biases are Uniform[-bias_scaling, bias_scaling]."),
+    "retention": ("float", "Retention ``gamma`` in (0, 1]: ``h <- (gamma - dt S) h + dt k_p``."),
+    "voltage_map": ('{"sigmoid", "identity"}', "``v = v_min + (v_max - v_min) sigmoid(gain a)`` "
+                    "(bounded voltages) or ``v = a``."),
+    "v_min": ("float", "Lower end of the sigmoid map's voltage window."),
+    "v_max": ("float", "Upper end of the sigmoid map's voltage window."),
+    "gain": ("float", "Slope of the sigmoid map."),
+    "stability": ('{"raise", "warn"}', "What ``fit`` does when the contraction guarantee fails: "
+                  "raise :class:`~nanowire_rc.exceptions.UnstableReservoirError`, or warn "
+                  "(:class:`~nanowire_rc.exceptions.StabilityWarning`) and fit anyway."),
+}
+_TANH_PARAMS = {
+    **_COMMON_PARAMS,
+    "leak_rate": ("float", "Leak rate ``a`` in (0, 1]: ``h <- (1 - a) h + a tanh(W_in x + W h + "
+                  "b)``."),
+    "input_scaling": ("float", "``d``: input weights are Uniform[-d, d] (the ``input_scaling`` "
+                      "of ReservoirPy and the ESN literature)."),
+    "bias_scaling": ("float", "``beta``: biases are Uniform[-beta, beta]."),
+    "spectral_radius": ("float", "Spectral radius of ``W``."),
+    "connectivity": ('{"diagonal", "sparse", "dense"}', "Structure of ``W``: diagonal (the "
+                     "paper's uncoupled baseline), sparse or dense (standard ESN)."),
+    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
+}
+
+
+def _reservoir_params_doc(cls) -> str:
+    """Numpydoc entries of the reservoir hyper-parameters of ``cls`` not documented otherwise."""
+    table = _TANH_PARAMS if cls._reservoir_class is LeakyTanhReservoir else _NANOWIRE_PARAMS
+    entries = []
+    for name, parameter in inspect.signature(cls.__init__).parameters.items():
+        if name not in table or re.search(rf"^\s*{name} :", cls.__doc__, re.MULTILINE):
+            continue
+        kind, text = table[name]
+        default = parameter.default
+        named = [key for key, value in _NAMED_DEFAULTS.items() if value is default]
+        default = (named[0] if named else f'"{default}"' if isinstance(default, str)
+                   else repr(default))
+        entries.append(f"    {name} : {kind}, default={default}\n"
+                       + textwrap.fill(text, 96, initial_indent=" " * 8,
+                                       subsequent_indent=" " * 8))
+    return "\n".join(entries)
+
+
 def _shared_doc(cls):
-    """Fill the ``{forecast}`` / ``{regressor}`` slots of a class docstring with the shared text."""
+    """Fill the ``{reservoir}``, ``{forecast}`` and ``{regressor}`` slots of a class docstring."""
     shared = {"{forecast}": _FORECAST_DOC.strip("\n"),
               "{regressor}": globals().get("_REGRESSOR_DOC", "").strip("\n")}
     for slot, text in shared.items():
         cls.__doc__ = cls.__doc__.replace(slot, text.lstrip())
+    cls.__doc__ = cls.__doc__.replace("{reservoir}", _reservoir_params_doc(cls).lstrip())
     return cls
 
 
@@ -374,21 +554,30 @@ def _shared_doc(cls):
 class NanowireForecaster(_Forecaster):
     """Forecaster on an uncoupled nanowire reservoir (the paper's assembly).
 
+    The reservoir is a :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
+
     Parameters
     ----------
-    n_neurons, input_scaling, input_scaling_spread, dt, params, method
-        The reservoir's; see :class:`~nanowire_rc.reservoirs.NanowireReservoir`. ``fit`` raises
-        :class:`~nanowire_rc.reservoirs.UnstableReservoirError` when the memory factor over
-        ``input_range`` is >= 1.
+    {reservoir}
     {forecast}
+    memory_factor_ : float
+        The reservoir's memory factor over ``input_range`` (< 1).
+
+    Raises
+    ------
+    UnstableReservoirError
+        At ``fit``, when the memory factor over ``input_range`` is >= 1.
 
     Examples
     --------
+    >>> from nanowire_rc import NanowireForecaster
     >>> from nanowire_rc.generators import mackey_glass
     >>> y = mackey_glass(1200, discard=300)
     >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:1000])
     >>> fc.predict(y[1000:]).shape
     (200,)
+    >>> round(fc.memory_factor_, 5)
+    0.96874
     """
 
     _reservoir_class = NanowireReservoir
@@ -444,13 +633,30 @@ class NanowireForecaster(_Forecaster):
 class CoupledNanowireForecaster(_Forecaster):
     """Forecaster on a coupled nanowire network.
 
+    The reservoir is a :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
+
     Parameters
     ----------
-    n_neurons, input_scaling, input_scaling_spread, coupling, connectivity, density,
-    bias_scaling, dt, retention, voltage_map, v_min, v_max, gain, params, stability
-        The reservoir's; see :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`
-        (``stability="raise"`` refuses a network without the contraction guarantee).
-    {forecast}"""
+    {reservoir}
+    {forecast}
+    contraction_bound_ : float
+        The reservoir's contraction bound over ``input_range`` (< 1: echo states guaranteed).
+
+    Raises
+    ------
+    UnstableReservoirError
+        At ``fit`` with ``stability="raise"``, when the contraction bound is >= 1 or the states
+        are not provably in [0, 1].
+
+    Examples
+    --------
+    >>> from nanowire_rc import CoupledNanowireForecaster
+    >>> from nanowire_rc.generators import mackey_glass
+    >>> y = mackey_glass(700, discard=300)
+    >>> fc = CoupledNanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+    >>> fc.contraction_bound_ < 1, fc.score(y[500:]) > 0.9
+    (True, True)
+    """
 
     _reservoir_class = CoupledNanowireReservoir
 
@@ -528,12 +734,22 @@ class EchoStateForecaster(_Forecaster):
     Unlike :class:`~nanowire_rc.classifiers.EchoStateClassifier` (the paper's diagonal
     baseline), the default is the standard coupled ESN: a sparse recurrent matrix.
 
+    The reservoir is a :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
+
     Parameters
     ----------
-    n_neurons, leak_rate, input_scaling_spread, bias_scaling, spectral_radius, connectivity,
-    density
-        The reservoir's; see :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
-    {forecast}"""
+    {reservoir}
+    {forecast}
+
+    Examples
+    --------
+    >>> from nanowire_rc import EchoStateForecaster
+    >>> from nanowire_rc.generators import mackey_glass
+    >>> y = mackey_glass(700, discard=300)
+    >>> fc = EchoStateForecaster(n_neurons=50, random_state=0).fit(y[:500])
+    >>> fc.score(y[500:]) > 0.9
+    True
+    """
 
     _reservoir_class = LeakyTanhReservoir
 
@@ -548,7 +764,7 @@ class EchoStateForecaster(_Forecaster):
         self,
         n_neurons: int = 100,
         leak_rate: float = 0.3,
-        input_scaling_spread: float = 1.0,
+        input_scaling: float = 1.0,
         bias_scaling: float = 0.1,
         spectral_radius: float = 0.9,
         connectivity: str = "sparse",
@@ -565,7 +781,7 @@ class EchoStateForecaster(_Forecaster):
     ):
         self.n_neurons = n_neurons
         self.leak_rate = leak_rate
-        self.input_scaling_spread = input_scaling_spread
+        self.input_scaling = input_scaling
         self.bias_scaling = bias_scaling
         self.spectral_radius = spectral_radius
         self.connectivity = connectivity
@@ -597,7 +813,30 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Training series (a list for unequal lengths).
         y : array (n_cases,) or (n_cases, n_targets)
+            Target values (finite).
+
+        Returns
+        -------
+        self
+            The fitted regressor.
+
+        Raises
+        ------
+        ValueError
+            If ``y`` is missing, not finite or does not match ``X``.
+        UnstableReservoirError
+            When the reservoir has no stability guarantee (nanowire reservoirs).
+
+        Examples
+        --------
+        >>> from nanowire_rc import NanowireRegressor, load_ucr
+        >>> X, _ = load_ucr("SyntheticControl", "train")
+        >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
+        >>> reg = NanowireRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
+        >>> reg.score(X[200:], trend[200:]) > 0.9
+        True
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
@@ -618,7 +857,27 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predicted values, shape (n_cases,) or (n_cases, n_targets) as in training."""
+        """Predicted values, one per series.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Series with the training data's channels.
+
+        Returns
+        -------
+        ndarray
+            Of shape (n_cases,) or (n_cases, n_targets), as the training targets.
+
+        Examples
+        --------
+        >>> from nanowire_rc import EchoStateRegressor, load_ucr
+        >>> X, _ = load_ucr("SyntheticControl", "train")
+        >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
+        >>> reg = EchoStateRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
+        >>> reg.predict(X[200:203]).shape
+        (3,)
+        """
         check_is_fitted(self, "readout_")
         features = self.reservoir_.transform(X).astype(np.float64, copy=False)
         return self.readout_.predict(features)
@@ -631,13 +890,12 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
 
 
 _REGRESSOR_DOC = """
-    alphas : tuple of float, default=REGRESSION_ALPHAS
-        Ridge penalties from which leave-one-out picks one.
-
     Attributes
     ----------
-    reservoir_ : the fitted reservoir
+    reservoir_ : estimator
+        The fitted reservoir.
     readout_ : sklearn Pipeline (StandardScaler, RidgeCV)
+        The fitted readout (standardised pooled features).
     alpha_ : float
         The chosen ridge penalty.
 """
@@ -647,12 +905,30 @@ _REGRESSOR_DOC = """
 class NanowireRegressor(_ReservoirRegressor):
     """Series-to-value regression: nanowire reservoir, pooled features, ridge readout.
 
+    The reservoir is a :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
+
     Parameters
     ----------
-    n_neurons, input_scaling, input_scaling_spread, dt, params, method, features, n_windows,
-    washout, input_range, dtype, random_state, n_jobs
-        The reservoir's; see :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
-    {regressor}"""
+    {reservoir}
+
+    {regressor}
+    memory_factor_ : float
+        The reservoir's memory factor (< 1).
+
+    Raises
+    ------
+    UnstableReservoirError
+        At ``fit``, when the memory factor over ``input_range`` is >= 1.
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireRegressor, load_ucr
+    >>> X, _ = load_ucr("SyntheticControl", "train")
+    >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)  # a value per series
+    >>> reg = NanowireRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
+    >>> reg.score(X[200:], trend[200:]) > 0.9
+    True
+    """
 
     _reservoir_class = NanowireReservoir
 
@@ -699,12 +975,23 @@ class NanowireRegressor(_ReservoirRegressor):
 class EchoStateRegressor(_ReservoirRegressor):
     """Series-to-value regression: leaky-tanh reservoir, pooled features, ridge readout.
 
+    The reservoir is a :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
+
     Parameters
     ----------
-    n_neurons, leak_rate, input_scaling_spread, bias_scaling, spectral_radius, connectivity,
-    density, features, n_windows, washout, input_range, dtype, random_state, n_jobs
-        The reservoir's; see :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
-    {regressor}"""
+    {reservoir}
+
+    {regressor}
+
+    Examples
+    --------
+    >>> from nanowire_rc import EchoStateRegressor, load_ucr
+    >>> X, _ = load_ucr("SyntheticControl", "train")
+    >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
+    >>> reg = EchoStateRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
+    >>> reg.score(X[200:], trend[200:]) > 0.9
+    True
+    """
 
     _reservoir_class = LeakyTanhReservoir
 
@@ -712,7 +999,7 @@ class EchoStateRegressor(_ReservoirRegressor):
         self,
         n_neurons: int = 100,
         leak_rate: float = 0.3,
-        input_scaling_spread: float = 1.0,
+        input_scaling: float = 1.0,
         bias_scaling: float = 0.1,
         spectral_radius: float = 0.9,
         connectivity: str = "diagonal",
@@ -728,7 +1015,7 @@ class EchoStateRegressor(_ReservoirRegressor):
     ):
         self.n_neurons = n_neurons
         self.leak_rate = leak_rate
-        self.input_scaling_spread = input_scaling_spread
+        self.input_scaling = input_scaling
         self.bias_scaling = bias_scaling
         self.spectral_radius = spectral_radius
         self.connectivity = connectivity
@@ -747,13 +1034,30 @@ class EchoStateRegressor(_ReservoirRegressor):
 class CoupledNanowireRegressor(_ReservoirRegressor):
     """Series-to-value regression: coupled nanowire reservoir, pooled features, ridge readout.
 
+    The reservoir is a :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
+
     Parameters
     ----------
-    n_neurons, input_scaling, input_scaling_spread, coupling, connectivity, density,
-    bias_scaling, dt, retention, voltage_map, v_min, v_max, gain, params, stability, features,
-    n_windows, washout, input_range, dtype, random_state, n_jobs
-        The reservoir's; see :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
-    {regressor}"""
+    {reservoir}
+
+    {regressor}
+    contraction_bound_ : float
+        The reservoir's contraction bound (< 1: echo states guaranteed).
+
+    Raises
+    ------
+    UnstableReservoirError
+        At ``fit`` with ``stability="raise"``, when the contraction guarantee fails.
+
+    Examples
+    --------
+    >>> from nanowire_rc import CoupledNanowireRegressor, load_ucr
+    >>> X, _ = load_ucr("SyntheticControl", "train")
+    >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
+    >>> reg = CoupledNanowireRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
+    >>> reg.contraction_bound_ < 1, reg.score(X[200:], trend[200:]) > 0.9
+    (True, True)
+    """
 
     _reservoir_class = CoupledNanowireReservoir
 

@@ -92,8 +92,14 @@ def mackey_glass(
     ndarray (n_steps,)
         ``x(k * sample_step)`` for ``k = discard .. discard + n_steps - 1``.
 
+    Raises
+    ------
+    ValueError
+        If a count or constant is out of range, or ``tau`` is not a whole number of RK4 steps.
+
     Examples
     --------
+    >>> from nanowire_rc.generators import mackey_glass
     >>> x = mackey_glass(500, discard=300)
     >>> bool(0.2 < x.min() and x.max() < 1.4)
     True
@@ -189,6 +195,20 @@ def lorenz63(
     -------
     ndarray (n_steps, 3)
         Rows ``(x, y, z)`` at times ``discard_time + k dt``.
+
+    Raises
+    ------
+    ValueError
+        If a count or constant is out of range or ``x0`` is not 3 finite numbers.
+    FloatingPointError
+        If the integration diverges (``dt`` too large).
+
+    Examples
+    --------
+    >>> from nanowire_rc.generators import lorenz63
+    >>> xyz = lorenz63(5, x0=(1.0, 1.0, 25.0), discard_time=0.0)
+    >>> xyz[0], xyz.shape
+    (array([ 1.,  1., 25.]), (5, 3))
     """
     n_steps = _check_count("n_steps", n_steps, 1)
     substeps = _check_count("substeps", substeps, 1)

@@ -62,17 +62,37 @@ def nrmse(
 
     Parameters
     ----------
-    y_true, y_pred : array (n_timepoints,) or (n_timepoints, n_channels)
+    y_true : array_like of shape (n_timepoints,) or (n_timepoints, n_channels)
+        The truth (finite).
+    y_pred : array_like of the same shape
+        The prediction.
     normalization : {"std", "range"}, default="std"
         Divide each channel's RMSE by the standard deviation or the range of ``y_true``.
     scale : float or array (n_channels,), optional
         Use this divisor instead (e.g. the training series' standard deviation).
     multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
+        Average over channels, or return one value per channel.
 
     Returns
     -------
     float, or ndarray (n_channels,) for ``"raw_values"``
         ``inf`` for channels with a non-finite prediction.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ or are not one of the above, ``y_true`` is not finite, a divisor
+        is not positive (a constant ``y_true``), or an option is unknown.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.metrics import nrmse
+    >>> y = np.sin(np.linspace(0.0, 6.0, 50))
+    >>> round(nrmse(y, y + 0.1), 4)
+    0.1397
+    >>> round(nrmse(y, y + 0.1, normalization="range"), 4)
+    0.05
     """
     a, b = _pair(y_true, y_pred)
     s = _scale(a, scale, normalization)
@@ -89,7 +109,32 @@ def nrmse(
 
 def prediction_error_curve(y_true: ArrayLike, y_pred: ArrayLike,
                            scale: ArrayLike | None = None) -> np.ndarray:
-    """Normalised error ``e(t)`` of each step, shape (n_timepoints,) (``inf`` where not finite)."""
+    """Normalised error ``e(t)`` of each step (``inf`` where not finite).
+
+    ``e(t) = sqrt(mean_c ((y_pred[t, c] - y_true[t, c]) / s_c)^2)``.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_timepoints,) or (n_timepoints, n_channels)
+        The truth (finite).
+    y_pred : array_like of the same shape
+        The forecast.
+    scale : float or array_like of shape (n_channels,), optional
+        Per-channel normaliser ``s_c``; default the standard deviation of ``y_true``.
+
+    Returns
+    -------
+    ndarray of shape (n_timepoints,)
+        The normalised error of each step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.metrics import prediction_error_curve
+    >>> y = np.array([0.0, 1.0, 0.0, -1.0])
+    >>> prediction_error_curve(y, y + [0.0, 0.1, 0.2, 0.4], scale=1.0)
+    array([0. , 0.1, 0.2, 0.4])
+    """
     a, b = _pair(y_true, y_pred)
     s = _scale(a, scale)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -113,6 +158,8 @@ def valid_prediction_time(
     y_true, y_pred : array (n_timepoints,) or (n_timepoints, n_channels)
         Truth and (closed-loop) forecast; row 0 is the first forecast step.
     threshold : float, default=0.4
+        Largest normalised error ``e(t)`` still counted as valid (see
+        :func:`prediction_error_curve`).
     dt : float, default=1.0
         Time between rows.
     lyapunov_exponent : float, optional
@@ -126,6 +173,23 @@ def valid_prediction_time(
     float
         ``k * dt`` (× exponent) where ``k`` is the number of rows before the first exceedance;
         the full length if the error never exceeds ``threshold``.
+
+    Raises
+    ------
+    ValueError
+        If ``threshold`` or ``dt`` is not positive, or the series are not valid (see
+        :func:`nrmse`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.generators import LORENZ63_LYAPUNOV_EXPONENT
+    >>> from nanowire_rc.metrics import valid_prediction_time
+    >>> y = np.array([0.0, 1.0, 0.0, -1.0])
+    >>> valid_prediction_time(y, y + [0.0, 0.1, 0.5, 0.9], scale=1.0, dt=0.02)
+    0.04
+    >>> valid_prediction_time(y, y, dt=0.02, lyapunov_exponent=LORENZ63_LYAPUNOV_EXPONENT)
+    0.072448
     """
     if not threshold > 0 or not dt > 0:
         raise ValueError(f"threshold and dt must be > 0, got {threshold!r}, {dt!r}")

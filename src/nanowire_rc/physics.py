@@ -61,6 +61,24 @@ class NanowireParams:
         Voltage sensitivity of potentiation (> 0).
     eta_d : float
         Voltage sensitivity of depression (> 0).
+
+    Raises
+    ------
+    TypeError
+        If a constant is not a real number.
+    ValueError
+        If a constant is not finite and positive.
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireParams
+    >>> p = NanowireParams()
+    >>> p
+    NanowireParams(kappa_p0=0.0001, kappa_d0=0.5, eta_p=10.0, eta_d=1.0)
+    >>> round(p.v_star, 4)  # where the total rate S(v) is smallest
+    0.565
+    >>> NanowireParams(eta_p=12.0).integer_ratio
+    12
     """
 
     kappa_p0: float = 1e-4
@@ -111,7 +129,30 @@ def check_voltages(
 ) -> None:
     """Raise :class:`VoltageOverflowError` if a voltage in ``[v_lo, v_hi]`` overflows a rate.
 
-    ``dtype`` is the floating type the rates will be computed in (float32 overflows far sooner).
+    Parameters
+    ----------
+    v_lo, v_hi : float
+        Smallest and largest voltage the rates will be evaluated at.
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    dtype : numpy dtype, default float64
+        The floating type the rates will be computed in (float32 overflows far sooner).
+
+    Raises
+    ------
+    VoltageOverflowError
+        If ``v_lo`` or ``v_hi`` is not finite, or ``exp(eta_p v_hi)`` or ``exp(-eta_d v_lo)``
+        would overflow ``dtype``. The message names the voltage and what to change.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.physics import check_voltages
+    >>> check_voltages(0.0, 2.0)  # fine: returns None
+    >>> check_voltages(0.0, 10.0, dtype=np.float32)
+    Traceback (most recent call last):
+    ...
+    nanowire_rc.exceptions.VoltageOverflowError: voltage 10 overflows k_p = ...
     """
     p = _as_params(params)
     limit = _LOG_MAX[np.dtype(dtype)]
@@ -142,14 +183,73 @@ def _voltages(v: ArrayLike, params: NanowireParams) -> np.ndarray:
 
 
 def rates(v: ArrayLike, params: NanowireParams | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Potentiation and depression rates ``(k_p(v), k_d(v))``, element-wise over ``v``."""
+    """Potentiation and depression rates ``(k_p(v), k_d(v))``, element-wise over ``v``.
+
+    ``k_p = kappa_p0 exp(eta_p v)`` and ``k_d = kappa_d0 exp(-eta_d v)``.
+
+    Parameters
+    ----------
+    v : array_like
+        Voltages (any shape).
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+
+    Returns
+    -------
+    k_p : ndarray
+        Potentiation rates, shaped like ``v``.
+    k_d : ndarray
+        Depression rates, shaped like ``v``.
+
+    Raises
+    ------
+    ValueError
+        If ``v`` contains NaN or inf.
+    VoltageOverflowError
+        If a voltage is so large that a rate would overflow float64.
+
+    Examples
+    --------
+    >>> from nanowire_rc import rates
+    >>> k_p, k_d = rates([0.0, 1.0])
+    >>> k_d.round(4)
+    array([0.5   , 0.1839])
+    >>> bool(k_p[1] > k_d[1])  # potentiation dominates at 1 V
+    True
+    """
     p = _as_params(params)
     v = _voltages(v, p)
     return p.kappa_p0 * np.exp(p.eta_p * v), p.kappa_d0 * np.exp(-p.eta_d * v)
 
 
 def total_rate(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarray:
-    """``S(v) = k_p(v) + k_d(v)``: the decay rate of the state towards its fixed point."""
+    """``S(v) = k_p(v) + k_d(v)``: the decay rate of the state towards its fixed point.
+
+    Parameters
+    ----------
+    v : array_like
+        Voltages (any shape).
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+
+    Returns
+    -------
+    ndarray
+        ``S(v)``, shaped like ``v``. It is convex in ``v``, smallest at ``params.v_star``.
+
+    Raises
+    ------
+    ValueError
+        If ``v`` contains NaN or inf.
+    VoltageOverflowError
+        If a voltage is so large that a rate would overflow float64.
+
+    Examples
+    --------
+    >>> from nanowire_rc import total_rate
+    >>> total_rate([0.0, 1.0]).round(4)  # dt = 0.1: |1 - 0.1 S| <= 0.96874 on [0, 1]
+    array([0.5001, 2.3866])
+    """
     k_p, k_d = rates(v, params)
     return k_p + k_d
 
@@ -159,6 +259,31 @@ def fixed_point(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarra
 
     Written as a logistic function of ``v`` so that it never divides overflowing rates:
     ``h* = sigmoid((eta_p + eta_d) v - ln(kappa_d0 / kappa_p0))``.
+
+    Parameters
+    ----------
+    v : array_like
+        Constant voltages (any shape).
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+
+    Returns
+    -------
+    ndarray
+        The fixed point ``h*`` in (0, 1), shaped like ``v``.
+
+    Raises
+    ------
+    ValueError
+        If ``v`` contains NaN or inf.
+    VoltageOverflowError
+        If a voltage is so large that a rate would overflow float64.
+
+    Examples
+    --------
+    >>> from nanowire_rc import fixed_point
+    >>> fixed_point([0.0, 0.5, 1.0]).round(4)
+    array([2.000e-04, 4.670e-02, 9.229e-01])
     """
     p = _as_params(params)
     v = _voltages(v, p)
@@ -191,6 +316,41 @@ def step(
 
     ``euler``: ``h + dt (k_p - S h)`` (the paper's neuron). ``exact``: ``h* + (h - h*) exp(-dt S)``,
     the ODE's solution for ``v`` held constant over the step.
+
+    Parameters
+    ----------
+    h : array_like
+        States before the step, in [0, 1].
+    v : array_like
+        Voltages applied during the step; broadcast with ``h``.
+    dt : float
+        Time step (> 0).
+    params : NanowireParams, optional
+        Physical constants (default: Table 2).
+    method : {"euler", "exact"}, default "euler"
+        Update rule.
+
+    Returns
+    -------
+    ndarray
+        States after the step, of the broadcast shape of ``h`` and ``v``.
+
+    Raises
+    ------
+    TypeError
+        If ``dt`` is not a real scalar.
+    ValueError
+        If ``dt`` is not finite and positive, ``method`` is unknown or ``v`` is not finite.
+    VoltageOverflowError
+        If a voltage is so large that a rate would overflow float64.
+
+    Examples
+    --------
+    >>> from nanowire_rc import step
+    >>> round(float(step(0.0, 1.0, dt=0.1)), 4)
+    0.2203
+    >>> round(float(step(0.0, 1.0, dt=0.1, method="exact")), 4)
+    0.196
     """
     p = _as_params(params)
     dt = _check_dt(dt)
@@ -241,8 +401,33 @@ def simulate(
 
     Returns
     -------
-    h : array of shape (T,) for scalar ``omega``, (T, N) for an array ``omega``
+    ndarray
+        The states, of shape (T,) for a scalar ``omega`` and (T, N) for an array ``omega``:
         ``h[t]`` is the state after consuming ``x[t]``.
+
+    Raises
+    ------
+    TypeError
+        If ``dt`` is not a real scalar.
+    ValueError
+        If ``x`` is not one finite series, ``omega`` or ``h0`` is not finite or of the wrong
+        shape, or ``dt`` or ``method`` is invalid.
+    VoltageOverflowError
+        If ``omega * x`` holds a voltage so large that a rate would overflow float64.
+
+    Examples
+    --------
+    A pulse of ten steps, then relaxation:
+
+    >>> import numpy as np
+    >>> from nanowire_rc import simulate
+    >>> x = np.zeros(60)
+    >>> x[10:20] = 1.0
+    >>> h = simulate(x, dt=0.1)
+    >>> round(float(h[19]), 4), round(float(h[-1]), 4)  # end of the pulse, 40 steps later
+    (0.8625, 0.111)
+    >>> simulate(x, dt=0.1, omega=[0.5, 1.0]).shape  # two neurons
+    (60, 2)
     """
     p = _as_params(params)
     dt = _check_dt(dt)

@@ -35,7 +35,30 @@ def _save(fig, path_stem: Path) -> list[Path]:
 
 
 def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
-    """Fig. 1: state over time for each dt (left) and each omega (right), pulse shaded."""
+    """Fig. 1: state over time for each dt (left) and each omega (right), pulse shaded.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        :func:`~nanowire_rc.experiments.pulse.pulse_responses`'s rows.
+    path_stem : Path
+        Output path without suffix.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from nanowire_rc.experiments.pulse import pulse_responses
+    >>> from nanowire_rc.plotting import plot_pulse_responses
+    >>> paths = plot_pulse_responses(pulse_responses(dts=(0.1, 0.5), omegas=(0.5, 1.0)),
+    ...                              Path("fig1_pulse"))
+    >>> [p.name for p in paths]
+    ['fig1_pulse.png', 'fig1_pulse.pdf']
+    """
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=False)
     for ax, panel, key, fixed in ((axes[0], "dt", "dt", "omega"),
                                   (axes[1], "omega", "omega", "dt")):
@@ -58,7 +81,34 @@ def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
 
 def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndarray,
                                path_stem: Path) -> list[Path]:
-    """Fig. 2: memory factor over (omega, dt), with the rho = 1 stability boundary."""
+    """Fig. 2: memory factor over (omega, dt), with the rho = 1 stability boundary.
+
+    Parameters
+    ----------
+    dts : ndarray of shape (n_dt,)
+        Time steps (vertical axis).
+    omegas : ndarray of shape (n_omega,)
+        Input scalings (horizontal axis).
+    rho : ndarray of shape (n_dt, n_omega)
+        Memory factor; shown clipped at 2.
+    path_stem : Path
+        Output path without suffix.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from nanowire_rc.experiments.heatmap import memory_factor_heatmap
+    >>> from nanowire_rc.plotting import plot_memory_factor_heatmap
+    >>> grid = memory_factor_heatmap(np.linspace(0.01, 1, 20), np.linspace(0, 2, 21))
+    >>> [p.name for p in plot_memory_factor_heatmap(*grid, Path("fig2_heatmap"))]
+    ['fig2_heatmap.png', 'fig2_heatmap.pdf']
+    """
     fig, ax = plt.subplots(figsize=(6.2, 4.6))
     shown = np.clip(rho, 0, 2)
     mesh = ax.pcolormesh(omegas, dts, shown, shading="auto", cmap="magma", vmin=0, vmax=2)
@@ -72,7 +122,31 @@ def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndar
 
 
 def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
-    """Fig. 3: test accuracy (mean ± std over seeds) vs size, nanowire vs tanh, per dataset."""
+    """Fig. 3: test accuracy (mean ± std over seeds) vs size, nanowire vs tanh, per dataset.
+
+    Parameters
+    ----------
+    groups : sequence of dict
+        The ``"groups"`` of :func:`~nanowire_rc.experiments.classification.summarise`: each
+        with ``dataset, model, n_neurons, test_accuracy_mean, test_accuracy_std``.
+    path_stem : Path
+        Output path without suffix.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from nanowire_rc.plotting import plot_accuracy_bars
+    >>> groups = [{"dataset": "ECG5000", "model": m, "n_neurons": 100,
+    ...            "test_accuracy_mean": acc, "test_accuracy_std": 0.001}
+    ...           for m, acc in [("nanowire", 0.936), ("tanh", 0.933)]]
+    >>> [p.name for p in plot_accuracy_bars(groups, Path("fig3_accuracy"))]
+    ['fig3_accuracy.png', 'fig3_accuracy.pdf']
+    """
     datasets = sorted({g["dataset"] for g in groups})
     models = sorted({g["model"] for g in groups})
     fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4), squeeze=False)
@@ -105,7 +179,31 @@ def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
 
 
 def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
-    """Memory-capacity profiles ``MC_k`` against delay ``k``, one line per reservoir."""
+    """Memory-capacity profiles ``MC_k`` against delay ``k``, one line per reservoir.
+
+    Parameters
+    ----------
+    curves : sequence of dict
+        One per reservoir: ``model`` (str), ``n_neurons`` (int), ``mc`` (float) and ``mc_k``
+        (array), as :func:`~nanowire_rc.diagnostics.memory_capacity` computes them.
+    path_stem : Path
+        Output path without suffix.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from nanowire_rc.plotting import plot_memory_capacity
+    >>> mc_k = 0.9 ** np.arange(1, 51)
+    >>> curves = [{"model": "nanowire", "n_neurons": 100, "mc": mc_k.sum(), "mc_k": mc_k}]
+    >>> [p.name for p in plot_memory_capacity(curves, Path("memory"))]
+    ['memory.png', 'memory.pdf']
+    """
     fig, ax = plt.subplots(figsize=(7, 4))
     for c in curves:
         k = np.arange(1, len(c["mc_k"]) + 1)
@@ -122,8 +220,30 @@ def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
 def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
     """Test accuracy (mean ± std over seeds) against each device factor, per dataset and model.
 
-    ``summary`` is :func:`~nanowire_rc.experiments.robustness.summarise_robustness`'s output;
-    the ideal device's accuracy is the dashed line, refused (unstable) levels are crosses.
+    The ideal device's accuracy is the dashed line, refused (unstable) levels are crosses.
+
+    Parameters
+    ----------
+    summary : sequence of dict
+        :func:`~nanowire_rc.experiments.robustness.summarise_robustness`'s output.
+    path_stem : Path
+        Output path without suffix.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from nanowire_rc.experiments.robustness import summarise_robustness
+    >>> from nanowire_rc.plotting import plot_robustness
+    >>> rows = [{"dataset": "D", "model": "nanowire", "factor": "variability", "level": lv,
+    ...          "seed": 0, "test_accuracy": acc, "status": "ok"}
+    ...         for lv, acc in [(0.0, 0.9), (0.1, 0.95)]]
+    >>> [p.name for p in plot_robustness(summarise_robustness(rows), Path("robustness"))]
+    ['robustness.png', 'robustness.pdf']
     """
     datasets = sorted({r["dataset"] for r in summary})
     factors = list(dict.fromkeys(r["factor"] for r in summary))
@@ -167,8 +287,34 @@ def plot_calibration(traces: Sequence[tuple], predictions: Sequence[np.ndarray],
                      path_stem: Path) -> list[Path]:
     """Measured conductance (dots) and the calibrated model (line) over time, voltage below.
 
-    ``traces`` holds ``(time, voltage, conductance)`` per trace; ``predictions`` the model's
-    conductance at the same time stamps.
+    Parameters
+    ----------
+    traces : sequence of tuple
+        ``(time, voltage, conductance)`` arrays per trace.
+    predictions : sequence of ndarray
+        The model's conductance at the same time stamps, per trace.
+    r2 : float
+        Coefficient of determination of the fit, shown in the title.
+    path_stem : Path
+        Output path without suffix.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> from nanowire_rc import NanowireParams
+    >>> from nanowire_rc.calibration import simulate_trace
+    >>> from nanowire_rc.plotting import plot_calibration
+    >>> t = np.linspace(0.0, 60.0, 61)
+    >>> v = np.where(t <= 20, 1.0, 0.0)
+    >>> g = simulate_trace(t, v, NanowireParams())
+    >>> [p.name for p in plot_calibration([(t, v, g)], [g], 1.0, Path("calibration"))]
+    ['calibration.png', 'calibration.pdf']
     """
     fig, (ax, av) = plt.subplots(2, 1, figsize=(7, 4.6), sharex=True,
                                  gridspec_kw={"height_ratios": [3, 1]})
@@ -185,7 +331,31 @@ def plot_calibration(traces: Sequence[tuple], predictions: Sequence[np.ndarray],
 
 
 def plot_forecasts(result: dict, path_stem: Path, channel: int = 0) -> list[Path]:
-    """One row per model: one-step forecast (left) and closed loop (right) over the truth."""
+    """One row per model: one-step forecast (left) and closed loop (right) over the truth.
+
+    Parameters
+    ----------
+    result : dict
+        :func:`~nanowire_rc.experiments.forecasting.forecast_experiment`'s output.
+    path_stem : Path
+        Output path without suffix.
+    channel : int, default 0
+        Channel drawn (Lorenz-63 has three).
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.forecasting import forecast_experiment
+    >>> from nanowire_rc.plotting import plot_forecasts
+    >>> result = forecast_experiment("lorenz63", models=("tanh",), n_neurons=20, n_train=300,
+    ...                              n_test=50, n_generate=50)
+    >>> [p.name for p in plot_forecasts(result, "lorenz", channel=2)]
+    ['lorenz.png', 'lorenz.pdf']
+    """
     models = [r["model"] for r in result["rows"]]
     stats = {r["model"]: r for r in result["rows"]}
     truth = result["truth"][:, channel]

@@ -110,7 +110,43 @@ def _read_holder(fd: int) -> str:
 
 
 class ResultsStore:
-    """Open (or create) the store at ``path`` for ``protocol``; ``fresh`` deletes it first."""
+    """Open (or create) the store at ``path`` for ``protocol``; ``fresh`` deletes it first.
+
+    The store is held by this process until :meth:`close` (or the end of a ``with`` block).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The SQLite file (``OUT/results.sqlite`` on the command line); its directory is created.
+    protocol : dict
+        JSON-serialisable description of what makes results comparable (library version,
+        selection protocol); recorded in a new store, checked against an existing one.
+    fresh : bool, default False
+        Delete an existing store first (only once this process holds it).
+    timeout : float, default 10.0
+        Seconds SQLite waits for a lock before giving up.
+
+    Raises
+    ------
+    StoreError
+        If the directory cannot be created, the file is not a readable results store or it
+        is locked.
+    StoreInUseError
+        If another process holds the store.
+    ProtocolMismatchError
+        If the store holds results of another protocol.
+
+    Examples
+    --------
+    >>> from nanowire_rc.store import ResultsStore
+    >>> group = ("SyntheticControl", "nanowire", 100, 0)
+    >>> row = {"input_scaling": 0.8, "dt": 0.1, "representation": "mean",
+    ...        "alpha": 1.0, "val_accuracy": 0.9, "val_mse": 0.2}
+    >>> with ResultsStore("out/results.sqlite", {"n_windows": 8}) as store:
+    ...     store.add_validation(group, [row], seconds=1.5)
+    ...     store.done_configs(group)
+    {'{"dt": 0.1, "input_scaling": 0.8}'}
+    """
 
     def __init__(self, path: str | os.PathLike, protocol: dict, fresh: bool = False,
                  timeout: float = 10.0):
@@ -197,14 +233,60 @@ class ResultsStore:
             raise self._explain(err) from None
 
     def done_configs(self, group: tuple) -> set[str]:
-        """Configuration keys already evaluated for ``group = (dataset, model, size, seed)``."""
+        """Configuration keys already evaluated for ``group = (dataset, model, size, seed)``.
+
+        Parameters
+        ----------
+        group : tuple
+            ``(dataset, model, n_neurons, seed)``.
+
+        Returns
+        -------
+        set of str
+            The :func:`~nanowire_rc.selection.config_key` of every stored configuration.
+
+        Examples
+        --------
+        >>> from nanowire_rc.store import ResultsStore
+        >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
+        ...     store.done_configs(("SyntheticControl", "nanowire", 100, 0))
+        set()
+        """
         cur = self._db.execute(
             "SELECT DISTINCT config FROM validation WHERE dataset=? AND model=? AND n_neurons=? "
             "AND seed=?", group)
         return {r[0] for r in cur}
 
     def add_validation(self, group: tuple, rows: list[dict], seconds: float) -> None:
-        """Store one chunk's validation rows in one transaction."""
+        """Store one chunk's validation rows in one transaction.
+
+        Parameters
+        ----------
+        group : tuple
+            ``(dataset, model, n_neurons, seed)``.
+        rows : list of dict
+            One per (configuration, representation): the configuration's hyper-parameters plus
+            ``representation``, ``alpha``, ``val_accuracy``, ``val_mse`` and optionally
+            ``memory_factor``.
+        seconds : float
+            Time the chunk took; spread evenly over its rows.
+
+        Raises
+        ------
+        StoreError
+            If the database is locked or cannot be written; nothing is stored then.
+
+        Examples
+        --------
+        >>> from nanowire_rc.store import ResultsStore
+        >>> group = ("SyntheticControl", "nanowire", 100, 0)
+        >>> row = {"input_scaling": 0.8, "dt": 0.1, "representation": "mean",
+        ...        "alpha": 1.0, "val_accuracy": 0.9, "val_mse": 0.2}
+        >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
+        ...     store.add_validation(group, [row], seconds=1.5)
+        ...     [r["val_accuracy"] for r in store.validation_rows(group)]
+        [0.9]
+        """
         now = time.time()
         per_row = seconds / max(len(rows), 1)
         self._write(
@@ -213,7 +295,26 @@ class ResultsStore:
               r["val_mse"], r.get("memory_factor"), per_row, self.run_id, now) for r in rows])
 
     def validation_rows(self, group: tuple | None = None) -> list[dict]:
-        """Stored validation rows (of one group, or all), configuration decoded."""
+        """Stored validation rows (of one group, or all), in a fixed order.
+
+        Parameters
+        ----------
+        group : tuple, optional
+            ``(dataset, model, n_neurons, seed)``; default: every group.
+
+        Returns
+        -------
+        list of dict
+            One per row: ``dataset, model, n_neurons, seed, config`` (its key text),
+            ``representation, alpha, val_accuracy, val_mse, memory_factor, seconds, run_id``.
+
+        Examples
+        --------
+        >>> from nanowire_rc.store import ResultsStore
+        >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
+        ...     store.validation_rows()
+        []
+        """
         sql = ("SELECT dataset, model, n_neurons, seed, config, representation, alpha, "
                "val_accuracy, val_mse, memory_factor, seconds, run_id FROM validation")
         args: tuple = ()
@@ -226,10 +327,61 @@ class ResultsStore:
         return [dict(zip(names, r, strict=True)) for r in self._db.execute(sql, args)]
 
     def test_result(self, group: tuple, grid: str) -> dict | None:
+        """The stored test row of ``group`` under ``grid``, or None if it has not run yet.
+
+        Parameters
+        ----------
+        group : tuple
+            ``(dataset, model, n_neurons, seed)``.
+        grid : str
+            Identifier of the hyper-parameter grid the selection ran over.
+
+        Returns
+        -------
+        dict or None
+            The row, as :meth:`test_rows` gives it.
+
+        Examples
+        --------
+        >>> from nanowire_rc.store import ResultsStore
+        >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
+        ...     print(store.test_result(("SyntheticControl", "nanowire", 100, 0), "quick"))
+        None
+        """
         rows = self.test_rows((*group, grid))
         return rows[0] if rows else None
 
     def add_test(self, group: tuple, grid: str, result: dict) -> None:
+        """Store the test result of ``group``'s selected configuration.
+
+        Parameters
+        ----------
+        group : tuple
+            ``(dataset, model, n_neurons, seed)``.
+        grid : str
+            Identifier of the hyper-parameter grid the selection ran over.
+        result : dict
+            ``config`` (key text), ``representation``, ``val_accuracy``, ``refit_alpha``,
+            ``test_accuracy``, ``n_configs``, ``n_pruned``, ``seconds`` and optionally
+            ``memory_factor``.
+
+        Raises
+        ------
+        StoreError
+            If the database is locked or cannot be written; nothing is stored then.
+
+        Examples
+        --------
+        >>> from nanowire_rc.store import ResultsStore
+        >>> group = ("SyntheticControl", "nanowire", 100, 0)
+        >>> result = {"config": '{"dt": 0.1}', "representation": "mean", "val_accuracy": 0.9,
+        ...           "refit_alpha": 1.0, "test_accuracy": 0.95, "n_configs": 8,
+        ...           "n_pruned": 2, "seconds": 3.0}
+        >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
+        ...     store.add_test(group, "quick", result)
+        ...     store.test_result(group, "quick")["test_accuracy"]
+        0.95
+        """
         self._write(
             "INSERT INTO test VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(*group, grid, result["config"], result["representation"],
@@ -238,7 +390,27 @@ class ResultsStore:
               result["seconds"], self.run_id, time.time())])
 
     def test_rows(self, key: tuple | None = None) -> list[dict]:
-        """Stored test rows (one ``(dataset, model, size, seed, grid)``, or all)."""
+        """Stored test rows (one ``(dataset, model, size, seed, grid)``, or all).
+
+        Parameters
+        ----------
+        key : tuple, optional
+            ``(dataset, model, n_neurons, seed, grid)``; default: every row.
+
+        Returns
+        -------
+        list of dict
+            One per row: ``dataset, model, n_neurons, seed, grid, config, representation,
+            val_accuracy, memory_factor, refit_alpha, test_accuracy, n_configs, n_pruned,
+            seconds, run_id``.
+
+        Examples
+        --------
+        >>> from nanowire_rc.store import ResultsStore
+        >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
+        ...     store.test_rows()
+        []
+        """
         names = ("dataset", "model", "n_neurons", "seed", "grid", "config", "representation",
                  "val_accuracy", "memory_factor", "refit_alpha", "test_accuracy", "n_configs",
                  "n_pruned", "seconds", "run_id")
@@ -253,9 +425,24 @@ class ResultsStore:
     def check_datasets(self, fingerprints: dict[str, dict[str, str]]) -> None:
         """Record each dataset's fingerprint, or refuse one that changed since it was recorded.
 
-        ``fingerprints`` maps a dataset name to ``{part: digest}`` (e.g. ``"train values"``).
-        Raises :class:`DatasetChangedError`, naming the dataset and the parts that differ, when
-        the store already holds another fingerprint under that name; nothing is written then.
+        Parameters
+        ----------
+        fingerprints : dict
+            Maps a dataset name to ``{part: digest}`` (e.g. ``"train values"``), as
+            :func:`~nanowire_rc.datasets.dataset_fingerprint` gives it.
+
+        Raises
+        ------
+        DatasetChangedError
+            Naming the dataset and the parts that differ, when the store already holds another
+            fingerprint under that name; nothing is written then.
+
+        Examples
+        --------
+        >>> from nanowire_rc.datasets import dataset_fingerprint
+        >>> from nanowire_rc.store import ResultsStore
+        >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
+        ...     store.check_datasets({"SyntheticControl": dataset_fingerprint("SyntheticControl")})
         """
         stored = dict(self._db.execute("SELECT name, fingerprint FROM datasets"))
         for name, parts in sorted(fingerprints.items()):
@@ -272,7 +459,15 @@ class ResultsStore:
                      if n not in stored])
 
     def close(self) -> None:
-        """Close the database and let other processes use the store."""
+        """Close the database and let other processes use the store.
+
+        Examples
+        --------
+        >>> from nanowire_rc.store import ResultsStore
+        >>> store = ResultsStore("results.sqlite", {"n_windows": 8})
+        >>> store.close()
+        >>> ResultsStore("results.sqlite", {"n_windows": 8}).close()  # free again
+        """
         self._db.close()
         self._lock.release()
 

@@ -50,14 +50,14 @@ PRESETS = {
                      "input_scaling_spread": 0.8},
         "nanowire-coupled": {"coupling": 0.05, "dt": 0.25, "bias_scaling": 1.0,
                              "input_scaling": 1.5},
-        "tanh": {"leak_rate": 1.0, "spectral_radius": 0.9, "input_scaling_spread": 1.0},
+        "tanh": {"leak_rate": 1.0, "spectral_radius": 0.9, "input_scaling": 1.0},
     },
     "lorenz63": {
         "nanowire": {"method": "euler", "dt": 2.0, "input_scaling": 0.5,
                      "input_scaling_spread": 0.3},
         "nanowire-coupled": {"coupling": 0.05, "dt": 0.25, "bias_scaling": 1.0,
                              "input_scaling": 1.5},
-        "tanh": {"leak_rate": 1.0, "spectral_radius": 0.9, "input_scaling_spread": 1.0},
+        "tanh": {"leak_rate": 1.0, "spectral_radius": 0.9, "input_scaling": 1.0},
     },
 }
 
@@ -66,8 +66,36 @@ _TIME = {"mackey-glass": (1.0, None), "lorenz63": (0.02, LORENZ63_LYAPUNOV_EXPON
 
 
 def make_series(system: str, n_steps: int, random_state=0) -> np.ndarray:
-    """The benchmark series: Mackey–Glass (tau 17, transient of 500 dropped, a seeded history
-    perturbation) or Lorenz-63 (dt 0.02, seeded start), time first."""
+    """The benchmark series of a system, time first.
+
+    Mackey–Glass: tau 17, a transient of 500 samples dropped, a seeded perturbation of the
+    initial history. Lorenz-63: dt 0.02, a seeded start.
+
+    Parameters
+    ----------
+    system : {"mackey-glass", "lorenz63"}
+        The system.
+    n_steps : int
+        Number of samples.
+    random_state : int, default 0
+        Seeds the history perturbation or the start.
+
+    Returns
+    -------
+    ndarray
+        Of shape (n_steps,) for Mackey–Glass, (n_steps, 3) for Lorenz-63.
+
+    Raises
+    ------
+    ValueError
+        If ``system`` is unknown.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.forecasting import make_series
+    >>> make_series("mackey-glass", 10).shape, make_series("lorenz63", 10).shape
+    ((10,), (10, 3))
+    """
     if system == "mackey-glass":
         return mackey_glass(n_steps, discard=500, history_noise=0.01, random_state=random_state)
     if system == "lorenz63":
@@ -89,7 +117,9 @@ def forecast_experiment(
     Parameters
     ----------
     system : {"mackey-glass", "lorenz63"}
+        The benchmark system (:func:`make_series`).
     models : sequence of {"nanowire", "nanowire-coupled", "tanh"}
+        The forecasters, each with its ``PRESETS`` hyper-parameters.
     n_neurons : int
         Reservoir size of every model.
     n_train, n_test, n_generate : int
@@ -104,6 +134,20 @@ def forecast_experiment(
         valid_time_unit, fit_seconds, alpha``); ``truth``: the test series
         (max(n_test, n_generate), n_channels); ``one_step`` and ``closed_loop``: per model,
         arrays of n_test and n_generate rows; ``system``, ``dt``, ``lyapunov_exponent``.
+
+    Raises
+    ------
+    ValueError
+        If a model is unknown or a length is below 1.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.forecasting import forecast_experiment
+    >>> result = forecast_experiment("mackey-glass", models=("nanowire",), n_neurons=20,
+    ...                              n_train=300, n_test=50, n_generate=50)
+    >>> row = result["rows"][0]
+    >>> row["model"], bool(row["one_step_nrmse"] < 0.5), result["closed_loop"]["nanowire"].shape
+    ('nanowire', True, (50, 1))
     """
     unknown = [m for m in models if m not in FORECAST_MODELS]
     if unknown or not models:
@@ -144,7 +188,30 @@ def forecast_experiment(
 
 
 def write_forecast_results(result: dict, out: Path) -> list[Path]:
-    """Write ``forecast_<system>.csv`` (table), ``forecast_<system>_series.csv`` and figures."""
+    """Write ``forecast_<system>.csv`` (table), ``forecast_<system>_series.csv`` and figures.
+
+    Parameters
+    ----------
+    result : dict
+        What :func:`forecast_experiment` returns.
+    out : path-like
+        Output directory (created).
+
+    Returns
+    -------
+    list of Path
+        The table, the series and the figure files (PNG and PDF).
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.forecasting import (forecast_experiment,
+    ...                                                  write_forecast_results)
+    >>> result = forecast_experiment("mackey-glass", models=("nanowire",), n_neurons=20,
+    ...                              n_train=300, n_test=50, n_generate=50)
+    >>> [p.name for p in write_forecast_results(result, "out")]  # doctest: +NORMALIZE_WHITESPACE
+    ['forecast_mackey_glass.csv', 'forecast_mackey_glass_series.csv',
+     'forecast_mackey_glass.png', 'forecast_mackey_glass.pdf']
+    """
     from ..plotting import plot_forecasts
 
     out = Path(out)

@@ -49,7 +49,32 @@ MODELS = {
 
 
 def device_for(factor: str, level) -> Device:
-    """The device with one factor at ``level`` and everything else ideal."""
+    """The device with one factor at ``level`` and everything else ideal.
+
+    Parameters
+    ----------
+    factor : str
+        A :class:`~nanowire_rc.device.Device` keyword among ``FACTORS``.
+    level : float or int
+        Its value.
+
+    Returns
+    -------
+    Device
+        ``Device(**{factor: level})``.
+
+    Raises
+    ------
+    ValueError
+        If ``factor`` is not in ``FACTORS``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.robustness import device_for
+    >>> device = device_for("adc_bits", 6)
+    >>> device.adc_bits, device.read_noise, device.is_ideal
+    (6, 0.0, False)
+    """
     if factor not in FACTORS:
         raise ValueError(f"unknown factor {factor!r}; use one of {tuple(FACTORS)}")
     return Device(**{factor: level})
@@ -70,9 +95,43 @@ def robustness_rows(
 ) -> list[dict]:
     """Test accuracy of each (dataset, model, factor, level, seed); one dict per run.
 
-    Keys: ``dataset, model, factor, level, seed, test_accuracy, memory_factor, status,
-    seconds``. ``status`` is ``"ok"``, ``"unstable"`` (refused at fit: no echo-state guarantee
-    for the drawn devices) or ``"unsupported"`` (the estimator has no ``device=`` yet).
+    Parameters
+    ----------
+    datasets : sequence of str, default ("ECG5000", "SyntheticControl")
+        Datasets, as :func:`~nanowire_rc.datasets.load_ucr` finds them.
+    models : sequence of str, default ("nanowire", "nanowire-exact", "nanowire-coupled")
+        Names among ``MODELS``.
+    seeds : int, default 3
+        Reservoir seeds per setting (0 .. seeds - 1).
+    n_neurons : int, default 100
+        Reservoir size.
+    levels : dict, optional
+        ``factor -> levels`` to try; default ``DEFAULT_LEVELS``.
+    data_dir : str, optional
+        Directory searched first for the datasets.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each run.
+
+    Returns
+    -------
+    list of dict
+        Keys: ``dataset, model, factor, level, seed, test_accuracy, memory_factor, status,
+        seconds``. ``status`` is ``"ok"``, ``"unstable"`` (refused at fit: no echo-state
+        guarantee for the drawn devices) or ``"unsupported"`` (the estimator has no
+        ``device=`` yet).
+
+    Raises
+    ------
+    ValueError
+        If a model name is unknown.
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.robustness import robustness_rows
+    >>> rows = robustness_rows(datasets=("SyntheticControl",), models=("nanowire",), seeds=1,
+    ...                        n_neurons=10, levels={"variability": (0.0,)})
+    >>> rows[0]["status"], bool(rows[0]["test_accuracy"] > 0.5)
+    ('ok', True)
     """
     levels = DEFAULT_LEVELS if levels is None else levels
     unknown = set(models) - set(MODELS)
@@ -115,8 +174,31 @@ def robustness_rows(
 
 
 def summarise_robustness(rows: Sequence[dict]) -> list[dict]:
-    """Mean ± std of test accuracy per (dataset, model, factor, level), with the change from the
-    ideal device (``variability = 0``) and the number of seeds refused as unstable."""
+    """Mean ± std of test accuracy per (dataset, model, factor, level), and the change from ideal.
+
+    The ideal device is the ``variability = 0`` level of the same dataset and model.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        What :func:`robustness_rows` returns.
+
+    Returns
+    -------
+    list of dict
+        One per (dataset, model, factor, level): ``accuracy_mean, accuracy_std,
+        change_vs_ideal, n_ok, n_unstable, n_unsupported`` (what
+        :func:`~nanowire_rc.plotting.plot_robustness` draws).
+
+    Examples
+    --------
+    >>> from nanowire_rc.experiments.robustness import summarise_robustness
+    >>> rows = [{"dataset": "D", "model": "nanowire", "factor": "variability", "level": lv,
+    ...          "seed": s, "test_accuracy": acc, "status": "ok"}
+    ...         for lv, s, acc in [(0.0, 0, 0.9), (0.0, 1, 0.92), (0.1, 0, 0.95), (0.1, 1, 0.95)]]
+    >>> [round(r["change_vs_ideal"], 3) for r in summarise_robustness(rows)]
+    [0.0, 0.04]
+    """
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         groups.setdefault((r["dataset"], r["model"], r["factor"], r["level"]), []).append(r)

@@ -233,11 +233,29 @@ def nanowire_cell(
     voltage_map : (v_min, v_max, gain) or None
         Sigmoid window, or ``None`` for the identity.
     method : {"euler", "exact"}
+        Update rule.
 
     Returns
     -------
     Tensor
         The new state, same shape as ``h``.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nanowire_rc.torch import nanowire_cell
+    >>> a = torch.zeros(3, requires_grad=True)
+    >>> h_new = nanowire_cell(a, torch.zeros(3), dt=0.1)  # voltage sigmoid(0) = 0.5
+    >>> h_new.detach()
+    tensor([0.0015, 0.0015, 0.0015])
+    >>> h_new.sum().backward()
+    >>> bool((a.grad > 0).all())  # a higher drive potentiates more
+    True
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -285,11 +303,24 @@ def contraction_bound(
 
     Parameters
     ----------
-    weight_ih, weight_hh, bias : Tensor (N, C), (N, N), (N,)
+    weight_ih : Tensor (N, C)
+        Input weights ``W_in``.
+    weight_hh : Tensor (N, N)
+        Recurrent weights ``W``.
+    bias : Tensor (N,)
+        Bias ``b``.
     x_lo, x_hi : float or Tensor (C,)
         Range of each input channel.
-    dt, retention, params, voltage_map, method
-        As in :func:`nanowire_cell`.
+    dt : float
+        Time step.
+    retention : float, default=1.0
+        Retention ``gamma`` in (0, 1].
+    params : NanowireParams or (log_kappa_p0, log_kappa_d0, eta_p, eta_d) tensors, optional
+        Physical constants, as in :func:`nanowire_cell`.
+    voltage_map : (v_min, v_max, gain) or None, default=(0.0, 1.0, 1.0)
+        Sigmoid window, or ``None`` for the identity.
+    method : {"euler", "exact"}, default="euler"
+        Update rule.
     row_scale : Tensor (N,), optional
         Factors applied to the rows of ``weight_hh`` (used by the projection's bisection).
 
@@ -300,6 +331,17 @@ def contraction_bound(
     invariant : Tensor (N,) of bool
         ``dt S_max <= gamma`` on the neuron's voltage interval (states stay in [0, 1]); always
         True for the exact update.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nanowire_rc.torch import contraction_bound
+    >>> w_ih, w_hh, b = torch.ones(4, 1), torch.zeros(4, 4), torch.zeros(4)
+    >>> bound, invariant = contraction_bound(w_ih, w_hh, b, 0.0, 1.0, dt=0.1)
+    >>> bound  # uncoupled: the memory factor over the voltage window
+    tensor([0.9687, 0.9687, 0.9687, 0.9687])
+    >>> bool(invariant.all())
+    True
     """
     dtype, device = weight_hh.dtype, weight_hh.device
     if isinstance(params, NanowireParams) or params is None:
@@ -352,15 +394,22 @@ class NanowireRNN(nn.Module):
 
     Parameters
     ----------
-    input_size, hidden_size : int
+    input_size : int
+        Number of input features.
+    hidden_size : int
+        Number of neurons per layer.
     num_layers : int, default=1
+        Number of stacked layers.
     batch_first : bool, default=False
         Input and output are (batch, time, feature) instead of (time, batch, feature).
     dt : float, default=0.1
+        Time step.
     method : {"euler", "exact"}, default="euler"
+        Update rule (the paper's Euler step, or the exact solution over the step).
     voltage_map : {"sigmoid", "identity"}, default="sigmoid"
         ``v = v_min + (v_max - v_min) sigmoid(gain a)`` (bounded voltages) or ``v = a``.
     v_min, v_max, gain : float, default=0.0, 1.0, 1.0
+        Voltage window and slope of the sigmoid map.
     retention : float, default=1.0
         ``gamma`` in (0, 1].
     params : NanowireParams, optional
@@ -371,8 +420,10 @@ class NanowireRNN(nn.Module):
         Initial state (in [0, 1]) when ``forward`` gets no ``hx``.
     input_range : (float, float), default=(0.0, 1.0)
         Range of the first layer's inputs, used by :meth:`contraction_bound`.
-    device, dtype
-        Factory arguments for the parameters.
+    device : torch.device or str, optional
+        Factory argument for the parameters.
+    dtype : torch.dtype, optional
+        Factory argument for the parameters.
     generator : torch.Generator, optional
         Random source for the initial weights (reproducible initialisation).
 
@@ -381,6 +432,27 @@ class NanowireRNN(nn.Module):
     ValueError
         For bad hyper-parameters, or (Euler update, sigmoid map) a window where
         ``dt S_max > retention``, which would let states leave [0, 1].
+    TypeError
+        If ``params`` is not a :class:`~nanowire_rc.physics.NanowireParams` or None.
+
+    See Also
+    --------
+    NanowireRNNClassifier : The cell trained end to end as a scikit-learn classifier.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from nanowire_rc.torch import NanowireRNN
+    >>> rnn = NanowireRNN(input_size=1, hidden_size=8, batch_first=True,
+    ...                   generator=torch.Generator().manual_seed(0))
+    >>> x = torch.rand(4, 30, 1)  # (batch, time, features), inputs in [0, 1]
+    >>> out, h_n = rnn(x, lengths=[30, 20, 10, 5])
+    >>> out.shape, h_n.shape
+    (torch.Size([4, 30, 8]), torch.Size([1, 4, 8]))
+    >>> bool(out[3, 5:].abs().max() == 0)  # zero past a series' end
+    True
+    >>> rnn.project_(target=0.99) <= 0.99  # rescale W: now a contraction
+    True
     """
 
     def __init__(
@@ -462,8 +534,31 @@ class NanowireRNN(nn.Module):
     def reset_parameters(self, generator: torch.Generator | None = None,
                          input_scale: float = 2.0, bias_scale: float = 1.0,
                          recurrent_scale: float = 1.0) -> None:
-        """Draw ``W_in ~ U(-s, s) / sqrt(n_in)``, ``b ~ U(-bias_scale, bias_scale)`` and
-        ``W ~ U(-r, r) / sqrt(hidden_size)`` (``s = input_scale``, ``r = recurrent_scale``)."""
+        """Draw new initial weights of every layer (in place).
+
+        ``W_in ~ U(-s, s) / sqrt(n_in)``, ``b ~ U(-bias_scale, bias_scale)`` and
+        ``W ~ U(-r, r) / sqrt(hidden_size)`` (``s = input_scale``, ``r = recurrent_scale``).
+
+        Parameters
+        ----------
+        generator : torch.Generator, optional
+            Random source (reproducible initialisation).
+        input_scale : float, default=2.0
+            ``s``, range of the input weights (times ``1 / sqrt(n_in)``).
+        bias_scale : float, default=1.0
+            Range of the bias.
+        recurrent_scale : float, default=1.0
+            ``r``, range of the recurrent weights (times ``1 / sqrt(hidden_size)``).
+
+        Examples
+        --------
+        >>> import torch
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> rnn = NanowireRNN(1, 8)
+        >>> rnn.reset_parameters(torch.Generator().manual_seed(1), recurrent_scale=0.0)
+        >>> float(rnn.weight_hh_l0.detach().abs().max())  # uncoupled neurons
+        0.0
+        """
         with torch.no_grad():
             for layer in range(self.num_layers):
                 w_ih, w_hh, b = self.layer_weights(layer)
@@ -474,7 +569,28 @@ class NanowireRNN(nn.Module):
                 b.uniform_(-1, 1, generator=generator).mul_(bias_scale)
 
     def layer_weights(self, layer: int) -> tuple[Tensor, Tensor, Tensor]:
-        """``(weight_ih, weight_hh, bias)`` of ``layer``."""
+        """``(weight_ih, weight_hh, bias)`` of ``layer``.
+
+        Parameters
+        ----------
+        layer : int
+            Layer index, ``0 .. num_layers - 1``.
+
+        Returns
+        -------
+        weight_ih : torch.nn.Parameter
+            Input weights, (hidden_size, n_in).
+        weight_hh : torch.nn.Parameter
+            Recurrent weights, (hidden_size, hidden_size).
+        bias : torch.nn.Parameter
+            Bias, (hidden_size,).
+
+        Examples
+        --------
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> [tuple(w.shape) for w in NanowireRNN(3, 8).layer_weights(0)]
+        [(8, 3), (8, 8), (8,)]
+        """
         return (getattr(self, f"weight_ih_l{layer}"), getattr(self, f"weight_hh_l{layer}"),
                 getattr(self, f"bias_l{layer}"))
 
@@ -499,6 +615,22 @@ class NanowireRNN(nn.Module):
         With the sigmoid map every voltage lies in ``[v_min, v_max]``, so ``dt S_max <= gamma``
         over that window keeps every state in [0, 1] whatever the weights. (The identity map's
         voltages depend on the weights: :meth:`contraction_bound` reports invariance per neuron.)
+
+        Raises
+        ------
+        ValueError
+            If ``dt S_max > retention`` over the voltage window (Euler update, sigmoid map).
+
+        Examples
+        --------
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> rnn = NanowireRNN(1, 8, dt=0.1)
+        >>> rnn.check_invariance()  # fine: returns None
+        >>> rnn.dt = 1.0
+        >>> rnn.check_invariance()
+        Traceback (most recent call last):
+        ...
+        ValueError: dt * S_max = 2.387 exceeds retention = 1.0: ...
         """
         if self.method != "euler" or self.voltage_map != "sigmoid":
             return
@@ -519,6 +651,24 @@ class NanowireRNN(nn.Module):
 
         The first layer's inputs lie in ``input_range`` (default: the module's), later layers'
         in [0, 1] (their inputs are states).
+
+        Parameters
+        ----------
+        input_range : (float, float), optional
+            Range of the first layer's inputs; default the module's ``input_range``.
+
+        Returns
+        -------
+        list of (Tensor, Tensor)
+            Per layer, the row bounds (hidden_size,) and whether each neuron's states provably
+            stay in [0, 1].
+
+        Examples
+        --------
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> (bound, invariant), = NanowireRNN(1, 8).contraction_bound()
+        >>> bound.shape, bool(invariant.all())
+        (torch.Size([8]), True)
         """
         lo, hi = self.input_range if input_range is None else input_range
         out = []
@@ -530,7 +680,26 @@ class NanowireRNN(nn.Module):
         return out
 
     def max_bound(self, input_range: tuple[float, float] | None = None) -> float:
-        """Largest row bound over all layers (< 1: every layer is a contraction)."""
+        """Largest row bound over all layers (< 1: every layer is a contraction).
+
+        Parameters
+        ----------
+        input_range : (float, float), optional
+            Range of the first layer's inputs; default the module's ``input_range``.
+
+        Returns
+        -------
+        float
+            ``max`` of :meth:`contraction_bound` over layers and neurons.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> rnn = NanowireRNN(1, 8, generator=torch.Generator().manual_seed(0))
+        >>> rnn.max_bound() > 1  # random recurrent weights: not yet a contraction
+        True
+        """
         with torch.no_grad():
             return max(float(b.max()) for b, _ in self.contraction_bound(input_range))
 
@@ -541,9 +710,35 @@ class NanowireRNN(nn.Module):
 
         The bound grows monotonically with a row's scale (the voltage interval widens), so each
         offending row gets the largest factor in [0, 1] that meets the target and keeps the
-        neuron invariant, found by bisection. Returns the largest bound after projection; warns
-        if even ``W = 0`` leaves a row above the target (then ``W_in``, ``b`` or ``dt`` must
-        change).
+        neuron invariant, found by bisection. Warns if even ``W = 0`` leaves a row above the
+        target (then ``W_in``, ``b`` or ``dt`` must change).
+
+        Parameters
+        ----------
+        target : float, default=0.99
+            Largest row bound allowed (> 0).
+        input_range : (float, float), optional
+            Range of the first layer's inputs; default the module's ``input_range``.
+        n_iter : int, default=40
+            Bisection steps.
+
+        Returns
+        -------
+        float
+            The largest row bound after the projection.
+
+        Raises
+        ------
+        ValueError
+            If ``target`` is not positive.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> rnn = NanowireRNN(1, 8, generator=torch.Generator().manual_seed(0))
+        >>> rnn.project_(target=0.99) <= 0.99, rnn.max_bound() <= 0.99
+        (True, True)
         """
         if not 0 < target:
             raise ValueError(f"target must be > 0, got {target!r}")
@@ -592,6 +787,7 @@ class NanowireRNN(nn.Module):
         Parameters
         ----------
         input : Tensor (T, B, C) (``batch_first``: (B, T, C)), (T, C) unbatched, or PackedSequence
+            The input series (for the first layer, in ``input_range`` for the stability bound).
         hx : Tensor (num_layers, B, hidden_size), optional
             Initial states (default: ``h0`` everywhere).
         lengths : Tensor or sequence of int (B,), optional
@@ -605,6 +801,24 @@ class NanowireRNN(nn.Module):
             The last layer's states at every step (zero past each series' length).
         h_n : Tensor (num_layers, B, hidden_size)
             Each layer's state after each series' last valid step.
+
+        Raises
+        ------
+        ValueError
+            If the input, ``lengths`` or ``hx`` has the wrong shape or ``lengths`` is out of
+            range.
+
+        Examples
+        --------
+        >>> import torch
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> rnn = NanowireRNN(input_size=2, hidden_size=8, num_layers=2)
+        >>> out, h_n = rnn(torch.rand(30, 4, 2))  # (time, batch, features)
+        >>> out.shape, h_n.shape
+        (torch.Size([30, 4, 8]), torch.Size([2, 4, 8]))
+        >>> out1, h1 = rnn(torch.rand(30, 2))  # one unbatched series
+        >>> out1.shape, h1.shape
+        (torch.Size([30, 8]), torch.Size([2, 8]))
         """
         packed = isinstance(input, PackedSequence)
         if packed:  # padded in the original batch order
@@ -664,6 +878,19 @@ class NanowireRNN(nn.Module):
         return (x.transpose(0, 1) if self.batch_first else x), h_n
 
     def extra_repr(self) -> str:
+        """The hyper-parameters shown in the module's ``repr``.
+
+        Returns
+        -------
+        str
+            ``input_size, hidden_size`` and the non-weight settings.
+
+        Examples
+        --------
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> NanowireRNN(1, 8)
+        NanowireRNN(1, 8, num_layers=1, dt=0.1, method='euler', voltage_map='sigmoid', ...)
+        """
         return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
                 f"dt={self.dt}, method={self.method!r}, voltage_map={self.voltage_map!r}, "
                 f"retention={self.retention}, batch_first={self.batch_first}")

@@ -60,16 +60,32 @@ class _Network(nn.Module):
 class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     """Trainable coupled nanowire RNN classifier: BPTT, Adam, early stopping, stable by design.
 
+    The cell's hyper-parameters are those of :class:`~nanowire_rc.torch.NanowireRNN`. Defaults
+    here (``dt=0.3``, ``retention=0.9``, ``gain=3``, and below ``n_windows=8``, ``lr=3e-3``,
+    ``patience=50``) were chosen on held-out parts of the training splits of ECG5000 and
+    SyntheticControl, never their test splits (the cell's own defaults are the reservoir's).
+    With the sigmoid window ``[0, 1]`` they keep ``dt S_max = 0.72 <= retention``.
+
     Parameters
     ----------
     hidden_size : int, default=100
+        Neurons per layer.
     num_layers : int, default=1
-    dt, method, voltage_map, v_min, v_max, gain, retention, params, train_params
-        The cell's; see :class:`~nanowire_rc.torch.NanowireRNN`. Defaults here (``dt=0.3``,
-        ``retention=0.9``, ``gain=3``, and below ``n_windows=8``, ``lr=3e-3``,
-        ``patience=50``) were chosen on held-out parts of the training splits of ECG5000 and
-        SyntheticControl, never their test splits (the cell's own defaults are the reservoir's).
-        With the sigmoid window ``[0, 1]`` they keep ``dt S_max = 0.72 <= retention``.
+        Stacked layers.
+    dt : float, default=0.3
+        Time step of the cell.
+    method : {"euler", "exact"}, default="euler"
+        Update rule of the cell.
+    voltage_map : {"sigmoid", "identity"}, default="sigmoid"
+        Map from pre-activation to voltage.
+    v_min, v_max, gain : float, default=0.0, 1.0, 3.0
+        Voltage window and slope of the sigmoid map.
+    retention : float, default=0.9
+        Retention ``gamma`` in (0, 1].
+    params : NanowireParams, optional
+        Physical constants (default: the paper's Table 2).
+    train_params : bool, default=False
+        Train the constants too.
     stability : {"project", "penalty", "off"}, default="project"
         ``"project"`` rescales rows of the recurrent matrices after every optimiser step so that
         the contraction bound stays ``<= bound_target``; ``"penalty"`` adds
@@ -89,11 +105,14 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     lr : float, default=3e-3
         Adam's learning rate.
     weight_decay : float, default=0.0
+        Adam's weight decay.
     lr_schedule : {"plateau", "cosine", "none"}, default="plateau"
         Halve the rate when the validation loss stalls for ``patience // 4`` epochs, cosine
         annealing over ``max_epochs``, or constant.
     max_epochs : int, default=200
+        Largest number of passes over the training data.
     batch_size : int, default=32
+        Series per optimiser step.
     patience : int, default=50
         Early stopping: epochs without a better validation loss before training stops; the best
         weights are restored.
@@ -106,7 +125,9 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     input_range : (float, float), default=(0.0, 1.0)
         Range the series are min–max scaled to (test values clipped to the training range).
     device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where to train (``"auto"``: CUDA when available); the fitted model lives on the CPU.
     dtype : {"float32", "float64"}, default="float32"
+        Floating type of the network.
     random_state : int, RandomState or None, default=None
         Seeds the initial weights, the validation split and the mini-batch order; results are
         identical for the same seed on CPU (with the same number of threads).
@@ -131,6 +152,21 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Whether states provably stay in [0, 1] for the returned model.
     fit_time_ : float
         Seconds spent in ``fit``.
+
+    See Also
+    --------
+    nanowire_rc.CoupledNanowireClassifier : The same cell as a fixed random reservoir.
+
+    Examples
+    --------
+    >>> from nanowire_rc import load_ucr
+    >>> from nanowire_rc.torch import NanowireRNNClassifier
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
+    >>> clf.fit(X[::10], y[::10]).n_epochs_, clf.contraction_bound_ <= 0.99
+    (2, True)
+    >>> clf.predict(X[:3]).shape, clf.predict_proba(X[:3]).shape
+    ((3,), (3, 6))
     """
 
     def __init__(
@@ -283,7 +319,35 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: ArrayLike, y: ArrayLike) -> NanowireRNNClassifier:
-        """Scale the inputs, then train the network on ``(X, y)`` (see the class docstring)."""
+        """Scale the inputs, then train the network on ``(X, y)`` (see the class docstring).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints)
+            Training series, or a list of series of unequal length.
+        y : array-like of shape (n_cases,)
+            Class labels (at least two classes).
+
+        Returns
+        -------
+        NanowireRNNClassifier
+            The fitted classifier (``self``).
+
+        Raises
+        ------
+        ValueError
+            For invalid hyper-parameters, mismatched ``X`` and ``y``, a single class, or series
+            shorter than ``n_windows``.
+
+        Examples
+        --------
+        >>> from nanowire_rc import load_ucr
+        >>> from nanowire_rc.torch import NanowireRNNClassifier
+        >>> X, y = load_ucr("SyntheticControl", "train")
+        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
+        >>> sorted(clf.fit(X[::10], y[::10]).history_)
+        ['bound', 'loss', 'lr', 'time', 'val_accuracy', 'val_loss']
+        """
         start = time.perf_counter()
         self._validate()
         batch = as_batch(X)
@@ -463,15 +527,76 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         return torch.cat(out)
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Class probabilities, shape (n_cases, n_classes), columns in ``classes_`` order."""
+        """Class probabilities, columns in ``classes_`` order.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints)
+            Series, or a list of series of unequal length.
+
+        Returns
+        -------
+        ndarray of shape (n_cases, n_classes)
+            Softmax of the logits.
+
+        Examples
+        --------
+        >>> from nanowire_rc import load_ucr
+        >>> from nanowire_rc.torch import NanowireRNNClassifier
+        >>> X, y = load_ucr("SyntheticControl", "train")
+        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
+        >>> proba = clf.fit(X[::10], y[::10]).predict_proba(X[:2])
+        >>> proba.shape, bool(abs(proba.sum(axis=1) - 1).max() < 1e-6)
+        ((2, 6), True)
+        """
         return torch.softmax(self._logits(X), dim=1).double().numpy()
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
-        """Logits, shape (n_cases, n_classes)."""
+        """Logits of the readout, columns in ``classes_`` order.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints)
+            Series, or a list of series of unequal length.
+
+        Returns
+        -------
+        ndarray of shape (n_cases, n_classes)
+            The logits.
+
+        Examples
+        --------
+        >>> from nanowire_rc import load_ucr
+        >>> from nanowire_rc.torch import NanowireRNNClassifier
+        >>> X, y = load_ucr("SyntheticControl", "train")
+        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
+        >>> clf.fit(X[::10], y[::10]).decision_function(X[:2]).shape
+        (2, 6)
+        """
         return self._logits(X).double().numpy()
 
     def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predicted labels, of the same type as the training labels."""
+        """Predicted labels, of the same type as the training labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints)
+            Series, or a list of series of unequal length.
+
+        Returns
+        -------
+        ndarray of shape (n_cases,)
+            The class with the largest logit.
+
+        Examples
+        --------
+        >>> from nanowire_rc import load_ucr
+        >>> from nanowire_rc.torch import NanowireRNNClassifier
+        >>> X, y = load_ucr("SyntheticControl", "train")
+        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
+        >>> clf.fit(X[::10], y[::10]).predict(X[:3]).dtype == y.dtype
+        True
+        """
         best = self._logits(X).argmax(1).numpy()
         return self.classes_[best]
 
