@@ -118,6 +118,13 @@ def test_select_protocols_store_apart_and_refuse_to_mix(tmp_path):
     assert rows("paper") == before
 
 
+def test_cli_model_names_are_the_selection_models():
+    from nanowire_rc.cli import MODEL_NAMES
+    from nanowire_rc.selection import MODELS
+
+    assert MODEL_NAMES == tuple(MODELS)
+
+
 def test_every_command_has_help():
     for cmd in ("reproduce", "pulse", "heatmap", "select", "classify", "diagnose",
                 "memory-factor", "info"):

@@ -20,6 +20,8 @@ import numpy as np
 from . import __version__
 
 OUT_HELP = "Directory the results are written to (created if missing)."
+# selection.MODELS' names, written out so that `nanowire-rc --help` need not import the
+# estimators (tests/test_cli.py holds the two equal).
 MODEL_NAMES = ("nanowire", "tanh", "nanowire-coupled")
 
 out_option = click.option("--out", type=click.Path(file_okay=False, path_type=Path),

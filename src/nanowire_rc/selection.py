@@ -134,7 +134,7 @@ REPRESENTATIONS = ("mean", "mean+last", "windows", "windows+last")
 KFOLD_REPRESENTATIONS = REPRESENTATIONS + tuple(f"{r}+std" for r in REPRESENTATIONS)
 _BLOCKS = ("mean", "last", "windows", "std")
 _ROW_FIELDS = ("memory_factor", "representation", "alpha", "val_accuracy", "val_mse",
-               "alpha_at_edge")
+               "alpha_at_edge", "config")
 
 
 def configurations(

@@ -32,7 +32,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .exceptions import DatasetChangedError, ProtocolMismatchError, StoreError, StoreInUseError
-from .selection import config_key
 
 __all__ = ["DatasetChangedError", "ProtocolMismatchError", "ResultsStore", "StoreError",
            "StoreInUseError"]
@@ -140,7 +139,7 @@ class ResultsStore:
     --------
     >>> from nanowire_rc.store import ResultsStore
     >>> group = ("SyntheticControl", "nanowire", 100, 0)
-    >>> row = {"input_scaling": 0.8, "dt": 0.1, "representation": "mean",
+    >>> row = {"config": '{"dt": 0.1, "input_scaling": 0.8}', "representation": "mean",
     ...        "alpha": 1.0, "val_accuracy": 0.9, "val_mse": 0.2}
     >>> with ResultsStore("out/results.sqlite", {"n_windows": 8}) as store:
     ...     store.add_validation(group, [row], seconds=1.5)
@@ -265,7 +264,8 @@ class ResultsStore:
         group : tuple
             ``(dataset, model, n_neurons, seed)``.
         rows : list of dict
-            One per (configuration, representation): the configuration's hyper-parameters plus
+            One per (configuration, representation): ``config`` (the configuration's canonical
+            text, :func:`~nanowire_rc.selection.config_key`: the store never interprets it),
             ``representation``, ``alpha``, ``val_accuracy``, ``val_mse`` and optionally
             ``memory_factor``.
         seconds : float
@@ -280,8 +280,8 @@ class ResultsStore:
         --------
         >>> from nanowire_rc.store import ResultsStore
         >>> group = ("SyntheticControl", "nanowire", 100, 0)
-        >>> row = {"input_scaling": 0.8, "dt": 0.1, "representation": "mean",
-        ...        "alpha": 1.0, "val_accuracy": 0.9, "val_mse": 0.2}
+        >>> row = {"config": '{"dt": 0.1}', "representation": "mean", "alpha": 1.0,
+        ...        "val_accuracy": 0.9, "val_mse": 0.2}
         >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
         ...     store.add_validation(group, [row], seconds=1.5)
         ...     [r["val_accuracy"] for r in store.validation_rows(group)]
@@ -291,7 +291,7 @@ class ResultsStore:
         per_row = seconds / max(len(rows), 1)
         self._write(
             "INSERT INTO validation VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(*group, config_key(r), r["representation"], r["alpha"], r["val_accuracy"],
+            [(*group, r["config"], r["representation"], r["alpha"], r["val_accuracy"],
               r["val_mse"], r.get("memory_factor"), per_row, self.run_id, now) for r in rows])
 
     def validation_rows(self, group: tuple | None = None) -> list[dict]:

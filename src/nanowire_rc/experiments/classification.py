@@ -313,7 +313,7 @@ def run_selection(
         progress("total", len(plan) + len(pending_tests))
     with _executor(jobs, scheduler, connect_timeout) as run:
         for group, rows, seconds in run(_validate_chunk, plan):
-            store.add_validation(group, rows, seconds)
+            store.add_validation(group, [{**r, "config": config_key(r)} for r in rows], seconds)
             if progress:
                 progress("done", 1)
         tests = []
