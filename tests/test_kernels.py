@@ -170,7 +170,9 @@ def test_std_pooling_equals_the_standard_deviation_of_the_trajectories(backend, 
                   backend=backend)
         plain = run(washout=2, n_windows=3, dtype=dtype, backend=backend)
         assert plain.std is None
-        np.testing.assert_array_equal(out.windows, plain.windows)  # nothing else moves
+        # Nothing else moves (but for float32 rounding: with std the sums are float64).
+        np.testing.assert_allclose(out.windows, plain.windows,
+                                   rtol=2e-6 if dtype == "float32" else 1e-15)
         for i, n in enumerate((12, 40, 25)):
             truth = out.states[i, 2:n].astype(np.float64).std(axis=0)
             np.testing.assert_allclose(out.std[i], truth, rtol=rtol, atol=1e-6, err_msg=name)

@@ -134,9 +134,9 @@ def finish_pooling(
     last : ndarray of shape (n_cases, n_neurons)
         State after each series' final step.
     window_sums : ndarray of shape (n_cases, n_windows, n_neurons)
-        Sum of the states over each window (as indexed by ``kidx``), float64 (the kernels
-        accumulate in float64 whatever their compute type); divided in place by the window
-        sizes and cast to the dtype of ``last``, it becomes the result's ``windows``.
+        Sum of the states over each window (as indexed by ``kidx``; float64 when ``std``);
+        divided in place by the window sizes and cast to the dtype of ``last``, it becomes the
+        result's ``windows``.
     kidx : ndarray of int, shape (n_cases, n_timepoints)
         The window of every step, from :func:`window_index`.
     states : ndarray of shape (n_cases, n_timepoints, n_neurons) or None, default=None
@@ -183,8 +183,8 @@ def finish_pooling(
             window_sums[i, k] = window_sums[i, kidx[i, steps[k * len(steps) // n_windows]]]
     deviation = None
     if squares is not None:
-        # E[h^2] - E[h]^2 cancels when the spread is small next to the mean: the accumulators
-        # are float64 (relative error ~1e-16 * mean^2 / variance).
+        # E[h^2] - E[h]^2 cancels when the spread is small next to the mean: the kernels then
+        # accumulate in float64 (relative error ~1e-16 * mean^2 / variance).
         variance = squares / total - mean**2
         deviation = np.sqrt(np.maximum(variance, 0)).astype(last.dtype)
     return PooledStates(last=last, mean=mean.astype(last.dtype),

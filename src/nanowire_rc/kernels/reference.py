@@ -28,9 +28,10 @@ class _Accumulator:
         n, n_neurons = h.shape
         self.lengths = lengths
         self.kidx = window_index(lengths, n_timepoints, washout, n_windows)
-        # float64 accumulators, as the compiled kernels': long series, and the variance's
-        # E[h^2] - E[h]^2, keep their digits.
-        self.sums = np.zeros((n, n_windows, n_neurons))
+        # As the compiled kernels: float64 accumulators when the standard deviation is pooled
+        # (E[h^2] - E[h]^2 keeps its digits), else the compute type.
+        acc = np.float64 if std else h.dtype
+        self.sums = np.zeros((n, n_windows, n_neurons), dtype=acc)
         self.squares = np.zeros((n, 1, n_neurons)) if std else None
         self.states = np.zeros((n, n_timepoints, n_neurons), h.dtype) if store else None
 
