@@ -72,7 +72,10 @@ def test_catalogue_and_tests_are_in_step():
 # --- model selection and its store -----------------------------------------------------------
 
 HOLD = """
-import pathlib, sys, time
+import pathlib, signal, sys, time
+# A job started in the background of a non-interactive shell (as CI may run us) inherits SIGINT
+# ignored, and Python then installs no KeyboardInterrupt handler: restore Ctrl-C's meaning.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from nanowire_rc import store
 ready, go, after = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3])
 original, stored = store.ResultsStore.add_validation, []
@@ -124,7 +127,17 @@ class Held:
 
     def resume(self):
         self.go.write_text("go")
-        return self.proc.communicate(timeout=180)
+        return self.finish()
+
+    def finish(self, timeout: float = 180):
+        """The process's (stdout, stderr) once it ends; its output in the failure if it hangs."""
+        try:
+            return self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+            raise AssertionError(f"held run did not end within {timeout} s; stdout:\n{out}\n"
+                                 f"stderr:\n{err[-4000:]}") from None
 
 
 def cli(*args):
@@ -158,7 +171,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_finished_work(tmp_path):
     out = tmp_path / "out"
     held = Held(tmp_path, out, after=2)
     held.proc.send_signal(signal.SIGINT)
-    _, err = held.proc.communicate(timeout=60)
+    _, err = held.finish()
     assert held.proc.returncode == 130
     assert "Interrupted" in err and "run the same command again" in err
     db = out / "results.sqlite"
