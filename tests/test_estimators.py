@@ -2,6 +2,7 @@
 
 import pickle
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -290,9 +291,14 @@ def test_parameter_errors_name_the_parameter_and_the_estimator():
     # What a table entry cannot say is checked at fit too, before the reservoir runs.
     with pytest.raises(ValueError, match="v_min < v_max"):
         nw.CoupledNanowireClassifier(n_neurons=4, v_min=1.0, v_max=0.5).fit(X, y)
-    with pytest.warns(nw.StabilityWarning):  # the window is unused: no error about it
-        nw.CoupledNanowireReservoir(n_neurons=4, v_min=1.0, v_max=0.5, voltage_map="identity",
-                                    stability="warn").fit(X)
+    # With the identity map the window is unused: no error about it. (Whether the drawn network
+    # is provably stable varies with the draw, 160 of 200 seeds are not: warnings aside.)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nw.StabilityWarning)
+        res = nw.CoupledNanowireReservoir(n_neurons=4, v_min=1.0, v_max=0.5,
+                                          voltage_map="identity", stability="warn",
+                                          random_state=0).fit(X)
+    assert np.isfinite(res.contraction_bound_)
 
 
 def test_tanh_input_scaling_bounds_the_input_weights():
