@@ -372,11 +372,11 @@ class _Reservoir(TransformerMixin, BaseEstimator):
             if not ok:
                 raise bad
 
-    def _batch(self, X, fitting: bool = False) -> SeriesBatch:
+    def _batch(self, X) -> SeriesBatch:
         """``X`` validated, in float64 (casting before scaling would lose a small signal on a
         large offset), with the first differences appended when ``difference`` is set."""
         batch = as_batch(X, dtype=np.float64)
-        if not fitting and batch.n_channels != self.n_channels_:
+        if batch.n_channels != self.n_channels_:
             raise ValueError(
                 f"X has {batch.n_channels} channel(s), but {type(self).__name__} was fitted "
                 f"with {self.n_channels_}"
@@ -384,9 +384,9 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         return with_difference(batch) if self.difference else batch
 
     def _fit_scaling(self, X) -> SeriesBatch:
-        batch = self._batch(X, fitting=True)
-        self.n_channels_ = as_batch(X).n_channels if self.difference else batch.n_channels
-        self.n_inputs_ = batch.n_channels
+        raw = as_batch(X, dtype=np.float64)
+        batch = with_difference(raw) if self.difference else raw
+        self.n_channels_, self.n_inputs_ = raw.n_channels, batch.n_channels
         self.data_min_, self.data_max_ = batch.channel_range()
         return self._scale(batch)
 

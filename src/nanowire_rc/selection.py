@@ -83,6 +83,7 @@ __all__ = [
     "kfold_splits",
     "pooled_blocks",
     "refit_and_test",
+    "row_rank",
     "score_config",
     "score_representations",
     "seconds_per_config",
@@ -864,13 +865,33 @@ def best_row(rows: list[dict]) -> dict:
     >>> best_row(rows)["dt"]
     0.2
     """
-    def rank(row):
-        rep = row["representation"]
-        known = KFOLD_REPRESENTATIONS
-        order = known.index(rep) if rep in known else len(known)
-        return (-row["val_accuracy"], row["val_mse"], config_key(row), order, rep)
+    return min(rows, key=row_rank)
 
-    return min(rows, key=rank)
+
+def row_rank(row: dict) -> tuple:
+    """Sort key of a validation row, best first: the order :func:`best_row` selects by.
+
+    Parameters
+    ----------
+    row : dict
+        A validation row (configuration entries, ``representation``, ``val_accuracy``,
+        ``val_mse``).
+
+    Returns
+    -------
+    tuple
+        ``(-accuracy, squared error, configuration text, representation order, name)``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import row_rank
+    >>> row_rank({"dt": 0.1, "representation": "mean", "val_accuracy": 0.9, "val_mse": 0.3})
+    (-0.9, 0.3, '{"dt": 0.1}', 0, 'mean')
+    """
+    rep = row["representation"]
+    known = KFOLD_REPRESENTATIONS
+    order = known.index(rep) if rep in known else len(known)
+    return (-row["val_accuracy"], row["val_mse"], config_key(row), order, rep)
 
 
 def refit_and_test(

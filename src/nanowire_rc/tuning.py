@@ -49,10 +49,9 @@ from .physics import NanowireParams
 from .reservoirs import _COUPLED_DOCS, _NANOWIRE_DOCS, _TANH_DOCS, _document, _parse_features
 from .selection import (
     KFOLD_REPRESENTATIONS,
-    best_row,
-    config_key,
     kfold_splits,
     pooled_blocks,
+    row_rank,
     score_config,
 )
 from .series import as_batch
@@ -260,8 +259,8 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
             raise ValueError(f"every configuration of {type(self).__name__}'s grid is outside "
                              "the stability guarantee for this data: nothing to select")
         self.cv_results_ = self._results(rows, configs)
-        best = best_row(rows)
-        self.best_index_ = rows.index(best)
+        self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
+        best = rows[self.best_index_]  # what selection.best_row picks: the same order
         config = {k: best[k] for k in configs[0]}
         self.best_params_ = {**config, "features": best["representation"],
                              "alpha": best["alpha"]}
@@ -285,9 +284,7 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
     def _results(rows: list[dict], configs: list[dict]) -> dict:
         acc = np.array([r["val_accuracy"] for r in rows])
         mse = np.array([r["val_mse"] for r in rows])
-        order = sorted(range(len(rows)), key=lambda i: (-acc[i], mse[i],
-                                                        config_key(rows[i]),
-                                                        rows[i]["representation"]))
+        order = sorted(range(len(rows)), key=lambda i: row_rank(rows[i]))
         rank = np.empty(len(rows), dtype=np.int32)
         rank[order] = np.arange(1, len(rows) + 1)
         results = {f"param_{k}": np.array([r[k] for r in rows], dtype=object)
