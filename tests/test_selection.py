@@ -37,6 +37,29 @@ def test_block_gram_scores_equal_sklearn_ridge(n_classes):
             assert mse[i] == pytest.approx(np.mean((decision - codes) ** 2), rel=1e-9)
 
 
+@pytest.mark.parametrize("labels", ["binary", "five", "strings", "unseen"])
+def test_fold_codes_are_the_label_binarizers(labels):
+    from sklearn.preprocessing import LabelBinarizer
+
+    rng = np.random.default_rng(3)
+    y = {"binary": rng.integers(0, 2, 50), "five": rng.integers(0, 5, 50),
+         "strings": np.array(list("abcab" * 10)),
+         "unseen": np.r_[rng.integers(0, 3, 45), [7] * 5]}[labels]
+    train, val = np.arange(40), np.arange(40, 50)
+    lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
+
+    def codes(part):
+        Y = lb.transform(part).astype(np.float64)
+        return np.hstack([-Y, Y]) if Y.shape[1] == 1 else Y
+
+    fold = S._FoldLabels(y, train, val)
+    np.testing.assert_array_equal(fold.classes, lb.classes_)
+    np.testing.assert_array_equal(fold.Y, codes(y[train]))
+    np.testing.assert_array_equal(fold.Y_val, codes(y[val]))
+    if labels == "unseen":  # a class the training part never saw: -1 in every column
+        assert (fold.Y_val[y[val] == 7] == -1).all() and (y[val] == 7).sum() == 5
+
+
 def _reservoir_blocks(X, y, n_neurons=15):
     res = nw.NanowireReservoir(n_neurons=n_neurons, n_windows=3, random_state=0).fit(X)
     pooled = res.pool(X)

@@ -278,24 +278,38 @@ def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray):
     return Z_tr @ Z_tr.T, Z_val @ Z_tr.T
 
 
-def _codes(lb: LabelBinarizer, labels: np.ndarray) -> np.ndarray:
-    """±1 class codes, one column per class (two classes: a mirrored pair, as
-    ``RidgeClassifier`` decides); a label the binariser never saw gets -1 everywhere."""
-    Y = lb.transform(labels).astype(np.float64)
-    return np.hstack([-Y, Y]) if Y.shape[1] == 1 else Y
+class _FoldLabels:
+    """One fold's labels as ±1 class codes, one column per class of its training part.
+
+    The codes ``RidgeClassifier`` regresses on (``LabelBinarizer(neg_label=-1)``, two classes as
+    a mirrored pair); a validation label the training part never saw gets -1 everywhere. Built
+    once per fold and shared by every representation (through scikit-learn's binariser it cost
+    more than the readout algebra on small datasets).
+    """
+
+    def __init__(self, y: np.ndarray, train: np.ndarray, val: np.ndarray):
+        self.classes = np.unique(y[train])
+        self.y_val = y[val]
+        if len(self.classes) < 2:  # the binariser's degenerate case, kept as it decides
+            lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
+            self.Y, self.Y_val = (np.hstack([-c, c]) for c in
+                                  (lb.transform(y[part]).astype(np.float64)
+                                   for part in (train, val)))
+        else:
+            self.Y, self.Y_val = (np.where(y[part][:, None] == self.classes[None, :], 1.0, -1.0)
+                                  for part in (train, val))
+        self.y_mean = self.Y.mean(axis=0)
 
 
 class _FoldSolver:
     """One fold's dual ridge solution for every penalty, from one eigendecomposition."""
 
-    def __init__(self, K_tr, K_val, y, train, val):
-        lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
-        Y = _codes(lb, y[train])
-        self.Y_val, self.y_val, self.classes = _codes(lb, y[val]), y[val], lb.classes_
-        self.y_mean = Y.mean(axis=0)
+    def __init__(self, K_tr, K_val, labels: _FoldLabels):
+        self.Y_val, self.y_val, self.classes = labels.Y_val, labels.y_val, labels.classes
+        self.y_mean = labels.y_mean
         lam, Q = np.linalg.eigh(K_tr)
         self.lam = np.clip(lam, 0, None)
-        self.QtY = Q.T @ (Y - self.y_mean)
+        self.QtY = Q.T @ (labels.Y - self.y_mean)
         self.KvQ = K_val @ Q
 
     def scores(self, alphas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -376,13 +390,13 @@ def score_representations(
     folds = []
     for train, val in splits:
         gram = {b: _standardised_grams(blocks[b], train, val) for b in _BLOCKS if b in used}
-        folds.append((train, val, gram))
+        folds.append((_FoldLabels(y, train, val), gram))
     step = np.sqrt(10.0)
     scores = {}
     for rep in representations:
         solvers = [_FoldSolver(sum(gram[b][0] for b in rep.split("+")),
-                               sum(gram[b][1] for b in rep.split("+")), y, train, val)
-                   for train, val, gram in folds]
+                               sum(gram[b][1] for b in rep.split("+")), labels)
+                   for labels, gram in folds]
 
         def mean_scores(values, solvers=solvers):
             per_fold = [s.scores(values) for s in solvers]
