@@ -121,6 +121,32 @@ def test_pooling_matches_a_hand_computation_from_states():
             np.testing.assert_allclose(out.windows[i, w], s[idx == w].mean(axis=0), rtol=1e-12)
 
 
+@pytest.mark.parametrize("sums_dtype, std", [("float32", False), ("float64", False),
+                                             ("float64", True)])
+def test_compiled_finishing_is_the_numpy_finishing_bit_for_bit(sums_dtype, std):
+    from nanowire_rc.kernels.pooling import finish_pooling
+
+    rng = np.random.default_rng(11)
+    lengths = np.array([40, 3, 17, 40, 9])  # the 3-step series leaves windows empty
+    n_windows, n_neurons = 6, 37
+    kidx = window_index(lengths, 40, 1, n_windows)
+    states = rng.random((5, 40, n_neurons)).astype(sums_dtype)
+    sums = np.zeros((5, n_windows + std, n_neurons), sums_dtype)
+    for i in range(5):
+        for t in np.flatnonzero(kidx[i] >= 0):
+            sums[i, kidx[i, t]] += states[i, t]
+            if std:
+                sums[i, -1] += states[i, t] ** 2
+    last = states[:, -1].astype(np.float32)
+    ref = finish_pooling(last, sums.copy(), kidx, std=std)
+    fast = finish_pooling(last, sums.copy(), kidx, std=std, compiled=True)
+    for name in ("mean", "windows") + (("std",) if std else ()):
+        a, b = getattr(ref, name), getattr(fast, name)
+        assert a.dtype == b.dtype == np.float32, name
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    assert fast.std is None if not std else fast.std.shape == (5, n_neurons)
+
+
 def test_window_index_covers_the_pooled_steps_contiguously():
     idx = window_index(np.array([10, 7]), 10, 2, 3)
     assert idx[0].tolist() == [-1, -1, 0, 0, 0, 1, 1, 1, 2, 2]

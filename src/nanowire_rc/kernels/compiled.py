@@ -395,3 +395,46 @@ def coupled_nanowire_pointwise_kernel(ratio: int | None, sigmoid: bool, double: 
                             sums[i, sq, j] += H[i, j] * H[i, j]
 
     return kernel
+
+
+@njit(parallel=True, cache=True)
+def finish_sums(sums, counts, total, mean, windows, std):
+    """The arithmetic of :func:`~.pooling.finish_pooling`, in one parallel pass over the cases.
+
+    Written to give the NumPy version's results bit for bit: the window sums are added in their
+    own type in window order, and the divisions, the variance ``E[h^2] - E[h]^2`` and the square
+    root run in float64 before the cast to the output type (no fast-math here: a fused
+    multiply-add would change the variance's last bits). One pass instead of NumPy's dozen over
+    arrays of cases x windows x neurons: the finishing had cost as much as the kernel's own
+    stepping when predicting ECG5000 with 1,000 neurons and ``std``.
+
+    Parameters
+    ----------
+    sums : ndarray of shape (n_cases, n_windows (+ 1), n_neurons)
+        Window sums, then (when ``std`` has rows) the sums of squares.
+    counts : ndarray of int, shape (n_cases, n_windows)
+        Steps per window.
+    total : ndarray of int, shape (n_cases,)
+        Pooled steps per case.
+    mean, windows, std : ndarray
+        Outputs, written in place: ``(n_cases, n_neurons)``, ``(n_cases, n_windows,
+        n_neurons)`` and ``(n_cases, n_neurons)``, or ``std`` of shape ``(0, 0)`` for none.
+    """
+    n, n_windows, n_neurons = windows.shape
+    with_std = std.shape[0] > 0
+    for i in prange(n):
+        tot = np.float64(total[i])
+        acc = sums[i, 0].copy()
+        for k in range(1, n_windows):
+            for j in range(n_neurons):
+                acc[j] += sums[i, k, j]
+        for j in range(n_neurons):
+            m = np.float64(acc[j]) / tot
+            mean[i, j] = m
+            if with_std:
+                variance = np.float64(sums[i, n_windows, j]) / tot - m * m
+                std[i, j] = np.sqrt(max(variance, 0.0))
+        for k in range(n_windows):
+            c = np.float64(max(counts[i, k], 1))
+            for j in range(n_neurons):
+                windows[i, k, j] = np.float64(sums[i, k, j]) / c

@@ -123,6 +123,7 @@ def finish_pooling(
     kidx: np.ndarray,
     states: np.ndarray | None = None,
     std: bool = False,
+    compiled: bool = False,
 ) -> PooledStates:
     """Turn accumulated window sums into means (in place) and package the result.
 
@@ -144,6 +145,10 @@ def finish_pooling(
     std : bool, default=False
         ``window_sums`` has one more slot at the end, holding the sums of squared states over
         the pooled steps; they become the result's ``std``.
+    compiled : bool, default=False
+        Finish in one compiled pass (:func:`~.compiled.finish_sums`, what the compiled kernels
+        use) instead of NumPy (the reference): the same results, bit for bit; ``window_sums``
+        is then left as it was.
 
     Returns
     -------
@@ -167,26 +172,52 @@ def finish_pooling(
     >>> pooled.windows[0, :, 0].tolist(), pooled.mean.tolist(), pooled.last.tolist()
     ([2.0, 5.0], [[3.0]], [[5.0]])
     """
+    if compiled:
+        return _finish_compiled(last, window_sums, kidx, states, std)
     squares = None
     if std:
         squares, window_sums = window_sums[:, -1], window_sums[:, :-1]
     n_windows = window_sums.shape[1]
-    counts = np.stack([(kidx == k).sum(axis=1) for k in range(n_windows)], axis=1)
-    total = counts.sum(axis=1)[:, None]
-    mean = window_sums.sum(axis=1) / total
-    empty = counts == 0
+    counts, total = _window_counts(kidx, n_windows)
+    mean = window_sums.sum(axis=1) / total[:, None]
     window_sums /= np.maximum(counts, 1)[:, :, None]
-    for i in np.flatnonzero(empty.any(axis=1)):
-        # Fewer steps than windows: window k takes the window of step floor(k L / K).
-        steps = np.flatnonzero(kidx[i] >= 0)
-        for k in np.flatnonzero(empty[i]):
-            window_sums[i, k] = window_sums[i, kidx[i, steps[k * len(steps) // n_windows]]]
+    _fill_empty(window_sums, counts, kidx)
     deviation = None
     if squares is not None:
         # E[h^2] - E[h]^2 cancels when the spread is small next to the mean: the kernels then
         # accumulate in float64 (relative error ~1e-16 * mean^2 / variance).
-        variance = squares / total - mean**2
+        variance = squares / total[:, None] - mean**2
         deviation = np.sqrt(np.maximum(variance, 0)).astype(last.dtype)
     return PooledStates(last=last, mean=mean.astype(last.dtype),
                         windows=window_sums.astype(last.dtype, copy=False), states=states,
                         std=deviation)
+
+
+def _window_counts(kidx: np.ndarray, n_windows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Steps per window ``(n_cases, n_windows)`` and pooled steps per case ``(n_cases,)``."""
+    counts = np.stack([(kidx == k).sum(axis=1) for k in range(n_windows)], axis=1)
+    return counts, counts.sum(axis=1)
+
+
+def _fill_empty(windows: np.ndarray, counts: np.ndarray, kidx: np.ndarray) -> None:
+    """Fewer steps than windows: window k takes the window of step floor(k L / K) (in place)."""
+    n_windows = windows.shape[1]
+    for i in np.flatnonzero((counts == 0).any(axis=1)):
+        steps = np.flatnonzero(kidx[i] >= 0)
+        for k in np.flatnonzero(counts[i] == 0):
+            windows[i, k] = windows[i, kidx[i, steps[k * len(steps) // n_windows]]]
+
+
+def _finish_compiled(last, window_sums, kidx, states, std) -> PooledStates:
+    from .compiled import finish_sums  # compiled code stays out of the NumPy reference's import
+
+    n_windows = window_sums.shape[1] - (1 if std else 0)
+    counts, total = _window_counts(kidx, n_windows)
+    n, n_neurons = last.shape
+    mean = np.empty((n, n_neurons), last.dtype)
+    windows = np.empty((n, n_windows, n_neurons), last.dtype)
+    deviation = np.empty((n, n_neurons) if std else (0, 0), last.dtype)
+    finish_sums(window_sums, counts, total, mean, windows, deviation)
+    _fill_empty(windows, counts, kidx)
+    return PooledStates(last=last, mean=mean, windows=windows, states=states,
+                        std=deviation if std else None)

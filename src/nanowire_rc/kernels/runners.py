@@ -300,7 +300,8 @@ def _square_slot(n_windows: int, std: bool) -> np.int64:
 
 
 def _finish(last, sums, kidx, states, store, hint: str, std: bool = False) -> PooledStates:
-    return _checked(finish_pooling(last, sums, kidx, states if store else None, std=std), hint)
+    return _checked(finish_pooling(last, sums, kidx, states if store else None, std=std,
+                                   compiled=True), hint)
 
 
 def _as_recurrent(recurrent, n_neurons: int, dtype):
