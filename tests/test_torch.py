@@ -9,6 +9,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import nanowire_rc as nw  # noqa: E402
+from nanowire_rc.device import quantise_voltage  # noqa: E402
 from nanowire_rc.stability import coupled_contraction_bound, coupled_voltage_range  # noqa: E402
 from nanowire_rc.torch import (  # noqa: E402
     NanowireRNN,
@@ -286,3 +287,206 @@ def test_classifier_keeps_the_best_of_several_initialisations():
     clf = NanowireRNNClassifier(**FAST, n_init=2, random_state=5).fit(X, y)
     assert len(clf.init_scores_) == 2
     assert clf.history_["val_loss"][clf.best_epoch_] == min(clf.init_scores_)
+
+
+# ---------------------------------------------------------------------- physical devices
+def small_rnn(memristor, n_in=2, n=5, **kw):
+    kw.setdefault("generator", torch.Generator().manual_seed(0))
+    return NanowireRNN(n_in, n, batch_first=True, dtype=F64, memristor=memristor, **kw)
+
+
+@pytest.mark.parametrize("method", ["euler", "exact"])
+def test_ideal_memristor_is_bit_identical_to_none(method):
+    x = torch.rand(3, 12, 2, dtype=F64, generator=torch.Generator().manual_seed(1))
+    results = []
+    for memristor in (None, nw.Device()):
+        m = small_rnn(memristor, num_layers=2, method=method, train_params=True)
+        assert m.ideal
+        out, h_n = m(x, lengths=[12, 7, 3], generator=torch.Generator().manual_seed(2))
+        (out.square().sum() + h_n.sum()).backward()
+        results.append([out, h_n, *(p.grad for p in m.parameters())])
+        assert sorted(m.state_dict()) == sorted(small_rnn(None, num_layers=2).state_dict())
+    for a, b in zip(*results, strict=True):
+        assert torch.equal(a, b)
+
+
+def test_memristor_matches_device_kernel_reference():
+    """Variability, DAC and ADC (no noise), float64: the layer output is the kernel's reads."""
+    from nanowire_rc.kernels.device import run_coupled_nanowire_device
+
+    memristor = nw.Device(variability=0.2, voltage_step=0.01, adc_bits=8, g_min=0.1, g_max=0.9)
+    m = small_rnn(memristor, n=7, memristor_seed=3, dt=0.1, retention=0.9, v_min=-0.2,
+                  v_max=0.6, gain=2.0)
+    constants = m.device_constants(0)
+    drawn = memristor.draw(7, nw.NanowireParams(), random_state=3)
+    for name in ("kappa_p0", "kappa_d0", "eta_p", "eta_d", "g_min", "g_max"):
+        np.testing.assert_allclose(getattr(constants, name), getattr(drawn, name), rtol=1e-14)
+    rng = np.random.default_rng(8)
+    X, h0 = rng.random((5, 2, 25)), rng.random(7)
+    lengths = np.array([25, 4, 18, 25, 11])
+    w_ih, w_hh, b = weights(m)
+    ref = run_coupled_nanowire_device(X, w_ih, w_hh, 0.1, memristor, constants=constants, bias=b,
+                                      retention=0.9, voltage_map=m._map, lengths=lengths, h0=h0,
+                                      dtype="float64", return_states=True, backend="numpy",
+                                      check=False)
+    hx = torch.tensor(np.broadcast_to(h0, (1, 5, 7)).copy())
+    out, _ = m(torch.tensor(X).transpose(1, 2), hx, lengths=torch.tensor(lengths))
+    valid = ref.states[np.arange(25)[None, :] < lengths[:, None]]
+    assert valid.std() > 1e-2 and len(np.unique(valid)) > 50  # many ADC levels used
+    assert np.any(valid == 0.1)  # the ADC saturates (some g_min,n lie below the nominal g_min)
+    # same formulas in the same order: rounding can only differ on an exact tie (none here)
+    np.testing.assert_allclose(out.detach().numpy(), ref.states, atol=1e-6, rtol=0)
+    assert np.abs(out.detach().numpy() - ref.states).max() < 1e-12
+
+
+def test_memristor_white_read_noise_has_its_standard_deviation():
+    x = torch.rand(20, 50, 1, dtype=F64, generator=torch.Generator().manual_seed(3))
+    base = nw.Device(variability=0.1, g_min=1e-5, g_max=1e-3)
+    clean, h_clean = small_rnn(base, n_in=1, n=8, method="exact")(x)
+    noisy_m = small_rnn(nw.Device(**{**vars(base), "read_noise": 0.05}), n_in=1, n=8,
+                        method="exact")
+    noisy, h_noisy = noisy_m(x, generator=torch.Generator().manual_seed(0))
+    again, _ = noisy_m(x, generator=torch.Generator().manual_seed(0))
+    other, _ = noisy_m(x, generator=torch.Generator().manual_seed(1))
+    assert torch.equal(noisy, again) and not torch.equal(noisy, other)
+    # read noise does not feed back: the states are frozen to the noiseless ones, so the
+    # difference of the reads is the read noise alone
+    assert torch.equal(h_noisy, h_clean)
+    diff = (noisy - clean).detach().numpy().ravel()
+    sigma, n = 0.05 * (1e-3 - 1e-5), diff.size  # std of the nominal window; n = 8000 draws
+    # the sample std of n Gaussians has relative standard error 1 / sqrt(2 (n - 1)) = 0.8 %:
+    # 4 % is five of them; the mean's standard error is sigma / sqrt(n)
+    assert abs(diff.std() / sigma - 1) < 0.04
+    assert abs(diff.mean()) < 5 * sigma / np.sqrt(n)
+
+
+def test_memristor_ou_read_noise_and_state_noise():
+    x = torch.rand(20, 50, 1, dtype=F64, generator=torch.Generator().manual_seed(4))
+    clean, _ = small_rnn(nw.Device(g_min=0.2, g_max=0.7), n_in=1, n=8)(x)
+    ou = small_rnn(nw.Device(g_min=0.2, g_max=0.7, read_noise=0.05, noise_correlation_time=5.0),
+                   n_in=1, n=8)
+    e = (ou(x, generator=torch.Generator().manual_seed(0))[0] - clean).detach().numpy()
+    sigma, rho = 0.05 * 0.5, np.exp(-0.1 / 5.0)
+    # e_t = rho e_{t-1} + sigma sqrt(1 - rho^2) xi_t: the innovations are white with that std
+    # (7840 of them: 4 % is five standard errors), the lag-one regression slope is rho (its
+    # standard error sqrt((1 - rho^2) / n) = 0.0023)
+    innovations = e[:, 1:] - rho * e[:, :-1]
+    assert abs(innovations.std() / (sigma * np.sqrt(1 - rho**2)) - 1) < 0.04
+    slope = (e[:, 1:] * e[:, :-1]).sum() / (e[:, :-1] ** 2).sum()
+    assert abs(slope - rho) < 0.012
+    # stationary start: the first read's noise already has std sigma (160 draws, 15 % is 2.7 SE)
+    assert abs(e[:, 0].std() / sigma - 1) < 0.15
+    # state noise: different trajectories, states (= reads, window [0, 1]) stay in [0, 1]
+    m = small_rnn(nw.Device(state_noise=0.2), n_in=1, n=8)
+    out, h_n = (t.detach() for t in m(x, generator=torch.Generator().manual_seed(0)))
+    ideal, _ = small_rnn(None, n_in=1, n=8)(x)
+    assert (out - ideal).abs().max() > 0.1
+    assert float(out.min()) >= 0 and float(out.max()) <= 1 and float(out.min()) == 0
+    assert torch.equal(out[:, -1], h_n[-1])  # G = h in the window [0, 1]
+
+
+def test_memristor_quantisation_passes_gradients_straight_through():
+    from nanowire_rc.torch.cell import _dac, _RoundSTE
+
+    v = torch.tensor([0.123, 0.456, -0.004, 0.005], dtype=F64, requires_grad=True)
+    q = _dac(v, 0.01)
+    np.testing.assert_array_equal(q.detach().numpy(),
+                                  quantise_voltage(v.detach().numpy(), 0.01))
+    q.sum().backward()
+    assert torch.equal(v.grad, torch.ones_like(v))
+    g = torch.tensor([-0.5, 0.1, 0.45, 0.9, 1.5], dtype=F64, requires_grad=True)
+    r = _RoundSTE.apply(g, 0.8 / 3, 0.1, 3)  # 2 bits over [0.1, 0.9]: saturates outside
+    r.sum().backward()
+    assert r.detach().tolist() == pytest.approx([0.1, 0.1, 0.1 + 0.8 / 3, 0.9, 0.9])
+    assert g.grad.tolist() == [0.0, 1.0, 1.0, 1.0, 0.0]
+    m = small_rnn(nw.Device(variability=0.1, voltage_step=0.05, adc_bits=4, read_noise=0.01),
+                  num_layers=2, method="exact")
+    x = torch.rand(4, 15, 2, dtype=F64, generator=torch.Generator().manual_seed(5))
+    out, _ = m(x, generator=torch.Generator().manual_seed(0))
+    levels = out.detach().numpy() * 15  # 4 bits over [0, 1]: multiples of 1/15
+    np.testing.assert_allclose(levels, np.round(levels), atol=1e-9)
+    out.square().sum().backward()
+    for name, p in m.named_parameters():
+        assert torch.isfinite(p.grad).all() and p.grad.abs().sum() > 0, name
+
+
+@pytest.mark.parametrize("method", ["euler", "exact"])
+def test_memristor_gradcheck_with_variability(method):
+    m = NanowireRNN(2, 3, num_layers=2, dt=0.2, retention=0.9, method=method, v_max=0.5,
+                    train_params=True, dtype=F64, generator=torch.Generator().manual_seed(3),
+                    memristor=nw.Device(variability=0.2), memristor_seed=1)
+    assert not m.ideal
+    g = torch.Generator().manual_seed(4)
+    x = torch.rand(5, 2, 2, dtype=F64, generator=g).requires_grad_()
+    hx = torch.rand(2, 2, 3, dtype=F64, generator=g).requires_grad_()
+    names = [n for n, _ in m.named_parameters()]
+    params = [p.detach().clone().requires_grad_() for p in m.parameters()]
+
+    def f(x, hx, *ps):
+        return torch.func.functional_call(m, dict(zip(names, ps, strict=True)), (x, hx),
+                                          {"lengths": torch.tensor([5, 2])})
+
+    assert torch.autograd.gradcheck(f, (x, hx, *params), fast_mode=True)
+
+
+def test_memristor_projection_uses_each_neurons_constants():
+    from nanowire_rc.kernels.device import device_contraction_bound
+
+    m = small_rnn(nw.Device(variability=0.2, voltage_step=0.01), n_in=1, n=12, dt=0.1,
+                  retention=0.9, v_max=0.6)
+    with torch.no_grad():
+        m.weight_hh_l0.mul_(20)
+    assert m.max_bound() > 1
+    worst = m.project_(0.98)
+    assert worst <= 0.98
+    w_ih, w_hh, b = weights(m)
+    v_lo, v_hi, gain = coupled_voltage_range(0.0, 1.0, w_ih, w_hh, b, m._map)
+    v_lo, v_hi = quantise_voltage(v_lo, 0.01), quantise_voltage(v_hi, 0.01)
+    rows = np.abs(w_hh).sum(1)
+    expected, invariant = device_contraction_bound(v_lo, v_hi, 0.1, rows, gain, 0.9,
+                                                   m.device_constants(0))
+    assert invariant.all() and expected.max() <= 0.98
+    (bound, inv), = m.contraction_bound()
+    np.testing.assert_allclose(bound.detach().numpy(), expected, rtol=1e-12)
+    assert bool(inv.all())
+    nominal, _ = coupled_contraction_bound(v_lo, v_hi, 0.1, rows, gain, 0.9)
+    assert np.abs(nominal - expected).max() > 1e-3  # the spread matters
+    # float32 and a DAC: the rounded bound jumps at DAC levels; the projection still meets the
+    # target (bisecting on the rounded bound, it ended above it here)
+    m32 = NanowireRNN(1, 32, method="exact", generator=torch.Generator().manual_seed(0),
+                      memristor=nw.Device(variability=0.1, voltage_step=0.01))
+    assert m32.project_(0.99) <= 0.99 and m32.max_bound() <= 0.99
+
+
+def test_memristor_invariance_is_checked_per_neuron_and_bad_memristor():
+    with pytest.raises(ValueError, match=r"neuron \d+ of layer 0.*method='exact'"):
+        NanowireRNN(1, 20, memristor=nw.Device(variability=0.2))  # Euler, window [0, 1]
+    NanowireRNN(1, 20, method="exact", memristor=nw.Device(variability=0.2))
+    with pytest.raises(TypeError, match="memristor"):
+        NanowireRNN(1, 4, memristor="cuda")
+    with pytest.raises(TypeError, match="memristor_seed"):
+        NanowireRNN(1, 4, memristor_seed=1.5)
+
+
+def test_classifier_with_memristor():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 20)
+    X = rng.normal(0, 0.3, (40, 20)) + np.where(y[:, None] == 1, np.linspace(0, 1, 20), 0)
+    memristor = nw.Device(variability=0.1, read_noise=0.01)
+    kw = dict(hidden_size=6, max_epochs=3, batch_size=16, n_windows=2, method="exact",
+              memristor=memristor, random_state=0)
+    a = NanowireRNNClassifier(**kw).fit(X, y)
+    b = NanowireRNNClassifier(**kw).fit(X, y)
+    assert a.module_.rnn.memristor == memristor and not a.module_.rnn.ideal
+    assert a.history_["loss"] == b.history_["loss"]
+    proba = a.predict_proba(X)
+    np.testing.assert_array_equal(proba, a.predict_proba(X))  # fixed noise seed per call
+    np.testing.assert_array_equal(proba, b.predict_proba(X))
+    assert a.predict(X).shape == (40,) and set(a.predict(X)) <= {0, 1}
+    assert a.contraction_bound_ <= 0.99 and a.states_invariant_
+    c = pickle.loads(pickle.dumps(a))
+    np.testing.assert_array_equal(c.predict_proba(X), proba)
+    c.noise_seed_ += 1  # the noise is on at prediction
+    assert not np.array_equal(c.decision_function(X), a.decision_function(X))
+    with pytest.raises(TypeError, match="memristor"):
+        NanowireRNNClassifier(memristor="cuda").fit(X, y)

@@ -4,6 +4,8 @@
 like ``torch.nn.RNN``; its point-wise update is one fused autograd function with a hand-derived
 backward. :class:`NanowireRNNClassifier` trains it end to end (BPTT, Adam, early stopping) as a
 scikit-learn classifier, keeping the cell a contraction (echo-state property) during training.
+Both take a physical device, ``memristor=nw.Device(...)`` (``device=`` is the torch compute
+device), and then train through the device's variability, noise and quantisation.
 
 The core library never imports this module; importing it needs PyTorch.
 """

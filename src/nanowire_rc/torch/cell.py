@@ -18,6 +18,13 @@ Stability: :func:`contraction_bound` is the torch twin of
 :func:`nanowire_rc.stability.coupled_contraction_bound` (equal to it for the Euler cell), is
 differentiable (for a penalty), and :meth:`NanowireRNN.project_` rescales rows of ``W`` so that
 it stays below a target (projection after each optimiser step).
+
+Physical devices: ``NanowireRNN(memristor=nw.Device(...))`` runs each neuron as a non-ideal
+device, with the semantics of :func:`nanowire_rc.kernels.device.run_coupled_nanowire_device`
+(its own constants, DAC-rounded voltages, state noise, and read conductances with read noise and
+ADC rounding as the layer's output). That path is written with plain differentiable torch
+operations (quantisation by a straight-through estimator); an ideal device (``None`` or
+``Device()``) keeps the fused autograd functions above.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
+from ..device import Device, DeviceConstants, quantise_voltage
 from ..physics import METHODS, NanowireParams
 
 __all__ = ["VOLTAGE_MAPS", "NanowireRNN", "contraction_bound", "nanowire_cell"]
@@ -211,6 +219,48 @@ def _rate_coefficients(log_k: Tensor, eta: Tensor, voltage_map) -> tuple[Tensor,
     return log_kp0 + eta_p * v_min, eta_p * span, log_kd0 - eta_d * v_min, -eta_d * span
 
 
+class _RoundSTE(torch.autograd.Function):
+    """Rounding to a grid with a straight-through gradient.
+
+    Forward: ``floor(x / step + 1/2) * step`` (``lo is None``: the DAC of
+    :func:`nanowire_rc.device.quantise_voltage`), or ``lo + step * clip(floor((x - lo) / step +
+    1/2), 0, top)`` (the ADC of the device kernels), evaluated in that order so that it rounds
+    exactly as they do. Backward: the gradient passes unchanged, except where the ADC saturates
+    (the rounded level was clipped), where it is zero, as the gradient of a clamp.
+    """
+
+    @staticmethod
+    def forward(ctx, x, step, lo, top):
+        if lo is None:
+            ctx.inside = None
+            return torch.floor(x / step + 0.5) * step
+        q = torch.floor((x - lo) / step + 0.5)
+        inside = (q >= 0) & (q <= top)
+        ctx.save_for_backward(inside)
+        ctx.inside = True
+        return lo + q.clamp(0, top) * step
+
+    @staticmethod
+    def backward(ctx, g):
+        if ctx.inside is not None:
+            (inside,) = ctx.saved_tensors
+            g = g * inside
+        return g, None, None, None
+
+
+def _dac(v: Tensor, step: float) -> Tensor:
+    """DAC rounding of the voltages (``step == 0``: unchanged); straight-through gradient."""
+    return _RoundSTE.apply(v, step, None, None) if step else v
+
+
+def _gaussians(shape: tuple[int, ...], generator: torch.Generator | None, like: Tensor) -> Tensor:
+    """Standard normal draws of ``shape`` from ``generator`` (on its device), moved to ``like``'s
+    device, in ``like``'s dtype."""
+    where = generator.device if generator is not None else like.device
+    z = torch.randn(shape, generator=generator, dtype=like.dtype, device=where)
+    return z.to(like.device)
+
+
 def nanowire_cell(
     a: Tensor,
     h: Tensor,
@@ -289,6 +339,7 @@ def contraction_bound(
     voltage_map: tuple[float, float, float] | None = (0.0, 1.0, 1.0),
     method: str = "euler",
     row_scale: Tensor | None = None,
+    voltage_step: float = 0.0,
 ) -> tuple[Tensor, Tensor]:
     """Per-neuron max-norm Jacobian row bound of one coupled nanowire layer (differentiable).
 
@@ -300,6 +351,12 @@ def contraction_bound(
     (the exact map's ``dh'/dh``) and the coupling term is the same (the exact map's ``dh'/dv`` is
     an integral over the step of ``exp(-S s)`` times ``eta_p k_p (1 - h) + eta_d k_d h``, at most
     ``dt`` times its largest value).
+
+    The constants may be per neuron (tensors of shape (N,)): the bound is then each neuron's with
+    its own constants, as :func:`nanowire_rc.kernels.device.device_contraction_bound`. With a DAC
+    (``voltage_step > 0``) both ends of the voltage interval are rounded first, as the device
+    kernels do (rounding is monotone, so every applied voltage lies in the rounded interval); the
+    coupling term keeps the slope of the unrounded map.
 
     Parameters
     ----------
@@ -316,13 +373,16 @@ def contraction_bound(
     retention : float, default=1.0
         Retention ``gamma`` in (0, 1].
     params : NanowireParams or (log_kappa_p0, log_kappa_d0, eta_p, eta_d) tensors, optional
-        Physical constants, as in :func:`nanowire_cell`.
+        Physical constants, as in :func:`nanowire_cell`; the tensors may be scalars or hold one
+        value per neuron (N,).
     voltage_map : (v_min, v_max, gain) or None, default=(0.0, 1.0, 1.0)
         Sigmoid window, or ``None`` for the identity.
     method : {"euler", "exact"}, default="euler"
         Update rule.
     row_scale : Tensor (N,), optional
         Factors applied to the rows of ``weight_hh`` (used by the projection's bisection).
+    voltage_step : float, default=0.0
+        DAC step: the ends of each voltage interval are rounded to it (0: no rounding).
 
     Returns
     -------
@@ -343,6 +403,17 @@ def contraction_bound(
     >>> bool(invariant.all())
     True
     """
+    return _contraction_bound(weight_ih, weight_hh, bias, x_lo, x_hi, dt, retention, params,
+                              voltage_map, method, row_scale, voltage_step)
+
+
+def _contraction_bound(weight_ih, weight_hh, bias, x_lo, x_hi, dt, retention, params,
+                       voltage_map, method, row_scale, voltage_step, widen=False):
+    """:func:`contraction_bound`; ``widen=True`` replaces the DAC-rounded ends of each voltage
+    interval by the ends widened by half a step, an interval that contains the rounded one
+    (``step floor(v / step + 1/2)`` lies within ``v +- step / 2``) and that moves continuously
+    with the weights: :meth:`NanowireRNN.project_` bisects on it, so that rounding in the
+    rescaled weights cannot push a voltage end over a DAC level and the bound over the target."""
     dtype, device = weight_hh.dtype, weight_hh.device
     if isinstance(params, NanowireParams) or params is None:
         p = params or NanowireParams()
@@ -368,6 +439,10 @@ def contraction_bound(
         v_hi = v_min + span * torch.sigmoid(gain * a_hi)
         s = torch.sigmoid(gain * torch.clamp(torch.zeros_like(a_lo), min=a_lo, max=a_hi))
         gain_max = span * gain * s * (1 - s)
+    if widen and voltage_step:
+        v_lo, v_hi = v_lo - voltage_step / 2, v_hi + voltage_step / 2
+    else:
+        v_lo, v_hi = _dac(v_lo, voltage_step), _dac(v_hi, voltage_step)
     s_max = torch.maximum(_total_rate(v_lo, kp0, kd0, eta_p, eta_d),
                           _total_rate(v_hi, kp0, kd0, eta_p, eta_d))
     v_star = torch.log(kd0 * eta_d / (kp0 * eta_p)) / (eta_p + eta_d)
@@ -426,18 +501,73 @@ class NanowireRNN(nn.Module):
         Factory argument for the parameters.
     generator : torch.Generator, optional
         Random source for the initial weights (reproducible initialisation).
+    memristor : nanowire_rc.Device or None, default=None
+        The physical device behind every neuron (docs/devices.md): device-to-device spread,
+        state and read noise, DAC and ADC quantisation, conductance window. It is called
+        ``memristor`` because ``device``, as in every torch API, is the torch compute device
+        (above). ``None`` and ``Device()`` (everything off) run the ideal fused cell and give
+        bit-identical results. See Notes.
+    memristor_seed : int, default=0
+        Seeds the draw of the per-neuron constants: layer ``l`` gets
+        ``memristor.draw(hidden_size, params, random_state=memristor_seed + l)`` (a NumPy draw,
+        independent of ``generator``). Unused when the memristor is ideal.
+
+    Attributes
+    ----------
+    memristor : nanowire_rc.Device or None
+        The device given.
+    memristor_seed : int
+        The seed given.
 
     Raises
     ------
     ValueError
         For bad hyper-parameters, or (Euler update, sigmoid map) a window where
-        ``dt S_max > retention``, which would let states leave [0, 1].
+        ``dt S_max > retention`` for some neuron, which would let states leave [0, 1].
     TypeError
-        If ``params`` is not a :class:`~nanowire_rc.physics.NanowireParams` or None.
+        If ``params`` is not a :class:`~nanowire_rc.physics.NanowireParams` or None,
+        ``memristor`` not a :class:`~nanowire_rc.device.Device` or None, or ``memristor_seed``
+        not an integer.
 
     See Also
     --------
     NanowireRNNClassifier : The cell trained end to end as a scikit-learn classifier.
+    nanowire_rc.kernels.device.run_coupled_nanowire_device : The same devices in a fixed
+        reservoir (the reference this cell agrees with).
+
+    Notes
+    -----
+    **Physical devices.** With a non-ideal ``memristor`` each layer draws its devices once, at
+    construction, and keeps them as buffers: ``log_kappa_spread_l{l}`` and
+    ``log_eta_spread_l{l}`` (2, hidden_size), each neuron's log-ratio of ``kappa_p0, kappa_d0``
+    and of ``eta_p, eta_d`` to the nominal values (so with ``train_params=True`` the nominal
+    ``log_kappa`` and ``log_eta`` train and every neuron keeps its own deviation), and
+    ``g_min_l{l}``, ``g_max_l{l}`` (hidden_size,). A step is that of
+    :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device`: the voltage ``v = g(a)`` is
+    rounded to the DAC step, each neuron updates with its own constants, state noise gives
+    ``h <- clip(h + state_noise xi, 0, 1)``, and the layer's output is the read
+    ``G = g_min,n + (g_max,n - g_min,n) h`` plus read noise (white, or Ornstein–Uhlenbeck with
+    ``noise_correlation_time`` started from its stationary law; standard deviation
+    ``read_noise (g_max - g_min)`` of the nominal window), rounded to ``2**adc_bits`` levels
+    over the nominal window, saturating. Neurons couple through the physical states ``h``, and
+    ``h_n`` holds them; the next layer reads ``G``. This path uses plain differentiable torch
+    operations; the DAC and the ADC round exactly in the forward pass and pass the gradient
+    straight through in the backward pass (the ADC's is zero where it saturates).
+
+    The noise is drawn from the ``generator`` of :meth:`forward`, in training and in evaluation
+    alike (it is physics, not dropout); a realisation depends on that generator's state and on
+    the batch's shape, not on the series alone (unlike the kernels' counter-based noise).
+
+    Stability with devices: :meth:`contraction_bound`, :meth:`project_` and the construction
+    check use each neuron's own constants, over the DAC-rounded voltage interval (every neuron
+    must satisfy ``dt S_max <= retention`` for the Euler update with the sigmoid map). The
+    guarantee covers the noiseless state map. Read noise and the ADC act on the output only.
+    State noise is common to two trajectories driven by the same input and noise; their
+    difference still shrinks by the bound per step (the clip is 1-Lipschitz), and the clip keeps
+    ``h`` in [0, 1]. A later layer's inputs are taken to lie in the ADC window, or, without an
+    ADC, in each neuron's noiseless range ``[g_min,n, g_max,n]`` (read noise can leave it). The
+    DAC's rounding is a step function: as in the kernels' check, the bound is that of the
+    unrounded map over the rounded voltage interval.
 
     Examples
     --------
@@ -453,6 +583,16 @@ class NanowireRNN(nn.Module):
     True
     >>> rnn.project_(target=0.99) <= 0.99  # rescale W: now a contraction
     True
+
+    A physical device behind every neuron (``device=`` would be the torch device):
+
+    >>> import nanowire_rc as nw
+    >>> chip = nw.Device(variability=0.05, read_noise=0.01, adc_bits=8)
+    >>> rnn = NanowireRNN(1, 8, batch_first=True, method="exact", memristor=chip,
+    ...                   generator=torch.Generator().manual_seed(0))
+    >>> out, h_n = rnn(x, generator=torch.Generator().manual_seed(1))  # out: the reads G
+    >>> rnn.device_constants(0).eta_p.shape, out.shape
+    ((8,), torch.Size([4, 30, 8]))
     """
 
     def __init__(
@@ -475,6 +615,8 @@ class NanowireRNN(nn.Module):
         device=None,
         dtype=None,
         generator: torch.Generator | None = None,
+        memristor: Device | None = None,
+        memristor_seed: int = 0,
     ):
         super().__init__()
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
@@ -497,6 +639,15 @@ class NanowireRNN(nn.Module):
             raise TypeError(f"params must be a NanowireParams or None, got {params!r}")
         if not (len(input_range) == 2 and input_range[0] <= input_range[1]):
             raise ValueError(f"input_range must be (low, high), got {input_range!r}")
+        if memristor is not None and not isinstance(memristor, Device):
+            raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
+                            f"{type(memristor).__name__} {memristor!r} (the torch compute "
+                            "device is device=)")
+        if isinstance(memristor_seed, bool) or not isinstance(memristor_seed, (int, np.integer)):
+            raise TypeError(f"memristor_seed must be an integer, got {memristor_seed!r}")
+        if not 0 <= memristor_seed <= 2**32 - num_layers:
+            raise ValueError(f"memristor_seed must lie in [0, 2**32 - num_layers], got "
+                             f"{memristor_seed!r}")
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)
         self.num_layers = int(num_layers)
@@ -527,6 +678,19 @@ class NanowireRNN(nn.Module):
                                     nn.Parameter(torch.empty(hidden_size, hidden_size, **factory)))
             self.register_parameter(f"bias_l{layer}", nn.Parameter(torch.empty(hidden_size,
                                                                                **factory)))
+        self.memristor = memristor
+        self.memristor_seed = int(memristor_seed)
+        if not self.ideal:
+            buffer = {"device": device, "dtype": dtype or torch.get_default_dtype()}
+            for layer in range(self.num_layers):
+                # fixed per-neuron deviations: log(constant / nominal), and the window
+                c = memristor.draw(self.hidden_size, params=p,
+                                   random_state=self.memristor_seed + layer)
+                spread_k = np.log([c.kappa_p0 / p.kappa_p0, c.kappa_d0 / p.kappa_d0])
+                spread_e = np.log([c.eta_p / p.eta_p, c.eta_d / p.eta_d])
+                for name, value in (("log_kappa_spread", spread_k), ("log_eta_spread", spread_e),
+                                    ("g_min", c.g_min), ("g_max", c.g_max)):
+                    self.register_buffer(f"{name}_l{layer}", torch.as_tensor(value, **buffer))
         self.reset_parameters(generator)
         self.check_invariance()
 
@@ -603,6 +767,80 @@ class NanowireRNN(nn.Module):
         return self.log_kappa[0], self.log_kappa[1], eta[0], eta[1]
 
     @property
+    def ideal(self) -> bool:
+        """Whether every neuron is the ideal device (``memristor`` None or ``Device()``).
+
+        Ideal layers run the fused autograd functions; others the device path (class Notes).
+        """
+        memristor = getattr(self, "memristor", None)  # modules pickled before memristor= existed
+        return memristor is None or memristor.is_ideal
+
+    def _layer_physics(self, layer: int) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """``(log_kappa_p0, log_kappa_d0, eta_p, eta_d)`` of ``layer``: scalars when ideal, else
+        one value per neuron (the nominal, possibly trained, constants times each neuron's fixed
+        deviation)."""
+        if self.ideal:
+            return self._physics()
+        log_k = self.log_kappa[:, None] + getattr(self, f"log_kappa_spread_l{layer}")
+        eta = torch.exp(self.log_eta[:, None] + getattr(self, f"log_eta_spread_l{layer}"))
+        return log_k[0], log_k[1], eta[0], eta[1]
+
+    @property
+    def _voltage_step(self) -> float:
+        return 0.0 if self.ideal else self.memristor.voltage_step
+
+    def _read_range(self, layer: int) -> tuple[Tensor | float, Tensor | float]:
+        """Range of ``layer``'s outputs (the next layer's inputs): [0, 1] for ideal neurons, the
+        ADC's window, or each neuron's noiseless ``[g_min,n, g_max,n]``."""
+        if self.ideal:
+            return 0.0, 1.0
+        if self.memristor.adc_bits is not None:
+            return self.memristor.g_min, self.memristor.g_max
+        return getattr(self, f"g_min_l{layer}"), getattr(self, f"g_max_l{layer}")
+
+    def device_constants(self, layer: int = 0) -> DeviceConstants:
+        """The per-neuron constants of ``layer``'s devices as they are now (trained ones included).
+
+        For a fixed reservoir with the same devices, pass them as ``constants=`` to
+        :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device`.
+
+        Parameters
+        ----------
+        layer : int, default=0
+            Layer index, ``0 .. num_layers - 1``.
+
+        Returns
+        -------
+        DeviceConstants
+            ``kappa_p0, kappa_d0, eta_p, eta_d, g_min, g_max`` per neuron (float64); for an ideal
+            memristor, the nominal constants and the window [0, 1] repeated.
+
+        Raises
+        ------
+        ValueError
+            If ``layer`` is out of range.
+
+        Examples
+        --------
+        >>> import nanowire_rc as nw
+        >>> from nanowire_rc.torch import NanowireRNN
+        >>> rnn = NanowireRNN(1, 4, method="exact", memristor=nw.Device(variability=0.1))
+        >>> drawn = nw.Device(variability=0.1).draw(4, random_state=0)  # memristor_seed + layer
+        >>> bool(abs(rnn.device_constants(0).eta_p - drawn.eta_p).max() < 1e-5)  # float32
+        True
+        """
+        if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
+                or not 0 <= layer < self.num_layers:
+            raise ValueError(f"layer must be an integer in [0, {self.num_layers}), got {layer!r}")
+        if self.ideal:
+            return Device().nominal(self.hidden_size, self.nanowire_params)
+        with torch.no_grad():
+            log_kp0, log_kd0, eta_p, eta_d = self._layer_physics(layer)
+            values = (torch.exp(log_kp0), torch.exp(log_kd0), eta_p, eta_d,
+                      getattr(self, f"g_min_l{layer}"), getattr(self, f"g_max_l{layer}"))
+            return DeviceConstants(*(v.double().cpu().numpy() for v in values))
+
+    @property
     def nanowire_params(self) -> NanowireParams:
         """The current physical constants (trained ones included) as a :class:`NanowireParams`."""
         k = torch.exp(self.log_kappa.detach().double()).tolist()
@@ -615,11 +853,14 @@ class NanowireRNN(nn.Module):
         With the sigmoid map every voltage lies in ``[v_min, v_max]``, so ``dt S_max <= gamma``
         over that window keeps every state in [0, 1] whatever the weights. (The identity map's
         voltages depend on the weights: :meth:`contraction_bound` reports invariance per neuron.)
+        With a non-ideal ``memristor`` every neuron of every layer is checked with its own
+        constants, over the DAC-rounded window.
 
         Raises
         ------
         ValueError
-            If ``dt S_max > retention`` over the voltage window (Euler update, sigmoid map).
+            If ``dt S_max > retention`` over the voltage window for some neuron (Euler update,
+            sigmoid map).
 
         Examples
         --------
@@ -634,6 +875,9 @@ class NanowireRNN(nn.Module):
         """
         if self.method != "euler" or self.voltage_map != "sigmoid":
             return
+        if not self.ideal:
+            self._check_device_invariance()
+            return
         p = self.nanowire_params
         s_max = max(p.kappa_p0 * math.exp(p.eta_p * v) + p.kappa_d0 * math.exp(-p.eta_d * v)
                     for v in (self.v_min, self.v_max))
@@ -644,13 +888,32 @@ class NanowireRNN(nn.Module):
                 "dt, a narrower voltage window or method='exact'"
             )
 
+    def _check_device_invariance(self) -> None:
+        """``check_invariance`` with each neuron's own constants, voltages DAC-rounded."""
+        ends = quantise_voltage(np.array([self.v_min, self.v_max]), self.memristor.voltage_step)
+        for layer in range(self.num_layers):
+            c = self.device_constants(layer)
+            s_max = np.maximum(*(c.kappa_p0 * np.exp(c.eta_p * v)
+                                 + c.kappa_d0 * np.exp(-c.eta_d * v) for v in ends))
+            n = int(np.argmax(s_max))
+            if self.dt * s_max[n] > self.retention * (1 + 1e-12):
+                raise ValueError(
+                    f"dt * S_max = {self.dt * s_max[n]:.4g} exceeds retention = {self.retention} "
+                    f"for neuron {n} of layer {layer} (its own device constants): states could "
+                    f"leave [0, 1] for voltages in [{ends[0]:g}, {ends[1]:g}]; use "
+                    "method='exact', a smaller dt, a narrower voltage window or less variability "
+                    "(the spread of eta_p matters most)")
+
     # ------------------------------------------------------------------ stability
     def contraction_bound(self, input_range: tuple[float, float] | None = None,
                           ) -> list[tuple[Tensor, Tensor]]:
         """Per layer, ``(bound, invariant)`` of :func:`contraction_bound` (differentiable).
 
         The first layer's inputs lie in ``input_range`` (default: the module's), later layers'
-        in [0, 1] (their inputs are states).
+        in [0, 1] (their inputs are states). With a non-ideal ``memristor`` each neuron's bound
+        uses its own constants over the DAC-rounded voltage interval (equal, for the Euler
+        update, to :func:`~nanowire_rc.kernels.device.device_contraction_bound`), and later
+        layers' inputs lie in the range of the reads (class Notes).
 
         Parameters
         ----------
@@ -674,9 +937,10 @@ class NanowireRNN(nn.Module):
         out = []
         for layer in range(self.num_layers):
             w_ih, w_hh, b = self.layer_weights(layer)
-            x_lo, x_hi = (lo, hi) if layer == 0 else (0.0, 1.0)
+            x_lo, x_hi = (lo, hi) if layer == 0 else self._read_range(layer - 1)
             out.append(contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt, self.retention,
-                                         self._physics(), self._map, self.method))
+                                         self._layer_physics(layer), self._map, self.method,
+                                         voltage_step=self._voltage_step))
         return out
 
     def max_bound(self, input_range: tuple[float, float] | None = None) -> float:
@@ -711,7 +975,11 @@ class NanowireRNN(nn.Module):
         The bound grows monotonically with a row's scale (the voltage interval widens), so each
         offending row gets the largest factor in [0, 1] that meets the target and keeps the
         neuron invariant, found by bisection. Warns if even ``W = 0`` leaves a row above the
-        target (then ``W_in``, ``b`` or ``dt`` must change).
+        target (then ``W_in``, ``b`` or ``dt`` must change). The bounds are those of
+        :meth:`contraction_bound` (per neuron, with each device's own constants). With a DAC the
+        rounded bound jumps where a voltage end crosses a DAC level, so the bisection runs on
+        the bound over the interval widened by half a step instead (it contains the rounded
+        interval and moves continuously): offending rows end a little more conservative.
 
         Parameters
         ----------
@@ -743,16 +1011,17 @@ class NanowireRNN(nn.Module):
         if not 0 < target:
             raise ValueError(f"target must be > 0, got {target!r}")
         lo, hi = self.input_range if input_range is None else input_range
-        physics = self._physics()
         worst = 0.0
         for layer in range(self.num_layers):
             w_ih, w_hh, b = self.layer_weights(layer)
-            x_lo, x_hi = (lo, hi) if layer == 0 else (0.0, 1.0)
+            x_lo, x_hi = (lo, hi) if layer == 0 else self._read_range(layer - 1)
+            physics = self._layer_physics(layer)
 
-            def ok(scale, goal, w_ih=w_ih, w_hh=w_hh, b=b, x_lo=x_lo, x_hi=x_hi):
-                bound, inv = contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt,
-                                               self.retention, physics, self._map, self.method,
-                                               row_scale=scale)
+            def ok(scale, goal, w_ih=w_ih, w_hh=w_hh, b=b, x_lo=x_lo, x_hi=x_hi,
+                   physics=physics, widen=False):
+                bound, inv = _contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt,
+                                                self.retention, physics, self._map, self.method,
+                                                scale, self._voltage_step, widen)
                 return (bound <= goal) & inv, bound
 
             ones = torch.ones(self.hidden_size, dtype=w_hh.dtype, device=w_hh.device)
@@ -764,7 +1033,7 @@ class NanowireRNN(nn.Module):
                 lo_s, hi_s = torch.zeros_like(ones), ones.clone()
                 for _ in range(n_iter):
                     mid = 0.5 * (lo_s + hi_s)
-                    fine, _ = ok(mid, goal)
+                    fine, _ = ok(mid, goal, widen=True)  # continuous in the scale (DAC)
                     lo_s = torch.where(fine, mid, lo_s)
                     hi_s = torch.where(fine, hi_s, mid)
                 w_hh.mul_(torch.where(good, ones, lo_s)[:, None])
@@ -781,6 +1050,7 @@ class NanowireRNN(nn.Module):
     # ------------------------------------------------------------------ forward
     def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None,
                 lengths: Tensor | Sequence[int] | None = None,
+                generator: torch.Generator | None = None,
                 ) -> tuple[Tensor | PackedSequence, Tensor]:
         """Run the network.
 
@@ -793,14 +1063,18 @@ class NanowireRNN(nn.Module):
         lengths : Tensor or sequence of int (B,), optional
             Valid length of each padded series; steps past it leave the state unchanged and
             give zero outputs (a PackedSequence carries its own lengths).
+        generator : torch.Generator, optional
+            Random source of the memristor's state and read noise (default: torch's global
+            one); the noise is on in training and evaluation alike. Unused without noise.
 
         Returns
         -------
         output : Tensor (T, B, hidden_size) (``batch_first``: (B, T, hidden_size)) or
             PackedSequence
-            The last layer's states at every step (zero past each series' length).
+            The last layer's outputs at every step (zero past each series' length): its states,
+            or with a non-ideal ``memristor`` its read conductances ``G``.
         h_n : Tensor (num_layers, B, hidden_size)
-            Each layer's state after each series' last valid step.
+            Each layer's (physical) state after each series' last valid step.
 
         Raises
         ------
@@ -856,18 +1130,22 @@ class NanowireRNN(nn.Module):
         if hx.shape != (self.num_layers, batch, self.hidden_size):
             raise ValueError(f"hx must have shape {(self.num_layers, batch, self.hidden_size)}, "
                              f"got {tuple(hx.shape)}")
-        log_kp0, log_kd0, eta_p, eta_d = self._physics()
-        coeffs = _rate_coefficients(torch.stack([log_kp0, log_kd0]), torch.stack([eta_p, eta_d]),
-                                    self._map)
-        cfg = (self.dt, self.retention, self.gain if self._map else 1.0, self._map is not None,
-               self.method == "exact")
+        if self.ideal:
+            log_kp0, log_kd0, eta_p, eta_d = self._physics()
+            coeffs = _rate_coefficients(torch.stack([log_kp0, log_kd0]),
+                                        torch.stack([eta_p, eta_d]), self._map)
+            cfg = (self.dt, self.retention, self.gain if self._map else 1.0,
+                   self._map is not None, self.method == "exact")
         h_last = []
         for layer in range(self.num_layers):
             w_ih, w_hh, b = self.layer_weights(layer)
             drive = torch.addmm(b, x.reshape(-1, x.shape[-1]), w_ih.t()).view(n_steps, batch, -1)
-            states = _NanowireLayer.apply(drive, hx[layer], w_hh, *coeffs, mask, *cfg)
-            h = states[-1]  # frozen past each series' end: the state after its last step
-            x = states * mask if mask is not None else states
+            if self.ideal:
+                states = _NanowireLayer.apply(drive, hx[layer], w_hh, *coeffs, mask, *cfg)
+                h = states[-1]  # frozen past each series' end: the state after its last step
+                x = states * mask if mask is not None else states
+            else:
+                h, x = self._device_layer(layer, drive, hx[layer], w_hh, mask, generator)
             h_last.append(h)
         h_n = torch.stack(h_last)
         if packed:
@@ -876,6 +1154,70 @@ class NanowireRNN(nn.Module):
         if unbatched:
             return x.squeeze(1), h_n.squeeze(1)
         return (x.transpose(0, 1) if self.batch_first else x), h_n
+
+    def _device_layer(self, layer: int, drive: Tensor, h: Tensor, w_hh: Tensor,
+                      mask: Tensor | None, generator: torch.Generator | None,
+                      ) -> tuple[Tensor, Tensor]:
+        """One layer of non-ideal devices over time (plain autograd): ``(h_n, reads)``.
+
+        The step of :func:`~nanowire_rc.kernels.device.coupled_device_reference`, in its order:
+        voltage, DAC, update with each neuron's constants, state noise and clip, read, read
+        noise (white or Ornstein–Uhlenbeck), ADC. ``mask`` (T, B, 1) freezes a series' state and
+        read-noise state past its length and zeroes its reads there.
+        """
+        m = self.memristor
+        log_kp0, log_kd0, eta_p, eta_d = self._layer_physics(layer)
+        kp0, kd0 = torch.exp(log_kp0), torch.exp(log_kd0)
+        g_lo = getattr(self, f"g_min_l{layer}")
+        g_span = getattr(self, f"g_max_l{layer}") - g_lo
+        dt, gamma = self.dt, self.retention
+        n_steps, batch, n = drive.shape
+        read_sigma = m.read_noise * m.window
+        tau = m.noise_correlation_time
+        ou_decay = math.exp(-dt / tau) if tau > 0 else 0.0
+        ou_std = read_sigma * math.sqrt(1.0 - ou_decay * ou_decay)
+        z_state = _gaussians((n_steps, batch, n), generator, drive) if m.state_noise else None
+        z_read = _gaussians((n_steps, batch, n), generator, drive) if read_sigma else None
+        eps = None  # Ornstein–Uhlenbeck read noise, started from its stationary law
+        if read_sigma and ou_decay:
+            eps = read_sigma * _gaussians((batch, n), generator, drive)
+        top = None if m.adc_bits is None else (1 << m.adc_bits) - 1
+        leak = -math.log(gamma) / dt
+        w_t = w_hh.t()
+        reads = []
+        for t in range(n_steps):
+            a = torch.addmm(drive[t], h, w_t)
+            if self._map is None:
+                v = a
+            else:
+                v = self.v_min + (self.v_max - self.v_min) * torch.sigmoid(self.gain * a)
+            v = _dac(v, m.voltage_step)
+            k_p = kp0 * torch.exp(eta_p * v)
+            k_d = kd0 * torch.exp(-eta_d * v)
+            if self.method == "exact":
+                h_star = k_p / (k_p + k_d + leak)
+                h_new = h_star + (h - h_star) * (gamma * torch.exp(-dt * (k_p + k_d)))
+            else:
+                h_new = (gamma - dt * (k_p + k_d)) * h + dt * k_p
+            if z_state is not None:
+                h_new = torch.clamp(h_new + m.state_noise * z_state[t], 0.0, 1.0)
+            g = g_lo + g_span * h_new
+            eps_new = eps
+            if eps is not None:
+                eps_new = ou_decay * eps + ou_std * z_read[t]
+                g = g + eps_new
+            elif z_read is not None:
+                g = g + read_sigma * z_read[t]
+            if top is not None:
+                g = _RoundSTE.apply(g, m.window / top, m.g_min, top)
+            if mask is not None:
+                h_new = torch.where(mask[t], h_new, h)
+                if eps is not None:
+                    eps_new = torch.where(mask[t], eps_new, eps)
+                g = g * mask[t]
+            h, eps = h_new, eps_new
+            reads.append(g)
+        return h, torch.stack(reads)
 
     def extra_repr(self) -> str:
         """The hyper-parameters shown in the module's ``repr``.
@@ -891,6 +1233,9 @@ class NanowireRNN(nn.Module):
         >>> NanowireRNN(1, 8)
         NanowireRNN(1, 8, num_layers=1, dt=0.1, method='euler', voltage_map='sigmoid', ...)
         """
-        return (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
+        text = (f"{self.input_size}, {self.hidden_size}, num_layers={self.num_layers}, "
                 f"dt={self.dt}, method={self.method!r}, voltage_map={self.voltage_map!r}, "
                 f"retention={self.retention}, batch_first={self.batch_first}")
+        if getattr(self, "memristor", None) is not None:
+            text += f", memristor={self.memristor!r}, memristor_seed={self.memristor_seed}"
+        return text

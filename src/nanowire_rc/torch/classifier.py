@@ -5,6 +5,8 @@ as the reservoir classifiers do), runs a :class:`~nanowire_rc.torch.NanowireRNN`
 states per series (mean, last, window means) and reads them out with a linear layer; all of it is
 trained by back-propagation through time with Adam, early stopping on a stratified validation
 split and a learning-rate schedule, while the cell is kept a contraction (``stability``).
+With ``memristor=nw.Device(...)`` every neuron is a physical device (variability, noise,
+quantisation, conductance window) and the features are its read conductances.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from torch import nn
 
+from ..device import Device
 from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
 from ..reservoirs import _parse_features
@@ -47,13 +50,17 @@ class _Network(nn.Module):
         self.readout = nn.Linear(n_features, n_classes)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, pool: torch.Tensor | None,
-                use_last: bool) -> torch.Tensor:
-        states, h_n = self.rnn(x, lengths=lengths)  # (B, T, N)
+                use_last: bool, generator: torch.Generator | None = None) -> torch.Tensor:
+        states, h_n = self.rnn(x, lengths=lengths, generator=generator)  # (B, T, N)
         blocks = []
         if pool is not None:  # (B, P, T) averaging weights: one batched product
             blocks.append(torch.bmm(pool[:, :, : states.shape[1]], states).flatten(1))
         if use_last:
-            blocks.append(h_n[-1])
+            if self.rnn.ideal:
+                blocks.append(h_n[-1])
+            else:  # the last read conductance (what is measured), not the hidden state
+                rows = torch.arange(states.shape[0], device=states.device)
+                blocks.append(states[rows, lengths - 1])
         return self.readout(self.norm(torch.cat(blocks, dim=1)))
 
 
@@ -129,10 +136,22 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     dtype : {"float32", "float64"}, default="float32"
         Floating type of the network.
     random_state : int, RandomState or None, default=None
-        Seeds the initial weights, the validation split and the mini-batch order; results are
-        identical for the same seed on CPU (with the same number of threads).
+        Seeds the initial weights, the validation split and the mini-batch order (and, with a
+        non-ideal ``memristor``, its devices and noise); results are identical for the same seed
+        on CPU (with the same number of threads).
     progress_bar : bool, default=False
         Show a tqdm bar over epochs.
+    memristor : nanowire_rc.Device or None, default=None
+        The physical device behind every neuron (see :class:`~nanowire_rc.torch.NanowireRNN`
+        and docs/torch.md). Not called ``device``, which is the torch compute device above.
+        ``None`` and ``Device()`` train the ideal cell. Otherwise the devices are drawn once per
+        fit from ``random_state`` (after the weights and the validation split; shared by the
+        ``n_init`` runs: one chip), the features pool the read conductances (``last``: the
+        last read), and the noise is on in training and prediction alike: training draws it
+        from a generator seeded from ``random_state``; every validation pass and every call to
+        ``predict``, ``predict_proba`` or ``decision_function`` restarts a generator at
+        ``noise_seed_``, so the same input gives the same answer (a series' noise depends on
+        the batch it is in: chunks of 1024 series).
 
     Attributes
     ----------
@@ -152,6 +171,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Whether states provably stay in [0, 1] for the returned model.
     fit_time_ : float
         Seconds spent in ``fit``.
+    noise_seed_ : int or None
+        Seed of the memristor noise at validation and prediction (None for an ideal memristor).
 
     See Also
     --------
@@ -204,6 +225,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         dtype: str = "float32",
         random_state=None,
         progress_bar: bool = False,
+        memristor: Device | None = None,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -238,6 +260,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.dtype = dtype
         self.random_state = random_state
         self.progress_bar = progress_bar
+        self.memristor = memristor
 
     # ------------------------------------------------------------------ validation helpers
     def _validate(self) -> None:
@@ -277,6 +300,13 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"input_range must be (low, high) with low < high, got "
                              f"{self.input_range!r}")
         _parse_features(self.features)
+        if self.memristor is not None and not isinstance(self.memristor, Device):
+            raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
+                            f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
+                            "compute device is device=)")
+
+    def _non_ideal(self) -> bool:
+        return self.memristor is not None and not self.memristor.is_ideal
 
     def _device(self) -> torch.device:
         if self.device == "auto":
@@ -336,8 +366,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Raises
         ------
         ValueError
-            For invalid hyper-parameters, mismatched ``X`` and ``y``, a single class, or series
-            shorter than ``n_windows``.
+            For invalid hyper-parameters, mismatched ``X`` and ``y``, a single class, series
+            shorter than ``n_windows``, or (Euler update) devices whose rates let states leave
+            [0, 1].
+        TypeError
+            If ``memristor`` is not a :class:`~nanowire_rc.device.Device` or None.
 
         Examples
         --------
@@ -379,6 +412,15 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                                                   random_state=rng.randint(2**31 - 1))
         else:
             train_idx, val_idx = idx, idx[:0]
+        # the devices and their noise: drawn after the weights and the split, and only for a
+        # non-ideal memristor (an ideal one leaves every draw as it was)
+        memristor_seed, train_noise_seed, self.noise_seed_ = 0, 0, None
+        if self._non_ideal():
+            memristor_seed, train_noise_seed, self.noise_seed_ = (
+                int(seed) for seed in rng.randint(2**31 - 1, size=3))
+
+        def noise(seed: int | None) -> torch.Generator | None:
+            return None if seed is None else torch.Generator(device=device).manual_seed(seed)
 
         x_all, len_all, pool_all = self._tensors(batch, device, dtype)
         y_all = torch.as_tensor(y_idx, dtype=torch.long, device=device)
@@ -392,7 +434,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 self.n_channels_, self.hidden_size, self.num_layers, batch_first=True, dt=self.dt,
                 method=self.method, voltage_map=self.voltage_map, v_min=self.v_min,
                 v_max=self.v_max, gain=self.gain, retention=self.retention, params=self.params,
-                train_params=self.train_params, input_range=tuple(self.input_range), dtype=dtype)
+                train_params=self.train_params, input_range=tuple(self.input_range), dtype=dtype,
+                memristor=self.memristor, memristor_seed=memristor_seed)
             rnn.reset_parameters(generator, self.input_scale, self.bias_scale, self.recurrent_scale)
             net = _Network(rnn, self._n_pooled(), classes.size, self.normalization).to(dtype)
             with torch.no_grad():  # the readout's initial weights from the same generator
@@ -412,16 +455,20 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             else:
                 scheduler = None
 
-            def run(rows: np.ndarray) -> torch.Tensor:
+            train_noise = noise(train_noise_seed + init if self._non_ideal() else None)
+
+            def run(rows: np.ndarray, generator: torch.Generator | None) -> torch.Tensor:
                 sel = torch.as_tensor(rows, device=device)
                 n_steps = int(len_all[sel].max())
                 pool = None if pool_all is None else pool_all[sel]
-                return net(x_all[sel, :n_steps], len_all[sel], pool, use_last)
+                return net(x_all[sel, :n_steps], len_all[sel], pool, use_last, generator)
 
             def evaluate(rows: np.ndarray) -> tuple[float, float]:
                 net.eval()
+                generator = noise(self.noise_seed_)  # the same noise at every evaluation
                 with torch.no_grad():
-                    logits = torch.cat([run(rows[i:i + 512]) for i in range(0, len(rows), 512)])
+                    logits = torch.cat([run(rows[i:i + 512], generator)
+                                        for i in range(0, len(rows), 512)])
                     target = y_all[torch.as_tensor(rows, device=device)]
                     loss = float(loss_fn(logits, target))
                     acc = float((logits.argmax(1) == target).double().mean())
@@ -443,7 +490,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                     rows = order[i:i + self.batch_size]
                     if len(rows) < 2 and len(order) > 1 and self.normalization == "batch":
                         continue  # batch norm needs two samples
-                    loss = loss_fn(run(rows), y_all[torch.as_tensor(rows, device=device)])
+                    loss = loss_fn(run(rows, train_noise),
+                                   y_all[torch.as_tensor(rows, device=device)])
                     total += float(loss.detach()) * len(rows)
                     seen += len(rows)
                     if self.stability == "penalty":
@@ -517,13 +565,15 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         dtype = next(self.module_.parameters()).dtype
         x, lengths, pool = self._tensors(batch, torch.device("cpu"), dtype)
         use_last = "last" in _parse_features(self.features)
+        seed = getattr(self, "noise_seed_", None)  # absent from models pickled before memristor=
+        generator = None if seed is None else torch.Generator().manual_seed(seed)
         out = []
         with torch.no_grad():
             for i in range(0, batch.n_cases, 1024):
                 sl = slice(i, i + 1024)
                 n_steps = int(lengths[sl].max())
                 out.append(self.module_(x[sl, :n_steps], lengths[sl],
-                                        None if pool is None else pool[sl], use_last))
+                                        None if pool is None else pool[sl], use_last, generator))
         return torch.cat(out)
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
