@@ -32,6 +32,7 @@ import math
 from functools import cache
 from typing import NamedTuple
 
+import numba
 import numpy as np
 import scipy.sparse as sp
 from llvmlite import ir
@@ -576,70 +577,80 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
         both = state_sigma != 0 and read_sigma != 0
         single = (state_sigma != 0) != (read_sigma != 0)
         stride = _scratch_stride(n_neurons, 8 if double else 4, 6)
-        for i in prange(n):
-            # one block for the six work vectors, rows staggered (see _scratch_stride)
-            work = np.zeros((6, stride), dtype=ftype)
+        # Scratch memory is allocated once per call, one slot per chunk of cases, rather than
+        # once per case: with per-case allocations, where the allocator put the work vectors
+        # and the keys (and so whether loops met 4K aliasing) depended on what the process had
+        # allocated before, and a configuration ran at 35 % or 60 % of the ideal kernel's
+        # speed in two runs of the same benchmark.
+        n_chunks = min(n, 4 * numba.get_num_threads())
+        per_key = 8 // (8 if double else 4)  # float rows of the compute type per row of keys
+        slot = stride + (6 * stride + per_key - 1) // per_key
+        scratch = np.zeros((n_chunks, slot), dtype=np.uint64)
+        for chunk in prange(n_chunks):
+            keys = scratch[chunk, :n_neurons]
+            work = scratch[chunk, stride:].view(ftype)[: 6 * stride].reshape(6, stride)
             h, v, g = work[0, :n_neurons], work[1, :n_neurons], work[2, :n_neurons]
             eps, z_state, z_read = work[3, :n_neurons], work[4, :n_neurons], work[5, :n_neurons]
-            h[:] = h0
-            keys = np.empty(n_neurons, dtype=np.uint64)
-            case_key = _mix_nb(seed[i])
-            for j in range(n_neurons):
-                keys[j] = _mix_nb(case_key + (np.uint64(j) + _ONE) * _U1)
-            if read_sigma != 0 and ou_decay != 0:
+            for i in range(chunk, n, n_chunks):
+                h[:] = h0
+                eps[:] = 0
+                case_key = _mix_nb(seed[i])
                 for j in range(n_neurons):
-                    a, b = bits(keys[j], 0)
-                    eps[j] = read_sigma * gauss(a, b)[1]
-            for t in range(lengths[i]):
-                x0 = X[i, 0, t]
-                for j in range(n_neurons):
-                    v[j] = W[0, j] * x0
-                for c in range(1, n_channels):
-                    xc = X[i, c, t]
+                    keys[j] = _mix_nb(case_key + (np.uint64(j) + _ONE) * _U1)
+                if read_sigma != 0 and ou_decay != 0:
                     for j in range(n_neurons):
-                        v[j] += W[c, j] * xc
-                if vstep != 0:
+                        a, b = bits(keys[j], 0)
+                        eps[j] = read_sigma * gauss(a, b)[1]
+                for t in range(lengths[i]):
+                    x0 = X[i, 0, t]
                     for j in range(n_neurons):
-                        v[j] = np.floor(v[j] / vstep + half) * vstep
-                for j in range(n_neurons):
-                    h[j] = update(h[j], v[j], dt, kp0[j], kd0[j], eta_p[j], eta_d[j], ratio,
-                                  exact)
-                if both or (single and t % 2 == 0):
-                    counter = t + 1 if both else t // 2 + 1
-                    for j in range(n_neurons):
-                        z_state[j], z_read[j] = bits(keys[j], counter)
-                    for j in range(n_neurons):
-                        z_state[j], z_read[j] = gauss(z_state[j], z_read[j])
-                # one stream: the pair's first value at even steps, its second at odd ones
-                z_now = z_read if (single and t % 2 == 1) else z_state
-                z_rd = z_now if single else z_read
-                if state_sigma != 0:
-                    for j in range(n_neurons):
-                        h[j] = min(max(h[j] + state_sigma * z_now[j], zero), one)
-                for j in range(n_neurons):
-                    g[j] = g_lo[j] + g_span[j] * h[j]
-                if read_sigma != 0:
-                    if ou_decay != 0:
+                        v[j] = W[0, j] * x0
+                    for c in range(1, n_channels):
+                        xc = X[i, c, t]
                         for j in range(n_neurons):
-                            eps[j] = ou_decay * eps[j] + ou_std * z_rd[j]
-                            g[j] += eps[j]
-                    else:
+                            v[j] += W[c, j] * xc
+                    if vstep != 0:
                         for j in range(n_neurons):
-                            g[j] += read_sigma * z_rd[j]
-                if adc_levels != 0:
+                            v[j] = np.floor(v[j] / vstep + half) * vstep
                     for j in range(n_neurons):
-                        q = np.floor((g[j] - adc_lo) / adc_step + half)
-                        g[j] = adc_lo + min(max(q, zero), top) * adc_step
-                k = kidx[i, t]
-                if k >= 0:
-                    for j in range(n_neurons):
-                        sums[i, k, j] += g[j]
-                    if sq >= 0:
+                        h[j] = update(h[j], v[j], dt, kp0[j], kd0[j], eta_p[j], eta_d[j], ratio,
+                                      exact)
+                    if both or (single and t % 2 == 0):
+                        counter = t + 1 if both else t // 2 + 1
                         for j in range(n_neurons):
-                            sums[i, sq, j] += g[j] * g[j]
-                if store:
-                    states[i, t, :] = g
-            last[i, :] = g
+                            z_state[j], z_read[j] = bits(keys[j], counter)
+                        for j in range(n_neurons):
+                            z_state[j], z_read[j] = gauss(z_state[j], z_read[j])
+                    # one stream: the pair's first value at even steps, its second at odd ones
+                    z_now = z_read if (single and t % 2 == 1) else z_state
+                    z_rd = z_now if single else z_read
+                    if state_sigma != 0:
+                        for j in range(n_neurons):
+                            h[j] = min(max(h[j] + state_sigma * z_now[j], zero), one)
+                    for j in range(n_neurons):
+                        g[j] = g_lo[j] + g_span[j] * h[j]
+                    if read_sigma != 0:
+                        if ou_decay != 0:
+                            for j in range(n_neurons):
+                                eps[j] = ou_decay * eps[j] + ou_std * z_rd[j]
+                                g[j] += eps[j]
+                        else:
+                            for j in range(n_neurons):
+                                g[j] += read_sigma * z_rd[j]
+                    if adc_levels != 0:
+                        for j in range(n_neurons):
+                            q = np.floor((g[j] - adc_lo) / adc_step + half)
+                            g[j] = adc_lo + min(max(q, zero), top) * adc_step
+                    k = kidx[i, t]
+                    if k >= 0:
+                        for j in range(n_neurons):
+                            sums[i, k, j] += g[j]
+                        if sq >= 0:
+                            for j in range(n_neurons):
+                                sums[i, sq, j] += g[j] * g[j]
+                    if store:
+                        states[i, t, :] = g
+                last[i, :] = g
 
     return kernel
 
