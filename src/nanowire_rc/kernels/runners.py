@@ -42,7 +42,7 @@ from ..stability import (
     memory_factor_voltage,
 )
 from . import compiled, reference
-from .pooling import PooledStates, finish_pooling, window_index
+from .pooling import PooledStates, finish_pooling, window_index, zeros_touched
 
 __all__ = ["BACKENDS", "run_coupled_nanowire", "run_leaky_tanh", "run_nanowire"]
 
@@ -120,9 +120,9 @@ def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: b
     float32 when the spread is small next to the mean. Without it they stay in the compute type
     (a float64 accumulator costs the Euler kernel about 10 %)."""
     n, _, n_timepoints = batch.values.shape
-    last = np.empty((n, n_neurons), dtype)
-    sums = np.zeros((n, n_windows + bool(std), n_neurons), np.float64 if std else dtype)
-    states = np.zeros((n, n_timepoints if store else 0, n_neurons), dtype)
+    last = zeros_touched((n, n_neurons), dtype)
+    sums = zeros_touched((n, n_windows + bool(std), n_neurons), np.float64 if std else dtype)
+    states = zeros_touched((n, n_timepoints if store else 0, n_neurons), dtype)
     return last, sums, states
 
 
