@@ -42,18 +42,17 @@ import warnings
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelBinarizer
-from threadpoolctl import ThreadpoolController
 
 from .classifiers import (
     DEFAULT_ALPHAS,
     CoupledNanowireClassifier,
     EchoStateClassifier,
     NanowireClassifier,
+    one_blas_thread,
 )
 from .physics import NanowireParams
 from .reservoirs import (
@@ -227,17 +226,6 @@ def _coupled_factor(c: dict, input_range, params) -> float:
     bound, invariant = coupled_contraction_bound(v_lo, v_hi, get("dt"), get("coupling"),
                                                  gain_max, get("retention"), params)
     return float(bound[0]) if invariant.all() else float("inf")
-
-
-@cache
-def _blas() -> ThreadpoolController:
-    # Inspecting the loaded libraries takes ~1.5 ms; per configuration that adds up, so once.
-    return ThreadpoolController()
-
-
-def _one_blas_thread():
-    """Context: the BLAS libraries run on one thread (the selection's algebra, in any backend)."""
-    return _blas().limit(limits=1, user_api="blas")
 
 
 def unit_seed(*identity) -> int:
@@ -570,7 +558,7 @@ def score_config(
     pooled = reservoir.fit(X).pool(X)
     blocks = {b: pooled_features(pooled, b) for b in _BLOCKS
               if b != "std" or pooled.std is not None}
-    with _one_blas_thread():  # bit-identical on any backend
+    with one_blas_thread():  # bit-identical on any backend
         scores = score_representations(blocks, y, splits, representations, alphas, extend)
     rows = []
     for rep, (grid, acc, mse) in scores.items():
@@ -985,7 +973,7 @@ def refit_and_test(
         n_neurons=n_neurons, features=best["representation"], n_windows=n_windows, alphas=alphas,
         random_state=unit_seed(model, n_neurons, seed, sorted(params.items())), n_jobs=n_jobs,
         **params, **options)
-    with _one_blas_thread():  # bit-identical on any backend
+    with one_blas_thread():  # bit-identical on any backend
         clf.fit(X_train, y_train)
         return float(clf.score(X_test, y_test)), float(clf.alpha_)
 
