@@ -490,3 +490,41 @@ def test_classifier_with_memristor():
     assert not np.array_equal(c.decision_function(X), a.decision_function(X))
     with pytest.raises(TypeError, match="memristor"):
         NanowireRNNClassifier(memristor="cuda").fit(X, y)
+
+
+def test_classifier_difference_equals_explicit_difference_channels():
+    from nanowire_rc.series import as_batch, with_difference
+
+    rng = np.random.default_rng(1)
+    y = np.repeat([0, 1], 15)
+    X = rng.normal(0, 0.3, (30, 16)) + np.where(y[:, None] == 1, np.linspace(0, 1, 16), 0)
+    explicit = with_difference(as_batch(X)).values
+    kw = dict(hidden_size=5, max_epochs=2, batch_size=10, n_windows=2, random_state=0)
+    a = NanowireRNNClassifier(difference=True, **kw).fit(X, y)
+    b = NanowireRNNClassifier(**kw).fit(explicit, y)
+    assert (a.n_channels_, a.n_inputs_, b.n_inputs_) == (1, 2, 2)
+    np.testing.assert_array_equal(a.data_min_, b.data_min_)
+    np.testing.assert_array_equal(a.decision_function(X), b.decision_function(explicit))
+    with pytest.raises(ValueError, match="fitted with 1"):
+        a.predict(explicit)  # the raw series' channels, not the network's inputs
+
+
+def test_classifier_std_feature_is_the_standard_deviation_of_the_states():
+    rng = np.random.default_rng(2)
+    y = np.repeat([0, 1], 10)
+    X = [rng.random(n) for n in rng.integers(8, 15, 20)]  # unequal lengths
+    clf = NanowireRNNClassifier(hidden_size=4, features="last+std", max_epochs=1,
+                                normalization="none", dtype="float64", random_state=0).fit(X, y)
+    seen = []
+    clf.module_.norm.register_forward_hook(lambda m, args, out: seen.append(args[0]))
+    clf.decision_function(X)
+    features = seen[0].numpy()
+    assert features.shape == (20, 8)  # std block, then the last state
+    batch = clf._scale(nw.series.as_batch(X))
+    x = torch.as_tensor(batch.values.transpose(0, 2, 1))
+    with torch.no_grad():
+        states, _ = clf.module_.rnn(x, lengths=torch.as_tensor(batch.lengths))
+    for i, n in enumerate(batch.lengths):
+        expected = states[i, :n].numpy().std(axis=0)
+        np.testing.assert_allclose(features[i, :4], expected, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(features[i, 4:], states[i, n - 1].numpy(), rtol=1e-12)

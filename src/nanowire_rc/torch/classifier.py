@@ -28,7 +28,7 @@ from ..device import Device
 from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
 from ..reservoirs import _parse_features
-from ..series import SeriesBatch, as_batch, scale_minmax
+from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
 from .cell import VOLTAGE_MAPS, NanowireRNN
 
 __all__ = ["STABILITY", "NanowireRNNClassifier"]
@@ -39,11 +39,18 @@ NORMALIZATIONS = ("batch", "layer", "none")
 
 
 class _Network(nn.Module):
-    """NanowireRNN -> pooled states -> normalisation -> linear readout."""
+    """NanowireRNN -> pooled states -> normalisation -> linear readout.
 
-    def __init__(self, rnn: NanowireRNN, n_pooled: int, n_classes: int, normalization: str):
+    ``pool`` holds averaging weights over time, one row per pooled quantity; with ``std`` its
+    first row is the mean over the whole series, which also gives each state's standard
+    deviation (kept among the features only when ``mean`` is asked for: ``keep_mean``).
+    """
+
+    def __init__(self, rnn: NanowireRNN, n_pooled: int, n_classes: int, normalization: str,
+                 std: bool = False, keep_mean: bool = True):
         super().__init__()
         self.rnn = rnn
+        self.std, self.keep_mean = std, keep_mean
         n_features = n_pooled * rnn.hidden_size
         self.norm = {"batch": nn.BatchNorm1d, "layer": nn.LayerNorm,
                      "none": lambda n: nn.Identity()}[normalization](n_features)
@@ -54,7 +61,18 @@ class _Network(nn.Module):
         states, h_n = self.rnn(x, lengths=lengths, generator=generator)  # (B, T, N)
         blocks = []
         if pool is not None:  # (B, P, T) averaging weights: one batched product
-            blocks.append(torch.bmm(pool[:, :, : states.shape[1]], states).flatten(1))
+            pool = pool[:, :, : states.shape[1]]
+            pooled = torch.bmm(pool, states)
+            if self.std:
+                squares = torch.bmm(pool[:, :1], states * states)[:, 0]
+                variance = torch.clamp(squares - pooled[:, 0] ** 2, min=0.0)
+                # the offset keeps the gradient of the root finite for a constant state
+                deviation = torch.sqrt(variance + 1e-12)
+                if not self.keep_mean:
+                    pooled = pooled[:, 1:]
+            blocks.append(pooled.flatten(1))
+            if self.std:
+                blocks.append(deviation)
         if use_last:
             if self.rnn.ideal:
                 blocks.append(h_n[-1])
@@ -102,7 +120,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     penalty : float, default=1.0
         Weight of the stability penalty.
     features : str, default="mean+last+windows"
-        Pooled states the readout sees, ``+``-joined from ``mean``, ``last``, ``windows``.
+        Pooled states the readout sees, ``+``-joined from ``mean``, ``last``, ``windows`` and
+        ``std`` (each state's standard deviation over the series).
     n_windows : int, default=8
         Number of equal time windows for ``windows``.
     normalization : {"batch", "layer", "none"}, default="batch"
@@ -152,6 +171,9 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         ``predict``, ``predict_proba`` or ``decision_function`` restarts a generator at
         ``noise_seed_``, so the same input gives the same answer (a series' noise depends on
         the batch it is in: chunks of 1024 series).
+    difference : bool, default=False
+        Append each channel's first difference as an extra input channel (as the reservoir
+        classifiers' ``difference``); the network then has ``2 * n_channels`` inputs.
 
     Attributes
     ----------
@@ -173,6 +195,12 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Seconds spent in ``fit``.
     noise_seed_ : int or None
         Seed of the memristor noise at validation and prediction (None for an ideal memristor).
+    n_channels_ : int
+        Channels of the training series.
+    n_inputs_ : int
+        Inputs of the network: ``n_channels_``, doubled with ``difference``.
+    data_min_, data_max_ : ndarray of shape (n_inputs_,)
+        Per-input range on the training data, mapped to ``input_range``.
 
     See Also
     --------
@@ -226,6 +254,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         random_state=None,
         progress_bar: bool = False,
         memristor: Device | None = None,
+        difference: bool = False,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -261,6 +290,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.progress_bar = progress_bar
         self.memristor = memristor
+        self.difference = difference
 
     # ------------------------------------------------------------------ validation helpers
     def _validate(self) -> None:
@@ -300,6 +330,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"input_range must be (low, high) with low < high, got "
                              f"{self.input_range!r}")
         _parse_features(self.features)
+        if not isinstance(self.difference, (bool, np.bool_)):
+            raise ValueError(f"difference must be True or False, got {self.difference!r}")
         if self.memristor is not None and not isinstance(self.memristor, Device):
             raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
                             f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
@@ -318,11 +350,16 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                              "'auto'")
         return torch.device(self.device)
 
-    def _scale(self, batch: SeriesBatch) -> SeriesBatch:
+    def _inputs(self, batch: SeriesBatch) -> SeriesBatch:
+        """The network's input channels: the series' own, and their differences if asked."""
         if batch.n_channels != self.n_channels_:
             raise ValueError(f"X has {batch.n_channels} channel(s), but {type(self).__name__} "
                              f"was fitted with {self.n_channels_}")
-        return scale_minmax(batch, self.data_min_, self.data_max_, tuple(self.input_range))
+        return with_difference(batch) if getattr(self, "difference", False) else batch
+
+    def _scale(self, batch: SeriesBatch) -> SeriesBatch:
+        return scale_minmax(self._inputs(batch), self.data_min_, self.data_max_,
+                            tuple(self.input_range))
 
     def _tensors(self, batch: SeriesBatch, device, dtype):
         """Inputs (B, T, C), lengths and the pooling weights (B, P, T) of a scaled batch."""
@@ -331,7 +368,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         lengths = torch.as_tensor(batch.lengths)
         n_steps = batch.values.shape[2]
         rows = []
-        if "mean" in parts:
+        if "mean" in parts or "std" in parts:  # first: the network's std uses it
             rows.append((np.arange(n_steps)[None, :] < batch.lengths[:, None])
                         / batch.lengths[:, None])
         if "windows" in parts:
@@ -344,7 +381,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
     def _n_pooled(self) -> int:
         parts = _parse_features(self.features)
-        return (("mean" in parts) + ("last" in parts)
+        return (("mean" in parts) + ("last" in parts) + ("std" in parts)
                 + (self.n_windows if "windows" in parts else 0))
 
     # ------------------------------------------------------------------ fit
@@ -397,8 +434,9 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                              f"n_windows={self.n_windows}")
         self.classes_ = classes
         self.n_channels_ = batch.n_channels
-        self.data_min_, self.data_max_ = batch.channel_range()
+        self.data_min_, self.data_max_ = self._inputs(batch).channel_range()
         batch = self._scale(batch)
+        self.n_inputs_ = batch.n_channels
         device = self._device()
         dtype = getattr(torch, self.dtype)
         rng = check_random_state(self.random_state)
@@ -431,13 +469,15 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             """One training run from a fresh initialisation: returns the best validation
             loss (training loss without validation), the network and its history."""
             rnn = NanowireRNN(
-                self.n_channels_, self.hidden_size, self.num_layers, batch_first=True, dt=self.dt,
+                self.n_inputs_, self.hidden_size, self.num_layers, batch_first=True, dt=self.dt,
                 method=self.method, voltage_map=self.voltage_map, v_min=self.v_min,
                 v_max=self.v_max, gain=self.gain, retention=self.retention, params=self.params,
                 train_params=self.train_params, input_range=tuple(self.input_range), dtype=dtype,
                 memristor=self.memristor, memristor_seed=memristor_seed)
             rnn.reset_parameters(generator, self.input_scale, self.bias_scale, self.recurrent_scale)
-            net = _Network(rnn, self._n_pooled(), classes.size, self.normalization).to(dtype)
+            parts = _parse_features(self.features)
+            net = _Network(rnn, self._n_pooled(), classes.size, self.normalization,
+                           std="std" in parts, keep_mean="mean" in parts).to(dtype)
             with torch.no_grad():  # the readout's initial weights from the same generator
                 bound = 1.0 / np.sqrt(net.readout.in_features)
                 net.readout.weight.uniform_(-bound, bound, generator=generator)
