@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from nanowire_rc.exceptions import UnstableReservoirError
 from nanowire_rc.reservoirs import LeakyTanhReservoir, NanowireReservoir
-from nanowire_rc.selection import KFOLD_REPRESENTATIONS, kfold_splits, score_config
+from nanowire_rc.selection import KFOLD_REPRESENTATIONS, MODEL_SPACE, kfold_splits, score_config
 from nanowire_rc.series import as_batch
 
 CANDIDATES = {
@@ -39,6 +39,10 @@ CANDIDATES = {
         "leak_rate": [0.1, 0.3, 1.0], "input_scaling": [0.5, 1.5],
         "bidirectional": [False, True], "difference": [False, True]}),
 }
+
+
+#: The 8 pooled representations (the model space has its own study: choose_model_space.py).
+POOLED = tuple(r for r in KFOLD_REPRESENTATIONS if r != MODEL_SPACE)
 
 
 def main() -> None:
@@ -64,8 +68,7 @@ def main() -> None:
             reservoir = reservoir_cls(n_neurons=args.neurons, features="mean+last+windows+std",
                                       random_state=0, **config)
             try:
-                scored = score_config(reservoir, X, y, splits, KFOLD_REPRESENTATIONS,
-                                      extend=True)
+                scored = score_config(reservoir, X, y, splits, POOLED, extend=True)
             except (UnstableReservoirError, ValueError) as err:
                 print(f"  {dataset} {config}: skipped ({str(err)[:80]})")
                 continue

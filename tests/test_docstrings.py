@@ -70,6 +70,7 @@ MODULES = (
     "nanowire_rc.selection",
     "nanowire_rc.reservoirs",
     "nanowire_rc.classifiers",
+    "nanowire_rc.model_space",
     "nanowire_rc.tuning",
     "nanowire_rc.kernels",
     "nanowire_rc.kernels.device",

@@ -495,6 +495,23 @@ def test_bad_alphas(synthetic, alphas, match):
         nw.NanowireClassifier(n_neurons=5, alphas=alphas).fit(X, y)
 
 
+@fault("model-space-short", "the model space needs at least washout + 2")
+def test_model_space_short_series(synthetic):
+    X, y, _, _ = synthetic
+    short = [*list(X[::100]), X[5][:2]]
+    labels = np.append(y[::100], y[5])
+    with pytest.raises(ValueError, match=r"the model space needs at least washout \+ 2 = 3 "
+                                         r"steps per series .*series \[3\] is shorter"):
+        nw.ModelSpaceClassifier(nw.NanowireReservoir(n_neurons=4, washout=1)).fit(short, labels)
+
+
+@fault("model-space-joined", "the model space ('model') is a representation on its own")
+def test_model_space_joined(synthetic):
+    X, y, _, _ = synthetic
+    with pytest.raises(ValueError, match=r"the model space \('model'\) is a representation"):
+        nw.NanowireClassifierCV(n_neurons=4, representations=["mean", "model+mean"]).fit(X, y)
+
+
 @fault("bad-input-range", "input_range must be None or a pair")
 @pytest.mark.parametrize(("input_range", "match"), [
     # Not a sequence at all: the parameter table refuses it before its values are looked at.

@@ -203,3 +203,22 @@ def test_refit_uses_the_reservoir_that_selection_scored():
     clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=1.0)).fit(
         reservoir.fit_transform(X), y)
     assert accuracy == clf.score(reservoir.transform(X), y)
+
+
+def test_refit_of_the_model_space_is_the_model_space_of_the_scored_reservoir():
+    X, y = nw.load_ucr("SyntheticControl", "train")
+    X_te, y_te = nw.load_ucr("SyntheticControl", "test")
+    X, y, X_te, y_te = X[::10], y[::10], X_te[::10], y_te[::10]
+    best = {"input_scaling": 0.5, "dt": 0.25, "representation": "model", "alpha": 10.0}
+    accuracy, alpha = S.refit_and_test("nanowire", 20, 0, best, X, y, X_te, y_te,
+                                       protocol=S.PROTOCOLS["kfold"])
+    params = {k: best[k] for k in ("input_scaling", "dt")}
+    reservoir = nw.NanowireReservoir(n_neurons=20, **params,
+                                     random_state=S.unit_seed("nanowire", 20, 0,
+                                                              sorted(params.items())))
+    space = nw.ReservoirModelSpace(reservoir).fit(X)
+    clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=10.0)).fit(space.transform(X), y)
+    assert alpha == 10.0
+    assert accuracy == clf.score(space.transform(X_te), y_te)
+    assert S.PROTOCOLS["kfold"].representations[-1] == S.MODEL_SPACE
+    assert S.MODEL_SPACE not in S.PROTOCOLS["paper"].representations

@@ -82,6 +82,49 @@ def test_search_equals_a_plain_rerun_of_each_candidate(small):
     np.testing.assert_array_equal(clf.predict(X), est.predict(X))
 
 
+def test_model_space_is_scored_like_a_pooled_representation_and_refitted_as_one(small):
+    """A "model" row is cross_val_score of StandardScaler + RidgeClassifier on the model-space
+    features of that candidate's reservoir (principal axes fitted on the training series, as
+    the reservoir's input scaling is); when it wins, best_estimator_ is a ModelSpaceClassifier
+    with that reservoir and penalty."""
+    X, y = small
+    clf = nw.NanowireClassifierCV(n_neurons=12, param_grid={"dt": [0.1, 0.3]},
+                                  representations=["mean", "model"], random_state=3).fit(X, y)
+    res = clf.cv_results_
+    seed = np.random.RandomState(3).randint(0, 2**31 - 1)
+    splits = kfold_splits(y, 5, seed=seed)
+    fixed = {k: v for k, v in clf.get_params().items() if k in nw.NanowireReservoir().get_params()}
+    rows = [i for i, p in enumerate(res["params"]) if p["features"] == "model"]
+    assert len(rows) == 2
+    for i in rows:
+        params = res["params"][i]
+        reservoir = nw.NanowireReservoir(**{**fixed, "dt": params["dt"], "random_state": seed})
+        F = nw.ReservoirModelSpace(reservoir).fit(X).transform(X)
+        pipe = make_pipeline(StandardScaler(), RidgeClassifier(alpha=params["alpha"]))
+        assert res["mean_test_score"][i] == pytest.approx(
+            cross_val_score(pipe, F, y, cv=splits).mean(), abs=1e-12)
+    # The model space wins here (pooled means: 0.77 and 0.85; the model space: 0.99, 0.975).
+    assert clf.best_params_["features"] == "model"
+    est = clf.best_estimator_
+    assert isinstance(est, nw.ModelSpaceClassifier)
+    assert est.model_space_.reservoir_.dt == clf.best_params_["dt"]
+    assert est.alpha_ == clf.best_params_["alpha"]
+    np.testing.assert_array_equal(clf.predict(X), est.predict(X))
+
+
+def test_model_space_cannot_be_joined_and_needs_two_steps():
+    X, y = nw.load_ucr("SyntheticControl", "train")
+    with pytest.raises(ValueError, match="representation on its own"):
+        nw.NanowireClassifierCV(n_neurons=5, representations=["model+mean"]).fit(X[:30], y[:30])
+    short = [np.arange(n, dtype=float) for n in [1, 5, 6, 7] * 3]
+    labels = np.repeat([0, 1], 6)
+    with pytest.warns(UserWarning, match="model space needs 2"):
+        clf = nw.NanowireClassifierCV(n_neurons=5, param_grid={"dt": [0.1]},
+                                      representations=["mean", "model"],
+                                      random_state=0).fit(short, labels)
+    assert set(clf.cv_results_["param_features"]) == {"mean"}
+
+
 def test_self_tuning_beats_chance_on_held_out_data_and_handles_unequal_multivariate():
     X, y = nw.load_ucr("SyntheticControl", "train")
     X_te, y_te = nw.load_ucr("SyntheticControl", "test")
@@ -144,3 +187,15 @@ def test_a_grid_with_no_stable_configuration_says_so(small):
     with pytest.raises(ValueError, match="stability guarantee"):
         nw.NanowireClassifierCV(n_neurons=5, param_grid={"dt": [5.0], "input_scaling": [3.0]},
                                 random_state=0).fit(X, y)
+
+
+def test_nanowire_grid_holds_the_model_space_neuron():
+    """The self-tuning grid offers the model space its own neuron (kept in step with
+    model_space.DEFAULT_NEURON, which benchmarks/choose_model_space.py chose)."""
+    from nanowire_rc.model_space import DEFAULT_NEURON
+    from nanowire_rc.tuning import CV_GRIDS
+
+    assert {k: [DEFAULT_NEURON[k]] for k in CV_GRIDS[nw.NanowireClassifier][-1]} == \
+        CV_GRIDS[nw.NanowireClassifier][-1]
+    assert nw.NanowireClassifierCV().n_neurons == DEFAULT_NEURON["n_neurons"]
+    assert "model" in nw.NanowireClassifierCV().representations

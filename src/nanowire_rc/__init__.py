@@ -52,6 +52,7 @@ from .forecasting import (
 )
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
+from .model_space import ModelSpaceClassifier, ReservoirModelSpace
 from .physics import (
     NanowireParams,
     fixed_point,
@@ -72,7 +73,7 @@ from .stability import (
 )
 from .tuning import CoupledNanowireClassifierCV, EchoStateClassifierCV, NanowireClassifierCV
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "MILANO2021_PULSE",
@@ -97,6 +98,7 @@ __all__ = [
     "EchoStateForecaster",
     "EchoStateRegressor",
     "LeakyTanhReservoir",
+    "ModelSpaceClassifier",
     "NanowireClassifier",
     "NanowireClassifierCV",
     "NanowireForecaster",
@@ -106,6 +108,7 @@ __all__ = [
     "NanowireReservoir",
     "PooledStates",
     "ProtocolMismatchError",
+    "ReservoirModelSpace",
     "StabilityWarning",
     "StoreError",
     "StoreInUseError",

@@ -54,11 +54,13 @@ from .classifiers import (
     NanowireClassifier,
     one_blas_thread,
 )
+from .model_space import ModelSpaceClassifier, ReservoirModelSpace
 from .physics import NanowireParams
 from .reservoirs import (
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
     NanowireReservoir,
+    _parse_features,
     pooled_features,
 )
 from .series import SeriesBatch, as_batch
@@ -68,12 +70,14 @@ __all__ = [
     "GRIDS",
     "KFOLD_REPRESENTATIONS",
     "MODELS",
+    "MODEL_SPACE",
     "PROTOCOLS",
     "QUICK_GRIDS",
     "REPRESENTATIONS",
     "Protocol",
     "UnitResult",
     "best_row",
+    "check_representation",
     "chunk_configs",
     "config_key",
     "configurations",
@@ -130,8 +134,13 @@ QUICK_GRIDS = {
 
 #: Representations compared on validation, all pooled from the same pass.
 REPRESENTATIONS = ("mean", "mean+last", "windows", "windows+last")
-#: The k-fold protocol's: the paper's, and each with the standard deviation over time added.
-KFOLD_REPRESENTATIONS = REPRESENTATIONS + tuple(f"{r}+std" for r in REPRESENTATIONS)
+#: The reservoir model space (:class:`~nanowire_rc.model_space.ReservoirModelSpace` with its
+#: defaults) as a representation: scored like the pooled ones, on its own (never joined).
+MODEL_SPACE = "model"
+#: The k-fold protocol's: the paper's, each with the standard deviation over time added, and
+#: the model space.
+KFOLD_REPRESENTATIONS = (REPRESENTATIONS + tuple(f"{r}+std" for r in REPRESENTATIONS)
+                         + (MODEL_SPACE,))
 _BLOCKS = ("mean", "last", "windows", "std")
 _ROW_FIELDS = ("memory_factor", "representation", "alpha", "val_accuracy", "val_mse",
                "alpha_at_edge", "config")
@@ -377,7 +386,7 @@ def score_representations(
     used = {b for r in representations for b in r.split("+")}
     folds = []
     for train, val in splits:
-        gram = {b: _standardised_grams(blocks[b], train, val) for b in _BLOCKS if b in used}
+        gram = {b: _standardised_grams(blocks[b], train, val) for b in sorted(used)}
         folds.append((_FoldLabels(y, train, val), gram))
     step = np.sqrt(10.0)
     scores = {}
@@ -471,18 +480,51 @@ class UnitResult:
     validation: list[dict] = field(default_factory=list)
 
 
+def check_representation(representation: str) -> None:
+    """Check a representation: pooled blocks joined with ``+``, or :data:`MODEL_SPACE` alone.
+
+    Parameters
+    ----------
+    representation : str
+        E.g. ``"mean+std"``, ``"windows+last"`` or ``"model"``.
+
+    Raises
+    ------
+    ValueError
+        Naming what is wrong with it.
+
+    Examples
+    --------
+    >>> from nanowire_rc.selection import check_representation
+    >>> check_representation("model")
+    >>> check_representation("model+mean")
+    Traceback (most recent call last):
+    ...
+    ValueError: the model space ('model') is a representation on its own, ...
+    """
+    if isinstance(representation, str) and MODEL_SPACE in representation.split("+"):
+        if representation != MODEL_SPACE:
+            raise ValueError(f"the model space ({MODEL_SPACE!r}) is a representation on its "
+                             f"own, not a block to join with pooled ones; got "
+                             f"{representation!r}")
+        return
+    _parse_features(representation)
+
+
 def pooled_blocks(representations: Iterable[str]) -> str:
     """The ``features`` string that pools every block the representations use, in one pass.
 
     Parameters
     ----------
     representations : iterable of str
-        ``+``-joined block names (``mean``, ``last``, ``windows``, ``std``).
+        ``+``-joined block names (``mean``, ``last``, ``windows``, ``std``), or
+        :data:`MODEL_SPACE` (which pools nothing).
 
     Returns
     -------
     str
-        Every block used, once, in the order ``mean``, ``last``, ``windows``, ``std``.
+        Every block used, once, in the order ``mean``, ``last``, ``windows``, ``std``
+        (``mean`` when only the model space is asked for: a reservoir pools something).
 
     Examples
     --------
@@ -490,8 +532,8 @@ def pooled_blocks(representations: Iterable[str]) -> str:
     >>> pooled_blocks(["windows+last", "mean", "mean+std"])
     'mean+last+windows+std'
     """
-    used = {b for r in representations for b in r.split("+")}
-    return "+".join(b for b in _BLOCKS if b in used)
+    used = {b for r in representations if r != MODEL_SPACE for b in r.split("+")}
+    return "+".join(b for b in _BLOCKS if b in used) or "mean"
 
 
 def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: int, n_jobs,
@@ -516,7 +558,8 @@ def score_config(
     """One reservoir's best penalty and validation scores per representation.
 
     The reservoir is fitted on all of ``X`` (its input scaling uses no labels) and run once;
-    every representation is pooled from that pass.
+    every representation is pooled from that pass. :data:`MODEL_SPACE` runs it once more, for
+    the trajectories (its principal axes are fitted on all of ``X`` too: no labels).
 
     Parameters
     ----------
@@ -530,7 +573,7 @@ def score_config(
     splits : sequence of (train, val) index arrays
         The validation folds.
     representations : sequence of str, default=REPRESENTATIONS
-        Representations to score.
+        Representations to score (pooled, or :data:`MODEL_SPACE`).
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Ridge penalties.
     extend : bool, default=False
@@ -558,6 +601,8 @@ def score_config(
     pooled = reservoir.fit(X).pool(X)
     blocks = {b: pooled_features(pooled, b) for b in _BLOCKS
               if b != "std" or pooled.std is not None}
+    if MODEL_SPACE in representations:
+        blocks[MODEL_SPACE] = ReservoirModelSpace(reservoir).fit(X).transform(X)
     with one_blas_thread():  # bit-identical on any backend
         scores = score_representations(blocks, y, splits, representations, alphas, extend)
     rows = []
@@ -758,7 +803,7 @@ class Protocol:
 
     @property
     def representations(self) -> tuple[str, ...]:
-        """The pooled representations compared for every configuration."""
+        """The representations compared for every configuration."""
         return REPRESENTATIONS if self.name == "paper" else KFOLD_REPRESENTATIONS
 
     @property
@@ -969,10 +1014,13 @@ def refit_and_test(
     options = {k: v for k, v in reservoir_defaults.items() if k not in params and k not in given}
     if protocol.name == "kfold":
         alphas = (best["alpha"],)
-    clf = MODELS[model][1](
-        n_neurons=n_neurons, features=best["representation"], n_windows=n_windows, alphas=alphas,
-        random_state=unit_seed(model, n_neurons, seed, sorted(params.items())), n_jobs=n_jobs,
-        **params, **options)
+    common = {"n_neurons": n_neurons, "n_windows": n_windows, "n_jobs": n_jobs,
+              "random_state": unit_seed(model, n_neurons, seed, sorted(params.items())),
+              **params, **options}
+    if best["representation"] == MODEL_SPACE:  # the reservoir scored, under its model space
+        clf = ModelSpaceClassifier(MODELS[model][0](features="mean", **common), alphas=alphas)
+    else:
+        clf = MODELS[model][1](features=best["representation"], alphas=alphas, **common)
     with one_blas_thread():  # bit-identical on any backend
         clf.fit(X_train, y_train)
         return float(clf.score(X_test, y_test)), float(clf.alpha_)

@@ -45,10 +45,13 @@ from .classifiers import (
 )
 from .device import Device
 from .exceptions import UnstableReservoirError
+from .model_space import ModelSpaceClassifier
 from .physics import NanowireParams
-from .reservoirs import _COUPLED_DOCS, _NANOWIRE_DOCS, _TANH_DOCS, _document, _parse_features
+from .reservoirs import _COUPLED_DOCS, _NANOWIRE_DOCS, _TANH_DOCS, _document
 from .selection import (
     KFOLD_REPRESENTATIONS,
+    MODEL_SPACE,
+    check_representation,
     kfold_splits,
     pooled_blocks,
     row_rank,
@@ -72,8 +75,9 @@ def _configs(*rows) -> list[dict]:
 #: Default search grids (reservoir hyper-parameters; representation and penalty are searched
 #: on top of them at no extra reservoir runs). The nanowire one is the four configurations that
 #: a greedy search over 96 candidates found to cover the offline datasets' training splits best
-#: (mean over datasets of the best 5-fold CV accuracy among the chosen; test splits unseen:
-#: benchmarks/choose_defaults.py).
+#: for pooled representations (mean over datasets of the best 5-fold CV accuracy among the
+#: chosen; test splits unseen: benchmarks/choose_defaults.py), and the model space's neuron
+#: (``model_space.DEFAULT_NEURON``: benchmarks/choose_model_space.py).
 CV_GRIDS = {
     NanowireClassifier: _configs(
         # input_scaling, dt, dt_spread, bidirectional, difference
@@ -81,6 +85,7 @@ CV_GRIDS = {
         (0.5, 0.03, 1.0, False, False),
         (0.5, 1.0, 0.0, True, False),
         (0.25, 1.0, 0.0, True, True),
+        (0.03, 0.3, 1.0, True, True),
     ),
     EchoStateClassifier: [
         {"input_scaling": [scaling], "leak_rate": [leak], "bidirectional": [both],
@@ -169,7 +174,7 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
             raise ValueError(f"representations must be a non-empty list of feature strings "
                              f"such as ['mean', 'windows+last'], got {reps!r}")
         for r in reps:
-            _parse_features(r)
+            check_representation(r)
         check_alphas(self.alphas)
         base = self._base_params()
         for config in configs:
@@ -243,6 +248,14 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
                           f"washout, fewer than n_windows={self.n_windows}: representations "
                           f"with windows are left out of the search ({reps} remain)",
                           UserWarning, stacklevel=2)
+        if MODEL_SPACE in reps and shortest < 2:
+            reps = [r for r in reps if r != MODEL_SPACE]
+            if not reps:
+                raise ValueError(f"the shortest series has {shortest} steps after the washout: "
+                                 "the model space needs 2 (a step and the next it predicts)")
+            warnings.warn(f"the shortest training series has {shortest} steps after the "
+                          f"washout: the model space needs 2 and is left out of the search "
+                          f"({reps} remain)", UserWarning, stacklevel=2)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         splits = kfold_splits(y, self.cv, self.n_repeats, seed=seed)
         parallel = self.n_jobs not in (None, 1)
@@ -269,7 +282,15 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         self.n_splits_ = len(splits)
         params = {**self._base_params(), **config, "features": best["representation"],
                   "alphas": (best["alpha"],), "random_state": seed}
-        self.best_estimator_ = self._estimator_class(**params).fit(batch, y)
+        if best["representation"] == MODEL_SPACE:
+            # The reservoir scored (pooling the mean it does not use), its model space and
+            # the chosen penalty: exactly what the search scored.
+            alphas = params.pop("alphas")
+            params["features"] = "mean"
+            reservoir = self._estimator_class._reservoir_class(**params)
+            self.best_estimator_ = ModelSpaceClassifier(reservoir, alphas=alphas).fit(batch, y)
+        else:
+            self.best_estimator_ = self._estimator_class(**params).fit(batch, y)
         self.classes_ = self.best_estimator_.classes_
         return self
 
@@ -365,8 +386,11 @@ def _cv_docs(estimator: str, reservoir_docs: dict) -> dict:
                        "``alphas``, ``random_state``, ``n_jobs``), or a list of such dicts "
                        f"that all name the same parameters; ``None``: ``CV_GRIDS[{estimator}]``. "
                        "Configurations outside the stability guarantee are skipped."),
-        "representations": ("sequence of str", "Pooled representations compared for every "
-                            "configuration (``features`` values)."),
+        "representations": ("sequence of str", "Representations compared for every "
+                            "configuration: pooled ones (``features`` values) and "
+                            "``\"model\"``, the reservoir model space "
+                            "(:class:`~nanowire_rc.model_space.ModelSpaceClassifier` with its "
+                            "defaults, refitted as one when chosen)."),
         "alphas": ("sequence of float", "Ridge penalties; when the best lies on an edge the "
                    "grid is extended past it (up to 4 decades), and ``alpha_at_edge_`` says if "
                    "it still does."),
@@ -392,7 +416,8 @@ _CV_ATTRIBUTES = """
     Attributes
     ----------
     best_estimator_ : classifier
-        The best configuration refitted on the whole training set with its chosen penalty.
+        The best configuration refitted on the whole training set with its chosen penalty
+        (a ``ModelSpaceClassifier`` when the model space was chosen).
     best_params_ : dict
         Its reservoir hyper-parameters, ``features`` and ``alpha``.
     best_score_ : float
