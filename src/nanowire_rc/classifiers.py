@@ -47,6 +47,7 @@ __all__ = [
     "NanowireClassifier",
     "apply_readout",
     "check_alphas",
+    "check_labels",
     "fit_readout",
     "fold_readout",
 ]
@@ -95,6 +96,49 @@ def check_alphas(alphas) -> np.ndarray:
         raise ValueError(f"alphas must be a non-empty sequence of finite ridge penalties > 0, "
                          f"e.g. (0.1, 1.0, 10.0); got {alphas!r}")
     return values
+
+
+def check_labels(y, n_cases: int, estimator: str) -> np.ndarray:
+    """Check training labels against the training series.
+
+    Parameters
+    ----------
+    y : array-like (n_cases,)
+        Class labels.
+    n_cases : int
+        Number of training series.
+    estimator : str
+        The estimator's name, for the messages.
+
+    Returns
+    -------
+    ndarray (n_cases,)
+        ``y`` as a 1-D array.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not a classification target (scikit-learn's message), does not hold one
+        label per series, or holds a single class.
+
+    Examples
+    --------
+    >>> from nanowire_rc.classifiers import check_labels
+    >>> check_labels([0, 1, 1], 3, "NanowireClassifier")
+    array([0, 1, 1])
+    >>> check_labels([1, 1], 2, "NanowireClassifier")
+    Traceback (most recent call last):
+    ...
+    ValueError: NanowireClassifier needs samples of at least 2 classes; y has only one class: ...
+    """
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    if len(y) != n_cases:
+        raise ValueError(f"y has {len(y)} labels but X has {n_cases} series")
+    if np.unique(y).size < 2:
+        raise ValueError(f"{estimator} needs samples of at least 2 classes; y has only one "
+                         f"class: {np.unique(y)[0]!r}")
+    return y
 
 
 #: Rows converted to float64 at a time when applying the readout (bounded extra memory).
@@ -240,7 +284,53 @@ def fit_readout(features: np.ndarray, y: np.ndarray, alphas=DEFAULT_ALPHAS):
             features.astype(np.float64, copy=False), y)
 
 
-class _ReservoirClassifier(ClassifierMixin, BaseEstimator):
+class _ReadoutClassifier(ClassifierMixin, BaseEstimator):
+    """Shared by the classifiers with the library's ridge readout (an ``alphas`` parameter):
+    fitting it on features, its scores, the predicted labels."""
+
+    def _fit_readout(self, features, y: np.ndarray) -> None:
+        self.readout_ = fit_readout(features, y, self.alphas)
+        self.classes_ = self.readout_.classes_
+        self.alpha_ = float(self.readout_[-1].alpha_)
+        self.coef_, self.intercept_ = fold_readout(self.readout_)
+
+    def _scores(self, features) -> np.ndarray:
+        scores = apply_readout(features, self.coef_, self.intercept_)
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predicted labels, of the same type as the training labels.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Series with the training series' channels, of any length.
+
+        Returns
+        -------
+        ndarray (n_cases,)
+            The class with the largest score (for two classes: the sign of the score).
+
+        Examples
+        --------
+        >>> from nanowire_rc import CoupledNanowireClassifier, load_ucr
+        >>> X, y = load_ucr("SyntheticControl", "train")
+        >>> clf = CoupledNanowireClassifier(n_neurons=20, random_state=0).fit(X[::3], y[::3])
+        >>> clf.predict(X[:4]).shape
+        (4,)
+        """
+        scores = self.decision_function(X)
+        # As RidgeClassifier decides: the sign for two classes, else the largest score.
+        return self.classes_[(scores > 0).astype(int) if scores.ndim == 1
+                             else scores.argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+class _ReservoirClassifier(_ReadoutClassifier):
     _reservoir_class: type[_Reservoir]
     _parameter_constraints: ClassVar[dict]
 
@@ -282,21 +372,12 @@ class _ReservoirClassifier(ClassifierMixin, BaseEstimator):
         (array([1, 2, 3, 4, 5, 6]), (200, 6))
         """
         batch = as_batch(X)
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if len(y) != batch.n_cases:
-            raise ValueError(f"y has {len(y)} labels but X has {batch.n_cases} series")
-        if np.unique(y).size < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
-                             f"only one class: {np.unique(y)[0]!r}")
+        y = check_labels(y, batch.n_cases, type(self).__name__)
         check_alphas(self.alphas)  # before the reservoir runs: fail fast
         reservoir = self._reservoir()
         features = reservoir.fit_transform(batch)
         self.reservoir_ = reservoir
-        self.readout_ = fit_readout(features, y, self.alphas)
-        self.classes_ = self.readout_.classes_
-        self.alpha_ = float(self.readout_[-1].alpha_)
-        self.coef_, self.intercept_ = fold_readout(self.readout_)
+        self._fit_readout(features, y)
         return self
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
@@ -325,40 +406,7 @@ class _ReservoirClassifier(ClassifierMixin, BaseEstimator):
         (4, 6)
         """
         check_is_fitted(self, "coef_")
-        blocks = feature_blocks(self.reservoir_.pool(X), self.reservoir_.features)
-        scores = apply_readout(blocks, self.coef_, self.intercept_)
-        return scores[:, 0] if scores.shape[1] == 1 else scores
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predicted labels, of the same type as the training labels.
-
-        Parameters
-        ----------
-        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Series with the training series' channels, of any length.
-
-        Returns
-        -------
-        ndarray (n_cases,)
-            The class with the largest score (for two classes: the sign of the score).
-
-        Examples
-        --------
-        >>> from nanowire_rc import CoupledNanowireClassifier, load_ucr
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = CoupledNanowireClassifier(n_neurons=20, random_state=0).fit(X[::3], y[::3])
-        >>> clf.predict(X[:4]).shape
-        (4,)
-        """
-        scores = self.decision_function(X)
-        # As RidgeClassifier decides: the sign for two classes, else the largest score.
-        return self.classes_[(scores > 0).astype(int) if scores.ndim == 1
-                             else scores.argmax(axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
+        return self._scores(feature_blocks(self.reservoir_.pool(X), self.reservoir_.features))
 
 
 def _attributes(reservoir: str) -> str:

@@ -24,13 +24,12 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.linear_model import Ridge
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
-from .classifiers import DEFAULT_ALPHAS, apply_readout, check_alphas, fit_readout, fold_readout
+from .classifiers import DEFAULT_ALPHAS, _ReadoutClassifier, check_alphas, check_labels
 from .reservoirs import NanowireReservoir
 from .series import SeriesBatch, as_batch, reverse_time
 
@@ -92,15 +91,15 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
     mean_ : ndarray (n_states,)
         Mean training state (``n_states``: the reservoir's neurons, twice with
         ``bidirectional``).
-    components_ : ndarray (n_components_, n_states)
+    components_ : ndarray (D, n_states)
         Principal axes of the training states, by decreasing variance (each with its largest
         entry positive, so the basis is deterministic).
-    scale_ : ndarray (n_components_,)
+    scale_ : ndarray (D,)
         Training standard deviation of each component (the reduced states are divided by it).
-    explained_variance_ratio_ : ndarray (n_components_,)
+    explained_variance_ratio_ : ndarray (D,)
         Fraction of the training states' variance along each axis.
     n_components_ : int
-        Components kept.
+        Components kept, ``D`` (``n_components``, or ``n_states`` if fewer).
     n_features_out_ : int
         Output features: ``n_targets * (n_components_ + 1)``.
 
@@ -227,8 +226,8 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray (..., n_components_)
-            The reduced states ``z``.
+        ndarray (..., D)
+            The reduced states ``z`` (``D = n_components_``).
 
         Examples
         --------
@@ -260,8 +259,9 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray (n_cases, n_features_out_)
-            ``U`` (targets × components, row by row) then ``u``, in float64.
+        ndarray (n_cases, n_features)
+            ``U`` (targets × components, row by row) then ``u``, in float64
+            (``n_features = n_features_out_``).
 
         Raises
         ------
@@ -338,8 +338,8 @@ def model_space_reference(space: ReservoirModelSpace, X: ArrayLike) -> np.ndarra
 
     Returns
     -------
-    ndarray (n_cases, n_features_out_)
-        What ``space.transform(X)`` returns.
+    ndarray (n_cases, n_features)
+        What ``space.transform(X)`` returns (``n_features = space.n_features_out_``).
 
     Examples
     --------
@@ -375,7 +375,7 @@ DEFAULT_NEURON = {"n_neurons": 300, "input_scaling": 0.03, "dt": 0.3, "dt_spread
                   "difference": True, "bidirectional": True}
 
 
-class ModelSpaceClassifier(ClassifierMixin, BaseEstimator):
+class ModelSpaceClassifier(_ReadoutClassifier):
     """Reservoir model space + standardisation + ridge readout (leave-one-out penalty).
 
     Each series becomes the coefficients of a ridge model of its own reduced reservoir
@@ -493,13 +493,7 @@ class ModelSpaceClassifier(ClassifierMixin, BaseEstimator):
         (array([1, 2, 3, 4, 5, 6]), (30, 6))
         """
         batch = as_batch(X)
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if len(y) != batch.n_cases:
-            raise ValueError(f"y has {len(y)} labels but X has {batch.n_cases} series")
-        if np.unique(y).size < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
-                             f"only one class: {np.unique(y)[0]!r}")
+        y = check_labels(y, batch.n_cases, type(self).__name__)
         check_alphas(self.alphas)
         reservoir = (NanowireReservoir(**DEFAULT_NEURON) if self.reservoir is None
                      else clone(self.reservoir))
@@ -509,10 +503,7 @@ class ModelSpaceClassifier(ClassifierMixin, BaseEstimator):
                                     self.batch_size)
         features = space.fit(batch).transform(batch)
         self.model_space_ = space
-        self.readout_ = fit_readout(features, y, self.alphas)
-        self.classes_ = self.readout_.classes_
-        self.alpha_ = float(self.readout_[-1].alpha_)
-        self.coef_, self.intercept_ = fold_readout(self.readout_)
+        self._fit_readout(features, y)
         return self
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
@@ -538,36 +529,4 @@ class ModelSpaceClassifier(ClassifierMixin, BaseEstimator):
         (4, 6)
         """
         check_is_fitted(self, "coef_")
-        scores = apply_readout(self.model_space_.transform(X), self.coef_, self.intercept_)
-        return scores[:, 0] if scores.shape[1] == 1 else scores
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predicted labels, of the same type as the training labels.
-
-        Parameters
-        ----------
-        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Series with the training series' channels.
-
-        Returns
-        -------
-        ndarray (n_cases,)
-            The class with the largest score (for two classes: the sign of the score).
-
-        Examples
-        --------
-        >>> from nanowire_rc import ModelSpaceClassifier, NanowireReservoir, load_ucr
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = ModelSpaceClassifier(NanowireReservoir(n_neurons=20), n_components=5,
-        ...                            random_state=0).fit(X[::3], y[::3])
-        >>> clf.predict(X[:4]).shape
-        (4,)
-        """
-        scores = self.decision_function(X)
-        return self.classes_[(scores > 0).astype(int) if scores.ndim == 1
-                             else scores.argmax(axis=1)]
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
+        return self._scores(self.model_space_.transform(X))

@@ -32,8 +32,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from .classifiers import (
     _READOUT_DOCS,
@@ -42,6 +41,7 @@ from .classifiers import (
     EchoStateClassifier,
     NanowireClassifier,
     check_alphas,
+    check_labels,
 )
 from .device import Device
 from .exceptions import UnstableReservoirError
@@ -230,13 +230,7 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         """
         configs, reps = self._check()
         batch = as_batch(X)
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if len(y) != batch.n_cases:
-            raise ValueError(f"y has {len(y)} labels but X has {batch.n_cases} series")
-        if np.unique(y).size < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
-                             f"only one class: {np.unique(y)[0]!r}")
+        y = check_labels(y, batch.n_cases, type(self).__name__)
         shortest = int(batch.lengths.min()) - self.washout
         if any("windows" in r.split("+") for r in reps) and shortest < self.n_windows:
             reps = [r for r in reps if "windows" not in r.split("+")]

@@ -20,10 +20,10 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ..classifiers import check_labels
 from ..device import Device
 from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
@@ -199,7 +199,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Channels of the training series.
     n_inputs_ : int
         Inputs of the network: ``n_channels_``, doubled with ``difference``.
-    data_min_, data_max_ : ndarray of shape (n_inputs_,)
+    data_min_, data_max_ : ndarray of shape (n_inputs,)
         Per-input range on the training data, mapped to ``input_range``.
 
     See Also
@@ -421,14 +421,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         start = time.perf_counter()
         self._validate()
         batch = as_batch(X)
-        y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if len(y) != batch.n_cases:
-            raise ValueError(f"y has {len(y)} labels but X has {batch.n_cases} series")
+        y = check_labels(y, batch.n_cases, type(self).__name__)
         classes, y_idx = np.unique(y, return_inverse=True)
-        if classes.size < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; y has "
-                             f"only one class: {classes[0]!r}")
         if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
             raise ValueError(f"a series of length {batch.lengths.min()} is too short for "
                              f"n_windows={self.n_windows}")
