@@ -29,11 +29,19 @@ from sklearn.linear_model import Ridge
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .classifiers import DEFAULT_ALPHAS, _ReadoutClassifier, check_alphas, check_labels
+from .classifiers import (
+    _READOUT_CONSTRAINTS,
+    DEFAULT_ALPHAS,
+    _ReadoutClassifier,
+    check_alphas,
+    check_labels,
+)
+from .kernels.pooling import window_index
 from .reservoirs import NanowireReservoir
 from .series import SeriesBatch, as_batch, reverse_time
 
-__all__ = ["DEFAULT_NEURON", "ModelSpaceClassifier", "ReservoirModelSpace", "model_space_reference"]
+__all__ = ["DEFAULT_NEURON", "MIN_STEPS", "ModelSpaceClassifier", "ReservoirModelSpace",
+           "model_space_reference"]
 
 TARGETS = ("state", "input")
 
@@ -44,11 +52,16 @@ def _chunks(batch: SeriesBatch, size: int):
         yield SeriesBatch(batch.values[start:stop], batch.lengths[start:stop])
 
 
+#: Steps after the washout a series needs: one input and the step it predicts.
+MIN_STEPS = 2
+
+
 def _check_lengths(lengths: np.ndarray, washout: int) -> None:
-    short = np.flatnonzero(lengths - washout < 2)
+    short = np.flatnonzero(lengths - washout < MIN_STEPS)
     if short.size:
         raise ValueError(
-            f"the model space needs at least washout + 2 = {washout + 2} steps per series (one "
+            f"the model space needs at least washout + {MIN_STEPS} = {washout + MIN_STEPS} "
+            f"steps per series (one "
             f"input and the step it predicts); series {short.tolist()[:10]} "
             f"{'are' if short.size > 1 else 'is'} shorter (lengths "
             f"{lengths[short].tolist()[:10]}). Leave them out"
@@ -299,9 +312,8 @@ def _align_backward(states: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def _state_mask(lengths: np.ndarray, n_timepoints: int, washout: int) -> np.ndarray:
-    """``mask[i, t]``: ``washout <= t < lengths[i]``."""
-    t = np.arange(n_timepoints)
-    return (t[None, :] >= washout) & (t[None, :] < lengths[:, None])
+    """``mask[i, t]``: ``washout <= t < lengths[i]``, the steps pooling uses."""
+    return window_index(lengths, n_timepoints, washout, 1) >= 0
 
 
 def _batched_ridge(Z: np.ndarray, Y: np.ndarray, mask: np.ndarray, alpha: float) -> np.ndarray:
@@ -447,7 +459,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
 
     _parameter_constraints: ClassVar[dict] = {
         **ReservoirModelSpace._parameter_constraints,
-        "alphas": ["array-like"],
+        **_READOUT_CONSTRAINTS,
         "random_state": ["random_state"],
     }
 

@@ -79,6 +79,7 @@ __all__ = [
     "best_row",
     "check_representation",
     "chunk_configs",
+    "classifier_for",
     "config_key",
     "configurations",
     "evaluate_configs",
@@ -941,6 +942,45 @@ def row_rank(row: dict) -> tuple:
     return (-row["val_accuracy"], row["val_mse"], config_key(row), order, rep)
 
 
+def classifier_for(classifier_class: type, representation: str, alphas: Sequence[float],
+                   **params):
+    """The unfitted classifier that a representation's validation scores stand for.
+
+    Parameters
+    ----------
+    classifier_class : type
+        A reservoir classifier (``NanowireClassifier``, ...): its reservoir's
+        hyper-parameters are ``params``.
+    representation : str
+        Pooled blocks (the classifier's ``features``) or :data:`MODEL_SPACE`.
+    alphas : sequence of float
+        The readout's penalties.
+    **params
+        The reservoir's hyper-parameters (``features`` aside).
+
+    Returns
+    -------
+    estimator
+        ``classifier_class(features=representation, alphas=alphas, **params)``, or for the
+        model space a ``ModelSpaceClassifier`` over ``classifier_class``'s reservoir with
+        ``params`` (pooling what :func:`pooled_blocks` gives it, which it does not use).
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireClassifier
+    >>> from nanowire_rc.selection import classifier_for
+    >>> type(classifier_for(NanowireClassifier, "model", (1.0,), dt=0.2)).__name__
+    'ModelSpaceClassifier'
+    >>> classifier_for(NanowireClassifier, "mean+std", (1.0,), dt=0.2).features
+    'mean+std'
+    """
+    if representation == MODEL_SPACE:
+        reservoir = classifier_class._reservoir_class(
+            features=pooled_blocks([representation]), **params)
+        return ModelSpaceClassifier(reservoir, alphas=alphas)
+    return classifier_class(features=representation, alphas=alphas, **params)
+
+
 def refit_and_test(
     model: str,
     n_neurons: int,
@@ -1014,13 +1054,11 @@ def refit_and_test(
     options = {k: v for k, v in reservoir_defaults.items() if k not in params and k not in given}
     if protocol.name == "kfold":
         alphas = (best["alpha"],)
-    common = {"n_neurons": n_neurons, "n_windows": n_windows, "n_jobs": n_jobs,
-              "random_state": unit_seed(model, n_neurons, seed, sorted(params.items())),
-              **params, **options}
-    if best["representation"] == MODEL_SPACE:  # the reservoir scored, under its model space
-        clf = ModelSpaceClassifier(MODELS[model][0](features="mean", **common), alphas=alphas)
-    else:
-        clf = MODELS[model][1](features=best["representation"], alphas=alphas, **common)
+    clf = classifier_for(
+        MODELS[model][1], best["representation"], alphas, n_neurons=n_neurons,
+        n_windows=n_windows, random_state=unit_seed(model, n_neurons, seed,
+                                                    sorted(params.items())),
+        n_jobs=n_jobs, **params, **options)
     with one_blas_thread():  # bit-identical on any backend
         clf.fit(X_train, y_train)
         return float(clf.score(X_test, y_test)), float(clf.alpha_)

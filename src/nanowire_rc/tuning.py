@@ -45,13 +45,14 @@ from .classifiers import (
 )
 from .device import Device
 from .exceptions import UnstableReservoirError
-from .model_space import ModelSpaceClassifier
+from .model_space import MIN_STEPS
 from .physics import NanowireParams
 from .reservoirs import _COUPLED_DOCS, _NANOWIRE_DOCS, _TANH_DOCS, _document
 from .selection import (
     KFOLD_REPRESENTATIONS,
     MODEL_SPACE,
     check_representation,
+    classifier_for,
     kfold_splits,
     pooled_blocks,
     row_rank,
@@ -242,14 +243,15 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
                           f"washout, fewer than n_windows={self.n_windows}: representations "
                           f"with windows are left out of the search ({reps} remain)",
                           UserWarning, stacklevel=2)
-        if MODEL_SPACE in reps and shortest < 2:
+        if MODEL_SPACE in reps and shortest < MIN_STEPS:
             reps = [r for r in reps if r != MODEL_SPACE]
             if not reps:
                 raise ValueError(f"the shortest series has {shortest} steps after the washout: "
-                                 "the model space needs 2 (a step and the next it predicts)")
+                                 f"the model space needs {MIN_STEPS} (a step and the next it "
+                                 "predicts)")
             warnings.warn(f"the shortest training series has {shortest} steps after the "
-                          f"washout: the model space needs 2 and is left out of the search "
-                          f"({reps} remain)", UserWarning, stacklevel=2)
+                          f"washout: the model space needs {MIN_STEPS} and is left out of the "
+                          f"search ({reps} remain)", UserWarning, stacklevel=2)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         splits = kfold_splits(y, self.cv, self.n_repeats, seed=seed)
         parallel = self.n_jobs not in (None, 1)
@@ -274,17 +276,10 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         self.best_score_ = best["val_accuracy"]
         self.alpha_at_edge_ = best["alpha_at_edge"]
         self.n_splits_ = len(splits)
-        params = {**self._base_params(), **config, "features": best["representation"],
-                  "alphas": (best["alpha"],), "random_state": seed}
-        if best["representation"] == MODEL_SPACE:
-            # The reservoir scored (pooling the mean it does not use), its model space and
-            # the chosen penalty: exactly what the search scored.
-            alphas = params.pop("alphas")
-            params["features"] = "mean"
-            reservoir = self._estimator_class._reservoir_class(**params)
-            self.best_estimator_ = ModelSpaceClassifier(reservoir, alphas=alphas).fit(batch, y)
-        else:
-            self.best_estimator_ = self._estimator_class(**params).fit(batch, y)
+        params = {**self._base_params(), **config, "random_state": seed}
+        params.pop("alphas")
+        self.best_estimator_ = classifier_for(self._estimator_class, best["representation"],
+                                              (best["alpha"],), **params).fit(batch, y)
         self.classes_ = self.best_estimator_.classes_
         return self
 
