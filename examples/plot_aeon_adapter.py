@@ -3,11 +3,13 @@ Nanowire reservoirs in aeon
 ===========================
 
 :mod:`nanowire_rc.aeon` wraps :class:`~nanowire_rc.classifiers.NanowireClassifier`,
-:class:`~nanowire_rc.classifiers.EchoStateClassifier` and the self-tuning
-:class:`~nanowire_rc.tuning.NanowireClassifierCV` as aeon classifiers
+:class:`~nanowire_rc.classifiers.EchoStateClassifier`, the self-tuning
+:class:`~nanowire_rc.tuning.NanowireClassifierCV` and the reservoir model space
+:class:`~nanowire_rc.model_space.ModelSpaceClassifier` as aeon classifiers
 (:class:`~nanowire_rc.aeon.NanowireAeonClassifier`,
 :class:`~nanowire_rc.aeon.EchoStateAeonClassifier`,
-:class:`~nanowire_rc.aeon.NanowireAeonClassifierCV`): same hyper-parameters, same
+:class:`~nanowire_rc.aeon.NanowireAeonClassifierCV`,
+:class:`~nanowire_rc.aeon.ModelSpaceAeonClassifier`): same hyper-parameters, same
 predictions, and everything aeon offers its own classifiers (input checks and conversion,
 unequal-length collections, ``fit_predict`` by cross-validation, its estimator checks). Here they
 classify the bundled SyntheticControl data set next to two of aeon's own classifiers.
@@ -31,6 +33,7 @@ from aeon.classification.distance_based import KNeighborsTimeSeriesClassifier
 from nanowire_rc import NanowireClassifier, load_ucr
 from nanowire_rc.aeon import (
     EchoStateAeonClassifier,
+    ModelSpaceAeonClassifier,
     NanowireAeonClassifier,
     NanowireAeonClassifierCV,
 )
@@ -72,13 +75,14 @@ print(f"unequal lengths: {clf_cut.metadata_['unequal_length']}, "
 # Next to aeon's own classifiers
 # ------------------------------
 # The nanowire reservoir, the same tuned by cross-validation on the training data (its default
-# grid of four reservoir configurations, every pooled representation and ridge penalty), the
-# leaky-tanh Echo State Network baseline, aeon's MiniRocket and the 1-nearest-neighbour
+# grid of five reservoir configurations, every representation and ridge penalty), the reservoir
+# model space (each series as the ridge model of its own reduced dynamics), the leaky-tanh Echo State Network baseline, aeon's MiniRocket and the 1-nearest-neighbour
 # Euclidean classifier, each on one thread. Times are fit plus predict on
 # this machine (the first MiniRocket or 1-NN call in a process also compiles its Numba code).
 models = {
     "Nanowire (nanowire-rc)": NanowireAeonClassifier(n_neurons=100, random_state=0),
     "Nanowire, tuned (nanowire-rc)": NanowireAeonClassifierCV(n_neurons=100, random_state=0),
+    "Model space (nanowire-rc)": ModelSpaceAeonClassifier(random_state=0),
     "ESN (nanowire-rc)": EchoStateAeonClassifier(n_neurons=100, random_state=0),
     "MiniRocket (aeon)": MiniRocketClassifier(random_state=0),
     "1-NN Euclidean (aeon)": KNeighborsTimeSeriesClassifier(distance="euclidean"),
@@ -93,7 +97,7 @@ for name, model in models.items():
 
 fig, ax = plt.subplots(figsize=(6.4, 3.2), layout="constrained")
 names = list(results)
-ax.barh(names, [results[n][0] for n in names], color=["C0", "C0", "C1", "0.6", "0.6"])
+ax.barh(names, [results[n][0] for n in names], color=["C0", "C0", "C0", "C1", "0.6", "0.6"])
 for i, n in enumerate(names):
     ax.text(results[n][0] - 0.01, i, f"{results[n][0]:.3f}", va="center", ha="right",
             color="white")

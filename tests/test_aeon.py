@@ -15,9 +15,17 @@ pytest.importorskip("aeon")
 
 from aeon.testing.estimator_checking import parametrize_with_checks
 
-from nanowire_rc import EchoStateClassifier, NanowireClassifier, NanowireClassifierCV, load_ucr
+from nanowire_rc import (
+    EchoStateClassifier,
+    ModelSpaceClassifier,
+    NanowireClassifier,
+    NanowireClassifierCV,
+    NanowireReservoir,
+    load_ucr,
+)
 from nanowire_rc.aeon import (
     EchoStateAeonClassifier,
+    ModelSpaceAeonClassifier,
     NanowireAeonClassifier,
     NanowireAeonClassifierCV,
 )
@@ -33,7 +41,7 @@ SMALL = {NanowireAeonClassifierCV: {"param_grid": {"dt": [0.1, 0.3]},
 
 # -- aeon's estimator checks: every one runs, none is skipped ---------------------------------
 
-@parametrize_with_checks([adapter for adapter, _ in ADAPTERS])
+@parametrize_with_checks([adapter for adapter, _ in ADAPTERS] + [ModelSpaceAeonClassifier])
 def test_aeon_estimator_checks(check):
     check()
 
@@ -137,3 +145,40 @@ def test_import_error_names_the_extra(monkeypatch):
     monkeypatch.delitem(sys.modules, "nanowire_rc.aeon")
     with pytest.raises(ImportError, match=r'pip install "nanowire-rc\[aeon\]"'):
         importlib.import_module("nanowire_rc.aeon")
+
+
+# -- the model-space adapter (its wrapped estimator takes a reservoir, not n_neurons) ---------
+
+def test_model_space_adapter_parameters_are_the_wrapped_ones_and_n_jobs():
+    ours = {n: p.default for n, p in
+            inspect.signature(ModelSpaceAeonClassifier.__init__).parameters.items()}
+    theirs = {n: p.default for n, p in
+              inspect.signature(ModelSpaceClassifier.__init__).parameters.items()}
+    assert ours.pop("n_jobs") == 1
+    assert ours == theirs
+
+
+def test_model_space_adapter_predicts_as_the_wrapped_estimator(synthetic_control):
+    X, y, X_test, y_test = synthetic_control
+    reservoir = NanowireReservoir(n_neurons=30, n_jobs=2)
+    clf = ModelSpaceAeonClassifier(reservoir, n_components=10, random_state=0).fit(X, y)
+    assert reservoir.n_jobs == 2  # the caller's reservoir is cloned, not changed
+    assert clf.estimator_.model_space_.reservoir_.n_jobs == 1  # aeon's default
+    ref = ModelSpaceClassifier(NanowireReservoir(n_neurons=30, n_jobs=1), n_components=10,
+                               random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.predict(X_test), ref.predict(X_test))
+    np.testing.assert_array_equal(clf.estimator_.coef_, ref.coef_)
+    assert clf.estimator_.alpha_ == ref.alpha_
+    proba = clf.predict_proba(X_test)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X_test))
+    # Measured 0.80 on this 60/60 subsample (30 neurons, 10 components); chance is 1/6.
+    assert clf.score(X_test, y_test) > 0.7
+
+
+def test_model_space_adapter_default_neuron_and_threads(synthetic_control):
+    X, y, _, _ = synthetic_control
+    clf = ModelSpaceAeonClassifier(n_components=5, n_jobs=-1, random_state=0).fit(X[::2], y[::2])
+    reservoir = clf.estimator_.model_space_.reservoir_
+    assert isinstance(reservoir, NanowireReservoir)
+    assert reservoir.n_neurons == 300 and reservoir.input_scaling == 0.03
+    assert reservoir.n_jobs == os.cpu_count()

@@ -2,13 +2,15 @@
 ``pip install "nanowire-rc[aeon]"``).
 
 This module owns the bridge to `aeon <https://www.aeon-toolkit.org>`_:
-:class:`NanowireAeonClassifier`, :class:`EchoStateAeonClassifier` and
-:class:`NanowireAeonClassifierCV` are aeon ``BaseClassifier`` subclasses, so they run in aeon's
+:class:`NanowireAeonClassifier`, :class:`EchoStateAeonClassifier`,
+:class:`NanowireAeonClassifierCV` and :class:`ModelSpaceAeonClassifier` are aeon
+``BaseClassifier`` subclasses, so they run in aeon's
 benchmarking, pipelines and estimator checks. Each is a thin wrapper: it takes the
 hyper-parameters of the wrapped scikit-learn estimator
 (:class:`~nanowire_rc.classifiers.NanowireClassifier`,
 :class:`~nanowire_rc.classifiers.EchoStateClassifier`,
-:class:`~nanowire_rc.tuning.NanowireClassifierCV`) under the same names and with the same
+:class:`~nanowire_rc.tuning.NanowireClassifierCV`,
+:class:`~nanowire_rc.model_space.ModelSpaceClassifier`) under the same names and with the same
 defaults, builds that estimator at ``fit`` and keeps it, fitted, as ``estimator_``. No model code
 lives here: predictions are the wrapped estimator's, exactly, and so are the parameters'
 descriptions and checks.
@@ -40,7 +42,7 @@ except ImportError as err:  # pragma: no cover - exercised only without aeon
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
 from .classifiers import (
     _READOUT_DOCS,
@@ -49,12 +51,20 @@ from .classifiers import (
     NanowireClassifier,
 )
 from .device import Device
+from .model_space import DEFAULT_NEURON, ModelSpaceClassifier
 from .physics import NanowireParams
-from .reservoirs import _NANOWIRE_DOCS, _TANH_DOCS, _document
+from .reservoirs import (
+    _NANOWIRE_DOCS,
+    _TANH_DOCS,
+    LeakyTanhReservoir,
+    NanowireReservoir,
+    _document,
+)
 from .selection import KFOLD_REPRESENTATIONS
 from .tuning import NanowireClassifierCV, _cv_docs
 
-__all__ = ["EchoStateAeonClassifier", "NanowireAeonClassifier", "NanowireAeonClassifierCV"]
+__all__ = ["EchoStateAeonClassifier", "ModelSpaceAeonClassifier", "NanowireAeonClassifier",
+           "NanowireAeonClassifierCV"]
 
 _NAMED_DEFAULTS = {"DEFAULT_ALPHAS": DEFAULT_ALPHAS,
                    "KFOLD_REPRESENTATIONS": KFOLD_REPRESENTATIONS}
@@ -462,3 +472,108 @@ class NanowireAeonClassifierCV(_ReservoirAeonClassifier):
         return {"n_neurons": 6, "param_grid": {"dt": [0.1, 0.3]},
                 "representations": ["mean", "mean+last"], "cv": 3, "n_repeats": 1,
                 "random_state": 0}
+
+
+class ModelSpaceAeonClassifier(_ReservoirAeonClassifier):
+    """:class:`~nanowire_rc.model_space.ModelSpaceClassifier` as an aeon classifier.
+
+    The reservoir model space: each series becomes the coefficients of a ridge model of its
+    own reduced reservoir dynamics, classified by the library's ridge readout (the most
+    accurate classifier of this library on the offline UCR/UEA datasets: docs/accuracy.md).
+    Univariate, multivariate and unequal-length collections, as :class:`NanowireAeonClassifier`.
+
+    The parameters have the names and defaults of
+    :class:`~nanowire_rc.model_space.ModelSpaceClassifier` and reach it unchanged; ``n_jobs``,
+    which the wrapped estimator does not have (its reservoir does), is added with aeon's
+    default and sets the reservoir's threads.
+
+    Parameters
+    ----------
+    reservoir : reservoir estimator or None, default=None
+        Any reservoir of :mod:`nanowire_rc.reservoirs`; ``None`` is the wrapped estimator's
+        default neuron (a ``NanowireReservoir`` with
+        :data:`~nanowire_rc.model_space.DEFAULT_NEURON`). Its ``n_jobs`` is replaced by this
+        adapter's.
+    n_components : int, default=75
+        Principal components of the states kept.
+    alpha : float, default=10.0
+        Ridge penalty of each series' own model.
+    target : {"state", "input"}, default="state"
+        What each series' model predicts: its next reduced state, or its next input.
+    alphas : tuple of float, default=DEFAULT_ALPHAS
+        Readout penalties from which leave-one-out picks one.
+    batch_size : int, default=256
+        Series whose trajectories are held in memory at once.
+    random_state : int, RandomState instance or None, default=None
+        When not None, replaces the reservoir's ``random_state``.
+    n_jobs : int, default=1
+        Threads of the reservoir's compiled kernels; -1 for all cores.
+
+    Attributes
+    ----------
+    estimator_ : ModelSpaceClassifier
+        The fitted wrapped estimator (its ``model_space_``, ``readout_``, ``alpha_``...).
+    classes_ : ndarray
+        Class labels, sorted.
+    n_classes_ : int
+        Number of classes.
+
+    See Also
+    --------
+    nanowire_rc.model_space.ModelSpaceClassifier : The wrapped scikit-learn estimator.
+    NanowireAeonClassifier : The same kind of neuron with pooled states.
+
+    Examples
+    --------
+    >>> from nanowire_rc import NanowireReservoir, load_ucr
+    >>> from nanowire_rc.aeon import ModelSpaceAeonClassifier
+    >>> X, y = load_ucr("SyntheticControl", "train")
+    >>> clf = ModelSpaceAeonClassifier(NanowireReservoir(n_neurons=20), n_components=5,
+    ...                                random_state=0).fit(X[::3], y[::3])
+    >>> clf.estimator_.coef_.shape, clf.predict(X[:4]).shape
+    ((30, 6), (4,))
+    """
+
+    _estimator_class = ModelSpaceClassifier
+
+    def __init__(self, reservoir=None, n_components: int = 75, alpha: float = 10.0,
+                 target: str = "state", alphas: tuple[float, ...] = DEFAULT_ALPHAS,
+                 batch_size: int = 256, random_state=None, n_jobs: int = 1):
+        self.reservoir = reservoir
+        self.n_components = n_components
+        self.alpha = alpha
+        self.target = target
+        self.alphas = alphas
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        super().__init__()
+
+    def _build_estimator(self) -> BaseEstimator:
+        """The wrapped estimator with this adapter's parameters, its reservoir on aeon's
+        resolved ``_n_jobs`` threads (the caller's reservoir is cloned, never changed)."""
+        estimator = super()._build_estimator()
+        reservoir = (NanowireReservoir(**DEFAULT_NEURON) if self.reservoir is None
+                     else clone(self.reservoir))
+        return estimator.set_params(reservoir=reservoir.set_params(n_jobs=self._n_jobs))
+
+    @classmethod
+    def _get_test_params(cls, parameter_set: str = "default") -> dict | list[dict]:
+        """Small settings for aeon's estimator checks.
+
+        Parameters
+        ----------
+        parameter_set : str, default="default"
+            Name of the parameter set; every name gets the same small settings.
+
+        Returns
+        -------
+        params : list of dict
+            A small nanowire reservoir with three components, and a small tanh one whose
+            series' models predict the next input.
+        """
+        return [
+            {"reservoir": NanowireReservoir(n_neurons=8), "n_components": 3, "random_state": 0},
+            {"reservoir": LeakyTanhReservoir(n_neurons=6), "n_components": 2, "target": "input",
+             "random_state": 1},
+        ]
