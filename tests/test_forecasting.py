@@ -18,7 +18,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from nanowire_rc.device import Device
 from nanowire_rc.forecasting import (
+    REGRESSION_ALPHAS,
     ClosedLoopDivergenceWarning,
     CoupledNanowireForecaster,
     CoupledNanowireRegressor,
@@ -253,6 +255,46 @@ class TestRegressors:
         assert reg.memory_factor_ < 1
         with pytest.raises(ValueError, match="n_cases"):
             NanowireRegressor(n_neurons=5).fit(X, Y[:10])
+
+
+    @pytest.mark.parametrize(("cls", "extra"), [
+        (NanowireRegressor, {"dt_spread": 0.5, "device": Device(variability=0.1,
+                                                                  read_noise=0.01)}),
+        (CoupledNanowireRegressor, {"dt_spread": 0.3, "device": Device(variability=0.1,
+                                                                         state_noise=0.01)}),
+        (EchoStateRegressor, {})])
+    def test_reservoir_options_reach_the_reservoir(self, cls, extra):
+        """The classifiers' options (a time-reversed pass, the difference channel, per-neuron
+        time steps, a device model): the regressor is the reservoir's features of those
+        options + StandardScaler + RidgeCV, written out here."""
+        from sklearn.linear_model import RidgeCV
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        rng = np.random.default_rng(2)
+        X = rng.uniform(-1, 1, (90, 25)).cumsum(axis=1)
+        y = X[:, :5].mean(axis=1) - X[:, -5:].mean(axis=1)
+        kw = {"n_neurons": 10, "features": "mean+last", "bidirectional": True,
+              "difference": True, "random_state": 0, **extra}
+        reg = cls(**kw).fit(X[:60], y[:60])
+        reservoir = cls._reservoir_class(**kw)
+        reference = make_pipeline(StandardScaler(), RidgeCV(alphas=REGRESSION_ALPHAS,
+                                                            gcv_mode="svd"))
+        reference.fit(reservoir.fit_transform(X[:60]).astype(np.float64), y[:60])
+        expected = reference.predict(reservoir.transform(X[60:]).astype(np.float64))
+        np.testing.assert_allclose(reg.predict(X[60:]), expected, rtol=1e-12, atol=1e-12)
+        # both passes, each on the series and its difference: 2 x 2 blocks of 10 neurons
+        assert reg.reservoir_.transform(X[:2]).shape == (2, 40)
+        if "device" in extra:
+            assert not reg.reservoir_.device.is_ideal
+
+    def test_defaults_are_the_reservoirs(self):
+        for cls in (NanowireRegressor, EchoStateRegressor, CoupledNanowireRegressor):
+            ours = cls().get_params()
+            theirs = cls._reservoir_class().get_params()
+            for name in ("bidirectional", "difference", "dt_spread", "device"):
+                if name in theirs:
+                    assert ours[name] == theirs[name], (cls.__name__, name)
 
 
 class TestExperiment:

@@ -47,9 +47,12 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .classifiers import DEFAULT_ALPHAS, check_alphas
+from .device import Device
 from .kernels import reference
 from .physics import NanowireParams, _as_params
 from .reservoirs import (
+    _COMMON_DOCS,
+    _NEURON_DOCS,
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
     NanowireReservoir,
@@ -77,10 +80,10 @@ REGRESSION_ALPHAS = DEFAULT_ALPHAS
 # Reservoir hyper-parameters that a forecaster sets itself (it runs one long series, does its
 # own float64 scaling and reads the full state trajectory).
 _FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
-# Reservoir hyper-parameters forecasters and regressors do not offer: device models (noise,
-# variability) and per-neuron time steps are wired into the reservoirs and classifiers only, and
-# the classifiers' representations (a time-reversed pass, an input's difference) would read the
-# future or need the previous input inside the closed loop.
+# Reservoir hyper-parameters forecasters do not offer: their closed loop steps the plain NumPy
+# update one input at a time, which has no device model (noise, variability) or per-neuron time
+# steps, and the classifiers' representations (a time-reversed pass, an input's difference)
+# would read the future or need the previous input inside the loop. Regressors offer them all.
 _NOT_OFFERED = ("device", "bidirectional", "difference", "dt_spread")
 
 
@@ -480,6 +483,9 @@ _COMMON_PARAMS = {
     "random_state": ("int, RandomState instance or None", "Seeds the reservoir's weights."),
     "n_jobs": ("int or None", "Threads for the compiled kernel (``None``: all cores)."),
     "alphas": ("tuple of float", "Ridge penalties from which leave-one-out picks one."),
+    # regressors only (see _NOT_OFFERED)
+    "bidirectional": _COMMON_DOCS["bidirectional"],
+    "difference": _COMMON_DOCS["difference"],
 }
 # Defaults shown by name rather than by value.
 _NAMED_DEFAULTS = {"FORECAST_ALPHAS": FORECAST_ALPHAS, "REGRESSION_ALPHAS": REGRESSION_ALPHAS}
@@ -490,6 +496,8 @@ _NANOWIRE_PARAMS = {
                              "input scalings: ``omega_n ~ Uniform[omega0 - d_omega, omega0 + "
                              "d_omega]``."),
     "dt": ("float", "Time step."),
+    "dt_spread": _NEURON_DOCS["dt_spread"],  # regressors only
+    "device": _NEURON_DOCS["device"],  # regressors only
     "params": ("NanowireParams or None", "Physical constants; ``None`` means the paper's "
                "Table 2."),
     "method": ('{"euler", "exact"}', "Update rule: the paper's forward Euler, or the exact "
@@ -804,7 +812,7 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
     _reservoir_class: type[_Reservoir]
 
     def _reservoir(self) -> _Reservoir:
-        names = [n for n in self._reservoir_class._get_param_names() if n not in _NOT_OFFERED]
+        names = self._reservoir_class._get_param_names()
         return self._reservoir_class(**{n: getattr(self, n) for n in names})
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirRegressor:
@@ -938,11 +946,15 @@ class NanowireRegressor(_ReservoirRegressor):
         input_scaling: float = 0.8,
         input_scaling_spread: float = 0.3,
         dt: float = 0.1,
+        dt_spread: float = 0.0,
         params: NanowireParams | None = None,
         method: str = "euler",
+        device: Device | None = None,
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
+        bidirectional: bool = False,
+        difference: bool = False,
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         alphas: tuple[float, ...] = REGRESSION_ALPHAS,
@@ -953,11 +965,15 @@ class NanowireRegressor(_ReservoirRegressor):
         self.input_scaling = input_scaling
         self.input_scaling_spread = input_scaling_spread
         self.dt = dt
+        self.dt_spread = dt_spread
         self.params = params
         self.method = method
+        self.device = device
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
+        self.bidirectional = bidirectional
+        self.difference = difference
         self.input_range = input_range
         self.dtype = dtype
         self.alphas = alphas
@@ -1007,6 +1023,8 @@ class EchoStateRegressor(_ReservoirRegressor):
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
+        bidirectional: bool = False,
+        difference: bool = False,
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         alphas: tuple[float, ...] = REGRESSION_ALPHAS,
@@ -1023,6 +1041,8 @@ class EchoStateRegressor(_ReservoirRegressor):
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
+        self.bidirectional = bidirectional
+        self.difference = difference
         self.input_range = input_range
         self.dtype = dtype
         self.alphas = alphas
@@ -1071,16 +1091,20 @@ class CoupledNanowireRegressor(_ReservoirRegressor):
         density: float = 0.1,
         bias_scaling: float = 0.0,
         dt: float = 0.1,
+        dt_spread: float = 0.0,
         retention: float = 1.0,
         voltage_map: str = "sigmoid",
         v_min: float = 0.0,
         v_max: float = 1.0,
         gain: float = 1.0,
         params: NanowireParams | None = None,
+        device: Device | None = None,
         stability: str = "raise",
         features: str = "mean+last+windows",
         n_windows: int = 8,
         washout: int = 0,
+        bidirectional: bool = False,
+        difference: bool = False,
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         alphas: tuple[float, ...] = REGRESSION_ALPHAS,
@@ -1095,16 +1119,20 @@ class CoupledNanowireRegressor(_ReservoirRegressor):
         self.density = density
         self.bias_scaling = bias_scaling
         self.dt = dt
+        self.dt_spread = dt_spread
         self.retention = retention
         self.voltage_map = voltage_map
         self.v_min = v_min
         self.v_max = v_max
         self.gain = gain
         self.params = params
+        self.device = device
         self.stability = stability
         self.features = features
         self.n_windows = n_windows
         self.washout = washout
+        self.bidirectional = bidirectional
+        self.difference = difference
         self.input_range = input_range
         self.dtype = dtype
         self.alphas = alphas
