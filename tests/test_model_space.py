@@ -52,6 +52,16 @@ def test_transform_is_one_ridge_per_series(reservoir, dtype, target):
     np.testing.assert_allclose(F, model_space_reference(space, X), **tol)
 
 
+def test_bidirectional_equal_lengths_is_one_ridge_per_series():
+    """Equal lengths take the reversed-view path of the backward alignment."""
+    X = np.random.default_rng(4).random((6, 2, 25))
+    space = ReservoirModelSpace(nw.NanowireReservoir(n_neurons=8, washout=2, bidirectional=True,
+                                                     dtype="float64", random_state=0),
+                                n_components=5, alpha=0.5, batch_size=4).fit(X)
+    np.testing.assert_allclose(space.transform(X), model_space_reference(space, X),
+                               rtol=0, atol=1e-9)
+
+
 def test_principal_axes_are_scikit_learns_pca_of_the_training_states():
     X = _unequal(seed=3)
     space = ReservoirModelSpace(nw.NanowireReservoir(n_neurons=15, washout=3, dtype="float64",

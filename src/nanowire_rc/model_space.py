@@ -306,9 +306,13 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
 def _align_backward(states: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The time-reversed pass's states put back in the series' time: step ``t`` of series
     ``i`` gets the backward state after ``lengths[i] - t`` steps (zero past the end)."""
-    t = np.arange(states.shape[1])[None, :]
-    source = np.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)
-    return np.take_along_axis(states, source[:, :, None], axis=1)
+    if np.all(lengths == states.shape[1]):  # equal lengths: a reversed view (the caller copies)
+        return states[:, ::-1]
+    # Slices per series: a gather over (cases, steps, neurons) cost a fifth of transform.
+    aligned = states.copy()
+    for i, n in enumerate(lengths):
+        aligned[i, :n] = states[i, n - 1::-1]
+    return aligned
 
 
 def _state_mask(lengths: np.ndarray, n_timepoints: int, washout: int) -> np.ndarray:
