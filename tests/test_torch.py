@@ -339,6 +339,46 @@ def test_memristor_matches_device_kernel_reference():
     assert np.abs(out.detach().numpy() - ref.states).max() < 1e-12
 
 
+@pytest.mark.parametrize("noise", [
+    {"state_noise": 0.02, "read_noise": 0.03, "noise_correlation_time": 2.0},
+    {"read_noise": 0.05},  # one stream: both values of a pair, in turn
+    {"state_noise": 0.03},
+], ids=["both-ou", "read-white", "state"])
+def test_seeded_noise_matches_device_kernel_reference(noise):
+    """With noise_seeds, the noise is the kernels' own streams, keyed to each series: the reads
+    equal the NumPy device reference's with the same seed, noise included, and a series' reads
+    do not depend on the batch it is in."""
+    from nanowire_rc.kernels.device import case_seeds, run_coupled_nanowire_device
+
+    memristor = nw.Device(variability=0.1, **noise)
+    m = small_rnn(memristor, n=6, memristor_seed=2, dt=0.1, retention=0.9)
+    rng = np.random.default_rng(9)
+    X, lengths = rng.random((5, 2, 20)), np.array([20, 6, 13, 20, 9])
+    w_ih, w_hh, b = weights(m)
+    ref = run_coupled_nanowire_device(X, w_ih, w_hh, 0.1, memristor,
+                                      constants=m.device_constants(0), bias=b, retention=0.9,
+                                      voltage_map=m._map, lengths=lengths, random_state=77,
+                                      dtype="float64", return_states=True, backend="numpy",
+                                      check=False)
+    seeds = case_seeds(X, lengths, 77)
+    x = torch.tensor(X).transpose(1, 2)
+    out, _ = m(x, lengths=torch.tensor(lengths), noise_seeds=seeds)
+    ideal = run_coupled_nanowire_device(X, w_ih, w_hh, 0.1, nw.Device(variability=0.1),
+                                        constants=m.device_constants(0), bias=b, retention=0.9,
+                                        voltage_map=m._map, lengths=lengths, random_state=77,
+                                        dtype="float64", return_states=True, backend="numpy",
+                                        check=False)
+    assert np.abs(ref.states - ideal.states).max() > 1e-3  # the noise is there
+    np.testing.assert_allclose(out.detach().numpy(), ref.states, atol=1e-12, rtol=0)
+    # batch independence: the last three series alone, in another order
+    rows = [4, 2, 3]
+    alone, _ = m(x[rows], lengths=torch.tensor(lengths[rows]), noise_seeds=seeds[rows])
+    np.testing.assert_allclose(alone.detach().numpy(), out.detach().numpy()[rows][:, :20],
+                               atol=1e-13, rtol=0)
+    with pytest.raises(ValueError, match="noise_seeds has 2 entries"):
+        m(x, lengths=torch.tensor(lengths), noise_seeds=seeds[:2])
+
+
 def test_memristor_white_read_noise_has_its_standard_deviation():
     x = torch.rand(20, 50, 1, dtype=F64, generator=torch.Generator().manual_seed(3))
     base = nw.Device(variability=0.1, g_min=1e-5, g_max=1e-3)
@@ -488,6 +528,24 @@ def test_classifier_with_memristor():
     np.testing.assert_array_equal(c.predict_proba(X), proba)
     c.noise_seed_ += 1  # the noise is on at prediction
     assert not np.array_equal(c.decision_function(X), a.decision_function(X))
+    # each series' noise is its own: alone, or in another batch, it gets the same answer
+    scores = a.decision_function(X)
+    rows = [7, 3, 31]
+    np.testing.assert_allclose(a.decision_function(X[rows]), scores[rows], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(a.decision_function(X[5:6]), scores[5:6], rtol=1e-6, atol=1e-6)
+    # and it is the kernels' noise for that series: the network's reads with noise_seeds
+    from nanowire_rc.kernels.device import case_seeds
+
+    batch = a._scale(nw.series.as_batch(X))
+    x = torch.as_tensor(batch.values.transpose(0, 2, 1), dtype=torch.float32)
+    with torch.no_grad():
+        keyed, _ = a.module_.rnn(x, noise_seeds=case_seeds(batch.values, batch.lengths,
+                                                            a.noise_seed_))
+    seen = []
+    a.module_.norm.register_forward_hook(lambda m, args, out: seen.append(args[0]))
+    a.decision_function(X)
+    last = seen[0][:, -6:]  # "last": the last read of each series
+    np.testing.assert_allclose(last.numpy(), keyed[:, -1].numpy(), rtol=1e-6, atol=1e-6)
     with pytest.raises(TypeError, match="memristor"):
         NanowireRNNClassifier(memristor="cuda").fit(X, y)
 

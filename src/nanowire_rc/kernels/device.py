@@ -76,6 +76,7 @@ __all__ = [
     "normal_draws",
     "run_coupled_nanowire_device",
     "run_nanowire_device",
+    "seeded_noise",
 ]
 
 # SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): Weyl increment and finaliser multipliers.
@@ -935,6 +936,72 @@ def _draws_np(keys, t, o, dtype, stash):
             stash[:] = _normal_pair_np(keys, t // 2 + 1, dtype)
         return stash[t % 2], stash[t % 2]
     return None, None
+
+
+class _Streams(NamedTuple):
+    """Which noise streams are on (the two fields of the options that ``_draws_np`` reads)."""
+
+    state_sigma: bool
+    read_sigma: bool
+
+
+def seeded_noise(case_seed: ArrayLike, n_neurons: int, n_steps: int, state: bool, read: bool,
+                 dtype=np.float64) -> tuple[np.ndarray | None, np.ndarray | None,
+                                            np.ndarray | None]:
+    """Every Gaussian the kernels draw for a batch: the same streams, for other simulators.
+
+    The draws of :func:`device_reference` and :func:`coupled_device_reference` (and the
+    compiled kernels), as whole arrays: with both noise streams, step ``t`` takes the pair at
+    counter ``t + 1`` (state, read); with one stream, that stream takes both values of a pair in
+    turn; the Ornstein–Uhlenbeck read noise starts from counter 0's second value. The
+    trainable cell (:class:`nanowire_rc.torch.NanowireRNN`) uses it to key its noise to each
+    series, as the kernels do.
+
+    Parameters
+    ----------
+    case_seed : array-like of uint64, shape (n_cases,)
+        One 64-bit seed per case (:func:`case_seeds`).
+    n_neurons : int
+        Number of neurons.
+    n_steps : int
+        Number of steps.
+    state, read : bool
+        Whether the state noise and the read noise are on.
+    dtype : {np.float64, np.float32}, default=np.float64
+        Precision of the transform (the kernels' compute type).
+
+    Returns
+    -------
+    z_start : ndarray (n_cases, n_neurons) or None
+        The read noise's start (None without read noise).
+    z_state, z_read : ndarray (n_steps, n_cases, n_neurons) or None
+        The standard Gaussians of each step (None for a stream that is off).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.kernels.device import normal_draws, seeded_noise
+    >>> seeds = np.array([11, 12], dtype=np.uint64)
+    >>> z0, z_state, z_read = seeded_noise(seeds, 3, n_steps=4, state=True, read=True)
+    >>> z0.shape, z_state.shape
+    ((2, 3), (4, 2, 3))
+    >>> bool(np.array_equal(z_state[2], normal_draws(seeds, 3, counter=3)[0]))
+    True
+    """
+    dtype = np.dtype(dtype).type
+    keys = _keys_np(np.asarray(case_seed, dtype=np.uint64), n_neurons)
+    z_start = _normal_pair_np(keys, 0, dtype)[1] if read else None
+    streams = _Streams(state, read)
+    stash = np.empty((2, len(keys), n_neurons), dtype)
+    z_state = np.empty((n_steps, len(keys), n_neurons), dtype) if state else None
+    z_read = np.empty((n_steps, len(keys), n_neurons), dtype) if read else None
+    for t in range(n_steps):
+        zs, zr = _draws_np(keys, t, streams, dtype, stash)
+        if state:
+            z_state[t] = zs
+        if read:
+            z_read[t] = zr
+    return z_start, z_state, z_read
 
 
 def coupled_device_reference(

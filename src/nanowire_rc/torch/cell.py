@@ -35,15 +35,19 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
+from numpy.typing import ArrayLike
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from ..device import Device, DeviceConstants, quantise_voltage
+from ..kernels.device import seeded_noise
 from ..physics import METHODS, NanowireParams
 
 __all__ = ["VOLTAGE_MAPS", "NanowireRNN", "contraction_bound", "nanowire_cell"]
 
 VOLTAGE_MAPS = ("sigmoid", "identity")
+#: SplitMix64's Weyl increment: layer ``l`` of a seeded run adds ``l`` times it to the seeds.
+_SPLITMIX_INCREMENT = 0x9E3779B97F4A7C15
 
 
 def _pointwise_forward(a: Tensor, h: Tensor, kp_c0: Tensor, kp_c1: Tensor, kd_c0: Tensor,
@@ -1051,6 +1055,7 @@ class NanowireRNN(nn.Module):
     def forward(self, input: Tensor | PackedSequence, hx: Tensor | None = None,
                 lengths: Tensor | Sequence[int] | None = None,
                 generator: torch.Generator | None = None,
+                noise_seeds: ArrayLike | None = None,
                 ) -> tuple[Tensor | PackedSequence, Tensor]:
         """Run the network.
 
@@ -1066,6 +1071,14 @@ class NanowireRNN(nn.Module):
         generator : torch.Generator, optional
             Random source of the memristor's state and read noise (default: torch's global
             one); the noise is on in training and evaluation alike. Unused without noise.
+        noise_seeds : array-like of uint64, shape (B,), optional
+            One 64-bit seed per series (e.g. :func:`~nanowire_rc.kernels.device.case_seeds` of
+            its values): the noise then comes from the compiled kernels' counter-based streams
+            keyed to each series (:func:`~nanowire_rc.kernels.device.seeded_noise`; layer
+            ``l`` adds ``l`` times the SplitMix64 increment to the seeds), so a series' noise
+            does not depend on the batch it is in, and one layer's reads equal those of
+            :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device` with the same seed.
+            Replaces ``generator``; unused without noise.
 
         Returns
         -------
@@ -1079,8 +1092,8 @@ class NanowireRNN(nn.Module):
         Raises
         ------
         ValueError
-            If the input, ``lengths`` or ``hx`` has the wrong shape or ``lengths`` is out of
-            range.
+            If the input, ``lengths``, ``hx`` or ``noise_seeds`` has the wrong shape or
+            ``lengths`` is out of range.
 
         Examples
         --------
@@ -1130,6 +1143,11 @@ class NanowireRNN(nn.Module):
         if hx.shape != (self.num_layers, batch, self.hidden_size):
             raise ValueError(f"hx must have shape {(self.num_layers, batch, self.hidden_size)}, "
                              f"got {tuple(hx.shape)}")
+        if noise_seeds is not None:
+            noise_seeds = np.asarray(noise_seeds, dtype=np.uint64).reshape(-1)
+            if noise_seeds.shape[0] != batch:
+                raise ValueError(f"noise_seeds has {noise_seeds.shape[0]} entries for a batch "
+                                 f"of {batch}")
         if self.ideal:
             log_kp0, log_kd0, eta_p, eta_d = self._physics()
             coeffs = _rate_coefficients(torch.stack([log_kp0, log_kd0]),
@@ -1145,7 +1163,8 @@ class NanowireRNN(nn.Module):
                 h = states[-1]  # frozen past each series' end: the state after its last step
                 x = states * mask if mask is not None else states
             else:
-                h, x = self._device_layer(layer, drive, hx[layer], w_hh, mask, generator)
+                h, x = self._device_layer(layer, drive, hx[layer], w_hh, mask, generator,
+                                          noise_seeds)
             h_last.append(h)
         h_n = torch.stack(h_last)
         if packed:
@@ -1157,7 +1176,7 @@ class NanowireRNN(nn.Module):
 
     def _device_layer(self, layer: int, drive: Tensor, h: Tensor, w_hh: Tensor,
                       mask: Tensor | None, generator: torch.Generator | None,
-                      ) -> tuple[Tensor, Tensor]:
+                      noise_seeds: np.ndarray | None = None) -> tuple[Tensor, Tensor]:
         """One layer of non-ideal devices over time (plain autograd): ``(h_n, reads)``.
 
         The step of :func:`~nanowire_rc.kernels.device.coupled_device_reference`, in its order:
@@ -1176,11 +1195,20 @@ class NanowireRNN(nn.Module):
         tau = m.noise_correlation_time
         ou_decay = math.exp(-dt / tau) if tau > 0 else 0.0
         ou_std = read_sigma * math.sqrt(1.0 - ou_decay * ou_decay)
-        z_state = _gaussians((n_steps, batch, n), generator, drive) if m.state_noise else None
-        z_read = _gaussians((n_steps, batch, n), generator, drive) if read_sigma else None
+        if noise_seeds is not None:  # the kernels' streams, keyed to each series
+            seeds = noise_seeds + np.uint64(layer * _SPLITMIX_INCREMENT % 2**64)
+            dtype = np.float64 if drive.dtype == torch.float64 else np.float32
+            z_start, z_state, z_read = (
+                None if z is None else torch.as_tensor(z, device=drive.device)
+                for z in seeded_noise(seeds, n, n_steps, bool(m.state_noise), bool(read_sigma),
+                                      dtype))
+        else:
+            z_state = _gaussians((n_steps, batch, n), generator, drive) if m.state_noise else None
+            z_read = _gaussians((n_steps, batch, n), generator, drive) if read_sigma else None
+            z_start = _gaussians((batch, n), generator, drive) if read_sigma and ou_decay else None
         eps = None  # Ornstein–Uhlenbeck read noise, started from its stationary law
         if read_sigma and ou_decay:
-            eps = read_sigma * _gaussians((batch, n), generator, drive)
+            eps = read_sigma * z_start
         top = None if m.adc_bits is None else (1 << m.adc_bits) - 1
         leak = -math.log(gamma) / dt
         w_t = w_hh.t()

@@ -25,6 +25,7 @@ from torch import nn
 
 from ..classifiers import check_labels
 from ..device import Device
+from ..kernels.device import case_seeds
 from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
 from ..reservoirs import _parse_features
@@ -57,8 +58,10 @@ class _Network(nn.Module):
         self.readout = nn.Linear(n_features, n_classes)
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, pool: torch.Tensor | None,
-                use_last: bool, generator: torch.Generator | None = None) -> torch.Tensor:
-        states, h_n = self.rnn(x, lengths=lengths, generator=generator)  # (B, T, N)
+                use_last: bool, generator: torch.Generator | None = None,
+                noise_seeds: np.ndarray | None = None) -> torch.Tensor:
+        states, h_n = self.rnn(x, lengths=lengths, generator=generator,
+                               noise_seeds=noise_seeds)  # (B, T, N)
         blocks = []
         if pool is not None:  # (B, P, T) averaging weights: one batched product
             pool = pool[:, :, : states.shape[1]]
@@ -167,10 +170,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         fit from ``random_state`` (after the weights and the validation split; shared by the
         ``n_init`` runs: one chip), the features pool the read conductances (``last``: the
         last read), and the noise is on in training and prediction alike: training draws it
-        from a generator seeded from ``random_state``; every validation pass and every call to
-        ``predict``, ``predict_proba`` or ``decision_function`` restarts a generator at
-        ``noise_seed_``, so the same input gives the same answer (a series' noise depends on
-        the batch it is in: chunks of 1024 series).
+        from a generator seeded from ``random_state``; in every validation pass and every call
+        to ``predict``, ``predict_proba`` or ``decision_function`` each series gets the noise
+        the compiled kernels would give it, keyed to its own scaled values and ``noise_seed_``
+        (``noise_seeds`` of :meth:`NanowireRNN.forward`), so a series' answer is the same
+        whatever batch it comes in, and different series never share a noise realisation.
     difference : bool, default=False
         Append each channel's first difference as an extra input channel (as the reservoir
         classifiers' ``difference``); the network then has ``2 * n_channels`` inputs.
@@ -194,7 +198,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     fit_time_ : float
         Seconds spent in ``fit``.
     noise_seed_ : int or None
-        Seed of the memristor noise at validation and prediction (None for an ideal memristor).
+        Seed of the memristor noise at validation and prediction, hashed with each series'
+        values (None for an ideal memristor).
     n_channels_ : int
         Channels of the training series.
     n_inputs_ : int
@@ -379,6 +384,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         pool = (torch.as_tensor(np.stack(rows, axis=1), dtype=dtype) if rows else None)
         return x.to(device), lengths.to(device), None if pool is None else pool.to(device)
 
+    def _noise_seeds(self, batch: SeriesBatch) -> np.ndarray | None:
+        """Each scaled series' noise seed (a keyed hash of its values), None without noise."""
+        seed = getattr(self, "noise_seed_", None)  # absent from models pickled before memristor=
+        return None if seed is None else case_seeds(batch.values, batch.lengths, seed)
+
     def _n_pooled(self) -> int:
         parts = _parse_features(self.features)
         return (("mean" in parts) + ("last" in parts) + ("std" in parts)
@@ -455,6 +465,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             return None if seed is None else torch.Generator(device=device).manual_seed(seed)
 
         x_all, len_all, pool_all = self._tensors(batch, device, dtype)
+        seeds_all = self._noise_seeds(batch)
         y_all = torch.as_tensor(y_idx, dtype=torch.long, device=device)
         use_last = "last" in _parse_features(self.features)
         loss_fn = nn.CrossEntropyLoss()
@@ -491,18 +502,20 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
             train_noise = noise(train_noise_seed + init if self._non_ideal() else None)
 
-            def run(rows: np.ndarray, generator: torch.Generator | None) -> torch.Tensor:
+            def run(rows: np.ndarray, generator: torch.Generator | None,
+                    seeds: np.ndarray | None = None) -> torch.Tensor:
                 sel = torch.as_tensor(rows, device=device)
                 n_steps = int(len_all[sel].max())
                 pool = None if pool_all is None else pool_all[sel]
-                return net(x_all[sel, :n_steps], len_all[sel], pool, use_last, generator)
+                return net(x_all[sel, :n_steps], len_all[sel], pool, use_last, generator, seeds)
 
             def evaluate(rows: np.ndarray) -> tuple[float, float]:
                 net.eval()
-                generator = noise(self.noise_seed_)  # the same noise at every evaluation
-                with torch.no_grad():
-                    logits = torch.cat([run(rows[i:i + 512], generator)
-                                        for i in range(0, len(rows), 512)])
+                with torch.no_grad():  # each series' own noise, the same at every evaluation
+                    logits = torch.cat([run(part, None,
+                                            None if seeds_all is None else seeds_all[part])
+                                        for part in (rows[i:i + 512]
+                                                     for i in range(0, len(rows), 512))])
                     target = y_all[torch.as_tensor(rows, device=device)]
                     loss = float(loss_fn(logits, target))
                     acc = float((logits.argmax(1) == target).double().mean())
@@ -599,15 +612,15 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         dtype = next(self.module_.parameters()).dtype
         x, lengths, pool = self._tensors(batch, torch.device("cpu"), dtype)
         use_last = "last" in _parse_features(self.features)
-        seed = getattr(self, "noise_seed_", None)  # absent from models pickled before memristor=
-        generator = None if seed is None else torch.Generator().manual_seed(seed)
+        seeds = self._noise_seeds(batch)
         out = []
         with torch.no_grad():
             for i in range(0, batch.n_cases, 1024):
                 sl = slice(i, i + 1024)
                 n_steps = int(lengths[sl].max())
                 out.append(self.module_(x[sl, :n_steps], lengths[sl],
-                                        None if pool is None else pool[sl], use_last, generator))
+                                        None if pool is None else pool[sl], use_last, None,
+                                        None if seeds is None else seeds[sl]))
         return torch.cat(out)
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
