@@ -51,6 +51,7 @@ from .classifiers import (
     NanowireClassifier,
 )
 from .device import Device
+from .model_space import _CLASSIFIER_DOCS as _MODEL_SPACE_DOCS
 from .model_space import DEFAULT_NEURON, ModelSpaceClassifier
 from .physics import NanowireParams
 from .reservoirs import (
@@ -84,7 +85,8 @@ class _ReservoirAeonClassifier(BaseClassifier):
     2. writes ``__init__`` with the wrapped estimator's parameters (same names, same defaults,
        except ``n_jobs=1`` when it has one), stores each one unchanged and ends with
        ``super().__init__()``;
-    3. returns small settings from ``_get_test_params`` (aeon's checks fit it many times);
+    3. returns small settings from ``_small_params`` (aeon's checks, through
+       ``_get_test_params``, fit it many times);
     4. documents its parameters with the wrapped estimator's descriptions: ``{parameters}`` in
        its docstring and the ``_document`` decorator, given the wrapped estimator's
        descriptions (``n_jobs``: ``_N_JOBS_DOC``).
@@ -107,6 +109,22 @@ class _ReservoirAeonClassifier(BaseClassifier):
         # readout: in aeon's taxonomy the nearest family is the ROCKET one ("convolution").
         "algorithm_type": "convolution",
     }
+
+    @classmethod
+    def _get_test_params(cls, parameter_set: str = "default") -> dict | list[dict]:
+        """Small settings for aeon's estimator checks.
+
+        Parameters
+        ----------
+        parameter_set : str, default="default"
+            Name of the parameter set; every name gets the same small settings.
+
+        Returns
+        -------
+        params : dict or list of dict
+            The adapter's ``_small_params()``, built afresh at each call.
+        """
+        return cls._small_params()
 
     def _build_estimator(self) -> BaseEstimator:
         """The wrapped estimator, unfitted, with this adapter's hyper-parameters.
@@ -228,22 +246,11 @@ class NanowireAeonClassifier(_ReservoirAeonClassifier):
         self.n_jobs = n_jobs
         super().__init__()
 
-    @classmethod
-    def _get_test_params(cls, parameter_set: str = "default") -> dict | list[dict]:
-        """Small settings for aeon's estimator checks.
-
-        Parameters
-        ----------
-        parameter_set : str, default="default"
-            Name of the parameter set; every name gets the same small settings.
-
-        Returns
-        -------
-        params : list of dict
-            A small reservoir with the default representation, and a small one with the exact
-            update, float64 states, window means and neither difference channels nor a
-            time-reversed pass.
-        """
+    @staticmethod
+    def _small_params() -> dict | list[dict]:
+        """A small reservoir with the default representation, and a small one with the
+        exact update, float64 states, window means and neither difference channels nor a
+        time-reversed pass."""
         return [
             {"n_neurons": 10, "n_windows": 2, "random_state": 0},
             {"n_neurons": 8, "n_windows": 2, "features": "mean+last+windows", "method": "exact",
@@ -334,20 +341,9 @@ class EchoStateAeonClassifier(_ReservoirAeonClassifier):
         self.n_jobs = n_jobs
         super().__init__()
 
-    @classmethod
-    def _get_test_params(cls, parameter_set: str = "default") -> dict | list[dict]:
-        """Small settings for aeon's estimator checks.
-
-        Parameters
-        ----------
-        parameter_set : str, default="default"
-            Name of the parameter set; every name gets the same small settings.
-
-        Returns
-        -------
-        params : list of dict
-            A small diagonal reservoir, and a small sparse one.
-        """
+    @staticmethod
+    def _small_params() -> dict | list[dict]:
+        """A small diagonal reservoir, and a small sparse one."""
         return [
             {"n_neurons": 10, "n_windows": 2, "random_state": 0},
             {"n_neurons": 8, "n_windows": 2, "connectivity": "sparse", "density": 0.5,
@@ -454,26 +450,24 @@ class NanowireAeonClassifierCV(_ReservoirAeonClassifier):
         self.verbose = verbose
         super().__init__()
 
-    @classmethod
-    def _get_test_params(cls, parameter_set: str = "default") -> dict | list[dict]:
-        """Small settings for aeon's estimator checks.
-
-        Parameters
-        ----------
-        parameter_set : str, default="default"
-            Name of the parameter set; every name gets the same small settings.
-
-        Returns
-        -------
-        params : dict
-            A small reservoir, a grid of two time steps, two representations without window
-            means (aeon's test series are short) and one repetition of three folds.
-        """
+    @staticmethod
+    def _small_params() -> dict | list[dict]:
+        """A small reservoir, a grid of two time steps, two representations without window
+        means (aeon's test series are short) and one repetition of three folds."""
         return {"n_neurons": 6, "param_grid": {"dt": [0.1, 0.3]},
                 "representations": ["mean", "mean+last"], "cv": 3, "n_repeats": 1,
                 "random_state": 0}
 
 
+@_document({**_MODEL_SPACE_DOCS,
+            "reservoir": ("reservoir estimator or None", "Any reservoir of "
+                          ":mod:`nanowire_rc.reservoirs`; ``None`` is the wrapped estimator's "
+                          "default neuron (a ``NanowireReservoir`` with "
+                          ":data:`~nanowire_rc.model_space.DEFAULT_NEURON`). Its ``n_jobs`` is "
+                          "replaced by this adapter's (the caller's reservoir is cloned)."),
+            "n_jobs": ("int", "Threads of the reservoir's compiled kernels; -1 for all cores. "
+                       "aeon's default (1); the wrapped estimator has no ``n_jobs``, its "
+                       "reservoir has.")}, _NAMED_DEFAULTS)
 class ModelSpaceAeonClassifier(_ReservoirAeonClassifier):
     """:class:`~nanowire_rc.model_space.ModelSpaceClassifier` as an aeon classifier.
 
@@ -489,25 +483,7 @@ class ModelSpaceAeonClassifier(_ReservoirAeonClassifier):
 
     Parameters
     ----------
-    reservoir : reservoir estimator or None, default=None
-        Any reservoir of :mod:`nanowire_rc.reservoirs`; ``None`` is the wrapped estimator's
-        default neuron (a ``NanowireReservoir`` with
-        :data:`~nanowire_rc.model_space.DEFAULT_NEURON`). Its ``n_jobs`` is replaced by this
-        adapter's.
-    n_components : int, default=75
-        Principal components of the states kept.
-    alpha : float, default=10.0
-        Ridge penalty of each series' own model.
-    target : {"state", "input"}, default="state"
-        What each series' model predicts: its next reduced state, or its next input.
-    alphas : tuple of float, default=DEFAULT_ALPHAS
-        Readout penalties from which leave-one-out picks one.
-    batch_size : int, default=256
-        Series whose trajectories are held in memory at once.
-    random_state : int, RandomState instance or None, default=None
-        When not None, replaces the reservoir's ``random_state``.
-    n_jobs : int, default=1
-        Threads of the reservoir's compiled kernels; -1 for all cores.
+    {parameters}
 
     Attributes
     ----------
@@ -557,21 +533,10 @@ class ModelSpaceAeonClassifier(_ReservoirAeonClassifier):
                      else clone(self.reservoir))
         return estimator.set_params(reservoir=reservoir.set_params(n_jobs=self._n_jobs))
 
-    @classmethod
-    def _get_test_params(cls, parameter_set: str = "default") -> dict | list[dict]:
-        """Small settings for aeon's estimator checks.
-
-        Parameters
-        ----------
-        parameter_set : str, default="default"
-            Name of the parameter set; every name gets the same small settings.
-
-        Returns
-        -------
-        params : list of dict
-            A small nanowire reservoir with three components, and a small tanh one whose
-            series' models predict the next input.
-        """
+    @staticmethod
+    def _small_params() -> dict | list[dict]:
+        """A small nanowire reservoir with three components, and a small tanh one whose
+        series' models predict the next input."""
         return [
             {"reservoir": NanowireReservoir(n_neurons=8), "n_components": 3, "random_state": 0},
             {"reservoir": LeakyTanhReservoir(n_neurons=6), "n_components": 2, "target": "input",

@@ -30,14 +30,16 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .classifiers import (
+    _NAMED_DEFAULTS,
     _READOUT_CONSTRAINTS,
+    _READOUT_DOCS,
     DEFAULT_ALPHAS,
     _ReadoutClassifier,
     check_alphas,
     check_labels,
 )
 from .kernels.pooling import window_index
-from .reservoirs import NanowireReservoir
+from .reservoirs import NanowireReservoir, _document
 from .series import SeriesBatch, as_batch, reverse_time
 
 __all__ = ["DEFAULT_NEURON", "MIN_STEPS", "ModelSpaceClassifier", "ReservoirModelSpace",
@@ -391,6 +393,26 @@ DEFAULT_NEURON = {"n_neurons": 300, "input_scaling": 0.03, "dt": 0.3, "dt_spread
                   "difference": True, "bidirectional": True}
 
 
+#: Numpydoc descriptions of ModelSpaceClassifier's parameters (shared with its aeon adapter).
+_CLASSIFIER_DOCS = {
+    "reservoir": ("reservoir estimator or None", "Any reservoir of :mod:`nanowire_rc.reservoirs` "
+                  "(cloned); ``None`` is a ``NanowireReservoir`` with "
+                  ":data:`~nanowire_rc.model_space.DEFAULT_NEURON`: 300 neurons, "
+                  "``input_scaling=0.03`` (small voltages: see Notes), ``dt=0.3`` spread over two "
+                  "decades (``dt_spread=1``), the input's difference as a second channel, and the "
+                  "time-reversed pass."),
+    "n_components": ("int", "Principal components of the states kept (Bianchi et al.'s 75)."),
+    "alpha": ("float", "Ridge penalty of each series' own model."),
+    "target": ('{"state", "input"}', "What each series' model predicts: its next reduced state, "
+               "or its next input."),
+    **_READOUT_DOCS,
+    "batch_size": ("int", "Series whose trajectories are held in memory at once."),
+    "random_state": ("int, RandomState instance or None", "When not None, replaces the "
+                     "reservoir's ``random_state`` (its weights' draw)."),
+}
+
+
+@_document(_CLASSIFIER_DOCS, _NAMED_DEFAULTS)
 class ModelSpaceClassifier(_ReadoutClassifier):
     """Reservoir model space + standardisation + ridge readout (leave-one-out penalty).
 
@@ -399,23 +421,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
 
     Parameters
     ----------
-    reservoir : reservoir estimator or None, default=None
-        Any reservoir of :mod:`nanowire_rc.reservoirs` (cloned); ``None`` is a
-        ``NanowireReservoir`` with :data:`DEFAULT_NEURON`: 300 neurons, ``input_scaling=0.03``
-        (small voltages: see Notes), ``dt=0.3`` spread over two decades (``dt_spread=1``),
-        the input's difference as a second channel, and the time-reversed pass.
-    n_components : int, default=75
-        Principal components of the states kept (Bianchi et al.'s 75).
-    alpha : float, default=10.0
-        Ridge penalty of each series' own model.
-    target : {"state", "input"}, default="state"
-        What each series' model predicts: its next reduced state, or its next input.
-    alphas : tuple of float, default=DEFAULT_ALPHAS
-        Readout penalties from which leave-one-out picks one.
-    batch_size : int, default=256
-        Series whose trajectories are held in memory at once.
-    random_state : int, RandomState instance or None, default=None
-        When not None, replaces the reservoir's ``random_state`` (its weights' draw).
+    {parameters}
 
     Attributes
     ----------

@@ -959,16 +959,12 @@ def seeded_noise(case_seed: ArrayLike, n_neurons: int, n_steps: int, state: bool
 
     Parameters
     ----------
-    case_seed : array-like of uint64, shape (n_cases,)
-        One 64-bit seed per case (:func:`case_seeds`).
-    n_neurons : int
-        Number of neurons.
+    case_seed, n_neurons, dtype
+        As for :func:`normal_draws`: a seed per case, the neurons, the transform's precision.
     n_steps : int
         Number of steps.
     state, read : bool
         Whether the state noise and the read noise are on.
-    dtype : {np.float64, np.float32}, default=np.float64
-        Precision of the transform (the kernels' compute type).
 
     Returns
     -------
