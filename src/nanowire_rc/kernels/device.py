@@ -959,12 +959,16 @@ def seeded_noise(case_seed: ArrayLike, n_neurons: int, n_steps: int, state: bool
 
     Parameters
     ----------
-    case_seed, n_neurons, dtype
-        As for :func:`normal_draws`: a seed per case, the neurons, the transform's precision.
+    case_seed : array-like of uint64, shape (n_cases,)
+        The cases' seeds, as for :func:`normal_draws`.
+    n_neurons : int
+        Streams per case.
     n_steps : int
         Number of steps.
     state, read : bool
         Whether the state noise and the read noise are on.
+    dtype : {np.float64, np.float32}, default=np.float64
+        The transform's precision, as for :func:`normal_draws`.
 
     Returns
     -------
