@@ -76,9 +76,10 @@ print(f"unequal lengths: {clf_cut.metadata_['unequal_length']}, "
 # ------------------------------
 # The nanowire reservoir, the same tuned by cross-validation on the training data (its default
 # grid of five reservoir configurations, every representation and ridge penalty), the reservoir
-# model space (each series as the ridge model of its own reduced dynamics), the leaky-tanh Echo State Network baseline, aeon's MiniRocket and the 1-nearest-neighbour
-# Euclidean classifier, each on one thread. Times are fit plus predict on
-# this machine (the first MiniRocket or 1-NN call in a process also compiles its Numba code).
+# model space (each series as the ridge model of its own reduced dynamics), the leaky-tanh Echo
+# State Network baseline, aeon's MiniRocket and the 1-nearest-neighbour Euclidean classifier, each
+# on one thread. Times are fit plus predict on this machine (the first MiniRocket or 1-NN call in
+# a process also compiles its Numba code).
 models = {
     "Nanowire (nanowire-rc)": NanowireAeonClassifier(n_neurons=100, random_state=0),
     "Nanowire, tuned (nanowire-rc)": NanowireAeonClassifierCV(n_neurons=100, random_state=0),
