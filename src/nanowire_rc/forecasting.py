@@ -472,9 +472,9 @@ _FORECAST_DOC = """
 # (in its order, with its defaults) that the docstring does not describe otherwise.
 _COMMON_PARAMS = {
     "n_neurons": ("int", "Number of neurons ``N``."),
-    "features": ("str", "Pooled features, ``+``-joined from ``mean``, ``last``, ``windows``."),
+    "features": _COMMON_DOCS["features"],
     "n_windows": ("int", "Number of equal time windows for ``windows``."),
-    "washout": ("int", "Initial steps left out of ``mean`` and ``windows``."),
+    "washout": _COMMON_DOCS["washout"],
     "input_range": ("(float, float) or None",
                     "Min–max scaling target, fitted per channel on the training series; later "
                     "series are clipped to the training range first. ``None``: no scaling "
