@@ -531,7 +531,9 @@ class ModelSpaceAeonClassifier(_ReservoirAeonClassifier):
         estimator = super()._build_estimator()
         reservoir = (NanowireReservoir(**DEFAULT_NEURON) if self.reservoir is None
                      else clone(self.reservoir))
-        return estimator.set_params(reservoir=reservoir.set_params(n_jobs=self._n_jobs))
+        if "n_jobs" in reservoir.get_params():  # any estimator with fit and states is accepted
+            reservoir.set_params(n_jobs=self._n_jobs)
+        return estimator.set_params(reservoir=reservoir)
 
     @staticmethod
     def _small_params() -> dict | list[dict]:
