@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import pstats
 import time
 
@@ -86,8 +87,10 @@ def profile_phases(n_configs: int) -> list[dict]:
                 total = time.perf_counter() - start
                 phases = _phase_seconds(profile)
                 phases["other"] = total - sum(phases.values())
+                train, val = splits[0]
                 rows.append({"dataset": dataset, "model": model, "size": size,
                              "n_configs": len(kept), "updates": int(X.lengths.sum()) * size,
+                             "gram_flops": gram_flops(len(train), len(val), size),
                              **{p: s / n_configs for p, s in phases.items()}})
     return rows
 
@@ -104,21 +107,11 @@ def gemm_rate(n_rows: int = 350, n_features: int = 8000, repeats: int = 7) -> fl
     return n_rows**2 * n_features / float(np.median(times))  # syrk: n^2 d multiply-adds x 2 / 2
 
 
-def gram_flops(dataset: str, size: int) -> float:
+def gram_flops(n_train: int, n_val: int, size: int) -> float:
     """Floating-point operations of one configuration's Gram blocks (``K_train`` as a
     symmetric product, ``K_val`` as a general one) under the paper protocol."""
-    train, val = _data(dataset)[2][0]
     n_features = size * (2 + N_WINDOWS)  # mean, last and the windows
-    return n_features * (len(train) ** 2 + 2 * len(val) * len(train))
-
-
-def _float32_grams(F, train, val):
-    mu = F[train].mean(axis=0, dtype=np.float64)
-    sd = F[train].std(axis=0, dtype=np.float64)
-    inv = 1.0 / np.where(sd > 0, sd, 1.0)
-    Z_tr = ((F[train] - mu) * inv).astype(np.float32)
-    Z_val = ((F[val] - mu) * inv).astype(np.float32)
-    return (Z_tr @ Z_tr.T).astype(np.float64), (Z_val @ Z_tr.T).astype(np.float64)
+    return n_features * (n_train**2 + 2 * n_val * n_train)
 
 
 def float32_effect(dataset: str, model: str, size: int) -> None:
@@ -127,7 +120,8 @@ def float32_effect(dataset: str, model: str, size: int) -> None:
     library = selection._standardised_grams
     runs = {}
     try:
-        for name, grams in (("float64", library), ("float32", _float32_grams)):
+        for name, grams in (("float64", library),
+                            ("float32", functools.partial(library, dtype=np.float32))):
             selection._standardised_grams = grams
             runs[name] = selection.evaluate_configs(model, kept, X, y, splits, size, 0,
                                                     N_WINDOWS, n_jobs=1)
@@ -168,14 +162,13 @@ def main() -> None:
           "seeds")
     print(f"{'dataset':17s}{'model':9s}{'size':>5s} " + "".join(f"{p:>10s}" for p in PHASES)
           + f"{'total':>9s}{'core-s':>9s}{'Gupd/s':>8s}")
-    with one_blas_thread():
-        rate = gemm_rate()
+    rate = gemm_rate()
     floor_grams = 0.0
     for r in rows:
         n = r["n_configs"] * SEEDS
         for p in PHASES:
             total[p] += r[p] * n
-        floor_grams += gram_flops(r["dataset"], r["size"]) / rate * n
+        floor_grams += r["gram_flops"] / rate * n
         ms = sum(r[p] for p in PHASES)
         print(f"{r['dataset']:17s}{r['model']:9s}{r['size']:5d} "
               + "".join(f"{r[p] * 1e3:10.1f}" for p in PHASES) + f"{ms * 1e3:9.1f}{ms * n:9.0f}"

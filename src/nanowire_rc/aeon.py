@@ -42,7 +42,7 @@ except ImportError as err:  # pragma: no cover - exercised only without aeon
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 
 from .classifiers import (
     _READOUT_DOCS,
@@ -52,7 +52,7 @@ from .classifiers import (
 )
 from .device import Device
 from .model_space import _CLASSIFIER_DOCS as _MODEL_SPACE_DOCS
-from .model_space import DEFAULT_NEURON, ModelSpaceClassifier
+from .model_space import ModelSpaceClassifier, _classifier_reservoir
 from .physics import NanowireParams
 from .reservoirs import (
     _NANOWIRE_DOCS,
@@ -529,8 +529,7 @@ class ModelSpaceAeonClassifier(_ReservoirAeonClassifier):
         """The wrapped estimator with this adapter's parameters, its reservoir on aeon's
         resolved ``_n_jobs`` threads (the caller's reservoir is cloned, never changed)."""
         estimator = super()._build_estimator()
-        reservoir = (NanowireReservoir(**DEFAULT_NEURON) if self.reservoir is None
-                     else clone(self.reservoir))
+        reservoir = _classifier_reservoir(self.reservoir)
         if "n_jobs" in reservoir.get_params():  # any estimator with fit and states is accepted
             reservoir.set_params(n_jobs=self._n_jobs)
         return estimator.set_params(reservoir=reservoir)

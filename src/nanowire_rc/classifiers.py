@@ -36,6 +36,7 @@ from .reservoirs import (
     NanowireReservoir,
     _document,
     _Reservoir,
+    _reservoir_from,
     feature_blocks,
 )
 from .series import as_batch
@@ -335,8 +336,7 @@ class _ReservoirClassifier(_ReadoutClassifier):
     _parameter_constraints: ClassVar[dict]
 
     def _reservoir(self) -> _Reservoir:
-        names = self._reservoir_class._get_param_names()
-        return self._reservoir_class(**{n: getattr(self, n) for n in names})
+        return _reservoir_from(self)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirClassifier:

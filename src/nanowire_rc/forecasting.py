@@ -57,6 +57,7 @@ from .reservoirs import (
     LeakyTanhReservoir,
     NanowireReservoir,
     _Reservoir,
+    _reservoir_from,
 )
 from .series import as_batch
 
@@ -132,9 +133,7 @@ class _Forecaster(BaseEstimator):
 
     # ----------------------------------------------------------------- set-up and checks
     def _reservoir(self) -> _Reservoir:
-        names = [n for n in self._reservoir_class._get_param_names()
-                 if n not in _FIXED and n not in _NOT_OFFERED]
-        return self._reservoir_class(**{n: getattr(self, n) for n in names}, **_FIXED)
+        return _reservoir_from(self, _NOT_OFFERED, **_FIXED)
 
     def _validate(self) -> None:
         for name, minimum in (("horizon", 1), ("washout", 0)):
@@ -812,8 +811,7 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
     _reservoir_class: type[_Reservoir]
 
     def _reservoir(self) -> _Reservoir:
-        names = self._reservoir_class._get_param_names()
-        return self._reservoir_class(**{n: getattr(self, n) for n in names})
+        return _reservoir_from(self)
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirRegressor:
         """Fit the reservoir's input scaling, draw it, and train the readout on ``(X, y)``.

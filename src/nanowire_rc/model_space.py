@@ -63,8 +63,8 @@ def _check_lengths(lengths: np.ndarray, washout: int) -> None:
     if short.size:
         raise ValueError(
             f"the model space needs at least washout + {MIN_STEPS} = {washout + MIN_STEPS} "
-            f"steps per series (one "
-            f"input and the step it predicts); series {short.tolist()[:10]} "
+            f"steps per series (one input and the step it predicts); series "
+            f"{short.tolist()[:10]} "
             f"{'are' if short.size > 1 else 'is'} shorter (lengths "
             f"{lengths[short].tolist()[:10]}). Leave them out"
             + (", or lower the reservoir's washout." if washout else "."))
@@ -393,6 +393,12 @@ DEFAULT_NEURON = {"n_neurons": 300, "input_scaling": 0.03, "dt": 0.3, "dt_spread
                   "difference": True, "bidirectional": True}
 
 
+def _classifier_reservoir(reservoir):
+    """``ModelSpaceClassifier``'s reservoir: a clone of ``reservoir``, or for ``None`` a
+    ``NanowireReservoir`` with :data:`DEFAULT_NEURON`."""
+    return NanowireReservoir(**DEFAULT_NEURON) if reservoir is None else clone(reservoir)
+
+
 #: Numpydoc descriptions of ModelSpaceClassifier's parameters (shared with its aeon adapter).
 _CLASSIFIER_DOCS = {
     "reservoir": ("reservoir estimator or None", "Any reservoir of :mod:`nanowire_rc.reservoirs` "
@@ -517,8 +523,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         batch = as_batch(X)
         y = check_labels(y, batch.n_cases, type(self).__name__)
         check_alphas(self.alphas)
-        reservoir = (NanowireReservoir(**DEFAULT_NEURON) if self.reservoir is None
-                     else clone(self.reservoir))
+        reservoir = _classifier_reservoir(self.reservoir)
         if self.random_state is not None:
             reservoir.set_params(random_state=self.random_state)
         space = ReservoirModelSpace(reservoir, self.n_components, self.alpha, self.target,

@@ -269,6 +269,14 @@ def _default_text(value, named: dict) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
+def _reservoir_from(owner, leave_out: tuple[str, ...] = (), **fixed) -> _Reservoir:
+    """``owner._reservoir_class`` built from the hyper-parameters ``owner`` holds under the same
+    names (an estimator wrapping a reservoir), except ``leave_out``, and ``fixed`` values."""
+    cls = owner._reservoir_class
+    names = [n for n in cls._get_param_names() if n not in fixed and n not in leave_out]
+    return cls(**{n: getattr(owner, n) for n in names}, **fixed)
+
+
 def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, **slots: str):
     """Class decorator: replace ``{parameters}`` in the docstring with one numpydoc entry per
     ``__init__`` parameter (in order, with its default; ``named`` defaults show by name), and

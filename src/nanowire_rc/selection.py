@@ -261,10 +261,13 @@ def unit_seed(*identity) -> int:
     return zlib.crc32(repr(identity).encode())
 
 
-def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray):
-    """Gram blocks of the standardised features: ``(K_train, K_val_train)``.
+def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray,
+                        dtype=np.float64):
+    """Gram blocks of the standardised features: ``(K_train, K_val_train)``, in float64.
 
-    Standardisation uses the training part's statistics (what ``StandardScaler`` would learn).
+    Standardisation uses the training part's statistics (what ``StandardScaler`` would learn),
+    in float64; ``dtype`` is the type of the products (another than float64 only in
+    benchmarks/bench_reproduction.py, which measures what float32 would change).
     """
     Z_tr = F[train].astype(np.float64)  # copies, standardised in place below
     Z_val = F[val].astype(np.float64)
@@ -273,7 +276,9 @@ def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray):
     for Z in (Z_tr, Z_val):
         Z -= mu
         Z *= inv
-    return Z_tr @ Z_tr.T, Z_val @ Z_tr.T
+    Z_tr, Z_val = Z_tr.astype(dtype, copy=False), Z_val.astype(dtype, copy=False)
+    return ((Z_tr @ Z_tr.T).astype(np.float64, copy=False),
+            (Z_val @ Z_tr.T).astype(np.float64, copy=False))
 
 
 class _FoldLabels:

@@ -502,20 +502,20 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
             train_noise = noise(train_noise_seed + init if self._non_ideal() else None)
 
-            def run(rows: np.ndarray, generator: torch.Generator | None,
-                    seeds: np.ndarray | None = None) -> torch.Tensor:
+            def run(rows: np.ndarray, generator: torch.Generator | None) -> torch.Tensor:
+                """Logits of ``rows``: noise from ``generator``, or without one each series'
+                own (the same at every evaluation)."""
                 sel = torch.as_tensor(rows, device=device)
                 n_steps = int(len_all[sel].max())
                 pool = None if pool_all is None else pool_all[sel]
+                seeds = None if generator is not None or seeds_all is None else seeds_all[rows]
                 return net(x_all[sel, :n_steps], len_all[sel], pool, use_last, generator, seeds)
 
             def evaluate(rows: np.ndarray) -> tuple[float, float]:
                 net.eval()
-                with torch.no_grad():  # each series' own noise, the same at every evaluation
-                    logits = torch.cat([run(part, None,
-                                            None if seeds_all is None else seeds_all[part])
-                                        for part in (rows[i:i + 512]
-                                                     for i in range(0, len(rows), 512))])
+                with torch.no_grad():
+                    logits = torch.cat([run(rows[i:i + 512], None)
+                                        for i in range(0, len(rows), 512)])
                     target = y_all[torch.as_tensor(rows, device=device)]
                     loss = float(loss_fn(logits, target))
                     acc = float((logits.argmax(1) == target).double().mean())
