@@ -12,11 +12,15 @@ official train split of each dataset for several seeds, report test accuracy per
 mean ± std, fit time and the contraction bound of each model, and draw the training history::
 
     python benchmarks/bench_torch.py --train --seeds 0 1 2 3 4 --figure history.png
+
+``--param NAME=VALUE`` (repeatable) sets a classifier hyper-parameter, e.g.
+``--param difference=True --param "features='mean+last+windows+std'"``.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import statistics
 import sys
 import time
@@ -130,6 +134,21 @@ def plot_histories(histories: dict, path: str) -> None:
     fig.savefig(path, dpi=120)
 
 
+def parse_params(pairs: list[str]) -> dict:
+    """``["refit=True", "features='mean+last'"]`` -> keyword arguments (literal values; a
+    value that is not a Python literal is taken as a string)."""
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise SystemExit(f"--param wants NAME=VALUE, got {pair!r}")
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value
+    return params
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", action="store_true", help="accuracy benchmark instead")
@@ -143,6 +162,9 @@ def main(argv=None) -> int:
     parser.add_argument("--hidden", type=int, default=100)
     parser.add_argument("--figure", default=None, help="write the training history here")
     parser.add_argument("--progress", action="store_true", help="tqdm bar per fit")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="a classifier hyper-parameter for --train (Python literal "
+                             "value, e.g. --param refit=True), repeatable")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -150,7 +172,7 @@ def main(argv=None) -> int:
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU thread(s), CUDA: {cuda}")
     if args.train:
         bench_training(args.datasets, args.seeds, args.hidden, args.figure,
-                       progress_bar=args.progress)
+                       progress_bar=args.progress, **parse_params(args.param))
         return 0
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
     devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available()

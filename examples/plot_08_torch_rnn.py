@@ -49,8 +49,9 @@ print(f"gradient norm of the recurrent weights: {float(rnn.weight_hh_l0.grad.nor
 # Training a classifier
 # ---------------------
 # SyntheticControl with a small network and a short training (the library's defaults train
-# longer and reach about 0.99 test accuracy). ``history_`` records the training and validation
-# loss and the contraction bound after every epoch: the projection keeps it at or below 0.99.
+# longer and reach about 0.99 test accuracy). ``history_`` records the training loss (on
+# label-smoothed targets, so it levels off above zero), the validation loss and the contraction
+# bound after every epoch: the projection keeps the bound at or below 0.99.
 X_train, y_train = nw.load_ucr("SyntheticControl", "train")
 X_test, y_test = nw.load_ucr("SyntheticControl", "test")
 clf = NanowireRNNClassifier(hidden_size=16, max_epochs=10, random_state=0)

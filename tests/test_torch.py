@@ -289,6 +289,99 @@ def test_classifier_keeps_the_best_of_several_initialisations():
     assert clf.history_["val_loss"][clf.best_epoch_] == min(clf.init_scores_)
 
 
+def test_update_average_is_an_exponential_moving_average():
+    from nanowire_rc.torch.classifier import _update_average
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).double()
+    average = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).double()
+    start = {k: v.clone() for k, v in average.state_dict().items()}
+    net[1].num_batches_tracked.fill_(7)
+    with torch.no_grad():
+        net[1].running_mean.copy_(torch.tensor([0.5, -2.0], dtype=F64))
+    for _ in range(3):
+        _update_average(average, net, 0.9)
+    for key, value in average.state_dict().items():
+        target = net.state_dict()[key]
+        if key.endswith("num_batches_tracked"):
+            assert int(value) == 7
+        else:  # three steps towards a fixed target: d^3 a0 + (1 - d^3) w
+            torch.testing.assert_close(value, 0.9**3 * start[key] + (1 - 0.9**3) * target)
+
+
+def test_classifier_weight_averaging_returns_the_average_of_the_steps():
+    # one full-batch step and no validation: the returned weights are d w0 + (1 - d) w1, with
+    # w0 the initial weights (a step with a negligible rate) and w1 those after the step
+    X, y = toy_data()
+    one_step = dict(FAST, max_epochs=1, batch_size=len(X), validation_fraction=0.0,
+                    stability="off", dtype="float64", random_state=4)
+    w0 = NanowireRNNClassifier(**{**one_step, "lr": 1e-14}).fit(X, y).module_.state_dict()
+    w1 = NanowireRNNClassifier(**one_step).fit(X, y).module_.state_dict()
+    avg = NanowireRNNClassifier(**one_step, weight_averaging=0.75).fit(X, y)
+    fresh = torch.nn.BatchNorm1d(1).double().state_dict()  # batch norm's initial statistics
+    for key, value in avg.module_.state_dict().items():
+        if key.endswith("num_batches_tracked"):
+            assert int(value) == 1
+            continue
+        name = key.rsplit(".", 1)[1]
+        before = (fresh[name].expand_as(value) if key.startswith("norm.running")
+                  else w0[key])
+        torch.testing.assert_close(value, 0.75 * before + 0.25 * w1[key], rtol=1e-9,
+                                   atol=1e-12)
+
+
+def test_classifier_weight_averaging_keeps_the_bound():
+    X, y = toy_data()
+    clf = NanowireRNNClassifier(**{**FAST, "max_epochs": 8}, lr=0.03, recurrent_scale=30.0,
+                                weight_averaging=0.9, random_state=0).fit(X, y)
+    assert max(clf.history_["bound"]) <= clf.bound_target
+    assert clf.contraction_bound_ <= clf.bound_target and clf.states_invariant_
+
+
+def test_classifier_refit_trains_on_all_series_for_the_best_epochs():
+    # with one full batch per epoch and a constant rate, the refit is a fresh fit without
+    # validation for best_epoch_ + 1 epochs (the order inside a batch only moves rounding)
+    X, y = toy_data()
+    common = dict(FAST, batch_size=len(X), lr_schedule="none", dtype="float64",
+                  random_state=6)
+    clf = NanowireRNNClassifier(**{**common, "max_epochs": 6, "patience": 2},
+                                refit=True).fit(X, y)
+    assert len(clf.history_["loss"]) == clf.n_epochs_
+    same = NanowireRNNClassifier(**{**common, "max_epochs": clf.best_epoch_ + 1},
+                                 validation_fraction=0.0).fit(X, y)
+    np.testing.assert_allclose(clf.predict_proba(X), same.predict_proba(X), rtol=1e-7,
+                               atol=1e-9)
+    validated = NanowireRNNClassifier(**{**common, "max_epochs": 6, "patience": 2}).fit(X, y)
+    assert not np.allclose(validated.predict_proba(X), clf.predict_proba(X))
+    # without a validation split there is nothing to refit
+    a = NanowireRNNClassifier(**common, validation_fraction=0.0, refit=True).fit(X, y)
+    b = NanowireRNNClassifier(**common, validation_fraction=0.0).fit(X, y)
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_classifier_validates_even_with_a_single_series_class(recwarn):
+    # ECG5000's rarest class has 2 of 500 training series: a 5-fold training part may hold one;
+    # it must stay in training and the other classes must still be early-stopped
+    X, y = toy_data()
+    X, y = np.concatenate([X, X[:1] + 0.5]), np.concatenate([y, ["z"]])
+    clf = NanowireRNNClassifier(**FAST, random_state=0).fit(X, y)
+    assert np.isfinite(clf.history_["val_loss"]).all()
+    assert np.isfinite(clf.history_["val_accuracy"]).all()
+    assert not [w for w in recwarn if "validation split" in str(w.message)]
+    assert "z" in clf.classes_
+    with pytest.warns(UserWarning, match="too few series for a validation split"):
+        NanowireRNNClassifier(**FAST, random_state=0).fit(X[:4], [0, 0, 1, 1])
+
+
+@pytest.mark.parametrize(("name", "value"), [("weight_averaging", 1.0),
+                                             ("weight_averaging", -0.1),
+                                             ("weight_averaging", True),
+                                             ("refit", "yes")])
+def test_classifier_rejects_bad_averaging_and_refit(name, value):
+    X, y = toy_data()
+    with pytest.raises(ValueError, match=name):
+        NanowireRNNClassifier(**FAST, **{name: value}).fit(X, y)
+
+
 # ---------------------------------------------------------------------- physical devices
 def small_rnn(memristor, n_in=2, n=5, **kw):
     kw.setdefault("generator", torch.Generator().manual_seed(0))
@@ -559,7 +652,7 @@ def test_classifier_difference_equals_explicit_difference_channels():
     explicit = with_difference(as_batch(X)).values
     kw = dict(hidden_size=5, max_epochs=2, batch_size=10, n_windows=2, random_state=0)
     a = NanowireRNNClassifier(difference=True, **kw).fit(X, y)
-    b = NanowireRNNClassifier(**kw).fit(explicit, y)
+    b = NanowireRNNClassifier(difference=False, **kw).fit(explicit, y)
     assert (a.n_channels_, a.n_inputs_, b.n_inputs_) == (1, 2, 2)
     np.testing.assert_array_equal(a.data_min_, b.data_min_)
     np.testing.assert_array_equal(a.decision_function(X), b.decision_function(explicit))

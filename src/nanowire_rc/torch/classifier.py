@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import time
+import warnings
 
 import numpy as np
 import torch
@@ -37,6 +38,19 @@ __all__ = ["STABILITY", "NanowireRNNClassifier"]
 STABILITY = ("project", "penalty", "off")
 LR_SCHEDULES = ("plateau", "cosine", "none")
 NORMALIZATIONS = ("batch", "layer", "none")
+
+
+@torch.no_grad()
+def _update_average(average: nn.Module, net: nn.Module, decay: float) -> None:
+    """Move ``average``'s weights and float buffers (batch-norm statistics) towards ``net``'s:
+    an exponential moving average with factor ``decay`` per optimiser step."""
+    values = net.state_dict()
+    for key, mean in average.state_dict().items():
+        value = values[key]
+        if mean.is_floating_point():
+            mean.lerp_(value, 1.0 - decay)
+        else:
+            mean.copy_(value)
 
 
 class _Network(nn.Module):
@@ -90,9 +104,10 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
     The cell's hyper-parameters are those of :class:`~nanowire_rc.torch.NanowireRNN`. Defaults
     here (``dt=0.3``, ``retention=0.9``, ``gain=3``, and below ``n_windows=8``, ``lr=3e-3``,
-    ``patience=50``) were chosen on held-out parts of the training splits of ECG5000 and
-    SyntheticControl, never their test splits (the cell's own defaults are the reservoir's).
-    With the sigmoid window ``[0, 1]`` they keep ``dt S_max = 0.72 <= retention``.
+    ``patience=50``, the ``std`` feature, ``difference=True`` and ``label_smoothing=0.1``) were
+    chosen on held-out parts of the training splits of ECG5000 and SyntheticControl, never
+    their test splits (the cell's own defaults are the reservoir's). With the sigmoid window
+    ``[0, 1]`` they keep ``dt S_max = 0.72 <= retention``.
 
     Parameters
     ----------
@@ -122,7 +137,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Target for the contraction bound (< 1).
     penalty : float, default=1.0
         Weight of the stability penalty.
-    features : str, default="mean+last+windows"
+    features : str, default="mean+last+windows+std"
         Pooled states the readout sees, ``+``-joined from ``mean``, ``last``, ``windows`` and
         ``std`` (each state's standard deviation over the series).
     n_windows : int, default=8
@@ -147,7 +162,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         weights are restored.
     validation_fraction : float, default=0.2
         Stratified share of the training data held out for early stopping (0: none, train for
-        ``max_epochs`` and keep the last weights).
+        ``max_epochs`` and keep the last weights). Classes with a single series stay in
+        training; with too few series for a split there is none (with a warning).
     n_init : int, default=1
         Training runs from different initialisations (same validation split); the one with
         the lowest validation loss is kept.
@@ -175,9 +191,22 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         the compiled kernels would give it, keyed to its own scaled values and ``noise_seed_``
         (``noise_seeds`` of :meth:`NanowireRNN.forward`), so a series' answer is the same
         whatever batch it comes in, and different series never share a noise realisation.
-    difference : bool, default=False
+    difference : bool, default=True
         Append each channel's first difference as an extra input channel (as the reservoir
         classifiers' ``difference``); the network then has ``2 * n_channels`` inputs.
+    weight_averaging : float, default=0.0
+        Decay ``d`` of an exponential moving average of the weights (and batch-norm
+        statistics), updated after every optimiser step: ``w_avg <- d w_avg + (1 - d) w``. The
+        average is what is validated, early-stopped and returned (projected too, with
+        ``stability="project"``); ``0`` turns it off.
+    refit : bool, default=False
+        After early stopping, train the chosen initialisation again from its initial weights on
+        all the training series (validation split included) for the best epoch's number of
+        epochs, replaying the validated run's learning rates; that network is returned
+        (``history_`` stays the validated run's). Ignored with ``validation_fraction=0``.
+    label_smoothing : float, default=0.1
+        Label smoothing of the training loss (``torch.nn.CrossEntropyLoss``'s); the validation
+        loss that early stopping watches is the plain cross-entropy.
 
     Attributes
     ----------
@@ -185,8 +214,9 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     module_ : torch.nn.Module
         The trained network (on the CPU); ``module_.rnn`` is the :class:`NanowireRNN`.
     history_ : dict of lists
-        Per epoch: ``loss`` (training), ``val_loss``, ``val_accuracy``, ``bound`` (largest
-        contraction bound after the epoch), ``lr`` and ``time`` (seconds since the start).
+        Per epoch: ``loss`` (training, label-smoothed if asked), ``val_loss``,
+        ``val_accuracy``, ``bound`` (largest contraction bound after the epoch), ``lr`` and
+        ``time`` (seconds since the start).
     best_epoch_ : int
     init_scores_ : list of float
         Best validation loss of each of the ``n_init`` runs.
@@ -239,7 +269,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         stability: str = "project",
         bound_target: float = 0.99,
         penalty: float = 1.0,
-        features: str = "mean+last+windows",
+        features: str = "mean+last+windows+std",
         n_windows: int = 8,
         normalization: str = "batch",
         input_scale: float = 2.0,
@@ -259,7 +289,10 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         random_state=None,
         progress_bar: bool = False,
         memristor: Device | None = None,
-        difference: bool = False,
+        difference: bool = True,
+        weight_averaging: float = 0.0,
+        refit: bool = False,
+        label_smoothing: float = 0.1,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -296,6 +329,9 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.progress_bar = progress_bar
         self.memristor = memristor
         self.difference = difference
+        self.weight_averaging = weight_averaging
+        self.refit = refit
+        self.label_smoothing = label_smoothing
 
     # ------------------------------------------------------------------ validation helpers
     def _validate(self) -> None:
@@ -335,8 +371,14 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"input_range must be (low, high) with low < high, got "
                              f"{self.input_range!r}")
         _parse_features(self.features)
-        if not isinstance(self.difference, (bool, np.bool_)):
-            raise ValueError(f"difference must be True or False, got {self.difference!r}")
+        for name in ("difference", "refit"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        for name in ("weight_averaging", "label_smoothing"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and not isinstance(value, bool)
+                    and 0 <= value < 1):
+                raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
         if self.memristor is not None and not isinstance(self.memristor, Device):
             raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
                             f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
@@ -449,11 +491,22 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         idx = np.arange(batch.n_cases)
         counts = np.bincount(y_idx)
         n_val = round(self.validation_fraction * batch.n_cases)
-        if n_val >= classes.size and counts.min() >= 2 and batch.n_cases - n_val >= classes.size:
-            train_idx, val_idx = train_test_split(idx, test_size=n_val, stratify=y_idx,
+        # a class with a single series cannot be stratified: it stays in training
+        split = counts[y_idx] >= 2
+        n_split_classes = int(np.sum(counts >= 2))
+        if n_val >= max(n_split_classes, 1) and split.sum() - n_val >= n_split_classes:
+            train_idx, val_idx = train_test_split(idx[split], test_size=n_val,
+                                                  stratify=y_idx[split],
                                                   random_state=rng.randint(2**31 - 1))
+            train_idx = np.concatenate([train_idx, idx[~split]])
         else:
             train_idx, val_idx = idx, idx[:0]
+            if n_val:
+                warnings.warn(f"{type(self).__name__}: too few series for a validation split "
+                              f"of {self.validation_fraction} ({n_val} series, "
+                              f"{n_split_classes} classes with two or more series); training "
+                              f"for max_epochs={self.max_epochs} without early stopping",
+                              UserWarning, stacklevel=2)
         # the devices and their noise: drawn after the weights and the split, and only for a
         # non-ideal memristor (an ideal one leaves every draw as it was)
         memristor_seed, train_noise_seed, self.noise_seed_ = 0, 0, None
@@ -469,10 +522,10 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         y_all = torch.as_tensor(y_idx, dtype=torch.long, device=device)
         use_last = "last" in _parse_features(self.features)
         loss_fn = nn.CrossEntropyLoss()
+        train_loss_fn = nn.CrossEntropyLoss(label_smoothing=float(self.label_smoothing))
 
-        def train_once(init: int, generator: torch.Generator):
-            """One training run from a fresh initialisation: returns the best validation
-            loss (training loss without validation), the network and its history."""
+        def build(generator: torch.Generator) -> tuple[_Network, NanowireRNN]:
+            """A fresh network, its weights drawn from ``generator`` (and projected)."""
             rnn = NanowireRNN(
                 self.n_inputs_, self.hidden_size, self.num_layers, batch_first=True, dt=self.dt,
                 method=self.method, voltage_map=self.voltage_map, v_min=self.v_min,
@@ -490,8 +543,70 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             net = net.to(device)
             if self.stability == "project":
                 rnn.project_(self.bound_target)
-            optimizer = torch.optim.Adam(net.parameters(), lr=self.lr,
-                                         weight_decay=self.weight_decay)
+            return net, rnn
+
+        def run(net: _Network, rows: np.ndarray,
+                generator: torch.Generator | None) -> torch.Tensor:
+            """Logits of ``rows``: noise from ``generator``, or without one each series'
+            own (the same at every evaluation)."""
+            sel = torch.as_tensor(rows, device=device)
+            n_steps = int(len_all[sel].max())
+            pool = None if pool_all is None else pool_all[sel]
+            seeds = None if generator is not None or seeds_all is None else seeds_all[rows]
+            return net(x_all[sel, :n_steps], len_all[sel], pool, use_last, generator, seeds)
+
+        def evaluate(net: _Network, rows: np.ndarray) -> tuple[float, float]:
+            net.eval()
+            with torch.no_grad():
+                logits = torch.cat([run(net, rows[i:i + 512], None)
+                                    for i in range(0, len(rows), 512)])
+                target = y_all[torch.as_tensor(rows, device=device)]
+                loss = float(loss_fn(logits, target))
+                acc = float((logits.argmax(1) == target).double().mean())
+            return loss, acc
+
+        def train_epoch(net: _Network, rnn: NanowireRNN, optimizer: torch.optim.Optimizer,
+                        average: _Network | None, rows_pool: np.ndarray,
+                        train_noise: torch.Generator | None) -> float:
+            """One pass over ``rows_pool`` in a random order; the mean training loss."""
+            net.train()
+            order = rows_pool[rng.permutation(len(rows_pool))]
+            total, seen = 0.0, 0
+            for i in range(0, len(order), self.batch_size):
+                rows = order[i:i + self.batch_size]
+                if len(rows) < 2 and len(order) > 1 and self.normalization == "batch":
+                    continue  # batch norm needs two samples
+                loss = train_loss_fn(run(net, rows, train_noise),
+                                     y_all[torch.as_tensor(rows, device=device)])
+                total += float(loss.detach()) * len(rows)
+                seen += len(rows)
+                if self.stability == "penalty":
+                    excess = torch.cat([torch.relu(b - self.bound_target)
+                                        for b, _ in rnn.contraction_bound()])
+                    loss = loss + self.penalty * excess.sum()
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                if self.stability == "project":
+                    rnn.project_(self.bound_target)
+                if average is not None:
+                    _update_average(average, net, self.weight_averaging)
+            if average is not None and self.stability == "project":
+                # a mean of projected weights need not meet the bound: project it too
+                average.rnn.project_(self.bound_target)
+            return total / max(seen, 1)
+
+        def optimizer_for(net: _Network) -> torch.optim.Optimizer:
+            return torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
+
+        def train_once(init: int, generator: torch.Generator):
+            """One training run from a fresh initialisation: returns the best validation
+            loss (training loss without validation), the network, its history, the best epoch
+            and the initial weights."""
+            net, rnn = build(generator)
+            initial = copy.deepcopy(net.state_dict())
+            average = copy.deepcopy(net) if self.weight_averaging else None
+            optimizer = optimizer_for(net)
             if self.lr_schedule == "plateau":
                 scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
                     optimizer, factor=0.5, patience=max(1, self.patience // 4))
@@ -499,30 +614,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, self.max_epochs)
             else:
                 scheduler = None
-
             train_noise = noise(train_noise_seed + init if self._non_ideal() else None)
-
-            def run(rows: np.ndarray, generator: torch.Generator | None) -> torch.Tensor:
-                """Logits of ``rows``: noise from ``generator``, or without one each series'
-                own (the same at every evaluation)."""
-                sel = torch.as_tensor(rows, device=device)
-                n_steps = int(len_all[sel].max())
-                pool = None if pool_all is None else pool_all[sel]
-                seeds = None if generator is not None or seeds_all is None else seeds_all[rows]
-                return net(x_all[sel, :n_steps], len_all[sel], pool, use_last, generator, seeds)
-
-            def evaluate(rows: np.ndarray) -> tuple[float, float]:
-                net.eval()
-                with torch.no_grad():
-                    logits = torch.cat([run(rows[i:i + 512], None)
-                                        for i in range(0, len(rows), 512)])
-                    target = y_all[torch.as_tensor(rows, device=device)]
-                    loss = float(loss_fn(logits, target))
-                    acc = float((logits.argmax(1) == target).double().mean())
-                return loss, acc
+            scored = net if average is None else average  # what is validated and returned
 
             history = {k: [] for k in ("loss", "val_loss", "val_accuracy", "bound", "lr", "time")}
-            best = (np.inf, -1, copy.deepcopy(net.state_dict()))
+            best = (np.inf, -1, copy.deepcopy(scored.state_dict()))
             epochs = range(self.max_epochs)
             if self.progress_bar:
                 from tqdm.auto import tqdm
@@ -530,35 +626,16 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                               unit="epoch")
             since_best = 0
             for epoch in epochs:
-                net.train()
-                order = train_idx[rng.permutation(len(train_idx))]
-                total, seen = 0.0, 0
-                for i in range(0, len(order), self.batch_size):
-                    rows = order[i:i + self.batch_size]
-                    if len(rows) < 2 and len(order) > 1 and self.normalization == "batch":
-                        continue  # batch norm needs two samples
-                    loss = loss_fn(run(rows, train_noise),
-                                   y_all[torch.as_tensor(rows, device=device)])
-                    total += float(loss.detach()) * len(rows)
-                    seen += len(rows)
-                    if self.stability == "penalty":
-                        excess = torch.cat([torch.relu(b - self.bound_target)
-                                            for b, _ in rnn.contraction_bound()])
-                        loss = loss + self.penalty * excess.sum()
-                    optimizer.zero_grad(set_to_none=True)
-                    loss.backward()
-                    optimizer.step()
-                    if self.stability == "project":
-                        rnn.project_(self.bound_target)
-                history["loss"].append(total / max(seen, 1))
+                history["lr"].append(optimizer.param_groups[0]["lr"])
+                history["loss"].append(train_epoch(net, rnn, optimizer, average, train_idx,
+                                                   train_noise))
                 if len(val_idx):
-                    val_loss, val_acc = evaluate(val_idx)
+                    val_loss, val_acc = evaluate(scored, val_idx)
                 else:
                     val_loss, val_acc = history["loss"][-1], float("nan")
                 history["val_loss"].append(val_loss)
                 history["val_accuracy"].append(val_acc)
-                history["bound"].append(rnn.max_bound())
-                history["lr"].append(optimizer.param_groups[0]["lr"])
+                history["bound"].append(scored.rnn.max_bound())
                 history["time"].append(time.perf_counter() - start)
                 if self.progress_bar:
                     epochs.set_postfix(loss=f"{history['loss'][-1]:.3f}", val_acc=f"{val_acc:.3f}",
@@ -570,27 +647,51 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 if not len(val_idx):
                     continue
                 if val_loss < best[0]:
-                    best = (val_loss, epoch, copy.deepcopy(net.state_dict()))
+                    best = (val_loss, epoch, copy.deepcopy(scored.state_dict()))
                     since_best = 0
                 else:
                     since_best += 1
                     if since_best >= self.patience:
                         break
             if len(val_idx):
-                net.load_state_dict(best[2])
+                scored.load_state_dict(best[2])
                 best_epoch, score = best[1], best[0]
             else:
                 best_epoch, score = len(history["loss"]) - 1, history["loss"][-1]
             if self.progress_bar:
                 epochs.close()
-            return score, net, rnn, history, best_epoch
+            return score, scored, history, best_epoch, initial
+
+        def refit(initial: dict, history: dict, best_epoch: int, init: int) -> _Network:
+            """Train the chosen initialisation again on every training series for the
+            validated number of epochs, replaying the validated run's learning rates."""
+            net, rnn = build(torch.Generator().manual_seed(0))  # weights replaced just below
+            net.load_state_dict(initial)
+            average = copy.deepcopy(net) if self.weight_averaging else None
+            optimizer = optimizer_for(net)
+            train_noise = noise(train_noise_seed + self.n_init + init
+                                if self._non_ideal() else None)
+            epochs = range(best_epoch + 1)
+            if self.progress_bar:
+                from tqdm.auto import tqdm
+                epochs = tqdm(epochs, desc=f"{type(self).__name__} (refit)", unit="epoch")
+            for epoch in epochs:
+                for group in optimizer.param_groups:
+                    group["lr"] = history["lr"][epoch]
+                train_epoch(net, rnn, optimizer, average, idx, train_noise)
+            return net if average is None else average
+
         runs = []
         for init in range(self.n_init):
             if init:
                 generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
             runs.append(train_once(init, generator))
-        _, net, rnn, history, self.best_epoch_ = min(runs, key=lambda r: r[0])
+        chosen = min(range(self.n_init), key=lambda i: runs[i][0])
+        _, net, history, self.best_epoch_, initial = runs[chosen]
         self.init_scores_ = [r[0] for r in runs]
+        if self.refit and len(val_idx):
+            net = refit(initial, history, self.best_epoch_, chosen)
+        rnn = net.rnn
         net = net.cpu().eval()
         self.module_ = net
         self.history_ = history
