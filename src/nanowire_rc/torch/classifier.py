@@ -524,7 +524,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         loss_fn = nn.CrossEntropyLoss()
         train_loss_fn = nn.CrossEntropyLoss(label_smoothing=float(self.label_smoothing))
 
-        def build(generator: torch.Generator) -> tuple[_Network, NanowireRNN]:
+        def build(generator: torch.Generator) -> _Network:
             """A fresh network, its weights drawn from ``generator`` (and projected)."""
             rnn = NanowireRNN(
                 self.n_inputs_, self.hidden_size, self.num_layers, batch_first=True, dt=self.dt,
@@ -543,7 +543,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             net = net.to(device)
             if self.stability == "project":
                 rnn.project_(self.bound_target)
-            return net, rnn
+            return net
 
         def run(net: _Network, rows: np.ndarray,
                 generator: torch.Generator | None) -> torch.Tensor:
@@ -565,10 +565,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 acc = float((logits.argmax(1) == target).double().mean())
             return loss, acc
 
-        def train_epoch(net: _Network, rnn: NanowireRNN, optimizer: torch.optim.Optimizer,
+        def train_epoch(net: _Network, optimizer: torch.optim.Optimizer,
                         average: _Network | None, rows_pool: np.ndarray,
                         train_noise: torch.Generator | None) -> float:
             """One pass over ``rows_pool`` in a random order; the mean training loss."""
+            rnn = net.rnn
             net.train()
             order = rows_pool[rng.permutation(len(rows_pool))]
             total, seen = 0.0, 0
@@ -599,12 +600,19 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         def optimizer_for(net: _Network) -> torch.optim.Optimizer:
             return torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
 
+        def epoch_range(n_epochs: int, desc: str):
+            """``range(n_epochs)``, behind a tqdm bar when asked for."""
+            if not self.progress_bar:
+                return range(n_epochs)
+            from tqdm.auto import tqdm
+            return tqdm(range(n_epochs), desc=f"{type(self).__name__} ({desc})", unit="epoch")
+
         def train_once(init: int, generator: torch.Generator):
             """One training run from a fresh initialisation: returns the best validation
             loss (training loss without validation), the network, its history, the best epoch
-            and the initial weights."""
-            net, rnn = build(generator)
-            initial = copy.deepcopy(net.state_dict())
+            and (for ``refit``) the network as initialised."""
+            net = build(generator)
+            initial = copy.deepcopy(net) if self.refit else None
             average = copy.deepcopy(net) if self.weight_averaging else None
             optimizer = optimizer_for(net)
             if self.lr_schedule == "plateau":
@@ -619,15 +627,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
             history = {k: [] for k in ("loss", "val_loss", "val_accuracy", "bound", "lr", "time")}
             best = (np.inf, -1, copy.deepcopy(scored.state_dict()))
-            epochs = range(self.max_epochs)
-            if self.progress_bar:
-                from tqdm.auto import tqdm
-                epochs = tqdm(epochs, desc=f"{type(self).__name__} (init {init + 1})",
-                              unit="epoch")
+            epochs = epoch_range(self.max_epochs, f"init {init + 1}")
             since_best = 0
             for epoch in epochs:
                 history["lr"].append(optimizer.param_groups[0]["lr"])
-                history["loss"].append(train_epoch(net, rnn, optimizer, average, train_idx,
+                history["loss"].append(train_epoch(net, optimizer, average, train_idx,
                                                    train_noise))
                 if len(val_idx):
                     val_loss, val_acc = evaluate(scored, val_idx)
@@ -662,23 +666,17 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 epochs.close()
             return score, scored, history, best_epoch, initial
 
-        def refit(initial: dict, history: dict, best_epoch: int, init: int) -> _Network:
-            """Train the chosen initialisation again on every training series for the
+        def refit(net: _Network, history: dict, best_epoch: int, init: int) -> _Network:
+            """Train ``net`` (the chosen run as initialised) on every training series for the
             validated number of epochs, replaying the validated run's learning rates."""
-            net, rnn = build(torch.Generator().manual_seed(0))  # weights replaced just below
-            net.load_state_dict(initial)
             average = copy.deepcopy(net) if self.weight_averaging else None
             optimizer = optimizer_for(net)
             train_noise = noise(train_noise_seed + self.n_init + init
                                 if self._non_ideal() else None)
-            epochs = range(best_epoch + 1)
-            if self.progress_bar:
-                from tqdm.auto import tqdm
-                epochs = tqdm(epochs, desc=f"{type(self).__name__} (refit)", unit="epoch")
-            for epoch in epochs:
+            for epoch in epoch_range(best_epoch + 1, "refit"):
                 for group in optimizer.param_groups:
                     group["lr"] = history["lr"][epoch]
-                train_epoch(net, rnn, optimizer, average, idx, train_noise)
+                train_epoch(net, optimizer, average, idx, train_noise)
             return net if average is None else average
 
         runs = []
