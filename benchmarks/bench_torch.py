@@ -15,6 +15,14 @@ mean ± std, fit time and the contraction bound of each model, and draw the trai
 
 ``--param NAME=VALUE`` (repeatable) sets a classifier hyper-parameter, e.g.
 ``--param difference=True --param "features='mean+last+windows+std'"``.
+
+Selection (``--cv FOLDS``): stratified ``FOLDS``-fold cross-validation on the *training* split
+only (``--cv-repeats`` shuffles; the test split is never read), for any offline dataset of
+``offline_datasets.py`` (aeon's need the ``bench`` extra); prints the mean accuracy, its
+standard error and every fold's, so candidates are compared on the same folds and seeds::
+
+    python benchmarks/bench_torch.py --cv 2 --cv-repeats 5 --datasets SyntheticControl \
+        --threads 1 --param input_noise=0.1
 """
 
 from __future__ import annotations
@@ -24,11 +32,13 @@ import ast
 import statistics
 import sys
 import time
+import warnings
 
 import numpy as np
 import torch
+from offline_datasets import load
+from sklearn.model_selection import StratifiedKFold
 
-from nanowire_rc import load_ucr
 from nanowire_rc.torch import NanowireRNN, NanowireRNNClassifier
 
 
@@ -81,8 +91,8 @@ def print_speed(rows: list[dict]) -> None:
 def bench_training(datasets, seeds, hidden: int, figure: str | None, **options) -> None:
     histories = {}
     for name in datasets:
-        X, y = load_ucr(name, "train")
-        X_test, y_test = load_ucr(name, "test")
+        X, y = load(name, "train")
+        X_test, y_test = load(name, "test")
         accs, times, cpu_times, bounds = [], [], [], []
         for seed in seeds:
             clf = NanowireRNNClassifier(hidden_size=hidden, random_state=seed, **options)
@@ -106,6 +116,28 @@ def bench_training(datasets, seeds, hidden: int, figure: str | None, **options) 
     if figure:
         plot_histories(histories, figure)
         print(f"training history of the first seed written to {figure}")
+
+
+def bench_cv(datasets, folds: int, repeats: int, hidden: int, **options) -> None:
+    """Stratified cross-validation on each dataset's training split: repetition ``r`` shuffles
+    with seed ``100 + r`` and fold ``f`` of it trains with ``random_state=10 r + f``."""
+    for name in datasets:
+        X, y = load(name, "train")
+        accs, times = [], []
+        for rep in range(repeats):
+            splits = StratifiedKFold(folds, shuffle=True, random_state=100 + rep).split(X, y)
+            for fold, (train, held_out) in enumerate(splits):
+                with warnings.catch_warnings():  # small folds: sklearn's and our split warnings
+                    warnings.simplefilter("ignore", UserWarning)
+                    clf = NanowireRNNClassifier(hidden_size=hidden, random_state=10 * rep + fold,
+                                                **options)
+                    clf.fit(X[train], y[train])
+                accs.append(float(np.mean(clf.predict(X[held_out]) == y[held_out])))
+                times.append(clf.fit_time_)
+        print(f"{name:>16} {folds}-fold x {repeats}: CV accuracy {np.mean(accs):.4f} ± "
+              f"{np.std(accs) / np.sqrt(len(accs)):.4f} (standard error); fit median "
+              f"{np.median(times):.1f} s; folds {' '.join(f'{a:.3f}' for a in accs)}",
+              flush=True)
 
 
 def plot_histories(histories: dict, path: str) -> None:
@@ -152,6 +184,9 @@ def parse_params(pairs: list[str]) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", action="store_true", help="accuracy benchmark instead")
+    parser.add_argument("--cv", type=int, default=0, metavar="FOLDS",
+                        help="cross-validate on the training splits instead")
+    parser.add_argument("--cv-repeats", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--steps", type=int, default=140)
@@ -164,12 +199,17 @@ def main(argv=None) -> int:
     parser.add_argument("--progress", action="store_true", help="tqdm bar per fit")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="a classifier hyper-parameter for --train (Python literal "
-                             "value, e.g. --param refit=True), repeatable")
+                             "value, e.g. --param refit=True), repeatable; for --train "
+                             "and --cv")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     cuda = torch.cuda.get_device_name() if torch.cuda.is_available() else "absent"
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU thread(s), CUDA: {cuda}")
+    if args.cv:
+        bench_cv(args.datasets, args.cv, args.cv_repeats, args.hidden,
+                 **parse_params(args.param))
+        return 0
     if args.train:
         bench_training(args.datasets, args.seeds, args.hidden, args.figure,
                        progress_bar=args.progress, **parse_params(args.param))

@@ -382,6 +382,63 @@ def test_classifier_rejects_bad_averaging_and_refit(name, value):
         NanowireRNNClassifier(**FAST, **{name: value}).fit(X, y)
 
 
+def test_jitter_adds_noise_of_its_standard_deviation_inside_the_range():
+    from nanowire_rc.torch.classifier import _jitter
+    x = torch.full((200, 50, 2), 0.5, dtype=F64)
+    z = _jitter(x, 0.1, (0.0, 1.0), torch.Generator().manual_seed(0)) - x
+    assert abs(float(z.mean())) < 0.003 and abs(float(z.std()) - 0.1) < 0.003
+    edge = _jitter(torch.zeros(100, 10, 1, dtype=F64), 0.1, (0.0, 1.0),
+                   torch.Generator().manual_seed(1))
+    assert float(edge.min()) == 0.0 and float(edge.max()) <= 1.0
+    assert 0.4 < float((edge > 0).double().mean()) < 0.6  # half the draws clipped to the edge
+
+
+def test_dropout_masks_the_readout_features_in_training_only():
+    from nanowire_rc.torch.classifier import _Network
+    x = torch.rand(64, 20, 1, dtype=F64, generator=torch.Generator().manual_seed(0))
+    lengths, pool = torch.full((64,), 20), torch.full((64, 1, 20), 1 / 20, dtype=F64)
+    seen = {}
+
+    def network(dropout):
+        net = _Network(rnn64(1, 6), 2, 3, "none", dropout=dropout).double()  # mean, last
+        net.readout.register_forward_hook(lambda m, i, o: seen.__setitem__(dropout, i[0]))
+        return net
+
+    plain, dropped = network(0.0), network(0.25)
+    dropped.load_state_dict(plain.state_dict())
+    for net in (plain, dropped):
+        net.train()
+        net(x, lengths, pool, True, dropout_generator=torch.Generator().manual_seed(3))
+    features, masked = seen[0.0], seen[0.25]
+    kept = masked != 0
+    assert 0.2 < 1 - float(kept.double().mean()) < 0.3
+    torch.testing.assert_close(masked[kept], features[kept] / 0.75)
+    for net in (plain, dropped):  # evaluation: no mask
+        net.eval()
+    torch.testing.assert_close(dropped(x, lengths, pool, True), plain(x, lengths, pool, True))
+
+
+def test_classifier_input_noise_and_dropout_are_seeded():
+    X, y = toy_data()
+    fits = {kw: [NanowireRNNClassifier(**FAST, random_state=2, **dict(kw)).fit(X, y)
+                 for _ in range(2)]
+            for kw in ((), (("input_noise", 0.05),), (("dropout", 0.3),))}
+    for a, b in fits.values():
+        np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+        assert a.contraction_bound_ <= a.bound_target
+    losses = {kw: tuple(a.history_["loss"]) for kw, (a, _) in fits.items()}
+    assert len(set(losses.values())) == 3  # each regulariser changes training
+
+
+@pytest.mark.parametrize(("name", "value"), [("input_noise", -0.1), ("input_noise", np.inf),
+                                             ("input_noise", True), ("dropout", 1.0),
+                                             ("dropout", -0.2)])
+def test_classifier_rejects_bad_regularisers(name, value):
+    X, y = toy_data()
+    with pytest.raises(ValueError, match=name):
+        NanowireRNNClassifier(**FAST, **{name: value}).fit(X, y)
+
+
 # ---------------------------------------------------------------------- physical devices
 def small_rnn(memristor, n_in=2, n=5, **kw):
     kw.setdefault("generator", torch.Generator().manual_seed(0))
@@ -679,3 +736,33 @@ def test_classifier_std_feature_is_the_standard_deviation_of_the_states():
         expected = states[i, :n].numpy().std(axis=0)
         np.testing.assert_allclose(features[i, :4], expected, rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(features[i, 4:], states[i, n - 1].numpy(), rtol=1e-12)
+
+
+def test_bench_torch_cross_validates_on_the_training_split_only(capsys, monkeypatch):
+    # the selection protocol of benchmarks/bench_torch.py --cv, recomputed fold by fold
+    from pathlib import Path
+
+    from sklearn.model_selection import StratifiedKFold
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "benchmarks"))
+    import bench_torch
+    X, y = toy_data(n=30)
+    reads = []
+
+    def load(name, split):
+        reads.append((name, split))
+        return X, y
+
+    monkeypatch.setattr(bench_torch, "load", load)
+    options = dict(max_epochs=2, batch_size=8, n_windows=2, input_noise=0.05)
+    bench_torch.bench_cv(["toy"], 3, 2, 4, **options)
+    assert reads == [("toy", "train")]
+    expected = []
+    for rep in range(2):
+        splits = StratifiedKFold(3, shuffle=True, random_state=100 + rep).split(X, y)
+        for fold, (train, held_out) in enumerate(splits):
+            clf = NanowireRNNClassifier(hidden_size=4, random_state=10 * rep + fold, **options)
+            expected.append(np.mean(clf.fit(X[train], y[train]).predict(X[held_out])
+                                    == y[held_out]))
+    line = capsys.readouterr().out
+    assert f"CV accuracy {np.mean(expected):.4f}" in line
+    assert line.rstrip().endswith(" ".join(f"{a:.3f}" for a in expected))

@@ -53,6 +53,21 @@ def _update_average(average: nn.Module, net: nn.Module, decay: float) -> None:
             mean.copy_(value)
 
 
+def _draw(sampler, like: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
+    """``sampler`` (``torch.rand`` or ``torch.randn``) of ``like``'s shape and type, drawn from
+    ``generator`` on its own device (a fit's draws do not depend on torch's global generator)
+    and moved to ``like``'s."""
+    where = generator.device if generator is not None else like.device
+    return sampler(like.shape, generator=generator, device=where, dtype=like.dtype).to(like.device)
+
+
+def _jitter(x: torch.Tensor, sigma: float, input_range: tuple[float, float],
+            generator: torch.Generator | None) -> torch.Tensor:
+    """``x`` plus Gaussian noise of standard deviation ``sigma`` from ``generator``, clipped to
+    ``input_range``: the contraction bound holds over that range only."""
+    return torch.clamp(x + sigma * _draw(torch.randn, x, generator), *input_range)
+
+
 class _Network(nn.Module):
     """NanowireRNN -> pooled states -> normalisation -> linear readout.
 
@@ -62,10 +77,10 @@ class _Network(nn.Module):
     """
 
     def __init__(self, rnn: NanowireRNN, n_pooled: int, n_classes: int, normalization: str,
-                 std: bool = False, keep_mean: bool = True):
+                 std: bool = False, keep_mean: bool = True, dropout: float = 0.0):
         super().__init__()
         self.rnn = rnn
-        self.std, self.keep_mean = std, keep_mean
+        self.std, self.keep_mean, self.dropout = std, keep_mean, dropout
         n_features = n_pooled * rnn.hidden_size
         self.norm = {"batch": nn.BatchNorm1d, "layer": nn.LayerNorm,
                      "none": lambda n: nn.Identity()}[normalization](n_features)
@@ -73,7 +88,8 @@ class _Network(nn.Module):
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor, pool: torch.Tensor | None,
                 use_last: bool, generator: torch.Generator | None = None,
-                noise_seeds: np.ndarray | None = None) -> torch.Tensor:
+                noise_seeds: np.ndarray | None = None,
+                dropout_generator: torch.Generator | None = None) -> torch.Tensor:
         states, h_n = self.rnn(x, lengths=lengths, generator=generator,
                                noise_seeds=noise_seeds)  # (B, T, N)
         blocks = []
@@ -96,7 +112,11 @@ class _Network(nn.Module):
             else:  # the last read conductance (what is measured), not the hidden state
                 rows = torch.arange(states.shape[0], device=states.device)
                 blocks.append(states[rows, lengths - 1])
-        return self.readout(self.norm(torch.cat(blocks, dim=1)))
+        features = self.norm(torch.cat(blocks, dim=1))
+        if self.training and self.dropout:
+            keep = _draw(torch.rand, features, dropout_generator) >= self.dropout
+            features = features * keep / (1.0 - self.dropout)
+        return self.readout(features)
 
 
 class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
@@ -207,6 +227,14 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     label_smoothing : float, default=0.1
         Label smoothing of the training loss (``torch.nn.CrossEntropyLoss``'s); the validation
         loss that early stopping watches is the plain cross-entropy.
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the scaled inputs of every training
+        batch (clipped to ``input_range``, where the contraction bound holds); validation and
+        prediction see the series as they are. ``0`` turns it off.
+    dropout : float, default=0.0
+        Probability of zeroing each normalised pooled feature before the readout in training
+        (the others scaled by ``1 / (1 - dropout)``); off in validation and prediction.
+        Input noise and dropout draw from a generator seeded from ``random_state``.
 
     Attributes
     ----------
@@ -293,6 +321,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         weight_averaging: float = 0.0,
         refit: bool = False,
         label_smoothing: float = 0.1,
+        input_noise: float = 0.0,
+        dropout: float = 0.0,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -332,6 +362,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.weight_averaging = weight_averaging
         self.refit = refit
         self.label_smoothing = label_smoothing
+        self.input_noise = input_noise
+        self.dropout = dropout
 
     # ------------------------------------------------------------------ validation helpers
     def _validate(self) -> None:
@@ -374,11 +406,16 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         for name in ("difference", "refit"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        for name in ("weight_averaging", "label_smoothing"):
+        for name in ("weight_averaging", "label_smoothing", "dropout"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and not isinstance(value, bool)
                     and 0 <= value < 1):
                 raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
+        noise = self.input_noise
+        if not (isinstance(noise, (int, float)) and not isinstance(noise, bool)
+                and np.isfinite(noise) and noise >= 0):
+            raise ValueError(f"input_noise must be a finite number >= 0, got "
+                             f"{self.input_noise!r}")
         if self.memristor is not None and not isinstance(self.memristor, Device):
             raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
                             f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
@@ -514,6 +551,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             memristor_seed, train_noise_seed, self.noise_seed_ = (
                 int(seed) for seed in rng.randint(2**31 - 1, size=3))
 
+        # the regularisers' randomness: drawn last, and only when one is on (fits without them
+        # keep every earlier draw)
+        regularise = self.input_noise > 0 or self.dropout > 0
+        regulariser_seed = int(rng.randint(2**31 - 1)) if regularise else None
+
         def noise(seed: int | None) -> torch.Generator | None:
             return None if seed is None else torch.Generator(device=device).manual_seed(seed)
 
@@ -535,7 +577,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             rnn.reset_parameters(generator, self.input_scale, self.bias_scale, self.recurrent_scale)
             parts = _parse_features(self.features)
             net = _Network(rnn, self._n_pooled(), classes.size, self.normalization,
-                           std="std" in parts, keep_mean="mean" in parts).to(dtype)
+                           std="std" in parts, keep_mean="mean" in parts,
+                           dropout=float(self.dropout)).to(dtype)
             with torch.no_grad():  # the readout's initial weights from the same generator
                 bound = 1.0 / np.sqrt(net.readout.in_features)
                 net.readout.weight.uniform_(-bound, bound, generator=generator)
@@ -545,15 +588,19 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 rnn.project_(self.bound_target)
             return net
 
-        def run(net: _Network, rows: np.ndarray,
-                generator: torch.Generator | None) -> torch.Tensor:
+        def run(net: _Network, rows: np.ndarray, generator: torch.Generator | None,
+                regulariser: torch.Generator | None = None) -> torch.Tensor:
             """Logits of ``rows``: noise from ``generator``, or without one each series'
-            own (the same at every evaluation)."""
+            own (the same at every evaluation); input noise and dropout from ``regulariser``
+            (training only)."""
             sel = torch.as_tensor(rows, device=device)
             n_steps = int(len_all[sel].max())
+            x = x_all[sel, :n_steps]
+            if regulariser is not None and self.input_noise:
+                x = _jitter(x, self.input_noise, tuple(self.input_range), regulariser)
             pool = None if pool_all is None else pool_all[sel]
             seeds = None if generator is not None or seeds_all is None else seeds_all[rows]
-            return net(x_all[sel, :n_steps], len_all[sel], pool, use_last, generator, seeds)
+            return net(x, len_all[sel], pool, use_last, generator, seeds, regulariser)
 
         def evaluate(net: _Network, rows: np.ndarray) -> tuple[float, float]:
             net.eval()
@@ -567,7 +614,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
         def train_epoch(net: _Network, optimizer: torch.optim.Optimizer,
                         average: _Network | None, rows_pool: np.ndarray,
-                        train_noise: torch.Generator | None) -> float:
+                        train_noise: torch.Generator | None,
+                        regulariser: torch.Generator | None) -> float:
             """One pass over ``rows_pool`` in a random order; the mean training loss."""
             rnn = net.rnn
             net.train()
@@ -577,7 +625,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 rows = order[i:i + self.batch_size]
                 if len(rows) < 2 and len(order) > 1 and self.normalization == "batch":
                     continue  # batch norm needs two samples
-                loss = train_loss_fn(run(net, rows, train_noise),
+                loss = train_loss_fn(run(net, rows, train_noise, regulariser),
                                      y_all[torch.as_tensor(rows, device=device)])
                 total += float(loss.detach()) * len(rows)
                 seen += len(rows)
@@ -623,6 +671,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             else:
                 scheduler = None
             train_noise = noise(train_noise_seed + init if self._non_ideal() else None)
+            regulariser = noise(None if regulariser_seed is None else regulariser_seed + init)
             scored = net if average is None else average  # what is validated and returned
 
             history = {k: [] for k in ("loss", "val_loss", "val_accuracy", "bound", "lr", "time")}
@@ -632,7 +681,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             for epoch in epochs:
                 history["lr"].append(optimizer.param_groups[0]["lr"])
                 history["loss"].append(train_epoch(net, optimizer, average, train_idx,
-                                                   train_noise))
+                                                   train_noise, regulariser))
                 if len(val_idx):
                     val_loss, val_acc = evaluate(scored, val_idx)
                 else:
@@ -673,10 +722,12 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             optimizer = optimizer_for(net)
             train_noise = noise(train_noise_seed + self.n_init + init
                                 if self._non_ideal() else None)
+            regulariser = noise(None if regulariser_seed is None
+                                else regulariser_seed + self.n_init + init)
             for epoch in epoch_range(best_epoch + 1, "refit"):
                 for group in optimizer.param_groups:
                     group["lr"] = history["lr"][epoch]
-                train_epoch(net, optimizer, average, idx, train_noise)
+                train_epoch(net, optimizer, average, idx, train_noise, regulariser)
             return net if average is None else average
 
         runs = []
