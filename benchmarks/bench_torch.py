@@ -125,12 +125,15 @@ def bench_cv(datasets, folds: int, repeats: int, hidden: int, **options) -> None
         X, y = load(name, "train")
         accs, times = [], []
         for rep in range(repeats):
-            splits = StratifiedKFold(folds, shuffle=True, random_state=100 + rep).split(X, y)
+            with warnings.catch_warnings():  # small classes: sklearn's and our split warnings
+                warnings.simplefilter("ignore", UserWarning)
+                splits = list(StratifiedKFold(folds, shuffle=True,
+                                              random_state=100 + rep).split(X, y))
             for fold, (train, held_out) in enumerate(splits):
-                with warnings.catch_warnings():  # small folds: sklearn's and our split warnings
+                clf = NanowireRNNClassifier(hidden_size=hidden, random_state=10 * rep + fold,
+                                            **options)
+                with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)
-                    clf = NanowireRNNClassifier(hidden_size=hidden, random_state=10 * rep + fold,
-                                                **options)
                     clf.fit(X[train], y[train])
                 accs.append(float(np.mean(clf.predict(X[held_out]) == y[held_out])))
                 times.append(clf.fit_time_)
