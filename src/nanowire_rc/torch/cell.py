@@ -257,11 +257,13 @@ def _dac(v: Tensor, step: float) -> Tensor:
     return _RoundSTE.apply(v, step, None, None) if step else v
 
 
-def _gaussians(shape: tuple[int, ...], generator: torch.Generator | None, like: Tensor) -> Tensor:
-    """Standard normal draws of ``shape`` from ``generator`` (on its device), moved to ``like``'s
-    device, in ``like``'s dtype."""
+def _draws(shape: tuple[int, ...], generator: torch.Generator | None, like: Tensor,
+           sampler=torch.randn) -> Tensor:
+    """Draws of ``shape`` (``sampler``: ``torch.randn`` standard normal, or ``torch.rand``
+    uniform on [0, 1)) from ``generator`` (on its device), moved to ``like``'s device, in
+    ``like``'s dtype."""
     where = generator.device if generator is not None else like.device
-    z = torch.randn(shape, generator=generator, dtype=like.dtype, device=where)
+    z = sampler(shape, generator=generator, dtype=like.dtype, device=where)
     return z.to(like.device)
 
 
@@ -1203,9 +1205,9 @@ class NanowireRNN(nn.Module):
                 for z in seeded_noise(seeds, n, n_steps, bool(m.state_noise), bool(read_sigma),
                                       dtype))
         else:
-            z_state = _gaussians((n_steps, batch, n), generator, drive) if m.state_noise else None
-            z_read = _gaussians((n_steps, batch, n), generator, drive) if read_sigma else None
-            z_start = _gaussians((batch, n), generator, drive) if read_sigma and ou_decay else None
+            z_state = _draws((n_steps, batch, n), generator, drive) if m.state_noise else None
+            z_read = _draws((n_steps, batch, n), generator, drive) if read_sigma else None
+            z_start = _draws((batch, n), generator, drive) if read_sigma and ou_decay else None
         eps = None  # Ornstein–Uhlenbeck read noise, started from its stationary law
         if read_sigma and ou_decay:
             eps = read_sigma * z_start

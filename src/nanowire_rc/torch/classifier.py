@@ -31,7 +31,7 @@ from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
 from ..reservoirs import _parse_features
 from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
-from .cell import VOLTAGE_MAPS, NanowireRNN
+from .cell import VOLTAGE_MAPS, NanowireRNN, _draws
 
 __all__ = ["STABILITY", "NanowireRNNClassifier"]
 
@@ -53,19 +53,11 @@ def _update_average(average: nn.Module, net: nn.Module, decay: float) -> None:
             mean.copy_(value)
 
 
-def _draw(sampler, like: torch.Tensor, generator: torch.Generator | None) -> torch.Tensor:
-    """``sampler`` (``torch.rand`` or ``torch.randn``) of ``like``'s shape and type, drawn from
-    ``generator`` on its own device (a fit's draws do not depend on torch's global generator)
-    and moved to ``like``'s."""
-    where = generator.device if generator is not None else like.device
-    return sampler(like.shape, generator=generator, device=where, dtype=like.dtype).to(like.device)
-
-
 def _jitter(x: torch.Tensor, sigma: float, input_range: tuple[float, float],
             generator: torch.Generator | None) -> torch.Tensor:
     """``x`` plus Gaussian noise of standard deviation ``sigma`` from ``generator``, clipped to
     ``input_range``: the contraction bound holds over that range only."""
-    return torch.clamp(x + sigma * _draw(torch.randn, x, generator), *input_range)
+    return torch.clamp(x + sigma * _draws(x.shape, generator, x), *input_range)
 
 
 class _Network(nn.Module):
@@ -114,7 +106,8 @@ class _Network(nn.Module):
                 blocks.append(states[rows, lengths - 1])
         features = self.norm(torch.cat(blocks, dim=1))
         if self.training and self.dropout:
-            keep = _draw(torch.rand, features, dropout_generator) >= self.dropout
+            keep = _draws(features.shape, dropout_generator, features,
+                          torch.rand) >= self.dropout
             features = features * keep / (1.0 - self.dropout)
         return self.readout(features)
 
@@ -406,16 +399,15 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         for name in ("difference", "refit"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        for name in ("weight_averaging", "label_smoothing", "dropout"):
+        for name, valid, what in (
+                ("weight_averaging", lambda v: 0 <= v < 1, "a number in [0, 1)"),
+                ("label_smoothing", lambda v: 0 <= v < 1, "a number in [0, 1)"),
+                ("dropout", lambda v: 0 <= v < 1, "a number in [0, 1)"),
+                ("input_noise", lambda v: np.isfinite(v) and v >= 0, "a finite number >= 0")):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and not isinstance(value, bool)
-                    and 0 <= value < 1):
-                raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
-        noise = self.input_noise
-        if not (isinstance(noise, (int, float)) and not isinstance(noise, bool)
-                and np.isfinite(noise) and noise >= 0):
-            raise ValueError(f"input_noise must be a finite number >= 0, got "
-                             f"{self.input_noise!r}")
+                    and valid(value)):
+                raise ValueError(f"{name} must be {what}, got {value!r}")
         if self.memristor is not None and not isinstance(self.memristor, Device):
             raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
                             f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
@@ -546,18 +538,20 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                               UserWarning, stacklevel=2)
         # the devices and their noise: drawn after the weights and the split, and only for a
         # non-ideal memristor (an ideal one leaves every draw as it was)
-        memristor_seed, train_noise_seed, self.noise_seed_ = 0, 0, None
+        memristor_seed, train_noise_seed, self.noise_seed_ = 0, None, None
         if self._non_ideal():
             memristor_seed, train_noise_seed, self.noise_seed_ = (
                 int(seed) for seed in rng.randint(2**31 - 1, size=3))
 
         # the regularisers' randomness: drawn last, and only when one is on (fits without them
         # keep every earlier draw)
-        regularise = self.input_noise > 0 or self.dropout > 0
-        regulariser_seed = int(rng.randint(2**31 - 1)) if regularise else None
+        regulariser_seed = (int(rng.randint(2**31 - 1))
+                            if self.input_noise > 0 or self.dropout > 0 else None)
 
-        def noise(seed: int | None) -> torch.Generator | None:
-            return None if seed is None else torch.Generator(device=device).manual_seed(seed)
+        def noise(seed: int | None, offset: int) -> torch.Generator | None:
+            """A generator seeded ``seed + offset`` (one per training run); None when off."""
+            return (None if seed is None
+                    else torch.Generator(device=device).manual_seed(seed + offset))
 
         x_all, len_all, pool_all = self._tensors(batch, device, dtype)
         seeds_all = self._noise_seeds(batch)
@@ -670,8 +664,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, self.max_epochs)
             else:
                 scheduler = None
-            train_noise = noise(train_noise_seed + init if self._non_ideal() else None)
-            regulariser = noise(None if regulariser_seed is None else regulariser_seed + init)
+            train_noise = noise(train_noise_seed, init)
+            regulariser = noise(regulariser_seed, init)
             scored = net if average is None else average  # what is validated and returned
 
             history = {k: [] for k in ("loss", "val_loss", "val_accuracy", "bound", "lr", "time")}
@@ -720,10 +714,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             validated number of epochs, replaying the validated run's learning rates."""
             average = copy.deepcopy(net) if self.weight_averaging else None
             optimizer = optimizer_for(net)
-            train_noise = noise(train_noise_seed + self.n_init + init
-                                if self._non_ideal() else None)
-            regulariser = noise(None if regulariser_seed is None
-                                else regulariser_seed + self.n_init + init)
+            train_noise = noise(train_noise_seed, self.n_init + init)
+            regulariser = noise(regulariser_seed, self.n_init + init)
             for epoch in epoch_range(best_epoch + 1, "refit"):
                 for group in optimizer.param_groups:
                     group["lr"] = history["lr"][epoch]
