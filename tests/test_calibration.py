@@ -1,9 +1,12 @@
 """Calibration recovers known constants from synthetic traces of the exact model."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 from nanowire_rc.calibration import CalibrationError, calibrate, read_trace, simulate_trace
+from nanowire_rc.exceptions import PoorFitWarning
 from nanowire_rc.physics import NanowireParams, simulate
 
 TRUTH = NanowireParams(kappa_p0=1e-4, kappa_d0=0.5, eta_p=10.0, eta_d=1.0)
@@ -54,6 +57,13 @@ def test_recovers_known_constants_with_noise_and_outliers():
     assert fit.g_min == pytest.approx(G_MIN, rel=0.02)
     assert fit.g_max == pytest.approx(G_MAX, rel=0.01)
     assert fit.r2 > 0.98
+    # three levels and a relaxation determine everything, and the 95 % intervals hold the truth
+    truth = {"kappa_p0": TRUTH.kappa_p0, "kappa_d0": TRUTH.kappa_d0, "eta_p": TRUTH.eta_p,
+             "eta_d": TRUTH.eta_d, "g_min": G_MIN, "g_max": G_MAX, "h0[0]": H0}
+    assert all(fit.identifiable.values()) and not fit.identifiability
+    for name, value in truth.items():
+        lo, hi = fit.intervals[name]
+        assert lo < value < hi, (name, lo, value, hi)
 
 
 def test_several_traces_share_constants_and_keep_their_own_initial_state():
@@ -95,6 +105,22 @@ def test_bad_traces_get_clear_errors(change, match):
         calibrate(*change(t, v, g))
 
 
+@pytest.mark.parametrize("scale_t, scale_v, scale_g", [
+    (1e-9, 1.0, 1.0), (1.0, 1e3, 1.0), (1.0, 1.0, 1e-300), (1e300, 1.0, 1e300), (1.0, 1e-300, 1.0),
+])
+def test_finite_traces_at_any_scale_give_a_result_not_a_crash(scale_t, scale_v, scale_g):
+    rng = np.random.default_rng(7)
+    t = np.sort(np.r_[0.0, rng.uniform(0, 1, 60)]) * scale_t
+    v = np.where(t < 0.5 * scale_t, 1.0, 0.0) * scale_v
+    g = (1e-3 + 1e-4 * rng.random(t.size)) * scale_g
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PoorFitWarning)
+        fit = calibrate(t, v, g)
+    assert np.isfinite(fit.r2) and np.isfinite(fit.rmse)
+    assert all(lo <= value <= hi for (lo, hi), value in
+               zip(fit.intervals.values(), fit.estimates().values(), strict=True))
+
+
 @pytest.mark.parametrize("suffix, sep", [(".csv", ","), (".tsv", "\t")])
 def test_read_trace_by_name_and_position(tmp_path, suffix, sep):
     t, v = staircase(np.random.default_rng(5), n=20)
@@ -132,6 +158,8 @@ def test_calibrate_command_writes_parameters_and_figure(tmp_path):
 
     fit = json.loads((out / "calibration.json").read_text())
     assert fit["eta_p"] == pytest.approx(10.0, rel=1e-4) and fit["r2"] > 0.999
+    assert all(fit["identifiable"].values())
+    assert "eta_p      10" in result.output and "95 % interval" in result.output
     assert (out / "calibration.png").exists()
     bad = tmp_path / "bad.csv"
     bad.write_text("time,voltage,conductance\n0,0,1\n1,1,-2\n2,0,1\n")

@@ -81,6 +81,13 @@ MODULES = (
     "nanowire_rc.experiments.forecasting",
     "nanowire_rc.experiments.report",
     "nanowire_rc.experiments.classification",
+    "nanowire_rc.network",
+    "nanowire_rc.network.graphs",
+    "nanowire_rc.network.circuit",
+    "nanowire_rc.network.stepping",
+    "nanowire_rc.network.reservoir",
+    "nanowire_rc.network.calibration",
+    "nanowire_rc.network.plots",
 )
 # Walked only where they import (optional dependencies).
 OPTIONAL_MODULES = ("nanowire_rc.torch", "nanowire_rc.aeon", "nanowire_rc.reservoirpy")

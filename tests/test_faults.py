@@ -7,6 +7,7 @@ store's ``add_validation`` wrapped so that after N stored pieces the process ann
 """
 
 import gzip
+import importlib
 import os
 import re
 import signal
@@ -41,6 +42,7 @@ from nanowire_rc.store import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTERED: dict[str, str] = {}
+TESTS: dict[str, str] = {}  # row id -> the test function that checks it
 
 
 def fault(row_id: str, outcome: str):
@@ -48,6 +50,7 @@ def fault(row_id: str, outcome: str):
     name ``outcome``."""
     def register(test):
         REGISTERED[row_id] = outcome
+        TESTS[row_id] = f"{test.__module__}::{test.__name__}"
         return test
     return register
 
@@ -62,6 +65,10 @@ def catalogue() -> dict[str, str]:
 
 
 def test_catalogue_and_tests_are_in_step():
+    # The catalogue's tests live in this module and its siblings test_faults_*.py; import them
+    # all so that the check holds when this file runs alone.
+    for sibling in sorted(Path(__file__).parent.glob("test_faults_*.py")):
+        importlib.import_module(sibling.stem)
     rows = catalogue()
     assert len(rows) >= 25
     assert set(rows) == set(REGISTERED), "a catalogue row without a test, or the reverse"
@@ -553,7 +560,7 @@ def test_every_public_error_shares_the_base_class():
     for error in (nw.UnstableReservoirError, nw.VoltageOverflowError, DivergedError,
                   nw.CalibrationError,
                   DatasetFormatError, DatasetNotFoundError, StoreError, StoreInUseError,
-                  ProtocolMismatchError, DatasetChangedError):
+                  ProtocolMismatchError, DatasetChangedError, nw.NetworkError):
         assert issubclass(error, NanowireRCError)
         assert getattr(nw, error.__name__) is error
     assert issubclass(DatasetNotFoundError, FileNotFoundError)

@@ -62,3 +62,32 @@ def test_other_protocol_is_never_mixed_in(tmp_path):
         assert comparable(store) == before
     with ResultsStore(path, other, fresh=True) as store:
         assert store.validation_rows() == []
+
+
+def test_store_of_another_schema_is_refused_before_any_write(tmp_path):
+    # A store as an older library wrote it: its protocol in `meta`, a validation table without
+    # the columns this one needs, and no `datasets` table.
+    path = tmp_path / "results.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    con.execute("INSERT INTO meta VALUES ('protocol', '{}')")
+    con.execute("CREATE TABLE validation (dataset TEXT, val_accuracy REAL)")
+    con.commit()
+    con.close()
+    original = path.read_bytes()
+    with pytest.raises(ProtocolMismatchError, match=r"another library version .*validation"):
+        ResultsStore(path, protocol())
+    assert path.read_bytes() == original  # no tables added, no journal switch
+    with ResultsStore(path, protocol(), fresh=True) as store:  # ours to start over
+        assert store.validation_rows() == []
+
+
+def test_empty_database_of_another_application_is_refused(tmp_path):
+    path = tmp_path / "results.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA application_id = 1234")
+    con.close()
+    original = path.read_bytes()
+    with pytest.raises(StoreError, match="marked with another application's id"):
+        ResultsStore(path, protocol())
+    assert path.read_bytes() == original

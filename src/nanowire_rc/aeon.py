@@ -44,6 +44,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ._fitting import keeps_state_on_failure
 from .classifiers import (
     _READOUT_DOCS,
     DEFAULT_ALPHAS,
@@ -109,6 +110,14 @@ class _ReservoirAeonClassifier(BaseClassifier):
         # readout: in aeon's taxonomy the nearest family is the ROCKET one ("convolution").
         "algorithm_type": "convolution",
     }
+
+    # aeon's fit, fit_predict and fit_predict_proba begin by resetting the estimator (deleting
+    # what the last fit learned) before checking anything: wrapped, unchanged otherwise, so that
+    # a failed or interrupted fit puts the previous fit back. The adapters themselves do not
+    # override them.
+    fit = keeps_state_on_failure(BaseClassifier.fit)
+    fit_predict = keeps_state_on_failure(BaseClassifier.fit_predict)
+    fit_predict_proba = keeps_state_on_failure(BaseClassifier.fit_predict_proba)
 
     @classmethod
     def _get_test_params(cls, parameter_set: str = "default") -> dict | list[dict]:

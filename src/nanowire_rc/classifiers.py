@@ -25,7 +25,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from threadpoolctl import ThreadpoolController
 
+from ._fitting import keeps_state_on_failure
 from .device import Device
+from .exceptions import InvalidInputError, InvalidParameterError
 from .physics import NanowireParams
 from .reservoirs import (
     _COUPLED_DOCS,
@@ -94,8 +96,9 @@ def check_alphas(alphas) -> np.ndarray:
         values = None
     if values is None or values.ndim != 1 or values.size == 0 or not np.all(
             np.isfinite(values) & (values > 0)):
-        raise ValueError(f"alphas must be a non-empty sequence of finite ridge penalties > 0, "
-                         f"e.g. (0.1, 1.0, 10.0); got {alphas!r}")
+        raise InvalidParameterError(
+            f"alphas must be a non-empty sequence of finite ridge penalties > 0, "
+            f"e.g. (0.1, 1.0, 10.0); got {alphas!r}")
     return values
 
 
@@ -130,15 +133,15 @@ def check_labels(y, n_cases: int, estimator: str) -> np.ndarray:
     >>> check_labels([1, 1], 2, "NanowireClassifier")
     Traceback (most recent call last):
     ...
-    ValueError: NanowireClassifier needs samples of at least 2 classes; y has only one class: ...
+    nanowire_rc.exceptions.InvalidInputError: NanowireClassifier needs samples of at least 2 ...
     """
     y = column_or_1d(y, warn=True)
     check_classification_targets(y)
     if len(y) != n_cases:
-        raise ValueError(f"y has {len(y)} labels but X has {n_cases} series")
+        raise InvalidInputError(f"y has {len(y)} labels but X has {n_cases} series")
     if np.unique(y).size < 2:
-        raise ValueError(f"{estimator} needs samples of at least 2 classes; y has only one "
-                         f"class: {np.unique(y)[0]!r}")
+        raise InvalidInputError(f"{estimator} needs samples of at least 2 classes; y has only one "
+                                f"class: {np.unique(y)[0]!r}")
     return y
 
 
@@ -338,9 +341,12 @@ class _ReservoirClassifier(_ReadoutClassifier):
     def _reservoir(self) -> _Reservoir:
         return _reservoir_from(self)
 
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirClassifier:
         """Fit the reservoir's input scaling, draw it, and train the readout on ``(X, y)``.
+
+        A fit that raises (or is interrupted) leaves the classifier as it was before it.
 
         Parameters
         ----------
@@ -356,10 +362,14 @@ class _ReservoirClassifier(_ReadoutClassifier):
 
         Raises
         ------
-        ValueError
+        InvalidParameterError
             For invalid hyper-parameters (checked first: the parameter table, then
-            ``features``, ``input_range`` and ``alphas``), invalid series, or labels that do not
-            match ``X`` or hold a single class.
+            ``features``, ``input_range`` and ``alphas``).
+        InvalidInputError
+            For invalid series, or labels that do not match ``X`` or hold a single class.
+        MemoryLimitError
+            Before anything is drawn, when the reservoir's weights and features would need more
+            memory than is available.
         UnstableReservoirError
             When the drawn reservoir has no echo-state guarantee (nanowire reservoirs).
 

@@ -3,21 +3,29 @@
     nanowire-rc reproduce [--out DIR] [--quick] [--seeds K] [--jobs J]
     nanowire-rc pulse | heatmap | select | classify | diagnose | forecast | memory-factor | info
     nanowire-rc robustness | calibrate FILE...
+
+Every command checks that its ``--out`` directory takes files before any work, ends on a
+library error with ``Error: <message>`` (exit status 1) and on Ctrl-C with one line (exit status
+130; ``select`` and ``reproduce`` say where their finished work is stored), never a traceback.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import shlex
 import sys
+import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import click
 import numpy as np
 
 from . import __version__
+from .exceptions import NanowireRCError
 
 OUT_HELP = "Directory the results are written to (created if missing)."
 # selection.MODELS' names, written out so that `nanowire-rc --help` need not import the
@@ -46,12 +54,23 @@ def scheduler_option(command):
 
 
 def _make_out(out: Path) -> Path:
-    """Create the output directory, or stop with a message saying why it cannot be."""
+    """Create the output directory and check that it takes a file, before any work is done;
+    or stop with a message saying why it cannot be used."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise click.ClickException(f"cannot create the output directory {out}: "
                                    f"{err.strerror or err}. Choose another --out.") from None
+    # Permission bits do not say it (root ignores them, a read-only mount does not show in
+    # them): creating a file does.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".nanowire-rc-probe-", dir=out)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise click.ClickException(f"cannot write to the output directory {out}: "
+                                   f"{err.strerror or err}. Nothing was computed; choose "
+                                   "another --out.") from None
     return out
 
 
@@ -84,11 +103,11 @@ def _heatmap(out: Path) -> list[Path]:
 
 
 def _load(name: str, split: str, data_dir: str | None):
-    from .datasets import DatasetFormatError, DatasetNotFoundError, load_ucr
+    from .datasets import load_ucr
 
     try:
         return load_ucr(name, split, data_dir)
-    except (DatasetNotFoundError, DatasetFormatError) as err:
+    except NanowireRCError as err:  # not found, unreadable, a name that is a path
         raise click.ClickException(str(err)) from None
 
 
@@ -121,7 +140,10 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
 
     groups = plan_groups(datasets, models, sizes, seeds)
     try:
-        with store:
+        with store, warnings.catch_warnings():
+            # A warning is a line of its own above the progress bar, not a source excerpt.
+            warnings.showwarning = lambda message, *_: tqdm.write(f"Warning: {message}",
+                                                                  file=sys.stderr)
             rows = run_selection(groups, store, quick=quick, jobs=jobs, scheduler=scheduler,
                                  data_dir=data_dir, chunk_size=chunk_size, progress=progress,
                                  connect_timeout=scheduler_timeout,
@@ -133,7 +155,7 @@ def _selection(out: Path, datasets, models, sizes, seeds: int, quick: bool, jobs
         click.echo(f"\nInterrupted. Everything finished is stored in {path}; run the same "
                    "command again to continue.", err=True)
         sys.exit(130)
-    except (StoreError, ConnectionError) as err:
+    except (NanowireRCError, ConnectionError) as err:
         bar.close()
         raise click.ClickException(str(err)) from None
     bar.close()
@@ -162,7 +184,22 @@ def _print_table(summary: dict) -> None:
                    f"({g['n_seeds']} seed{'s' if g['n_seeds'] > 1 else ''})")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: whatever a command raises on purpose ends it with ``Error: ...``
+    (exit status 1), Ctrl-C with one line (exit status 130), never with a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NanowireRCError as err:
+            raise click.ClickException(str(err)) from None
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted (Ctrl-C): the command stopped before it finished.",
+                       err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nanowire-rc")
 def main() -> None:
     """Reservoir computing with memristive nanowire neurons."""
@@ -476,37 +513,53 @@ def robustness(datasets, models, seeds, size, quick, data_dir, out) -> None:
               help="Field separator (default: tab for .tsv/.txt, comma otherwise).")
 @click.option("--starts", type=click.IntRange(min=1), default=12, show_default=True,
               help="Starting points of the least-squares fit.")
+@click.option("--current", "current_col", default=None,
+              help="Column of the current; the conductance is then current / voltage "
+                   "(instead of --conductance).")
+# calibration.DEFAULT_MAX_SAMPLES, written out so that --help need not import the fit
+# (tests/test_faults_calibration.py holds the two equal)
+@click.option("--max-samples", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Refuse files with more samples than this (a fit's time grows with them).")
 @out_option
-def calibrate(files, time_col, voltage_col, conductance_col, delimiter, starts, out) -> None:
+def calibrate(files, time_col, voltage_col, conductance_col, delimiter, starts, current_col,
+              max_samples, out) -> None:
     """Fit kappa_p0, kappa_d0, eta_p, eta_d, g_min, g_max and h0 to measured traces.
 
-    Each FILE is one trace (CSV/TSV with a header row); several files share the constants.
-    Writes calibration.json (constants, intervals, R², RMSE) and calibration.png/.pdf.
+    Each FILE is one trace (UTF-8 CSV/TSV with a header row, or columns by position);
+    several files share the constants. Prints each quantity's interval or why it is not
+    identifiable, and writes calibration.json (constants, intervals, identifiability, R²,
+    RMSE) and calibration.png/.pdf.
     """
-    from .calibration import CalibrationError, read_trace
+    import warnings
+
+    from .calibration import CalibrationError, PoorFitWarning, read_trace
     from .calibration import calibrate as fit_traces
     from .plotting import plot_calibration
 
     def column(c):
         return int(c) if c.isdigit() else c
 
+    _make_out(out)
     try:
         traces = [read_trace(f, column(time_col), column(voltage_col), column(conductance_col),
-                             delimiter) for f in files]
-        result = fit_traces([t for t, _, _ in traces], [v for _, v, _ in traces],
-                            [g for _, _, g in traces], n_starts=starts)
+                             delimiter, max_samples=max_samples,
+                             current_column=None if current_col is None else column(current_col))
+                  for f in files]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", PoorFitWarning)
+            result = fit_traces([t for t, _, _ in traces], [v for _, v, _ in traces],
+                                [g for _, _, g in traces], n_starts=starts,
+                                max_samples=max_samples)
     except CalibrationError as err:
         raise click.ClickException(str(err)) from None
-    _make_out(out)
+    for warning in caught:
+        click.echo(f"Warning: {warning.message}", err=True)
     summary = {"files": [str(f) for f in files], **result.to_dict()}
     (out / "calibration.json").write_text(json.dumps(summary, indent=2))
     predictions = [result.predict(t, v, h0)
                    for (t, v, _), h0 in zip(traces, result.h0, strict=True)]
     paths = plot_calibration(traces, predictions, result.r2, out / "calibration")
-    p = result.params
-    click.echo(f"kappa_p0 = {p.kappa_p0:.6g}, kappa_d0 = {p.kappa_d0:.6g}, eta_p = "
-               f"{p.eta_p:.6g}, eta_d = {p.eta_d:.6g}, g_min = {result.g_min:.6g}, g_max = "
-               f"{result.g_max:.6g}; R² = {result.r2:.5f}, RMSE = {result.rmse:.4g}")
+    click.echo(result.summary())
     for path in [out / "calibration.json", *paths]:
         click.echo(path)
 

@@ -16,28 +16,44 @@ an integer, else floats, else strings.
 Faults are reported, never passed on: a file that cannot be read (truncated or non-gzip ``.gz``,
 not UTF-8 text, no permission) or parsed (a row with another number of fields than the others,
 a non-numeric value) raises :class:`DatasetFormatError` naming the file and line; a search
-directory that cannot be read is skipped with a warning. Nothing is downloaded: nothing here
-touches the network.
+directory that cannot be read (or is a file) is skipped with a warning. Nothing is downloaded:
+nothing here touches the network.
+
+Inputs are bounded, so that a hostile file (a small ``.gz`` that inflates to gigabytes) ends in
+:class:`DatasetFormatError` before memory runs out: a file's text (after decompression) may hold
+at most ``NANOWIRE_RC_MAX_DATASET_BYTES`` bytes (default 1 GiB) and a line at most
+``NANOWIRE_RC_MAX_LINE_LENGTH`` characters (default 16 Mi); set either environment variable to
+read a larger genuine file. A dataset name is a name, never a path: one with a path separator,
+a drive or ``..`` raises :class:`~nanowire_rc.exceptions.InvalidArgumentError`, so no name
+reads outside the directories searched.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
 import warnings
 import zlib
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import numpy as np
 
-from .exceptions import DatasetFormatError, DatasetNotFoundError
+from .exceptions import (
+    DatasetFormatError,
+    DatasetNotFoundError,
+    InvalidArgumentError,
+    InvalidParameterError,
+)
 
 __all__ = [
     "BUNDLED",
     "ENV_VAR",
+    "MAX_BYTES_VAR",
+    "MAX_LINE_VAR",
     "DatasetFormatError",
     "DatasetNotFoundError",
     "dataset_fingerprint",
@@ -46,6 +62,7 @@ __all__ = [
     "load_ucr",
     "read_ts",
     "read_tsv",
+    "splits_fingerprint",
 ]
 
 BUNDLED = ("ECG5000", "SyntheticControl")
@@ -58,10 +75,70 @@ _ARCHIVES = (
 )
 
 
-def _open_text(path: Path):
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, encoding="utf-8")
+#: Environment variables that raise the bounds on what one dataset file may hold.
+MAX_BYTES_VAR = "NANOWIRE_RC_MAX_DATASET_BYTES"
+MAX_LINE_VAR = "NANOWIRE_RC_MAX_LINE_LENGTH"
+# 1 GiB of text is several times the largest UCR/UEA file; 16 Mi characters per line, about ten
+# times the longest series there (the parse of one line briefly needs ~50 bytes per field).
+_DEFAULT_MAX_BYTES = 2**30
+_DEFAULT_MAX_LINE = 2**24
+
+
+def _limits() -> tuple[int, int]:
+    """The bounds in force: (bytes of text per file, characters per line)."""
+    limits = []
+    for var, default in ((MAX_BYTES_VAR, _DEFAULT_MAX_BYTES), (MAX_LINE_VAR, _DEFAULT_MAX_LINE)):
+        text = os.environ.get(var, "").strip()
+        try:
+            value = int(text) if text else default
+        except ValueError:
+            value = 0
+        if value < 1:
+            raise InvalidArgumentError(f"{var}={text!r}: expected a positive whole number")
+        limits.append(value)
+    return limits[0], limits[1]
+
+
+class _Bounded(io.RawIOBase):
+    """A binary stream that refuses to deliver more than ``limit`` bytes: a decompression bomb
+    stops here, a buffer's worth past the bound, before its text is held anywhere."""
+
+    def __init__(self, stream, limit: int, path: Path):
+        self._stream, self._left, self._limit, self._path = stream, limit, limit, path
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._stream.readinto(buffer)
+        self._left -= n
+        if self._left < 0:
+            raise DatasetFormatError(
+                f"{self._path}: more than {self._limit} bytes of text (after decompression); "
+                f"refused before memory runs out. If the file is genuine, raise the bound: "
+                f"{MAX_BYTES_VAR}=<bytes>.")
+        return n
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
+def _lines(path: Path):
+    """``(line number, line)`` of a text file (gzip if its name ends in ``.gz``), bounded."""
+    max_bytes, max_line = _limits()
+    raw = gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb", buffering=0)
+    with io.TextIOWrapper(io.BufferedReader(_Bounded(raw, max_bytes, path)),
+                          encoding="utf-8") as fh:
+        # readline's bound keeps a line without end (all of a bomb in one line) from being
+        # read whole: two more characters than the bound leave room for "\r\n".
+        for lineno, line in enumerate(iter(lambda: fh.readline(max_line + 2), ""), 1):
+            if len(line.rstrip("\r\n")) > max_line:
+                raise DatasetFormatError(
+                    f"{path}, line {lineno}: longer than {max_line} characters; refused before "
+                    f"memory runs out. If the file is genuine, raise the bound: "
+                    f"{MAX_LINE_VAR}=<characters>.")
+            yield lineno, line
 
 
 def _label_type(*raw: list[str]) -> type:
@@ -131,33 +208,32 @@ def _tsv_cases(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], 
     path = Path(path)
     cases, labels = [], []
     width = None
-    with _open_text(path) as fh:
-        for lineno, line in enumerate(fh, 1):
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) == 1 and "," in fields[0]:
-                fields = fields[0].split(",")  # the older UCR archive's comma-separated files
-            if fields == [""]:
-                continue
-            if len(fields) < 2:
-                raise DatasetFormatError(f"{path}, line {lineno}: expected a label and values")
-            if width is not None and len(fields) != width:
-                # The archive pads shorter series with NaN: every row has the same fields.
-                raise DatasetFormatError(
-                    f"{path}, line {lineno}: {len(fields)} fields where earlier rows have "
-                    f"{width}; the file is truncated or corrupt (unequal lengths are padded with "
-                    "NaN in the UCR format)")
-            width = len(fields)
-            try:
-                values = np.array([float(v) for v in fields[1:]])
-            except ValueError as err:
-                raise DatasetFormatError(f"{path}, line {lineno}: {err}") from None
-            keep = len(values)
-            while keep and np.isnan(values[keep - 1]):
-                keep -= 1
-            if keep == 0:
-                raise DatasetFormatError(f"{path}, line {lineno}: the series has no values")
-            labels.append(fields[0].strip())
-            cases.append(values[None, :keep])
+    for lineno, line in _lines(path):
+        fields = line.rstrip("\r\n").split("\t")
+        if len(fields) == 1 and "," in fields[0]:
+            fields = fields[0].split(",")  # the older UCR archive's comma-separated files
+        if fields == [""]:
+            continue
+        if len(fields) < 2:
+            raise DatasetFormatError(f"{path}, line {lineno}: expected a label and values")
+        if width is not None and len(fields) != width:
+            # The archive pads shorter series with NaN: every row has the same fields.
+            raise DatasetFormatError(
+                f"{path}, line {lineno}: {len(fields)} fields where earlier rows have "
+                f"{width}; the file is truncated or corrupt (unequal lengths are padded with "
+                "NaN in the UCR format)")
+        width = len(fields)
+        try:
+            values = np.array([float(v) for v in fields[1:]])
+        except ValueError as err:
+            raise DatasetFormatError(f"{path}, line {lineno}: {err}") from None
+        keep = len(values)
+        while keep and np.isnan(values[keep - 1]):
+            keep -= 1
+        if keep == 0:
+            raise DatasetFormatError(f"{path}, line {lineno}: the series has no values")
+        labels.append(fields[0].strip())
+        cases.append(values[None, :keep])
     if not cases:
         raise DatasetFormatError(f"{path}: no series in the file")
     return _pack(cases), labels
@@ -206,51 +282,50 @@ def _ts_cases(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], l
     class_labels: set[str] | None = None
     cases, labels = [], []
     in_data = False
-    with _open_text(path) as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line or line.startswith(("#", "%")):  # both comment marks occur in .ts files
-                continue
-            where = f"{path}, line {lineno}"
-            if not in_data:
-                if not line.startswith("@"):
-                    raise DatasetFormatError(f"{where}: expected a header line starting with @")
-                key, _, value = line[1:].partition(" ")
-                key = key.lower()
-                if key == "data":
-                    in_data = True
-                elif key == "classlabel":
-                    parts = value.split()
-                    if parts and parts[0].lower() == "true":
-                        class_labels = set(parts[1:])
-                header[key] = value.strip()
-                continue
-            if header.get("timestamps", "false").lower() == "true":
-                raise DatasetFormatError(f"{where}: time-stamped .ts data is not supported")
-            *dims, label = line.split(":")
-            if class_labels is None:
-                dims.append(label)
-                label = ""
-            if not dims:
-                raise DatasetFormatError(f"{where}: no values before the class label")
-            try:
-                rows = [np.array([np.nan if v.strip() in ("?", "NaN", "nan") else float(v)
-                                  for v in d.split(",")]) for d in dims]
-            except ValueError as err:
-                raise DatasetFormatError(f"{where}: {err}") from None
-            if cases and len(rows) != cases[0].shape[0]:
-                raise DatasetFormatError(
-                    f"{where}: {len(rows)} dimensions, but earlier cases have {cases[0].shape[0]}"
-                )
-            if len({len(r) for r in rows}) != 1:
-                raise DatasetFormatError(f"{where}: the dimensions of one case differ in length")
-            label = label.strip()
-            if class_labels is not None and class_labels and label not in class_labels:
-                raise DatasetFormatError(
-                    f"{where}: label {label!r} is not among the declared @classLabel values"
-                )
-            labels.append(label)
-            cases.append(np.vstack(rows))
+    for lineno, line in _lines(path):
+        line = line.strip()
+        if not line or line.startswith(("#", "%")):  # both comment marks occur in .ts files
+            continue
+        where = f"{path}, line {lineno}"
+        if not in_data:
+            if not line.startswith("@"):
+                raise DatasetFormatError(f"{where}: expected a header line starting with @")
+            key, _, value = line[1:].partition(" ")
+            key = key.lower()
+            if key == "data":
+                in_data = True
+            elif key == "classlabel":
+                parts = value.split()
+                if parts and parts[0].lower() == "true":
+                    class_labels = set(parts[1:])
+            header[key] = value.strip()
+            continue
+        if header.get("timestamps", "false").lower() == "true":
+            raise DatasetFormatError(f"{where}: time-stamped .ts data is not supported")
+        *dims, label = line.split(":")
+        if class_labels is None:
+            dims.append(label)
+            label = ""
+        if not dims:
+            raise DatasetFormatError(f"{where}: no values before the class label")
+        try:
+            rows = [np.array([np.nan if v.strip() in ("?", "NaN", "nan") else float(v)
+                              for v in d.split(",")]) for d in dims]
+        except ValueError as err:
+            raise DatasetFormatError(f"{where}: {err}") from None
+        if cases and len(rows) != cases[0].shape[0]:
+            raise DatasetFormatError(
+                f"{where}: {len(rows)} dimensions, but earlier cases have {cases[0].shape[0]}"
+            )
+        if len({len(r) for r in rows}) != 1:
+            raise DatasetFormatError(f"{where}: the dimensions of one case differ in length")
+        label = label.strip()
+        if class_labels is not None and class_labels and label not in class_labels:
+            raise DatasetFormatError(
+                f"{where}: label {label!r} is not among the declared @classLabel values"
+            )
+        labels.append(label)
+        cases.append(np.vstack(rows))
     if not in_data:
         raise DatasetFormatError(f"{path}: no @data line")
     if not cases:
@@ -264,12 +339,31 @@ def _search_dirs(data_dir: str | os.PathLike | None) -> list[Path]:
     dirs += [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
     readable = []
     for d in dirs:
-        if d.exists() and not os.access(d, os.R_OK | os.X_OK):
-            warnings.warn(f"skipping dataset directory {d}: permission denied", UserWarning,
-                          stacklevel=3)
+        if d.exists() and not d.is_dir():
+            reason = "it is a file, not a directory"
+        elif d.exists() and not os.access(d, os.R_OK | os.X_OK):
+            reason = "permission denied"
+        else:
+            readable.append(d)
             continue
-        readable.append(d)
+        warnings.warn(f"skipping dataset directory {d}: {reason}", UserWarning, stacklevel=3)
     return readable
+
+
+def _check_name(name: str) -> None:
+    """Refuse a name that is not a plain name: it would be read outside the search directories."""
+    if not isinstance(name, str) or not name:
+        raise InvalidArgumentError(f"name must be a dataset name, got {name!r}")
+    # A name is its own last path component on every platform ("C:x" is a drive on Windows).
+    if "\0" in name or name in (".", "..") or any(
+            flavour(name).name != name for flavour in (PurePosixPath, PureWindowsPath)):
+        last = PureWindowsPath(name).name
+        stem = last if last not in ("", ".", "..") else "NAME"
+        raise InvalidArgumentError(
+            f"dataset name {name!r} is a path, not a name: names may not contain a path "
+            f"separator, a drive or '..', so that nothing is read outside the directories "
+            f"searched. To read {stem}_TRAIN.tsv from a directory DIR, pass the name {stem!r} "
+            f"and data_dir=DIR (--data-dir DIR on the command line) or set {ENV_VAR}=DIR.")
 
 
 def _bundled_dir() -> Path:
@@ -297,8 +391,8 @@ def _read(path: Path):
     """Read a dataset file: ``(X, raw labels)``; every failure becomes DatasetFormatError."""
     kind = "ts" if path.name.endswith((".ts", ".ts.gz")) else "tsv"
     try:
-        stat = path.stat()  # a rewritten file is read again
-        return _read_cached(str(path), stat.st_mtime_ns, stat.st_size)
+        stat = path.stat()  # a rewritten file is read again, and so is one under new bounds
+        return _read_cached(str(path), stat.st_mtime_ns, stat.st_size, _limits())
     except DatasetFormatError:
         raise
     except UnicodeDecodeError as err:
@@ -313,7 +407,7 @@ def _read(path: Path):
 
 
 @lru_cache(maxsize=16)
-def _read_cached(path: str, mtime_ns: int, size: int):
+def _read_cached(path: str, mtime_ns: int, size: int, limits: tuple[int, int]):
     return (_ts_cases if path.endswith((".ts", ".ts.gz")) else _tsv_cases)(path)
 
 
@@ -347,11 +441,15 @@ def load_ucr(
     Raises
     ------
     ValueError
-        If ``split`` or ``name`` is invalid.
+        If ``split`` is invalid.
+    InvalidArgumentError
+        If ``name`` is not a plain name (a path separator, a drive, ``..``).
     DatasetNotFoundError
         If no file for the split is found; the message lists every place looked in.
     DatasetFormatError
-        If the file cannot be read or parsed (naming the file and line).
+        If the file cannot be read or parsed (naming the file and line), or holds more text
+        than the bounds allow (``NANOWIRE_RC_MAX_DATASET_BYTES``,
+        ``NANOWIRE_RC_MAX_LINE_LENGTH``; see the module docstring).
 
     Examples
     --------
@@ -361,9 +459,8 @@ def load_ucr(
     ((300, 60), [1, 2, 3, 4, 5, 6])
     """
     if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"name must be a dataset name, got {name!r}")
+        raise InvalidParameterError(f"split must be one of {SPLITS}, got {split!r}")
+    _check_name(name)
     if split == "both":
         X_tr, y_tr = load_ucr(name, "train", data_dir)
         X_te, y_te = load_ucr(name, "test", data_dir)
@@ -447,9 +544,35 @@ def dataset_fingerprint(name: str, data_dir: str | os.PathLike | None = None) ->
     >>> sorted(dataset_fingerprint("SyntheticControl"))
     ['test labels', 'test values', 'train labels', 'train values']
     """
+    return splits_fingerprint(load_ucr(name, "train", data_dir), load_ucr(name, "test", data_dir))
+
+
+def splits_fingerprint(train: tuple, test: tuple) -> dict[str, str]:
+    """Fingerprint of a dataset's two splits as loaded: what :func:`dataset_fingerprint` gives.
+
+    Fingerprinting the arrays a computation then uses (rather than loading the files again)
+    ties the fingerprint to exactly the data used.
+
+    Parameters
+    ----------
+    train, test : tuple
+        ``(X, y)`` of each split, as :func:`load_ucr` returns them.
+
+    Returns
+    -------
+    dict
+        A SHA-256 hex digest per part: the values and the labels of each split.
+
+    Examples
+    --------
+    >>> from nanowire_rc.datasets import dataset_fingerprint, load_ucr, splits_fingerprint
+    >>> train, test = load_ucr("SyntheticControl", "train"), load_ucr("SyntheticControl", "test")
+    >>> splits_fingerprint(train, test) == dataset_fingerprint("SyntheticControl")
+    True
+    """
     out = {}
-    for split in ("train", "test"):
-        for part, digest in fingerprint(*load_ucr(name, split, data_dir)).items():
+    for split, (X, y) in (("train", train), ("test", test)):
+        for part, digest in fingerprint(X, y).items():
             out[f"{split} {part}"] = digest
     return out
 

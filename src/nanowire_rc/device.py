@@ -50,6 +50,7 @@ from numpy.typing import ArrayLike
 from scipy.stats import truncnorm
 from sklearn.utils import check_random_state
 
+from .exceptions import InvalidParameterError
 from .physics import METHODS, NanowireParams, _as_params, check_voltages
 
 __all__ = [
@@ -91,11 +92,12 @@ PRESETS = {"table2": TABLE2, "milano2021-reservoir": MILANO2021_RESERVOIR,
 
 def _real(name: str, value, minimum: float = 0.0, strict: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"Device.{name} must be a real number, got {value!r}")
+        raise InvalidParameterError(f"Device.{name} must be a real number, got {value!r}")
     value = float(value)
     if not math.isfinite(value) or value < minimum or (strict and value == minimum):
         bound = ">" if strict else ">="
-        raise ValueError(f"Device.{name} must be finite and {bound} {minimum:g}, got {value!r}")
+        raise InvalidParameterError(
+            f"Device.{name} must be finite and {bound} {minimum:g}, got {value!r}")
     return value
 
 
@@ -160,8 +162,9 @@ class Device:
         if isinstance(var, Mapping):
             unknown = set(var) - set(CONSTANTS)
             if unknown:
-                raise ValueError(f"Device.variability has unknown constants {sorted(unknown)}; "
-                                 f"use names from {CONSTANTS}")
+                raise InvalidParameterError(
+                    f"Device.variability has unknown constants {sorted(unknown)}; "
+                    f"use names from {CONSTANTS}")
             var = tuple((k, _real(f"variability[{k!r}]", var[k])) for k in CONSTANTS if k in var)
             object.__setattr__(self, "variability", dict(var))
         else:
@@ -173,9 +176,10 @@ class Device:
         bits = self.adc_bits
         if bits is not None:
             if isinstance(bits, bool) or not isinstance(bits, numbers.Integral):
-                raise TypeError(f"Device.adc_bits must be an integer or None, got {bits!r}")
+                raise InvalidParameterError(
+                    f"Device.adc_bits must be an integer or None, got {bits!r}")
             if not 1 <= bits <= 24:
-                raise ValueError(f"Device.adc_bits must lie in [1, 24], got {bits!r}")
+                raise InvalidParameterError(f"Device.adc_bits must lie in [1, 24], got {bits!r}")
             object.__setattr__(self, "adc_bits", int(bits))
 
     def __hash__(self) -> int:
@@ -212,7 +216,7 @@ class Device:
         0.0
         """
         if name not in CONSTANTS:
-            raise ValueError(f"unknown constant {name!r}; use one of {CONSTANTS}")
+            raise InvalidParameterError(f"unknown constant {name!r}; use one of {CONSTANTS}")
         if isinstance(self.variability, dict):
             return float(self.variability.get(name, 0.0))
         return float(self.variability)
@@ -270,7 +274,7 @@ class Device:
         p = _as_params(params)
         if isinstance(n_neurons, bool) or not isinstance(n_neurons, numbers.Integral) \
                 or n_neurons < 1:
-            raise ValueError(f"n_neurons must be a positive integer, got {n_neurons!r}")
+            raise InvalidParameterError(f"n_neurons must be a positive integer, got {n_neurons!r}")
         rng = check_random_state(random_state)
         nominal = {"kappa_p0": p.kappa_p0, "kappa_d0": p.kappa_d0, "eta_p": p.eta_p,
                    "eta_d": p.eta_d, "g_min": self.g_min, "g_max": self.g_max}
@@ -290,8 +294,9 @@ class Device:
                 break
             g_max[bad] = _truncated(rng, self.g_max, self.spread("g_max"), int(bad.sum()))
         else:  # pragma: no cover - needs absurd spreads
-            raise ValueError("could not draw g_max > g_min for every neuron: reduce the spread "
-                             "of g_min / g_max or widen the nominal window")
+            raise InvalidParameterError(
+                "could not draw g_max > g_min for every neuron: reduce the spread "
+                "of g_min / g_max or widen the nominal window")
         out["g_max"] = g_max
         return DeviceConstants(**out)
 
@@ -375,17 +380,18 @@ class DeviceConstants:
         for f in fields(self):
             value = np.ascontiguousarray(getattr(self, f.name), dtype=np.float64)
             if value.ndim != 1 or (shape is not None and value.shape != shape):
-                raise ValueError(f"DeviceConstants.{f.name} must be 1-D with one value per "
-                                 f"neuron, got shape {value.shape}")
+                raise InvalidParameterError(
+                    f"DeviceConstants.{f.name} must be 1-D with one value per "
+                    f"neuron, got shape {value.shape}")
             shape = value.shape
             if not np.all(np.isfinite(value)):
-                raise ValueError(f"DeviceConstants.{f.name} contains NaN or inf")
+                raise InvalidParameterError(f"DeviceConstants.{f.name} contains NaN or inf")
             object.__setattr__(self, f.name, value)
         for name in ("kappa_p0", "kappa_d0", "eta_p", "eta_d"):
             if np.any(getattr(self, name) <= 0):
-                raise ValueError(f"DeviceConstants.{name} must be > 0 for every neuron")
+                raise InvalidParameterError(f"DeviceConstants.{name} must be > 0 for every neuron")
         if np.any(self.g_min < 0) or np.any(self.g_max <= self.g_min):
-            raise ValueError("DeviceConstants need 0 <= g_min < g_max for every neuron")
+            raise InvalidParameterError("DeviceConstants need 0 <= g_min < g_max for every neuron")
 
     @property
     def n_neurons(self) -> int:
@@ -530,15 +536,15 @@ def device_memory_factor(
     array([0.9644, 0.9714, 0.9654, 0.9675])
     """
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise InvalidParameterError(f"method must be one of {METHODS}, got {method!r}")
     dt = float(dt)
     if not (math.isfinite(dt) and dt > 0):
-        raise ValueError(f"dt must be finite and > 0, got {dt!r}")
+        raise InvalidParameterError(f"dt must be finite and > 0, got {dt!r}")
     c = constants
     v_lo, v_hi = np.broadcast_arrays(np.asarray(v_lo, dtype=np.float64),
                                      np.asarray(v_hi, dtype=np.float64))
     if np.any(v_lo > v_hi):
-        raise ValueError("v_lo must be <= v_hi")
+        raise InvalidParameterError("v_lo must be <= v_hi")
     c.check_voltages(float(v_lo.min()), float(v_hi.max()))
 
     def s(v):

@@ -23,6 +23,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
+from .exceptions import IntegrationDivergedError, InvalidParameterError
+
 __all__ = ["memory_capacity", "narma10", "narma10_nrmse"]
 
 _ALPHAS = np.logspace(-8, 2, 11)
@@ -89,7 +91,8 @@ def memory_capacity(
     ((10,), True)
     """
     if max_delay < 1 or n_steps <= washout + max_delay + 10:
-        raise ValueError("need max_delay >= 1 and n_steps well above washout + max_delay")
+        raise InvalidParameterError(
+            "need max_delay >= 1 and n_steps well above washout + max_delay")
     rng = check_random_state(random_state)
     u = rng.uniform(-0.8, 0.8, n_steps)
     states = _trajectory(reservoir, u)
@@ -143,7 +146,7 @@ def narma10(n_steps: int, random_state=0) -> tuple[np.ndarray, np.ndarray]:
         y[t + 1] = (0.3 * y[t] + 0.05 * y[t] * y[t - 9:t + 1].sum()
                     + 1.5 * u[t - 9] * u[t] + 0.1)
     if not np.all(np.isfinite(y)):
-        raise FloatingPointError("this NARMA-10 sequence diverged; use another random_state")
+        raise IntegrationDivergedError("this NARMA-10 sequence diverged; use another random_state")
     return u, y
 
 

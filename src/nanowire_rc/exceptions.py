@@ -10,13 +10,18 @@ This module imports nothing from the library: every other module may raise from 
 
 from __future__ import annotations
 
+from sklearn.utils._param_validation import InvalidParameterError as _SklearnParameterError
+
 __all__ = [
     "CalibrationError",
     "DatasetChangedError",
     "DatasetFormatError",
     "DatasetNotFoundError",
     "DivergedError",
+    "InvalidArgumentError",
     "NanowireRCError",
+    "NetworkError",
+    "PoorFitWarning",
     "ProtocolMismatchError",
     "StabilityWarning",
     "StoreError",
@@ -202,5 +207,123 @@ class StabilityWarning(UserWarning):
     ...     _ = nw.CoupledNanowireReservoir(n_neurons=10, coupling=5.0, stability="warn",
     ...                                     random_state=0).fit(X)
     >>> any(issubclass(w.category, nw.StabilityWarning) for w in caught)
+    True
+    """
+
+
+class NetworkError(NanowireRCError, ValueError):
+    """A nanowire network, its electrodes or its drive cannot be simulated as given.
+
+    Examples
+    --------
+    >>> from nanowire_rc.exceptions import NetworkError
+    >>> from nanowire_rc.network import NanowireNetwork
+    >>> try:
+    ...     NanowireNetwork.from_edges([(0, 1), (1, 1)])
+    ... except NetworkError as err:
+    ...     print(str(err)[:33])
+    junction 1 joins node 1 to itself
+    """
+
+
+
+class InvalidArgumentError(NanowireRCError, ValueError):
+    """An argument the operation cannot work with: a dataset name that is a path, a series too
+    short for the model, too few series per class to validate, a malformed address, a limit
+    that is not a positive number.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.exceptions import InvalidArgumentError
+    >>> try:
+    ...     nw.load_ucr("../elsewhere/Secret")
+    ... except InvalidArgumentError as err:
+    ...     print(str(err)[:44])
+    dataset name '../elsewhere/Secret' is a path
+    """
+
+
+class InvalidParameterError(InvalidArgumentError, _SklearnParameterError):
+    """A hyper-parameter or setting has an invalid type or value; the message names it.
+
+    An :class:`InvalidArgumentError`, and also scikit-learn's ``InvalidParameterError``, hence
+    both a ``ValueError`` and a ``TypeError`` (as scikit-learn's is): code catching either keeps
+    working. The parameter tables of the estimators raise it with scikit-learn's message.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> try:
+    ...     nw.Device(read_noise=-1.0)
+    ... except nw.InvalidParameterError as err:
+    ...     print(str(err))
+    Device.read_noise must be finite and >= 0, got -1.0
+    """
+
+
+class InvalidInputError(InvalidArgumentError, TypeError):
+    """Data passed in is unusable: NaN or inf, a wrong shape or channel count, too few points.
+
+    An :class:`InvalidArgumentError`, both a ``ValueError`` and a ``TypeError`` (values of the
+    wrong kind, such as strings or a sparse matrix, were a ``TypeError``), so code catching
+    either keeps working.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import nanowire_rc as nw
+    >>> try:
+    ...     nw.NanowireForecaster().fit([1.0, np.nan, 2.0])
+    ... except nw.InvalidInputError as err:
+    ...     print(str(err)[:30])
+    y contains NaN or inf (first a
+    """
+
+
+class MemoryLimitError(NanowireRCError, ValueError, MemoryError):
+    """A computation would need more memory than there is; refused before allocating it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import nanowire_rc as nw
+    >>> try:
+    ...     nw.NanowireReservoir(n_neurons=10**12).fit(np.zeros((2, 10)))
+    ... except nw.MemoryLimitError as err:
+    ...     print(str(err)[:46])
+    NanowireReservoir with n_neurons=1000000000000
+    """
+
+
+class IntegrationDivergedError(DivergedError, FloatingPointError):
+    """A simulated series (``generators``, ``diagnostics``) left every finite range.
+
+    Also a ``FloatingPointError``, what these simulations raised before.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> issubclass(nw.IntegrationDivergedError, (nw.DivergedError, FloatingPointError))
+    True
+    """
+
+
+class PoorFitWarning(UserWarning):
+    """A calibration explains too little of the trace (R² below the threshold asked for).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import nanowire_rc as nw
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.arange(200.0)
+    >>> v = np.where(t < 100, 1.0, 0.0)
+    >>> g = 1e-3 + 1e-5 * rng.random(200)  # noise: no response to the voltage
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = nw.calibrate(t, v, g)
+    >>> any(issubclass(w.category, nw.exceptions.PoorFitWarning) for w in caught)
     True
     """

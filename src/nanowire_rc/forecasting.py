@@ -17,7 +17,11 @@ reservoir's state. ``fit(y)`` takes one series with time first, shape ``(n_timep
 
 ``predict(y)`` returns an array shaped like ``y`` whose row ``t`` is the forecast of
 ``y[t + horizon]`` made after seeing ``y[: t + 1]`` (the reservoir starts from rest at
-``y[0]``, so the first ``washout`` rows come from a reservoir still warming up).
+``y[0]``, so the first ``washout`` rows come from a reservoir still warming up). Values of ``y``
+beyond the training range are clipped to it, so a forecast there is no extrapolation: when one
+lies outside the range widened by ``divergence_margin`` times its width on each side, ``predict``
+(and ``generate``'s ``warmup``) warns with a :class:`TrainingRangeWarning`, or raises
+:class:`~nanowire_rc.exceptions.InvalidInputError` with ``out_of_range="raise"``.
 ``generate(n_steps)`` runs the closed loop (``horizon=1`` only): from the state reached at the
 end of the training series (or of a ``warmup`` series), each forecast is scaled, clipped and fed
 back as the next input. When a generated value leaves the training range by more than
@@ -46,8 +50,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitting import keeps_state_on_failure
 from .classifiers import DEFAULT_ALPHAS, check_alphas
 from .device import Device
+from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
 from .physics import NanowireParams, _as_params
 from .reservoirs import (
@@ -71,6 +77,7 @@ __all__ = [
     "EchoStateRegressor",
     "NanowireForecaster",
     "NanowireRegressor",
+    "TrainingRangeWarning",
 ]
 
 #: Ridge penalties tried by leave-one-out for forecasters: 1e-8 ... 1e3, one per decade.
@@ -88,7 +95,35 @@ _FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
 _NOT_OFFERED = ("device", "bidirectional", "difference", "dt_spread")
 
 
-class ClosedLoopDivergenceWarning(UserWarning):
+#: What ``predict`` does with inputs far outside the training range (``out_of_range``).
+OUT_OF_RANGE = ("warn", "raise")
+
+
+class TrainingRangeWarning(UserWarning):
+    """A forecaster met values beyond its training range widened by ``divergence_margin``.
+
+    Inputs are clipped to the training range, so forecasts there are not extrapolated.
+
+    Examples
+    --------
+    Values a thousand times those of the training series:
+
+    >>> import warnings
+    >>> from nanowire_rc import NanowireForecaster, TrainingRangeWarning
+    >>> from nanowire_rc.generators import mackey_glass
+    >>> y = mackey_glass(300, discard=300)
+    >>> fc = NanowireForecaster(n_neurons=10, random_state=0).fit(y)
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", TrainingRangeWarning)
+    ...     try:
+    ...         fc.predict(1000 * y)
+    ...     except TrainingRangeWarning as warning:
+    ...         print(str(warning)[:49])
+    y has 300 value(s) outside the training range [0.
+    """
+
+
+class ClosedLoopDivergenceWarning(TrainingRangeWarning):
     """A closed-loop forecast left the training range by a wide margin or became non-finite.
 
     Examples
@@ -114,15 +149,16 @@ def _as_series(y: ArrayLike, name: str = "y") -> tuple[np.ndarray, bool]:
     try:
         arr = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of real numbers: {err}") from err
+        raise InvalidInputError(f"{name} must be an array of real numbers: {err}") from err
     if arr.ndim not in (1, 2):
-        raise ValueError(f"{name} must be one series with time first, shape (n_timepoints,) or "
-                         f"(n_timepoints, n_channels); got shape {arr.shape}")
+        raise InvalidInputError(
+            f"{name} must be one series with time first, shape (n_timepoints,) or "
+            f"(n_timepoints, n_channels); got shape {arr.shape}")
     if arr.shape[0] == 0 or (arr.ndim == 2 and arr.shape[1] == 0):
-        raise ValueError(f"{name} is empty (shape {arr.shape})")
+        raise InvalidInputError(f"{name} is empty (shape {arr.shape})")
     if not np.all(np.isfinite(arr)):
         t = int(np.argwhere(~np.isfinite(arr))[0][0])
-        raise ValueError(f"{name} contains NaN or inf (first at time {t}); impute it first")
+        raise InvalidInputError(f"{name} contains NaN or inf (first at time {t}); impute it first")
     return (arr[:, None], True) if arr.ndim == 1 else (arr, False)
 
 
@@ -140,21 +176,58 @@ class _Forecaster(BaseEstimator):
             value = getattr(self, name)
             if not isinstance(value, numbers.Integral) or isinstance(value, bool) or \
                     value < minimum:
-                raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+                raise InvalidParameterError(
+                    f"{name} must be an integer >= {minimum}, got {value!r}")
         if not isinstance(self.include_input, (bool, np.bool_)):
-            raise ValueError(f"include_input must be True or False, got {self.include_input!r}")
+            raise InvalidParameterError(
+                f"include_input must be True or False, got {self.include_input!r}")
         try:
             lo, hi = (float(v) for v in self.input_range)
         except (TypeError, ValueError):
-            raise ValueError(f"input_range must be (low, high), got {self.input_range!r}") \
-                from None
+            raise InvalidParameterError(
+                f"input_range must be (low, high), got {self.input_range!r}") from None
         if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ValueError(f"input_range must be (low, high) with low < high, got "
-                             f"{self.input_range!r}")
+            raise InvalidParameterError(f"input_range must be (low, high) with low < high, got "
+                                        f"{self.input_range!r}")
         margin = self.divergence_margin
         if not isinstance(margin, numbers.Real) or not np.isfinite(margin) or margin < 0:
-            raise ValueError(f"divergence_margin must be a finite real >= 0, got {margin!r}")
+            raise InvalidParameterError(
+                f"divergence_margin must be a finite real >= 0, got {margin!r}")
+        if self._out_of_range() not in OUT_OF_RANGE:
+            raise InvalidParameterError(f"out_of_range must be one of {OUT_OF_RANGE}, got "
+                                        f"{self.out_of_range!r}")
         check_alphas(self.alphas)
+
+    def _out_of_range(self) -> str:
+        # forecasters saved without the setting warn, as it defaults to
+        return getattr(self, "out_of_range", "warn")
+
+    def _widened_range(self) -> tuple[np.ndarray, np.ndarray]:
+        """The training range widened by ``divergence_margin`` times its width on each side:
+        what ``predict`` accepts without a warning, and what ``generate`` calls diverging."""
+        width = self.data_max_ - self.data_min_
+        return (self.data_min_ - self.divergence_margin * width,
+                self.data_max_ + self.divergence_margin * width)
+
+    def _check_range(self, Y: np.ndarray, name: str) -> None:
+        """Warn (``out_of_range="warn"``) or raise (``"raise"``) when values of ``Y`` lie
+        outside :meth:`_widened_range`: they are clipped to the training range."""
+        low, high = self._widened_range()
+        outside = (Y < low) | (Y > high)
+        if not outside.any():
+            return
+        t, c = (int(i) for i in np.argwhere(outside)[0])
+        message = (
+            f"{name} has {int(outside.sum())} value(s) outside the training range "
+            f"[{self.data_min_[c]:.4g}, {self.data_max_[c]:.4g}] widened by divergence_margin = "
+            f"{self.divergence_margin} of its width (first at time {t}"
+            + (f", channel {c}" if Y.shape[1] > 1 else "") + f": {Y[t, c]:.4g}). The "
+            "forecaster clips its inputs to the training range, so these forecasts are not "
+            "extrapolations: fit on data that covers this range")
+        if self._out_of_range() == "raise":
+            raise InvalidInputError(message)
+        warnings.warn(message + " (out_of_range='raise' makes this an error)",
+                      TrainingRangeWarning, stacklevel=3)
 
     def _scale(self, Y: np.ndarray) -> np.ndarray:
         """Clip to the training range and map onto ``input_range``, in float64."""
@@ -193,10 +266,12 @@ class _Forecaster(BaseEstimator):
 
     def _check_channels(self, Y: np.ndarray, name: str) -> None:
         if Y.shape[1] != self.n_channels_:
-            raise ValueError(f"{name} has {Y.shape[1]} channel(s), but {type(self).__name__} "
-                             f"was fitted with {self.n_channels_}")
+            raise InvalidInputError(
+                f"{name} has {Y.shape[1]} channel(s), but {type(self).__name__} "
+                f"was fitted with {self.n_channels_}")
 
     # ---------------------------------------------------------------------- estimator API
+    @keeps_state_on_failure
     def fit(self, y: ArrayLike) -> _Forecaster:
         """Fit the scaling, draw the reservoir and train the readout by teacher forcing.
 
@@ -212,9 +287,10 @@ class _Forecaster(BaseEstimator):
 
         Raises
         ------
-        ValueError
-            For invalid hyper-parameters, a series that is not finite or too short for
-            ``washout + horizon + 1`` steps.
+        InvalidParameterError
+            For invalid hyper-parameters.
+        InvalidInputError
+            For a series that is not finite or too short for ``washout + horizon + 1`` steps.
         UnstableReservoirError
             When the reservoir has no stability guarantee over ``input_range`` (see the class).
 
@@ -231,8 +307,9 @@ class _Forecaster(BaseEstimator):
         Y, _ = _as_series(y)
         n = Y.shape[0]
         if n - self.horizon - self.washout < 2:
-            raise ValueError(f"y has {n} time points: need more than washout + horizon + 1 = "
-                             f"{self.washout + self.horizon + 1} to fit a readout")
+            raise InvalidInputError(
+                f"y has {n} time points: need more than washout + horizon + 1 = "
+                f"{self.washout + self.horizon + 1} to fit a readout")
         self.n_channels_ = Y.shape[1]
         self.data_min_, self.data_max_ = Y.min(axis=0), Y.max(axis=0)
         lo, hi = (float(v) for v in self.input_range)
@@ -278,8 +355,16 @@ class _Forecaster(BaseEstimator):
 
         Raises
         ------
-        ValueError
-            If ``y`` is not finite or has another number of channels than the training series.
+        InvalidInputError
+            If ``y`` is not finite or has another number of channels than the training series;
+            with ``out_of_range="raise"``, also when a value lies outside the training range
+            widened by ``divergence_margin`` times its width.
+
+        Warns
+        -----
+        TrainingRangeWarning
+            When a value lies outside the training range widened by ``divergence_margin`` times
+            its width (``out_of_range="warn"``): inputs are clipped to the training range.
 
         Examples
         --------
@@ -295,6 +380,7 @@ class _Forecaster(BaseEstimator):
         check_is_fitted(self, "readout_")
         Y, flat = _as_series(y)
         self._check_channels(Y, "y")
+        self._check_range(Y, "y")
         U = self._scale(Y)
         pred = self._readout(self._features(self._states(U), U))
         return pred[:, 0] if flat else pred
@@ -314,7 +400,7 @@ class _Forecaster(BaseEstimator):
 
         Raises
         ------
-        ValueError
+        InvalidInputError
             If ``y`` is too short to score after the washout, or invalid (see :meth:`predict`).
 
         Examples
@@ -330,7 +416,7 @@ class _Forecaster(BaseEstimator):
         pred = np.asarray(self.predict(Y))
         rows = slice(self.washout, Y.shape[0] - self.horizon)
         if rows.stop - rows.start < 2:
-            raise ValueError("y is too short to score after the washout")
+            raise InvalidInputError("y is too short to score after the washout")
         return float(r2_score(Y[self.washout + self.horizon:], pred[rows]))
 
     def generate(self, n_steps: int, warmup: ArrayLike | None = None,
@@ -357,15 +443,18 @@ class _Forecaster(BaseEstimator):
 
         Raises
         ------
-        ValueError
-            If ``n_steps`` is not a positive integer, ``horizon != 1``, or ``warmup`` is
-            invalid.
+        InvalidParameterError
+            If ``n_steps`` is not a positive integer or ``horizon != 1``.
+        InvalidInputError
+            If ``warmup`` is invalid (see :meth:`predict`).
 
         Warns
         -----
         ClosedLoopDivergenceWarning
             When a value leaves the training range widened by ``divergence_margin`` times its
             width on each side, or is not finite.
+        TrainingRangeWarning
+            When ``warmup`` has values outside that widened range (see :meth:`predict`).
 
         Examples
         --------
@@ -381,20 +470,20 @@ class _Forecaster(BaseEstimator):
         """
         check_is_fitted(self, "readout_")
         if not isinstance(n_steps, numbers.Integral) or isinstance(n_steps, bool) or n_steps < 1:
-            raise ValueError(f"n_steps must be an integer >= 1, got {n_steps!r}")
+            raise InvalidParameterError(f"n_steps must be an integer >= 1, got {n_steps!r}")
         if self.horizon != 1:
-            raise ValueError(f"generate feeds each forecast back as the next input, which needs "
-                             f"horizon=1; this forecaster has horizon={self.horizon}")
+            raise InvalidParameterError(
+                f"generate feeds each forecast back as the next input, which needs "
+                f"horizon=1; this forecaster has horizon={self.horizon}")
         if warmup is None:
             h, u = self.last_state_.copy(), self.last_input_.copy()
         else:
             W, _ = _as_series(warmup, "warmup")
             self._check_channels(W, "warmup")
+            self._check_range(W, "warmup")
             U = self._scale(W)
             h, u = self._states(U)[-1], U[-1]
-        width = self.data_max_ - self.data_min_
-        low = self.data_min_ - self.divergence_margin * width
-        high = self.data_max_ + self.divergence_margin * width
+        low, high = self._widened_range()
         out = np.full((n_steps, self.n_channels_), np.nan)
         states = np.zeros((n_steps, h.size)) if return_states else None
         warned = False
@@ -437,7 +526,12 @@ _FORECAST_DOC = """
         Ridge penalties from which leave-one-out picks one.
     divergence_margin : float, default=0.5
         ``generate`` warns when a value leaves the training range widened by this fraction of its
-        width on each side.
+        width on each side; ``predict`` when an input does (see ``out_of_range``).
+    out_of_range : {"warn", "raise"}, default="warn"
+        What ``predict`` (and ``generate``'s ``warmup``) does with inputs outside the training
+        range widened by ``divergence_margin``: they are clipped to the training range, so the
+        forecasts there are not extrapolations; warn (:class:`TrainingRangeWarning`) or raise
+        :class:`~nanowire_rc.exceptions.InvalidInputError`.
     dtype : {"float64", "float32"}, default="float64"
         Reservoir compute type.
     random_state : int, RandomState instance or None, default=None
@@ -609,6 +703,7 @@ class NanowireForecaster(_Forecaster):
         input_range: tuple[float, float] = (0.0, 1.0),
         alphas: tuple[float, ...] = FORECAST_ALPHAS,
         divergence_margin: float = 0.5,
+        out_of_range: str = "warn",
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = 1,
@@ -625,6 +720,7 @@ class NanowireForecaster(_Forecaster):
         self.input_range = input_range
         self.alphas = alphas
         self.divergence_margin = divergence_margin
+        self.out_of_range = out_of_range
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -698,6 +794,7 @@ class CoupledNanowireForecaster(_Forecaster):
         input_range: tuple[float, float] = (0.0, 1.0),
         alphas: tuple[float, ...] = FORECAST_ALPHAS,
         divergence_margin: float = 0.5,
+        out_of_range: str = "warn",
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = 1,
@@ -723,6 +820,7 @@ class CoupledNanowireForecaster(_Forecaster):
         self.input_range = input_range
         self.alphas = alphas
         self.divergence_margin = divergence_margin
+        self.out_of_range = out_of_range
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -782,6 +880,7 @@ class EchoStateForecaster(_Forecaster):
         input_range: tuple[float, float] = (0.0, 1.0),
         alphas: tuple[float, ...] = FORECAST_ALPHAS,
         divergence_margin: float = 0.5,
+        out_of_range: str = "warn",
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = 1,
@@ -799,6 +898,7 @@ class EchoStateForecaster(_Forecaster):
         self.input_range = input_range
         self.alphas = alphas
         self.divergence_margin = divergence_margin
+        self.out_of_range = out_of_range
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -813,6 +913,7 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
     def _reservoir(self) -> _Reservoir:
         return _reservoir_from(self)
 
+    @keeps_state_on_failure
     def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirRegressor:
         """Fit the reservoir's input scaling, draw it, and train the readout on ``(X, y)``.
 
@@ -830,8 +931,10 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
 
         Raises
         ------
-        ValueError
-            If ``y`` is missing, not finite or does not match ``X``.
+        InvalidInputError
+            If ``y`` is missing, not finite or does not match ``X`` (or ``X`` is invalid).
+        InvalidParameterError
+            For invalid hyper-parameters.
         UnstableReservoirError
             When the reservoir has no stability guarantee (nanowire reservoirs).
 
@@ -845,15 +948,16 @@ class _ReservoirRegressor(RegressorMixin, BaseEstimator):
         True
         """
         if y is None:
-            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
-                             "is None")
+            raise InvalidInputError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None")
         batch = as_batch(X)
         target = np.asarray(y, dtype=np.float64)
         if target.ndim not in (1, 2) or target.shape[0] != batch.n_cases:
-            raise ValueError(f"y must be (n_cases,) or (n_cases, n_targets) with n_cases = "
-                             f"{batch.n_cases}, got shape {target.shape}")
+            raise InvalidInputError(f"y must be (n_cases,) or (n_cases, n_targets) with n_cases = "
+                                    f"{batch.n_cases}, got shape {target.shape}")
         if not np.all(np.isfinite(target)):
-            raise ValueError("y contains NaN or inf")
+            raise InvalidInputError("y contains NaN or inf")
         reservoir = self._reservoir()
         features = reservoir.fit_transform(batch).astype(np.float64, copy=False)
         self.reservoir_ = reservoir

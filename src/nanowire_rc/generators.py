@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from .diagnostics import narma10
+from .exceptions import IntegrationDivergedError, InvalidParameterError
 
 __all__ = [
     "LORENZ63_LYAPUNOV_EXPONENT",
@@ -39,14 +40,14 @@ LORENZ63_LYAPUNOV_EXPONENT = 0.9056
 
 def _check_count(name: str, value, minimum: int) -> int:
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+        raise InvalidParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
 
 
 def _check_positive(name: str, value) -> float:
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
     if not ok or value <= 0:
-        raise ValueError(f"{name} must be a finite real > 0, got {value!r}")
+        raise InvalidParameterError(f"{name} must be a finite real > 0, got {value!r}")
     return float(value)
 
 
@@ -111,13 +112,13 @@ def mackey_glass(
     for name, value in (("beta", beta), ("gamma", gamma), ("n", n), ("sample_step", sample_step)):
         _check_positive(name, value)
     if not np.isfinite(x0) or not np.isfinite(history_noise) or history_noise < 0:
-        raise ValueError(f"x0 must be finite and history_noise >= 0, got {x0!r}, "
-                         f"{history_noise!r}")
+        raise InvalidParameterError(f"x0 must be finite and history_noise >= 0, got {x0!r}, "
+                                    f"{history_noise!r}")
     h = sample_step / substeps
     lag = tau / h
     m = round(lag)
     if m < 1 or abs(lag - m) > 1e-9 * max(1.0, lag):
-        raise ValueError(
+        raise InvalidParameterError(
             f"tau = {tau} must be a whole number (>= 1) of RK4 steps sample_step / substeps = "
             f"{h:g}; choose substeps so that tau * substeps / sample_step is an integer")
     rng = check_random_state(random_state)
@@ -214,14 +215,15 @@ def lorenz63(
     substeps = _check_count("substeps", substeps, 1)
     dt = _check_positive("dt", dt)
     if not np.isfinite(discard_time) or discard_time < 0:
-        raise ValueError(f"discard_time must be a finite real >= 0, got {discard_time!r}")
+        raise InvalidParameterError(
+            f"discard_time must be a finite real >= 0, got {discard_time!r}")
     if x0 is None:
         rng = check_random_state(random_state)
         start = np.array([1.0, 1.0, 25.0]) + rng.standard_normal(3)
     else:
         start = np.asarray(x0, dtype=np.float64)
         if start.shape != (3,) or not np.all(np.isfinite(start)):
-            raise ValueError(f"x0 must be 3 finite numbers, got {x0!r}")
+            raise InvalidParameterError(f"x0 must be 3 finite numbers, got {x0!r}")
     h = dt / substeps
     n_discard = round(discard_time / h)
     state = tuple(float(v) for v in start)
@@ -244,5 +246,5 @@ def lorenz63(
             state = rk4(state)
         out[k] = state
     if not np.all(np.isfinite(out)):
-        raise FloatingPointError("the Lorenz-63 integration diverged; use a smaller dt")
+        raise IntegrationDivergedError("the Lorenz-63 integration diverged; use a smaller dt")
     return out

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .exceptions import InvalidInputError, InvalidParameterError
+
 __all__ = ["nrmse", "prediction_error_curve", "valid_prediction_time"]
 
 
@@ -24,13 +26,14 @@ def _pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]
     a = np.asarray(y_true, dtype=np.float64)
     b = np.asarray(y_pred, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, got {a.shape} and "
-                         f"{b.shape}")
+        raise InvalidInputError(f"y_true and y_pred must have the same shape, got {a.shape} and "
+                                f"{b.shape}")
     if a.ndim not in (1, 2) or a.shape[0] == 0:
-        raise ValueError(f"series must be (n_timepoints,) or (n_timepoints, n_channels) with at "
-                         f"least one time point, got shape {a.shape}")
+        raise InvalidInputError(
+            f"series must be (n_timepoints,) or (n_timepoints, n_channels) with at "
+            f"least one time point, got shape {a.shape}")
     if not np.all(np.isfinite(a)):
-        raise ValueError("y_true contains NaN or inf")
+        raise InvalidInputError("y_true contains NaN or inf")
     return (a[:, None], b[:, None]) if a.ndim == 1 else (a, b)
 
 
@@ -41,12 +44,13 @@ def _scale(a: np.ndarray, scale, normalization: str = "std") -> np.ndarray:
         elif normalization == "range":
             s = np.ptp(a, axis=0)
         else:
-            raise ValueError(f"normalization must be 'std' or 'range', got {normalization!r}")
+            raise InvalidParameterError(
+                f"normalization must be 'std' or 'range', got {normalization!r}")
     else:
         s = np.broadcast_to(np.asarray(scale, dtype=np.float64), (a.shape[1],))
     if not np.all(np.isfinite(s)) or np.any(s <= 0):
-        raise ValueError(f"normalising scale must be finite and > 0 per channel, got {s}: a "
-                         "constant y_true has no spread; pass scale= explicitly")
+        raise InvalidInputError(f"normalising scale must be finite and > 0 per channel, got {s}: a "
+                                "constant y_true has no spread; pass scale= explicitly")
     return s
 
 
@@ -102,8 +106,8 @@ def nrmse(
     if multioutput == "raw_values":
         return per
     if multioutput != "uniform_average":
-        raise ValueError(f"multioutput must be 'uniform_average' or 'raw_values', got "
-                         f"{multioutput!r}")
+        raise InvalidParameterError(f"multioutput must be 'uniform_average' or 'raw_values', got "
+                                    f"{multioutput!r}")
     return float(per.mean())
 
 
@@ -192,7 +196,7 @@ def valid_prediction_time(
     0.072448
     """
     if not threshold > 0 or not dt > 0:
-        raise ValueError(f"threshold and dt must be > 0, got {threshold!r}, {dt!r}")
+        raise InvalidParameterError(f"threshold and dt must be > 0, got {threshold!r}, {dt!r}")
     e = prediction_error_curve(y_true, y_pred, scale)
     over = np.flatnonzero(e > threshold)
     steps = int(over[0]) if over.size else e.size

@@ -29,6 +29,7 @@ from sklearn.linear_model import Ridge
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitting import keeps_state_on_failure
 from .classifiers import (
     _NAMED_DEFAULTS,
     _READOUT_CONSTRAINTS,
@@ -38,6 +39,7 @@ from .classifiers import (
     check_alphas,
     check_labels,
 )
+from .exceptions import InvalidInputError
 from .kernels.pooling import window_index
 from .reservoirs import NanowireReservoir, _document
 from .series import SeriesBatch, as_batch, reverse_time
@@ -61,7 +63,7 @@ MIN_STEPS = 2
 def _check_lengths(lengths: np.ndarray, washout: int) -> None:
     short = np.flatnonzero(lengths - washout < MIN_STEPS)
     if short.size:
-        raise ValueError(
+        raise InvalidInputError(
             f"the model space needs at least washout + {MIN_STEPS} = {washout + MIN_STEPS} "
             f"steps per series (one input and the step it predicts); series "
             f"{short.tolist()[:10]} "
@@ -168,6 +170,7 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
                 states = np.concatenate([states, _align_backward(back, chunk.lengths)], axis=2)
             yield chunk, states
 
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X: ArrayLike, y=None) -> ReservoirModelSpace:
         """Fit the reservoir and the principal axes of its states on the training series.
@@ -490,6 +493,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         self.batch_size = batch_size
         self.random_state = random_state
 
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X: ArrayLike, y: ArrayLike) -> ModelSpaceClassifier:
         """Fit the model space on ``X`` and the readout on its features.

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
-from .exceptions import VoltageOverflowError
+from .exceptions import InvalidInputError, InvalidParameterError, VoltageOverflowError
 
 __all__ = [
     "METHODS",
@@ -90,9 +90,10 @@ class NanowireParams:
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-                raise TypeError(f"NanowireParams.{f.name} must be a real number, got {value!r}")
+                raise InvalidParameterError(
+                    f"NanowireParams.{f.name} must be a real number, got {value!r}")
             if not math.isfinite(value) or value <= 0:
-                raise ValueError(
+                raise InvalidParameterError(
                     f"NanowireParams.{f.name} must be finite and > 0, got {value!r}"
                 )
             object.__setattr__(self, f.name, float(value))
@@ -120,7 +121,7 @@ def _as_params(params: NanowireParams | None) -> NanowireParams:
     if params is None:
         return NanowireParams()
     if not isinstance(params, NanowireParams):
-        raise TypeError(f"params must be a NanowireParams, got {type(params).__name__}")
+        raise InvalidParameterError(f"params must be a NanowireParams, got {type(params).__name__}")
     return params
 
 
@@ -177,7 +178,7 @@ def _voltages(v: ArrayLike, params: NanowireParams) -> np.ndarray:
     v = np.asarray(v, dtype=np.float64)
     if v.size:
         if not np.all(np.isfinite(v)):
-            raise ValueError("voltages contain NaN or inf")
+            raise InvalidInputError("voltages contain NaN or inf")
         check_voltages(float(v.min()), float(v.max()), params)
     return v
 
@@ -292,16 +293,16 @@ def fixed_point(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarra
 
 def _check_dt(dt: float) -> float:
     if isinstance(dt, bool) or not np.isscalar(dt) or not np.isreal(dt):
-        raise TypeError(f"dt must be a real scalar, got {dt!r}")
+        raise InvalidParameterError(f"dt must be a real scalar, got {dt!r}")
     dt = float(dt)
     if not math.isfinite(dt) or dt <= 0:
-        raise ValueError(f"dt must be finite and > 0, got {dt!r}")
+        raise InvalidParameterError(f"dt must be finite and > 0, got {dt!r}")
     return dt
 
 
 def _check_method(method: str) -> str:
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise InvalidParameterError(f"method must be one of {METHODS}, got {method!r}")
     return method
 
 
@@ -434,17 +435,18 @@ def simulate(
     _check_method(method)
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1:
-        raise ValueError(f"x must be one series of shape (T,), got shape {x.shape}")
+        raise InvalidInputError(f"x must be one series of shape (T,), got shape {x.shape}")
     if not np.all(np.isfinite(x)):
-        raise ValueError("x contains NaN or inf")
+        raise InvalidInputError("x contains NaN or inf")
     omega = np.asarray(omega, dtype=np.float64)
     if omega.ndim > 1:
-        raise ValueError(f"omega must be a scalar or of shape (N,), got shape {omega.shape}")
+        raise InvalidParameterError(
+            f"omega must be a scalar or of shape (N,), got shape {omega.shape}")
     if not np.all(np.isfinite(omega)):
-        raise ValueError("omega contains NaN or inf")
+        raise InvalidParameterError("omega contains NaN or inf")
     h = np.broadcast_to(np.asarray(h0, dtype=np.float64), omega.shape).copy()
     if not np.all(np.isfinite(h)):
-        raise ValueError("h0 contains NaN or inf")
+        raise InvalidParameterError("h0 contains NaN or inf")
     a, b = _coefficients(np.multiply.outer(x, omega), dt, p, method)  # (T,) or (T, N)
     out = np.empty(a.shape)
     for t in range(x.shape[0]):

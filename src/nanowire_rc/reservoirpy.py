@@ -58,6 +58,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitting import keeps_state_on_failure
+from .exceptions import InvalidParameterError
 from .physics import NanowireParams
 from .reservoirs import CoupledNanowireReservoir, NanowireReservoir, _Reservoir
 
@@ -74,8 +76,9 @@ def _as_bound(value, name: str):
         return None
     arr = np.asarray(value, dtype=np.float64)
     if arr.ndim > 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be a finite real or a 1-D sequence of finite reals (one "
-                         f"per input channel), got {value!r}")
+        raise InvalidParameterError(
+            f"{name} must be a finite real or a 1-D sequence of finite reals (one "
+            f"per input channel), got {value!r}")
     return float(arr) if arr.ndim == 0 else tuple(float(v) for v in arr)
 
 
@@ -94,11 +97,13 @@ class _ReservoirNode(Node):
         self.data_min = _as_bound(self.data_min, "data_min")
         self.data_max = _as_bound(self.data_max, "data_max")
         if (self.data_min is None) != (self.data_max is None):
-            raise ValueError("give both data_min and data_max (the raw input range), or neither "
-                             "(inputs already scaled into input_range)")
+            raise InvalidParameterError(
+                "give both data_min and data_max (the raw input range), or neither "
+                "(inputs already scaled into input_range)")
         if self.data_min is None and self.input_range is None:
-            raise ValueError("input_range=None (no scaling) needs the range to clip inputs to: "
-                             "give data_min and data_max")
+            raise InvalidParameterError(
+                "input_range=None (no scaling) needs the range to clip inputs to: "
+                "give data_min and data_max")
         self.reservoir = None
         self.output_dim = self.n_neurons
         self.input_dim = input_dim
@@ -125,8 +130,9 @@ class _ReservoirNode(Node):
         lo = np.broadcast_to(np.asarray(lo, dtype=np.float64), (n_channels,))
         hi = np.broadcast_to(np.asarray(hi, dtype=np.float64), (n_channels,))
         if np.any(lo > hi):
-            raise ValueError(f"need data_min <= data_max for every channel, got {self.data_min} "
-                             f"and {self.data_max}")
+            raise InvalidParameterError(
+                f"need data_min <= data_max for every channel, got {self.data_min} "
+                f"and {self.data_max}")
         return lo, hi
 
     @classmethod
@@ -173,13 +179,15 @@ class _ReservoirNode(Node):
         True
         """
         if not isinstance(reservoir, cls._reservoir_class):
-            raise TypeError(f"{cls.__name__}.from_reservoir needs a fitted "
-                            f"{cls._reservoir_class.__name__}, got {type(reservoir).__name__}")
+            raise InvalidParameterError(
+                f"{cls.__name__}.from_reservoir needs a fitted "
+                f"{cls._reservoir_class.__name__}, got {type(reservoir).__name__}")
         check_is_fitted(reservoir, "n_channels_")
         device = getattr(reservoir, "device", None)
         if device is not None and not device.is_ideal:
-            raise ValueError(f"{cls.__name__} does not run non-ideal devices (their states are "
-                             "read conductances); fit the reservoir with device=None")
+            raise InvalidParameterError(
+                f"{cls.__name__} does not run non-ideal devices (their states are "
+                "read conductances); fit the reservoir with device=None")
         mine = set(cls._node_param_names())
         defaults = {n: p.default for n, p in
                     inspect.signature(cls._reservoir_class.__init__).parameters.items()}
@@ -192,8 +200,9 @@ class _ReservoirNode(Node):
         if refused:
             # e.g. difference=True: a difference channel needs the previous input, which a
             # step from the state alone does not have.
-            raise ValueError(f"{cls.__name__} does not offer {', '.join(refused)}; fit the "
-                             "reservoir without it")
+            raise InvalidParameterError(
+                f"{cls.__name__} does not offer {', '.join(refused)}; fit the "
+                "reservoir without it")
         params["n_jobs"] = n_jobs
         node = cls(**params, data_min=reservoir.data_min_, data_max=reservoir.data_max_,
                    input_dim=reservoir.n_channels_, name=name)
@@ -204,6 +213,7 @@ class _ReservoirNode(Node):
         node.initialized = True
         return node
 
+    @keeps_state_on_failure
     def initialize(self, x, y=None) -> None:
         """Draw the reservoir for ``x``'s number of channels (ReservoirPy calls this once).
 

@@ -34,14 +34,21 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitting import keeps_state_on_failure
 from .device import Device, device_memory_factor, quantise_voltage
-from .exceptions import StabilityWarning, UnstableReservoirError
+from .exceptions import (
+    InvalidInputError,
+    InvalidParameterError,
+    StabilityWarning,
+    UnstableReservoirError,
+)
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .kernels.device import (
     device_contraction_bound,
     run_coupled_nanowire_device,
     run_nanowire_device,
 )
+from .kernels.pooling import check_memory
 from .physics import METHODS, NanowireParams
 from .series import SeriesBatch, as_batch, reverse_time, scale_minmax, with_difference
 from .stability import (
@@ -68,10 +75,11 @@ VOLTAGE_MAPS = ("sigmoid", "identity")
 
 def _parse_features(features: str) -> list[str]:
     if not isinstance(features, str):
-        raise TypeError(f"features must be a string such as 'mean+last', got {features!r}")
+        raise InvalidParameterError(
+            f"features must be a string such as 'mean+last', got {features!r}")
     parts = features.split("+")
     if not parts or any(p not in FEATURES for p in parts) or len(set(parts)) != len(parts):
-        raise ValueError(
+        raise InvalidParameterError(
             f"features must join distinct names from {FEATURES} with '+', e.g. 'mean+last' or "
             f"'windows+last+std'; got {features!r}"
         )
@@ -118,8 +126,9 @@ def feature_blocks(pooled: PooledStates, features: str) -> list[np.ndarray]:
     }
     names = _parse_features(features)
     if "std" in names and pooled.std is None:
-        raise ValueError("features ask for 'std', but the states were pooled without it (run "
-                         "the kernel with std=True)")
+        raise InvalidParameterError(
+            "features ask for 'std', but the states were pooled without it (run "
+            "the kernel with std=True)")
     return [blocks[name]() for name in names]
 
 
@@ -370,8 +379,9 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         ordered pair of finite reals (subclasses add their own)."""
         _parse_features(self.features)
         if self.input_range is not None:
-            bad = ValueError(f"input_range must be None or a pair (low, high) of finite reals "
-                             f"with low < high, got {self.input_range!r}")
+            bad = InvalidParameterError(
+                f"input_range must be None or a pair (low, high) of finite reals "
+                f"with low < high, got {self.input_range!r}")
             try:
                 lo, hi = self.input_range
                 ok = bool(np.isfinite(lo) and np.isfinite(hi) and lo < hi)
@@ -385,7 +395,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         large offset), with the first differences appended when ``difference`` is set."""
         batch = as_batch(X, dtype=np.float64)
         if batch.n_channels != self.n_channels_:
-            raise ValueError(
+            raise InvalidInputError(
                 f"X has {batch.n_channels} channel(s), but {type(self).__name__} was fitted "
                 f"with {self.n_channels_}"
             )
@@ -409,13 +419,15 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         lo, hi = self.input_range
         return np.full(self.n_inputs_, float(lo)), np.full(self.n_inputs_, float(hi))
 
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y=None) -> _Reservoir:
         """Fit the input scaling on ``X`` and draw the reservoir's weights.
 
         The hyper-parameters are checked first (``_parameter_constraints``, then the
         ``features`` syntax and ``input_range``); the stability guarantee is checked once the
-        weights are drawn.
+        weights are drawn. A fit that raises (or is interrupted) leaves the reservoir as it was
+        before it.
 
         Parameters
         ----------
@@ -432,9 +444,13 @@ class _Reservoir(TransformerMixin, BaseEstimator):
 
         Raises
         ------
-        ValueError
-            For invalid hyper-parameters or series (scikit-learn's ``InvalidParameterError``,
-            a ``ValueError``, names a parameter outside its table).
+        InvalidParameterError
+            For invalid hyper-parameters (a ``ValueError``; outside the parameter table: with
+            scikit-learn's message, which names the parameter).
+        InvalidInputError
+            For invalid series (a ``ValueError``).
+        MemoryLimitError
+            Before drawing, when the weights would need more memory than is available.
         UnstableReservoirError
             When the drawn reservoir has no echo-state guarantee over the scaled input range
             (nanowire reservoirs; see the class).
@@ -450,11 +466,80 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         """
         self._check_values()
         self._fit_scaling(X)
+        self._check_memory(self.n_inputs_)
         self._draw(check_random_state(self.random_state))
+        self.n_features_out_ = self._n_features()
+        return self
+
+    @keeps_state_on_failure
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X: ArrayLike, y=None) -> np.ndarray:
+        """Fit on ``X``, then return its pooled features; the memory both need is checked
+        first.
+
+        Parameters
+        ----------
+        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
+            Training series.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray (n_cases, n_features)
+            ``fit(X).transform(X)``.
+
+        Raises
+        ------
+        MemoryLimitError
+            Before anything is drawn, when the weights and the features of ``X`` would need more
+            memory than is available.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc import NanowireReservoir
+        >>> X = np.random.default_rng(0).random((4, 30))
+        >>> NanowireReservoir(n_neurons=6, features="mean", random_state=0).fit_transform(X).shape
+        (4, 6)
+        """
+        self._check_values()
+        batch = as_batch(X, dtype=np.float64)
+        self._check_memory(batch.n_channels * (2 if self.difference else 1), batch.n_cases)
+        return self.fit(batch).transform(batch)
+
+    def _n_features(self) -> int:
         n_blocks = sum(self.n_windows if f == "windows" else 1
                        for f in _parse_features(self.features))
-        self.n_features_out_ = n_blocks * self.n_neurons * (2 if self.bidirectional else 1)
-        return self
+        return n_blocks * self.n_neurons * (2 if self.bidirectional else 1)
+
+    def _check_memory(self, n_inputs: int, n_cases: int = 0) -> None:
+        """Refuse, before drawing, a reservoir whose weights (and the pooled features of
+        ``n_cases`` series) would not fit in the available memory.
+
+        The estimate counts the largest arrays: per-neuron vectors with their temporaries
+        (weights, scalings, voltage ranges, memory factors, device constants), a dense or sparse
+        recurrent matrix with its copies (and a dense one's eigenvalue workspace), and per
+        series the kernel's accumulators, the finished means and the features.
+        """
+        n = float(self.n_neurons)
+        need = 8 * n * (n_inputs + 16)
+        connectivity = getattr(self, "connectivity", "diagonal")
+        if connectivity == "dense":
+            need += 8 * n * n * 4
+        elif connectivity == "sparse":
+            need += 12 * self.density * n * n * 3
+        if n_cases:
+            item = np.dtype(self.dtype).itemsize
+            k, std = self._n_pool_windows, "std" in _parse_features(self.features)
+            per_pass = n_cases * n * (item + (k + std) * (8 if std else item)
+                                      + (k + 1 + std) * item)
+            need += (3 if self.bidirectional else 1) * per_pass  # both passes, then joined
+            need += n_cases * self._n_features() * item
+        what = f"{type(self).__name__} with n_neurons={self.n_neurons}"
+        check_memory(need, what + (f" on {n_cases} series (its weights and their features)"
+                                   if n_cases else " (its weights)"),
+                     "use fewer neurons" + (", or fewer series at a time" if n_cases else ""))
 
     def pool(self, X: ArrayLike) -> PooledStates:
         """Run the reservoir on ``X`` and return every pooled quantity (one pass per direction).
@@ -1037,8 +1122,8 @@ class CoupledNanowireReservoir(_Reservoir):
     def _check_values(self) -> None:
         super()._check_values()
         if self.voltage_map == "sigmoid" and not self.v_min < self.v_max:
-            raise ValueError(f"the sigmoid voltage map needs v_min < v_max, got v_min="
-                             f"{self.v_min!r}, v_max={self.v_max!r}")
+            raise InvalidParameterError(f"the sigmoid voltage map needs v_min < v_max, got v_min="
+                                        f"{self.v_min!r}, v_max={self.v_max!r}")
 
     def _map(self) -> tuple[float, float, float] | None:
         if self.voltage_map == "identity":

@@ -54,6 +54,7 @@ from .classifiers import (
     NanowireClassifier,
     one_blas_thread,
 )
+from .exceptions import InvalidParameterError, UnstableReservoirError
 from .model_space import ModelSpaceClassifier, ReservoirModelSpace
 from .physics import NanowireParams
 from .reservoirs import (
@@ -196,7 +197,7 @@ def configurations(
     ['dt', 'input_scaling', 'input_scaling_spread', 'memory_factor']
     """
     if model not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}, got {model!r}")
+        raise InvalidParameterError(f"model must be one of {sorted(MODELS)}, got {model!r}")
     grid = GRIDS[model] if grid is None else grid
     names = sorted(grid)
     configs = [dict(zip(names, values, strict=True))
@@ -223,7 +224,8 @@ def _coupled_factor(c: dict, input_range, params) -> float:
     defaults = CoupledNanowireReservoir().get_params()
     get = {**defaults, **c}.__getitem__
     if get("voltage_map") != "sigmoid":
-        raise ValueError("grid pruning of coupled reservoirs needs the sigmoid voltage map")
+        raise InvalidParameterError(
+            "grid pruning of coupled reservoirs needs the sigmoid voltage map")
     omega_lo = get("input_scaling") - get("input_scaling_spread")
     omega_hi = get("input_scaling") + get("input_scaling_spread")
     x_lo, x_hi = input_range
@@ -496,8 +498,8 @@ def check_representation(representation: str) -> None:
 
     Raises
     ------
-    ValueError
-        Naming what is wrong with it.
+    InvalidParameterError
+        Naming what is wrong with it (a ``ValueError``).
 
     Examples
     --------
@@ -506,11 +508,12 @@ def check_representation(representation: str) -> None:
     >>> check_representation("model+mean")
     Traceback (most recent call last):
     ...
-    ValueError: the model space ('model') is a representation on its own, ...
+    nanowire_rc.exceptions.InvalidParameterError: the model space ('model') is ...
     """
     if isinstance(representation, str) and MODEL_SPACE in representation.split("+"):
         if representation != MODEL_SPACE:
-            raise ValueError(f"the model space ({MODEL_SPACE!r}) is a representation on its "
+            raise InvalidParameterError(
+                f"the model space ({MODEL_SPACE!r}) is a representation on its "
                              f"own, not a block to join with pooled ones; got "
                              f"{representation!r}")
         return
@@ -805,7 +808,7 @@ class Protocol:
 
     def __post_init__(self):
         if self.name not in ("kfold", "paper"):
-            raise ValueError(f"protocol must be 'kfold' or 'paper', got {self.name!r}")
+            raise InvalidParameterError(f"protocol must be 'kfold' or 'paper', got {self.name!r}")
 
     @property
     def representations(self) -> tuple[str, ...]:
@@ -1231,7 +1234,8 @@ def evaluate_unit(
     y_train = np.asarray(y_train)
     kept, pruned = configurations(model, grid)
     if not kept:
-        raise ValueError(f"every {model} configuration of the grid is unstable: nothing to select")
+        raise UnstableReservoirError(
+            f"every {model} configuration of the grid is unstable: nothing to select")
     splits = protocol.splits(y_train)
     folds = [len(train) / len(y_train) for train, _ in splits]
     chunks = chunk_configs(kept, X_train.n_cases, X_train.values.shape[2], n_neurons,

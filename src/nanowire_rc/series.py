@@ -14,6 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from .exceptions import InvalidInputError
+
 __all__ = ["SeriesBatch", "as_batch", "reverse_time", "scale_minmax", "with_difference"]
 
 
@@ -99,14 +101,14 @@ def _from_list(X: Sequence, dtype) -> tuple[np.ndarray, np.ndarray]:
         if arr.ndim == 1:
             arr = arr[None, :]
         if arr.ndim != 2:
-            raise ValueError(
+            raise InvalidInputError(
                 f"case {i} has shape {arr.shape}; each case must be (n_timepoints,) or "
                 "(n_channels, n_timepoints)"
             )
         cases.append(arr)
     channels = {c.shape[0] for c in cases}
     if len(channels) > 1:
-        raise ValueError(f"cases have different numbers of channels: {sorted(channels)}")
+        raise InvalidInputError(f"cases have different numbers of channels: {sorted(channels)}")
     lengths = np.array([c.shape[1] for c in cases], dtype=np.int64)
     values = np.zeros((len(cases), channels.pop(), lengths.max()), dtype=dtype)
     for i, c in enumerate(cases):
@@ -161,14 +163,15 @@ def as_batch(
     if isinstance(X, SeriesBatch):
         return SeriesBatch(np.ascontiguousarray(X.values, dtype=dtype), X.lengths)
     if sp.issparse(X):
-        raise TypeError(f"{name} is a sparse matrix: sparse input is not supported; pass a dense "
-                        "array of series (X.toarray())")
+        raise InvalidInputError(
+            f"{name} is a sparse matrix: sparse input is not supported; pass a dense "
+            "array of series (X.toarray())")
     if isinstance(X, (list, tuple)) and len(X) and not np.isscalar(X[0]):
         ragged = len({np.shape(c) for c in X}) > 1
     else:
         ragged = False
     if isinstance(X, (list, tuple)) and len(X) == 0:
-        raise ValueError(f"{name} is empty: need at least one series")
+        raise InvalidInputError(f"{name} is empty: need at least one series")
     try:
         if ragged:
             values, inferred = _from_list(X, dtype)
@@ -178,13 +181,14 @@ def as_batch(
                 values, inferred = _from_list(list(values), dtype)
             else:
                 if np.iscomplexobj(values):
-                    raise ValueError(f"{name}: Complex data not supported; real-valued series are "
-                                     "required")
+                    raise InvalidInputError(
+                        f"{name}: Complex data not supported; real-valued series are "
+                        "required")
                 values = values.astype(dtype, copy=False)
                 if values.ndim == 2:
                     values = values[:, None, :]
                 elif values.ndim != 3:
-                    raise ValueError(
+                    raise InvalidInputError(
                         f"{name} must have shape (n_cases, n_timepoints) or (n_cases, n_channels, "
                         f"n_timepoints), got an array with {values.ndim} dimension(s) "
                         f"{values.shape}" + (
@@ -196,11 +200,11 @@ def as_batch(
     except (TypeError, ValueError) as err:
         if isinstance(err, ValueError) and "could not convert" not in str(err):
             raise
-        raise TypeError(f"{name} must contain real numbers: {err}") from err
+        raise InvalidInputError(f"{name} must contain real numbers: {err}") from err
     if values.shape[0] == 0:
-        raise ValueError(f"{name} is empty: need at least one series")
+        raise InvalidInputError(f"{name} is empty: need at least one series")
     if values.shape[1] == 0 or values.shape[2] == 0 or np.any(inferred == 0):
-        raise ValueError(
+        raise InvalidInputError(
             f"{name} contains an empty series (no channels or no time points): 0 feature(s) "
             f"(shape={np.shape(X) if not ragged else values.shape}) while a minimum of 1 is "
             "required."
@@ -210,9 +214,9 @@ def as_batch(
     else:
         given = np.asarray(lengths)
         if given.shape != (values.shape[0],) or not np.issubdtype(given.dtype, np.integer):
-            raise ValueError(f"lengths must be {values.shape[0]} integers, got {lengths!r}")
+            raise InvalidInputError(f"lengths must be {values.shape[0]} integers, got {lengths!r}")
         if np.any(given < 1) or np.any(given > inferred):
-            raise ValueError(f"lengths must lie in [1, {values.shape[2]}]")
+            raise InvalidInputError(f"lengths must lie in [1, {values.shape[2]}]")
         lengths = given.astype(np.int64)
     values = np.ascontiguousarray(values)
     batch = SeriesBatch(values, lengths)
@@ -221,7 +225,7 @@ def as_batch(
         bad = ~finite & batch.valid_mask()[:, None, :]
         if bad.any():
             i, c, t = np.argwhere(bad)[0]
-            raise ValueError(
+            raise InvalidInputError(
                 f"{name} contains NaN or inf (first at case {i}, channel {c}, time {t}); "
                 "impute or drop missing values first"
             )
@@ -265,8 +269,9 @@ def scale_minmax(
 
     Raises
     ------
-    ValueError
-        If a channel's range is too wide for float64, or a value does not fit ``dtype``.
+    InvalidInputError
+        If a channel's range is too wide for float64 or too narrow (subnormal) to scale, or a
+        value does not fit ``dtype``.
 
     Examples
     --------
@@ -290,19 +295,29 @@ def scale_minmax(
             span = hi - lo
         if not np.all(np.isfinite(span)):
             c = int(np.argmin(np.isfinite(span).ravel()))
-            raise ValueError(
+            raise InvalidInputError(
                 f"channel {c} spans [{lo.ravel()[c]:.4g}, {hi.ravel()[c]:.4g}], a range wider "
                 "than float64 can represent: rescale the data (e.g. divide by its largest value)"
             )
         span = np.where(hi > lo, span, 1.0)
+        narrow = span < np.finfo(np.float64).tiny
+        if np.any(narrow):
+            # (b - a) / span overflows: every value would come out NaN or inf
+            c = int(np.argmax(narrow.ravel()))
+            raise InvalidInputError(
+                f"channel {c} spans [{lo.ravel()[c]:.4g}, {hi.ravel()[c]:.4g}], a range of "
+                f"width {span.ravel()[c]:.4g}: subnormal, below the smallest normal float64 "
+                f"({np.finfo(np.float64).tiny:.4g}), too narrow to scale. Rescale the data "
+                "(e.g. multiply it by 1e300), or keep it unscaled (input_range=None)")
         values = a + (values - lo) * ((b - a) / span)
     with np.errstate(over="ignore"):
         out = values.astype(dtype)
     if not np.all(np.isfinite(out)):
         worst = float(np.abs(values).max())
-        raise ValueError(
+        raise InvalidInputError(
             f"the scaled input reaches {worst:.4g}, beyond the largest {dtype.name} "
-            f"({np.finfo(dtype).max:.4g}): use dtype='float64', or min-max scaling "
+            f"({np.finfo(dtype).max:.4g}): use "
+            + ("dtype='float64', or " if dtype != np.float64 else "") + "min-max scaling "
             "(input_range=(0, 1))"
         )
     out[~batch.valid_mask()[:, None, :].repeat(out.shape[1], axis=1)] = 0.0

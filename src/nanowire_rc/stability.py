@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
+from .exceptions import InvalidInputError, InvalidParameterError
 from .physics import (
     NanowireParams,
     _as_params,
@@ -42,7 +43,7 @@ __all__ = [
 def _positive(name: str, value: ArrayLike) -> np.ndarray:
     arr = np.asarray(value, dtype=np.float64)
     if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+        raise InvalidParameterError(f"{name} must be finite and > 0, got {value!r}")
     return arr
 
 
@@ -106,9 +107,9 @@ def memory_factor(
     dt = _positive("dt", dt)
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x must be a non-empty series of shape (T,), got shape {x.shape}")
+        raise InvalidInputError(f"x must be a non-empty series of shape (T,), got shape {x.shape}")
     if not np.all(np.isfinite(x)):
-        raise ValueError("x contains NaN or inf")
+        raise InvalidInputError("x contains NaN or inf")
     v = np.multiply.outer(x, np.asarray(omega, dtype=np.float64))
     return float(np.max(_factor(dt, total_rate(v, p), method)))
 
@@ -163,7 +164,7 @@ def memory_factor_voltage(
         np.asarray(v_lo, dtype=np.float64), np.asarray(v_hi, dtype=np.float64)
     )
     if np.any(v_lo > v_hi):
-        raise ValueError("v_lo must be <= v_hi")
+        raise InvalidParameterError("v_lo must be <= v_hi")
     if v_lo.size:
         check_voltages(float(v_lo.min()), float(v_hi.max()), p)
     s_max = np.maximum(total_rate(v_lo, p), total_rate(v_hi, p))
@@ -230,7 +231,7 @@ def memory_factor_range(
     """
     omega = np.asarray(omega, dtype=np.float64)
     if not np.all(np.isfinite(omega)):
-        raise ValueError("omega contains NaN or inf")
+        raise InvalidParameterError("omega contains NaN or inf")
     return memory_factor_box(x_lo, x_hi, omega, omega, dt, params, method)
 
 
@@ -285,10 +286,10 @@ def memory_factor_box(
     """
     x_lo, x_hi = float(x_lo), float(x_hi)
     if not (np.isfinite(x_lo) and np.isfinite(x_hi)) or x_lo > x_hi:
-        raise ValueError(f"need finite x_lo <= x_hi, got [{x_lo}, {x_hi}]")
+        raise InvalidParameterError(f"need finite x_lo <= x_hi, got [{x_lo}, {x_hi}]")
     o_lo, o_hi = np.asarray(omega_lo, dtype=np.float64), np.asarray(omega_hi, dtype=np.float64)
     if np.any(o_lo > o_hi) or not (np.all(np.isfinite(o_lo)) and np.all(np.isfinite(o_hi))):
-        raise ValueError("need finite omega_lo <= omega_hi")
+        raise InvalidParameterError("need finite omega_lo <= omega_hi")
     corners = np.stack(np.broadcast_arrays(o_lo * x_lo, o_lo * x_hi, o_hi * x_lo, o_hi * x_hi))
     return memory_factor_voltage(corners.min(axis=0), corners.max(axis=0), dt, params, method)
 
@@ -446,10 +447,10 @@ def coupled_contraction_bound(
     p = _as_params(params)
     v_lo, v_hi = np.broadcast_arrays(np.asarray(v_lo, float), np.asarray(v_hi, float))
     if np.any(v_lo > v_hi):
-        raise ValueError("v_lo must be <= v_hi")
+        raise InvalidParameterError("v_lo must be <= v_hi")
     dt = _positive("dt", dt)  # a scalar, or one time step per neuron
     if not 0 < retention <= 1:
-        raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+        raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
     check_voltages(float(v_lo.min()), float(v_hi.max()), p)
     s_max = np.maximum(total_rate(v_lo, p), total_rate(v_hi, p))
     s_min = total_rate(np.clip(p.v_star, v_lo, v_hi), p)
@@ -552,7 +553,8 @@ def coupled_voltage_range(
         return a_lo, a_hi, np.ones_like(a_lo)
     v_min, v_max, gain = voltage_map
     if not (v_min < v_max and gain > 0):
-        raise ValueError(f"voltage_map needs v_min < v_max and gain > 0, got {voltage_map!r}")
+        raise InvalidParameterError(
+            f"voltage_map needs v_min < v_max and gain > 0, got {voltage_map!r}")
 
     def g(a):
         return v_min + (v_max - v_min) * expit(gain * a)

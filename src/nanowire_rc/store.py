@@ -17,7 +17,12 @@ What is guaranteed never to be mixed or lost:
   ``results.sqlite.lock`` beside it (released by the operating system even on ``kill -9``).
   A second process, including one asked to start over (``fresh=True``), gets
   :class:`StoreInUseError` and changes nothing;
-- a file that is not a readable SQLite database raises :class:`StoreError` and is left as it is.
+- a file is inspected, read-only, before anything is written to it: another application's SQLite
+  database (tables or columns other than a store's) raises :class:`StoreError` and is left as it
+  is, even with ``fresh=True``; a file that is not SQLite, or a store with a damaged page
+  (``PRAGMA quick_check``), raises :class:`StoreError` and is left as it is (``fresh=True``
+  deletes it). A page damaged later, while the store is open, raises :class:`StoreError` too,
+  never a bare ``sqlite3.DatabaseError``.
 """
 
 from __future__ import annotations
@@ -56,6 +61,20 @@ CREATE TABLE IF NOT EXISTS test (
     PRIMARY KEY (dataset, model, n_neurons, seed, grid)
 );
 """
+
+
+def _store_columns() -> dict[str, list[str]]:
+    """Each table of a store and its columns, as the schema creates them."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_SCHEMA)
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {t: [r[1] for r in db.execute(f"PRAGMA table_info({t})")] for t in tables}
+    finally:
+        db.close()
+
+
+_COLUMNS = _store_columns()
 
 
 class _ProcessLock:
@@ -163,13 +182,69 @@ class ResultsStore:
             raise StoreError(f"cannot use {self.path}: {err.strerror or err}. Nothing was "
                              "changed; choose another --out.") from None
         try:
+            damage = self._inspect(timeout, fresh)
             if fresh:  # only once this process holds the store: nobody else is using it
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            elif damage:
+                raise StoreError(
+                    f"{self.path} is not a readable results store ({damage}). Nothing was "
+                    "changed; move the file aside (or pass --fresh to delete it) and run again.")
             self._open(timeout)
         except BaseException:
             self._lock.release()
             raise
+
+    def _inspect(self, timeout: float, fresh: bool) -> str | None:
+        """Look at an existing file, read-only, before anything writes to it.
+
+        Raises :class:`StoreError` for another application's SQLite database (never ours to
+        change or delete) and :class:`ProtocolMismatchError` for a store of another schema
+        (unless ``fresh``); returns what is wrong with a damaged or non-SQLite file (which
+        ``fresh`` may delete), or None for a store (or no file) that can be opened.
+        """
+        try:
+            if not self.path.exists() or self.path.stat().st_size == 0:
+                return None
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                 timeout=timeout)
+        except (OSError, sqlite3.OperationalError) as err:
+            raise StoreError(f"cannot read {self.path}: {err}. Nothing was changed.") from None
+        try:
+            names = db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name "
+                               "NOT LIKE 'sqlite%'").fetchall()
+            tables = {name: [r[0] for r in db.execute(
+                "SELECT name FROM pragma_table_info(?) ORDER BY cid", (name,))]
+                for (name,) in names}
+            foreign = sorted(t for t in tables if tables[t] != _COLUMNS.get(t))
+            # A store names its protocol in `meta`; a database with another schema that does
+            # is a store of another library version, one that does not is not ours at all.
+            ours = tables.get("meta") == _COLUMNS["meta"] and db.execute(
+                "SELECT COUNT(*) FROM meta WHERE key='protocol'").fetchone()[0] == 1
+            marked = any(db.execute(f"PRAGMA {p}").fetchone()[0]
+                         for p in ("application_id", "user_version"))
+            if foreign and ours and not fresh:
+                raise ProtocolMismatchError(
+                    f"{self.path} holds results of another library version (its tables "
+                    f"{', '.join(foreign)} differ). Results are never mixed: use another --out "
+                    "directory, or --fresh to start this one over.")
+            if (foreign and not ours) or (marked and not tables):
+                what = (f"tables a store has not: {', '.join(foreign)}" if foreign
+                        else "marked with another application's id")
+                raise StoreError(
+                    f"{self.path} is an SQLite database of another application, not a results "
+                    f"store ({what}). It was left as it is (--fresh does not delete it "
+                    "either): choose another --out directory, or move the file aside.")
+            problems = [r[0] for r in db.execute("PRAGMA quick_check")]
+            return None if problems == ["ok"] else "damaged: " + "; ".join(problems[:3])
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise self._explain(err) from None
+            return str(err)
+        except sqlite3.DatabaseError as err:  # not SQLite, or a page damaged beyond reading
+            return str(err)
+        finally:
+            db.close()
 
     def _open(self, timeout: float) -> None:
         try:
@@ -228,8 +303,22 @@ class ResultsStore:
         try:
             with self._transaction():
                 self._db.executemany(sql, rows)
-        except sqlite3.OperationalError as err:
-            raise self._explain(err) from None
+        except sqlite3.DatabaseError as err:
+            raise self._failure(err) from None
+
+    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as err:
+            raise self._failure(err) from None
+
+    def _failure(self, err: sqlite3.DatabaseError) -> StoreError:
+        """The StoreError of a read or write that failed after the store was opened."""
+        if isinstance(err, sqlite3.OperationalError):
+            return self._explain(err)
+        return StoreError(
+            f"{self.path} cannot be read any more ({err}): the file is damaged. Nothing more "
+            "is written to it; move it aside (or pass --fresh to delete it) and run again.")
 
     def done_configs(self, group: tuple) -> set[str]:
         """Configuration keys already evaluated for ``group = (dataset, model, size, seed)``.
@@ -251,10 +340,10 @@ class ResultsStore:
         ...     store.done_configs(("SyntheticControl", "nanowire", 100, 0))
         set()
         """
-        cur = self._db.execute(
+        rows = self._query(
             "SELECT DISTINCT config FROM validation WHERE dataset=? AND model=? AND n_neurons=? "
-            "AND seed=?", group)
-        return {r[0] for r in cur}
+            "AND seed=?", tuple(group))
+        return {r[0] for r in rows}
 
     def add_validation(self, group: tuple, rows: list[dict], seconds: float) -> None:
         """Store one chunk's validation rows in one transaction.
@@ -324,7 +413,7 @@ class ResultsStore:
         sql += " ORDER BY dataset, model, n_neurons, seed, config, representation"
         names = ("dataset", "model", "n_neurons", "seed", "config", "representation", "alpha",
                  "val_accuracy", "val_mse", "memory_factor", "seconds", "run_id")
-        return [dict(zip(names, r, strict=True)) for r in self._db.execute(sql, args)]
+        return [dict(zip(names, r, strict=True)) for r in self._query(sql, tuple(args))]
 
     def test_result(self, group: tuple, grid: str) -> dict | None:
         """The stored test row of ``group`` under ``grid``, or None if it has not run yet.
@@ -420,7 +509,7 @@ class ResultsStore:
             sql += " WHERE dataset=? AND model=? AND n_neurons=? AND seed=? AND grid=?"
             args = key
         sql += " ORDER BY dataset, model, n_neurons, seed"
-        return [dict(zip(names, r, strict=True)) for r in self._db.execute(sql, args)]
+        return [dict(zip(names, r, strict=True)) for r in self._query(sql, tuple(args))]
 
     def check_datasets(self, fingerprints: dict[str, dict[str, str]]) -> None:
         """Record each dataset's fingerprint, or refuse one that changed since it was recorded.
@@ -444,7 +533,7 @@ class ResultsStore:
         >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
         ...     store.check_datasets({"SyntheticControl": dataset_fingerprint("SyntheticControl")})
         """
-        stored = dict(self._db.execute("SELECT name, fingerprint FROM datasets"))
+        stored = dict(self._query("SELECT name, fingerprint FROM datasets"))
         for name, parts in sorted(fingerprints.items()):
             if name in stored and json.loads(stored[name]) != parts:
                 old = json.loads(stored[name])

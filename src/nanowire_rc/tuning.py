@@ -34,6 +34,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitting import keeps_state_on_failure
 from .classifiers import (
     _READOUT_DOCS,
     DEFAULT_ALPHAS,
@@ -44,7 +45,7 @@ from .classifiers import (
     check_labels,
 )
 from .device import Device
-from .exceptions import UnstableReservoirError
+from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .model_space import MIN_STEPS
 from .physics import NanowireParams
 from .reservoirs import _COUPLED_DOCS, _NANOWIRE_DOCS, _TANH_DOCS, _document
@@ -109,27 +110,31 @@ def _check_grid(grid, estimator_class) -> list[dict]:
     grids = [grid] if isinstance(grid, dict) else grid
     if not isinstance(grids, (list, tuple)) or not grids or \
             not all(isinstance(g, dict) and g for g in grids):
-        raise ValueError(f"param_grid must be a non-empty dict of parameter name -> list of "
-                         f"values, or a list of such dicts; got {grid!r}")
+        raise InvalidParameterError(
+            f"param_grid must be a non-empty dict of parameter name -> list of "
+            f"values, or a list of such dicts; got {grid!r}")
     names = set(estimator_class._get_param_names()) - {"alphas", "features", "random_state",
                                                       "n_jobs"}
     configs = []
     for g in grids:
         unknown = sorted(set(g) - names)
         if unknown:
-            raise ValueError(f"param_grid names {unknown}, which {estimator_class.__name__} "
-                             f"does not have; searchable: {sorted(names)}")
+            raise InvalidParameterError(
+                f"param_grid names {unknown}, which {estimator_class.__name__} "
+                f"does not have; searchable: {sorted(names)}")
         for name, values in g.items():
             if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or \
                     len(list(values)) == 0:
-                raise ValueError(f"param_grid[{name!r}] must be a non-empty list of values, "
-                                 f"got {values!r}")
+                raise InvalidParameterError(
+                    f"param_grid[{name!r}] must be a non-empty list of values, "
+                    f"got {values!r}")
         keys = sorted(g)
         configs += [dict(zip(keys, v, strict=True))
                     for v in itertools.product(*(g[k] for k in keys))]
     if len({tuple(sorted(c)) for c in configs}) > 1:
-        raise ValueError("every dict of a param_grid list must name the same parameters (give "
-                         "each the values it keeps fixed), so that results form one table")
+        raise InvalidParameterError(
+            "every dict of a param_grid list must name the same parameters (give "
+            "each the values it keeps fixed), so that results form one table")
     return configs
 
 
@@ -172,8 +177,9 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         configs = _check_grid(grid, self._estimator_class)
         reps = self.representations
         if isinstance(reps, str) or len(reps) == 0:
-            raise ValueError(f"representations must be a non-empty list of feature strings "
-                             f"such as ['mean', 'windows+last'], got {reps!r}")
+            raise InvalidParameterError(
+                f"representations must be a non-empty list of feature strings "
+                f"such as ['mean', 'windows+last'], got {reps!r}")
         for r in reps:
             check_representation(r)
         check_alphas(self.alphas)
@@ -184,7 +190,7 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
                 estimator._validate_params()
                 estimator._reservoir()._check_values()
             except ValueError as err:
-                raise type(err)(f"param_grid sets {config}: {err}") from None
+                raise InvalidParameterError(f"param_grid sets {config}: {err}") from None
         return configs, list(reps)
 
     def _score(self, config, batch, y, splits, reps, seed, n_jobs):
@@ -197,6 +203,7 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         except UnstableReservoirError:
             return None  # outside the stability guarantee: not a candidate
 
+    @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y: ArrayLike) -> _ClassifierCV:
         """Search the grid by k-fold cross-validation on ``(X, y)``, then refit the best.
@@ -215,10 +222,13 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
 
         Raises
         ------
-        ValueError
+        InvalidParameterError
             For invalid hyper-parameters (the parameter table, then ``param_grid``,
-            ``representations`` and ``alphas``, before anything runs) or inputs, or when every
-            configuration of the grid is outside the stability guarantee.
+            ``representations`` and ``alphas``, before anything runs).
+        InvalidInputError
+            For invalid inputs (too short for every representation asked for).
+        UnstableReservoirError
+            When every configuration of the grid is outside the stability guarantee.
 
         Examples
         --------
@@ -236,9 +246,10 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         if any("windows" in r.split("+") for r in reps) and shortest < self.n_windows:
             reps = [r for r in reps if "windows" not in r.split("+")]
             if not reps:
-                raise ValueError(f"the shortest series has {shortest} steps after the washout, "
-                                 f"fewer than n_windows={self.n_windows}: lower n_windows or "
-                                 "add a representation without windows")
+                raise InvalidInputError(
+                    f"the shortest series has {shortest} steps after the washout, "
+                    f"fewer than n_windows={self.n_windows}: lower n_windows or "
+                    "add a representation without windows")
             warnings.warn(f"the shortest training series has {shortest} steps after the "
                           f"washout, fewer than n_windows={self.n_windows}: representations "
                           f"with windows are left out of the search ({reps} remain)",
@@ -246,9 +257,10 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         if MODEL_SPACE in reps and shortest < MIN_STEPS:
             reps = [r for r in reps if r != MODEL_SPACE]
             if not reps:
-                raise ValueError(f"the shortest series has {shortest} steps after the washout: "
-                                 f"the model space needs {MIN_STEPS} (a step and the next it "
-                                 "predicts)")
+                raise InvalidInputError(
+                    f"the shortest series has {shortest} steps after the washout: "
+                    f"the model space needs {MIN_STEPS} (a step and the next it "
+                    "predicts)")
             warnings.warn(f"the shortest training series has {shortest} steps after the "
                           f"washout: the model space needs {MIN_STEPS} and is left out of the "
                           f"search ({reps} remain)", UserWarning, stacklevel=2)
@@ -265,8 +277,9 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         rows = [{**c, **row} for c, part in zip(configs, results, strict=True)
                 if part is not None for row in part]
         if not rows:
-            raise ValueError(f"every configuration of {type(self).__name__}'s grid is outside "
-                             "the stability guarantee for this data: nothing to select")
+            raise UnstableReservoirError(
+                f"every configuration of {type(self).__name__}'s grid is outside "
+                "the stability guarantee for this data: nothing to select")
         self.cv_results_ = self._results(rows, configs)
         self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
         best = rows[self.best_index_]  # what selection.best_row picks: the same order

@@ -8,21 +8,29 @@ the same command skips every stored piece. Pieces run here (``jobs=1``), in loca
 processes through joblib (``jobs > 1``), or on a Dask cluster through joblib's dask backend
 (``scheduler="tcp://host:port"``). Every random draw is seeded from the piece's identity, so the
 results do not depend on the backend, the number of workers or interruptions.
+
+Each dataset is loaded once, fingerprinted, and those very arrays go to every piece: a file
+changed while the selection runs is never read again, so nothing computed on other data is
+stored (the next run then refuses the changed file, see
+:meth:`~nanowire_rc.store.ResultsStore.check_datasets`). Local workers are capped at the work
+left and the cores, with a warning: more would only wait, at a process each.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 
 import numpy as np
-from joblib import Parallel, delayed, parallel_config
+from joblib import Parallel, cpu_count, delayed, parallel_config
 
 from .. import __version__
 from ..classifiers import DEFAULT_ALPHAS
-from ..datasets import dataset_fingerprint, load_ucr
+from ..datasets import load_ucr, splits_fingerprint
+from ..exceptions import InvalidArgumentError
 from ..selection import (
     EXTEND_DECADES,
     GRIDS,
@@ -128,33 +136,73 @@ def plan_groups(datasets: Sequence[str], models: Sequence[str], sizes: Sequence[
     return sorted(groups, key=lambda g: -g[2])
 
 
-def _training_data(dataset: str, data_dir: str | None):
-    X, y = load_ucr(dataset, "train", data_dir)
-    return as_batch(X), y
+def _load_datasets(names: Sequence[str], data_dir: str | None, chosen) -> tuple[dict, dict]:
+    """Each dataset's ``(X, y, X_test, y_test)``, loaded once, and its fingerprint.
+
+    The pieces compute on these arrays (joblib and Dask ship each array once), never on the
+    files again: the fingerprint recorded in the store is that of the data every result used.
+    """
+    data, prints = {}, {}
+    for name in names:
+        train, test = load_ucr(name, "train", data_dir), load_ucr(name, "test", data_dir)
+        _check_validatable(name, train[1], chosen)
+        prints[name] = splits_fingerprint(train, test)
+        data[name] = (*train, *test)
+    return data, prints
 
 
-def _validate_chunk(group, configs, data_dir, n_jobs, protocol_name):
+def _check_validatable(name: str, y: np.ndarray, chosen) -> None:
+    """Refuse, before any work, training labels the protocol cannot hold series out of."""
+    classes, counts = np.unique(y, return_counts=True)
+    if len(classes) < 2:
+        raise InvalidArgumentError(
+            f"dataset {name!r}: every training series has the same label ({classes[0]!r}); a "
+            "classifier needs at least two classes.")
+    try:
+        chosen.splits(y)
+    except ValueError:
+        single = classes[counts < 2].tolist()
+        raise InvalidArgumentError(
+            f"dataset {name!r}: too few training series to validate on: classes {single} have "
+            f"one each. Model selection ({chosen.name!r} protocol) holds training series out "
+            "for validation, so it needs at least 2 per class: add series, or merge or drop "
+            "those classes.") from None
+
+
+def _validate_chunk(group, configs, X, y, n_jobs, protocol_name):
     """Worker: score a chunk of configurations of one group on the protocol's folds."""
-    dataset, model, size, seed = group
+    _, model, size, seed = group
     start = time.perf_counter()
-    X, y = _training_data(dataset, data_dir)
     chosen = PROTOCOLS[protocol_name]
-    rows = evaluate_configs(model, configs, X, y, chosen.splits(y), size, seed, N_WINDOWS,
-                            chosen.representations, n_jobs=n_jobs, extend=chosen.extend)
+    rows = evaluate_configs(model, configs, as_batch(X), y, chosen.splits(y), size, seed,
+                            N_WINDOWS, chosen.representations, n_jobs=n_jobs,
+                            extend=chosen.extend)
     for row in rows:
         row.pop("alpha_at_edge")  # recomputed from the stored penalty (edge_penalty)
     return group, rows, time.perf_counter() - start
 
 
-def _test_group(group, best, data_dir, n_jobs, protocol_name):
+def _test_group(group, best, X, y, X_te, y_te, n_jobs, protocol_name):
     """Worker: refit a group's selected configuration and score it on the test split."""
-    dataset, model, size, seed = group
+    _, model, size, seed = group
     start = time.perf_counter()
-    X, y = _training_data(dataset, data_dir)
-    X_te, y_te = load_ucr(dataset, "test", data_dir)
-    accuracy, alpha = refit_and_test(model, size, seed, best, X, y, X_te, y_te, N_WINDOWS,
-                                     n_jobs=n_jobs, protocol=PROTOCOLS[protocol_name])
+    accuracy, alpha = refit_and_test(model, size, seed, best, as_batch(X), y, X_te, y_te,
+                                     N_WINDOWS, n_jobs=n_jobs,
+                                     protocol=PROTOCOLS[protocol_name])
     return group, accuracy, alpha, time.perf_counter() - start
+
+
+def _workers(jobs: int, pieces: int) -> int:
+    """Local worker processes for ``pieces`` pieces of work: at most one per piece and core."""
+    cores = cpu_count()  # joblib's count honours the CPU affinity and a container's quota
+    used = max(1, min(jobs, pieces, cores))
+    if pieces and used < jobs:
+        warnings.warn(
+            f"jobs={jobs} capped at {used} worker process{'es' if used > 1 else ''}: "
+            f"{pieces} piece{'s' if pieces > 1 else ''} of work to run on {cores} "
+            f"core{'s' if cores > 1 else ''}; more workers would only wait, at a process each.",
+            UserWarning, stacklevel=3)
+    return used
 
 
 def edge_penalty(alpha: float, protocol_name: str) -> bool:
@@ -203,6 +251,11 @@ def _executor(jobs: int, scheduler: str | None, connect_timeout: float = 30.0):
         raise ImportError("--scheduler needs Dask: pip install 'nanowire-rc[dask]'") from None
     try:
         client = Client(scheduler, timeout=f"{connect_timeout}s")
+    except (ValueError, TypeError) as err:  # refused before any connection is tried
+        raise InvalidArgumentError(
+            f"scheduler {scheduler!r} is not a Dask scheduler address ({err}): expected "
+            "tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786 (the address `dask scheduler` "
+            "prints).") from None
     except (OSError, TimeoutError) as err:
         raise ConnectionError(
             f"cannot reach the Dask scheduler at {scheduler} ({err}). Check the address and "
@@ -271,9 +324,18 @@ def run_selection(
     ------
     DatasetChangedError
         When the store holds results for a dataset of the same name whose contents differ (a
-        fingerprint of both splits is recorded with the first results).
+        fingerprint of both splits is recorded with the first results). Each dataset is read
+        once, at the start: a file changed while the selection runs is not read again.
+    InvalidArgumentError
+        When a dataset has too few training series per class to validate on, or
+        ``scheduler`` is not an address; before any work.
     ConnectionError
         When the Dask scheduler cannot be reached.
+
+    Warns
+    -----
+    UserWarning
+        When ``jobs`` is more than the pieces of work left or the cores: it is capped.
 
     Examples
     --------
@@ -287,8 +349,8 @@ def run_selection(
     """
     grids = QUICK_GRIDS if quick else GRIDS
     chosen = PROTOCOLS[protocol_name]
-    store.check_datasets({d: dataset_fingerprint(d, data_dir) for d in {g[0] for g in groups}})
-    local_jobs = None if (jobs == 1 and scheduler is None) else 1
+    data, prints = _load_datasets(list(dict.fromkeys(g[0] for g in groups)), data_dir, chosen)
+    store.check_datasets(prints)
     plan, stats, shapes = [], {}, {}
     for group in groups:
         dataset, model, size, _ = group
@@ -300,15 +362,19 @@ def run_selection(
             chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
         else:
             if dataset not in shapes:
-                X, y = _training_data(dataset, data_dir)
+                X, y = data[dataset][:2]
                 folds = [len(train) / len(y) for train, _ in chosen.splits(y)]
-                shapes[dataset] = (X.values.shape, folds)
+                shapes[dataset] = (as_batch(X).values.shape, folds)
             (n_cases, _, n_timepoints), folds = shapes[dataset]
             chunks = chunk_configs(todo, n_cases, n_timepoints, size, n_windows=N_WINDOWS,
                                    folds=folds)
-        plan += [(group, chunk, data_dir, local_jobs, protocol_name) for chunk in chunks
-                 if chunk]
+        plan += [(group, chunk) for chunk in chunks if chunk]
     pending_tests = [g for g in groups if store.test_result(g, grid_id(grids[g[1]])) is None]
+    if scheduler is None:
+        jobs = _workers(jobs, max(len(plan), len(pending_tests)))
+    local_jobs = None if (jobs == 1 and scheduler is None) else 1
+    plan = [(group, chunk, *data[group[0]][:2], local_jobs, protocol_name)
+            for group, chunk in plan]
     if progress:
         progress("total", len(plan) + len(pending_tests))
     with _executor(jobs, scheduler, connect_timeout) as run:
@@ -320,7 +386,7 @@ def run_selection(
         for group in pending_tests:
             kept = stats[group][0]
             rows = _stored_rows(store, group, {config_key(c) for c in kept})
-            tests.append((group, best_row(rows), data_dir, local_jobs, protocol_name))
+            tests.append((group, best_row(rows), *data[group[0]], local_jobs, protocol_name))
         for group, accuracy, alpha, seconds in run(_test_group, tests):
             best = next(b for g, b, *_ in tests if g == group)
             _, n_configs, n_pruned = stats[group]

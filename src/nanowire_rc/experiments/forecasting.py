@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..exceptions import InvalidArgumentError, InvalidParameterError
 from ..forecasting import (
     ClosedLoopDivergenceWarning,
     CoupledNanowireForecaster,
@@ -100,7 +101,7 @@ def make_series(system: str, n_steps: int, random_state=0) -> np.ndarray:
         return mackey_glass(n_steps, discard=500, history_noise=0.01, random_state=random_state)
     if system == "lorenz63":
         return lorenz63(n_steps, dt=0.02, random_state=random_state)
-    raise ValueError(f"system must be one of {SYSTEMS}, got {system!r}")
+    raise InvalidParameterError(f"system must be one of {SYSTEMS}, got {system!r}")
 
 
 def forecast_experiment(
@@ -139,6 +140,8 @@ def forecast_experiment(
     ------
     ValueError
         If a model is unknown or a length is below 1.
+    InvalidArgumentError
+        If ``n_train`` is too short for a model's washout and horizon; before any work.
 
     Examples
     --------
@@ -151,10 +154,21 @@ def forecast_experiment(
     """
     unknown = [m for m in models if m not in FORECAST_MODELS]
     if unknown or not models:
-        raise ValueError(f"models must be among {tuple(FORECAST_MODELS)}, got {list(models)}")
+        raise InvalidParameterError(
+            f"models must be among {tuple(FORECAST_MODELS)}, got {list(models)}")
     for name, value in (("n_train", n_train), ("n_test", n_test), ("n_generate", n_generate)):
         if int(value) < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
+            raise InvalidParameterError(f"{name} must be >= 1, got {value}")
+    forecasters = {name: FORECAST_MODELS[name](n_neurons=n_neurons, random_state=random_state,
+                                                **PRESETS[system][name]) for name in models}
+    # A readout is fitted on what follows the washout, and needs two samples there at least.
+    need = max(f.washout + f.horizon + 2 for f in forecasters.values())
+    if n_train < need:
+        raise InvalidArgumentError(
+            f"n_train={n_train} training samples are too few: the forecasters drop a washout "
+            f"of {max(f.washout for f in forecasters.values())} samples and fit their readout "
+            f"on what follows, so they need at least washout + horizon + 2 = {need} (--train "
+            f"{need} or more on the command line).")
     n_after = max(n_test, n_generate)
     y = make_series(system, n_train + n_after, random_state)
     Y = y if y.ndim == 2 else y[:, None]
@@ -162,9 +176,7 @@ def forecast_experiment(
     scale = train.std(axis=0)
     dt, lyap = _TIME[system]
     rows, one_step, closed = [], {}, {}
-    for name in models:
-        model = FORECAST_MODELS[name](n_neurons=n_neurons, random_state=random_state,
-                                      **PRESETS[system][name])
+    for name, model in forecasters.items():
         start = time.perf_counter()
         model.fit(train)
         fit_seconds = time.perf_counter() - start

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..exceptions import InvalidParameterError
 from ..physics import NanowireParams, simulate
 
 __all__ = ["DEFAULT_DTS", "DEFAULT_OMEGAS", "pulse_input", "pulse_responses"]
@@ -41,7 +42,8 @@ def pulse_input(n_steps: int = 100, start: int = 30, stop: int = 40) -> np.ndarr
     array([0., 0., 0., 1., 1., 0., 0., 0., 0., 0.])
     """
     if not 0 <= start < stop <= n_steps:
-        raise ValueError(f"need 0 <= start < stop <= n_steps, got {start}, {stop}, {n_steps}")
+        raise InvalidParameterError(
+            f"need 0 <= start < stop <= n_steps, got {start}, {stop}, {n_steps}")
     x = np.zeros(n_steps)
     x[start:stop] = 1.0
     return x

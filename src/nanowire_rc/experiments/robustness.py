@@ -23,7 +23,7 @@ import numpy as np
 from ..classifiers import CoupledNanowireClassifier, NanowireClassifier
 from ..datasets import load_ucr
 from ..device import Device
-from ..exceptions import UnstableReservoirError
+from ..exceptions import InvalidParameterError, UnstableReservoirError
 
 __all__ = ["DEFAULT_LEVELS", "FACTORS", "device_for", "robustness_rows", "summarise_robustness"]
 
@@ -81,7 +81,7 @@ def device_for(factor: str, level) -> Device:
     (6, 0.0, False)
     """
     if factor not in FACTORS:
-        raise ValueError(f"unknown factor {factor!r}; use one of {tuple(FACTORS)}")
+        raise InvalidParameterError(f"unknown factor {factor!r}; use one of {tuple(FACTORS)}")
     return Device(**{factor: level})
 
 
@@ -141,7 +141,8 @@ def robustness_rows(
     levels = DEFAULT_LEVELS if levels is None else levels
     unknown = set(models) - set(MODELS)
     if unknown:
-        raise ValueError(f"unknown models {sorted(unknown)}; use names from {tuple(MODELS)}")
+        raise InvalidParameterError(
+            f"unknown models {sorted(unknown)}; use names from {tuple(MODELS)}")
     plan = [(d, m, f, lv, s) for d in datasets for m in models for f in levels
             for lv in levels[f] for s in range(seeds)]
     rows, data = [], {}

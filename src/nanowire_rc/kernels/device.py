@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike
 from sklearn.utils import check_random_state
 
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
+from ..exceptions import InvalidParameterError
 from ..physics import METHODS, NanowireParams, _as_params, _check_dt
 from ..stability import coupled_contraction_bound, coupled_voltage_range, input_voltage_range
 from .compiled import _update32, _update64, rates32, rates64
@@ -384,6 +385,49 @@ def _options(device: Device, dt: float) -> _Options:
                     device.window / (levels - 1) if levels > 1 else device.window)
 
 
+#: Noise draws are taken as at most this many standard deviations (the generator's pairs of
+#: 32-bit uniforms give at most about 9.4).
+_MAX_DEVIATIONS = 10.0
+#: Squared reads summed in float64 without overflow: up to this many terms.
+_SQUARES = 1e8
+
+
+def _check_noise(device: Device, dtype, n_steps: int) -> None:
+    """Refuse noise levels whose draws or reads would overflow.
+
+    Noise is drawn in the compute type as ``sigma * z`` with ``|z| <= _MAX_DEVIATIONS``. A read
+    is ``G + read_sigma * z``: the pooled means sum ``n_steps`` of them in the compute type, and
+    squares of reads are summed in float64 (by the standard deviation feature, and by the
+    standardisation of any readout), so a read must stay below ``sqrt`` of the float64 range with
+    room for ``_SQUARES`` terms. ADC quantisation bounds every read. Without this check such
+    levels end in inf or NaN features, or in a ``DivergedError`` that blames the memory factor.
+    """
+    big = float(np.finfo(dtype).max)
+    name = np.dtype(dtype).name
+    if _MAX_DEVIATIONS * device.state_noise >= big:
+        raise InvalidParameterError(
+            f"Device state_noise = {device.state_noise:.4g} is too large for the {name} compute "
+            f"type: its draws overflow. Use a state_noise below {big / _MAX_DEVIATIONS:.3g} (a "
+            "state lies in [0, 1]: noise beyond 1 only saturates it)")
+    if not device.read_noise:
+        return
+    top = max(abs(device.g_min), abs(device.g_max))
+    if device.adc_bits is not None:  # quantised reads are bounded; the draws must be finite
+        room, why = big, "its draws overflow the compute type"
+    else:
+        room = min(big / max(n_steps, 1), float(np.sqrt(np.finfo(np.float64).max / _SQUARES)))
+        why = (f"sums of {n_steps} reads in {name}, or of their squares in float64, would "
+               f"overflow (reads must stay below {room:.3g})")
+    sigma = device.read_noise * device.window
+    if top + _MAX_DEVIATIONS * sigma >= room:
+        limit = max(room - top, 0.0) / _MAX_DEVIATIONS / device.window
+        raise InvalidParameterError(
+            f"Device read_noise = {device.read_noise:.4g} (a read-noise standard deviation of "
+            f"{sigma:.4g} conductance units) is too large: {why}. Use a read_noise below "
+            f"{limit:.3g}" + ("" if device.adc_bits is not None
+                              else ", or adc_bits (quantised reads are bounded)"))
+
+
 def device_reference(
     X: np.ndarray,
     lengths: np.ndarray,
@@ -681,7 +725,7 @@ def _setup(X, lengths, input_weights, dt, device, constants, params, random_stat
         constants = device.draw(n_neurons, _as_params(params),
                                 rng if rng is not None else random_state)
     if not isinstance(constants, DeviceConstants) or constants.n_neurons != n_neurons:
-        raise ValueError(f"constants must be DeviceConstants for {n_neurons} neurons")
+        raise InvalidParameterError(f"constants must be DeviceConstants for {n_neurons} neurons")
     seed = _seed(random_state if rng is None else rng)
     return dt, batch, W, constants, seed, h0, kidx, dtype
 
@@ -811,14 +855,14 @@ def run_nanowire_device(
     """
     device = Device() if device is None else device
     if not isinstance(device, Device):
-        raise TypeError(f"device must be a Device or None, got {type(device).__name__}")
+        raise InvalidParameterError(f"device must be a Device or None, got {type(device).__name__}")
     if device.is_ideal and constants is None and not force_device_kernel:
         return run_nanowire(X, input_weights, dt, params, method, lengths=lengths,
                             washout=washout, n_windows=n_windows, h0=h0, dtype=dtype,
                             return_states=return_states, std=std, backend=backend,
                             n_jobs=n_jobs, check=check)
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise InvalidParameterError(f"method must be one of {METHODS}, got {method!r}")
     dt, batch, Wt, constants, seed, h0, kidx, dtype = _setup(
         X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
         washout, n_windows, backend, return_states)
@@ -833,6 +877,7 @@ def run_nanowire_device(
                                    worst, v_lo, v_hi,
                                    "Use a smaller dt or input weights, scale the input to [0, 1], "
                                    "or method='exact'", unit="device")
+    _check_noise(device, dtype, batch.values.shape[2])
     opts = _options(device, dt)
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
@@ -1324,9 +1369,9 @@ def run_coupled_nanowire_device(
     """
     device = Device() if device is None else device
     if not isinstance(device, Device):
-        raise TypeError(f"device must be a Device or None, got {type(device).__name__}")
+        raise InvalidParameterError(f"device must be a Device or None, got {type(device).__name__}")
     if not 0 < retention <= 1:
-        raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+        raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
     dt, batch, Wt, constants, seed, h0, kidx, dtype = _setup(
         X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
         washout, n_windows, backend, return_states)
@@ -1350,6 +1395,7 @@ def run_coupled_nanowire_device(
             raise _refuse_unstable(what, k, v_lo, v_hi,
                                    "Use weaker coupling, a smaller dt or v_max, or less "
                                    "variability", unit="device")
+    _check_noise(device, dtype, batch.values.shape[2])
     opts = _options(device, dt)
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):

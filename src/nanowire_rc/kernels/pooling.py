@@ -17,12 +17,17 @@ standard deviation of every neuron over the pooled steps (``std``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["PooledStates", "finish_pooling", "window_index"]
+from ..exceptions import InvalidInputError, MemoryLimitError
+
+__all__ = ["PooledStates", "available_memory", "check_memory", "finish_pooling",
+           "window_index"]
 
 
 @dataclass
@@ -107,7 +112,7 @@ def window_index(
     pooled = lengths - washout
     if np.any(pooled < 1):
         i = int(np.argmin(pooled))
-        raise ValueError(
+        raise InvalidInputError(
             f"series {i} has length {lengths[i]}: too short for washout={washout} (pooling "
             f"needs at least one step after the washout)"
         )
@@ -206,6 +211,88 @@ def _fill_empty(windows: np.ndarray, counts: np.ndarray, kidx: np.ndarray) -> No
         steps = np.flatnonzero(kidx[i] >= 0)
         for k in np.flatnonzero(counts[i] == 0):
             windows[i, k] = windows[i, kidx[i, steps[k * len(steps) // n_windows]]]
+
+
+#: Memory needs below this many bytes are not checked against the available memory.
+SMALL_BYTES = 64 * 1024**2
+
+
+def available_memory() -> int | None:
+    """Bytes of memory a new allocation can take: the system's available memory (Linux's
+    ``MemAvailable``, elsewhere the free physical pages), lowered to what is left under the
+    process's cgroup limit when there is one; ``None`` when neither can be read.
+
+    Returns
+    -------
+    int or None
+        The bytes available, or ``None``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.kernels.pooling import available_memory
+    >>> available = available_memory()
+    >>> available is None or available > 0
+    True
+    """
+    available = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                available = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    if available is None:
+        try:
+            available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (AttributeError, OSError, ValueError):
+            return None
+    try:  # a container's limit (cgroup v2) is often far below the host's memory
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit != "max":
+            used = int(Path("/sys/fs/cgroup/memory.current").read_text())
+            available = min(available, max(int(limit) - used, 0))
+    except (OSError, ValueError):
+        pass
+    return available
+
+
+def check_memory(nbytes: float, what: str, advice: str) -> None:
+    """Refuse, before allocating, work that needs more memory than is available.
+
+    Parameters
+    ----------
+    nbytes : float
+        The memory the work needs (an estimate of its largest arrays).
+    what : str
+        The work, as the message's subject (e.g. "the pooled states of 300 series").
+    advice : str
+        What to do instead.
+
+    Raises
+    ------
+    MemoryLimitError
+        When ``nbytes`` exceeds :func:`available_memory` (never when that is unknown). Needs
+        under ``SMALL_BYTES`` are not checked: reading the available memory costs about as much
+        as a small kernel call.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.kernels.pooling import check_memory
+    >>> check_memory(1024, "a small array", "none needed")  # fits: nothing happens
+    >>> try:
+    ...     check_memory(2.0**80, "a huge array", "ask for less")
+    ... except nw.MemoryLimitError as err:
+    ...     print(str(err)[:36])
+    a huge array would need 1.126e+15 Gi
+    """
+    if nbytes < SMALL_BYTES:
+        return
+    available = available_memory()
+    if available is not None and nbytes > available:
+        raise MemoryLimitError(
+            f"{what} would need {nbytes / 1024**3:.4g} GiB of memory, more than the "
+            f"{available / 1024**3:.3g} GiB available: {advice}")
 
 
 def zeros_touched(shape, dtype) -> np.ndarray:

@@ -25,7 +25,12 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
-from ..exceptions import DivergedError, UnstableReservoirError
+from ..exceptions import (
+    DivergedError,
+    InvalidParameterError,
+    MemoryLimitError,
+    UnstableReservoirError,
+)
 from ..physics import (
     NanowireParams,
     VoltageOverflowError,
@@ -42,7 +47,13 @@ from ..stability import (
     memory_factor_voltage,
 )
 from . import compiled, reference
-from .pooling import PooledStates, finish_pooling, window_index, zeros_touched
+from .pooling import (
+    PooledStates,
+    check_memory,
+    finish_pooling,
+    window_index,
+    zeros_touched,
+)
 
 __all__ = ["BACKENDS", "run_coupled_nanowire", "run_leaky_tanh", "run_nanowire"]
 
@@ -58,7 +69,8 @@ def _numba_threads(n_jobs: int | None) -> Iterator[None]:
         yield
         return
     if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
+        raise InvalidParameterError(
+            f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
     before = numba.get_num_threads()
     numba.set_num_threads(min(int(n_jobs), numba.config.NUMBA_NUM_THREADS))
     try:
@@ -70,7 +82,7 @@ def _numba_threads(n_jobs: int | None) -> Iterator[None]:
 def _dtype(dtype) -> type:
     key = np.dtype(dtype).name
     if key not in _DTYPES:
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+        raise InvalidParameterError(f"dtype must be float32 or float64, got {dtype!r}")
     return _DTYPES[key]
 
 
@@ -81,30 +93,31 @@ def _prepare(X, lengths, weights, h0, dtype, washout, n_windows, backend, return
     from . import MAX_STATES_BYTES
 
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        raise InvalidParameterError(f"backend must be one of {BACKENDS}, got {backend!r}")
     dtype = _dtype(dtype)
     batch = as_batch(X, dtype=dtype, lengths=lengths)
     weights = np.asarray(weights, dtype=np.float64)
     if weights.ndim == 1:
         weights = weights[:, None]
     if weights.ndim != 2 or weights.shape[1] != batch.n_channels or weights.shape[0] == 0:
-        raise ValueError(
+        raise InvalidParameterError(
             f"input weights must have shape (n_neurons,) or (n_neurons, n_channels="
             f"{batch.n_channels}), got {np.shape(weights)}"
         )
     if not np.all(np.isfinite(weights)):
-        raise ValueError("input weights contain NaN or inf")
+        raise InvalidParameterError("input weights contain NaN or inf")
     n_neurons = weights.shape[0]
     h0 = np.broadcast_to(np.asarray(h0, dtype=dtype), (n_neurons,)).copy()
     for name, value in (("washout", washout), ("n_windows", n_windows)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an integer, got {value!r}")
+            raise InvalidParameterError(f"{name} must be an integer, got {value!r}")
     if washout < 0 or n_windows < 1:
-        raise ValueError(f"need washout >= 0 and n_windows >= 1, got {washout}, {n_windows}")
+        raise InvalidParameterError(
+            f"need washout >= 0 and n_windows >= 1, got {washout}, {n_windows}")
     kidx = window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
     size = batch.n_cases * batch.values.shape[2] * n_neurons * np.dtype(dtype).itemsize
     if return_states and size > MAX_STATES_BYTES:
-        raise ValueError(
+        raise MemoryLimitError(
             f"full trajectories would need {size / 1024**3:.1f} GiB (limit "
             f"{MAX_STATES_BYTES / 1024**3:.0f} GiB): use the pooled features, or ask for the "
             "states of fewer series at a time"
@@ -120,6 +133,12 @@ def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: b
     float32 when the spread is small next to the mean. Without it they stay in the compute type
     (a float64 accumulator costs the Euler kernel about 10 %)."""
     n, _, n_timepoints = batch.values.shape
+    item = np.dtype(dtype).itemsize
+    # these buffers, then the finished means (finish_pooling)
+    need = n * n_neurons * (item + (n_windows + bool(std)) * (8 if std else item)
+                            + n_timepoints * store * item + (n_windows + 1 + bool(std)) * item)
+    check_memory(need, f"the reservoir states of {n} series x {n_neurons} neurons",
+                 "use fewer neurons, or run fewer series at a time")
     last = zeros_touched((n, n_neurons), dtype)
     sums = zeros_touched((n, n_windows + bool(std), n_neurons), np.float64 if std else dtype)
     states = zeros_touched((n, n_timepoints if store else 0, n_neurons), dtype)
@@ -286,11 +305,12 @@ def _time_steps(dt, n_neurons: int) -> np.ndarray:
     steps = np.asarray(dt)
     if steps.shape != (n_neurons,) or not np.issubdtype(steps.dtype, np.number) or \
             np.iscomplexobj(steps):
-        raise ValueError(f"dt must be a real scalar or one per neuron, shape ({n_neurons},); "
-                         f"got shape {steps.shape}")
+        raise InvalidParameterError(
+            f"dt must be a real scalar or one per neuron, shape ({n_neurons},); "
+            f"got shape {steps.shape}")
     steps = steps.astype(np.float64)
     if not np.all(np.isfinite(steps) & (steps > 0)):
-        raise ValueError("every time step in dt must be finite and > 0")
+        raise InvalidParameterError("every time step in dt must be finite and > 0")
     return steps
 
 
@@ -309,15 +329,16 @@ def _as_recurrent(recurrent, n_neurons: int, dtype):
         return np.zeros(n_neurons, dtype)
     if sp.issparse(recurrent):
         if recurrent.shape != (n_neurons, n_neurons):
-            raise ValueError(f"recurrent matrix must be ({n_neurons}, {n_neurons}), got "
-                             f"{recurrent.shape}")
+            raise InvalidParameterError(f"recurrent matrix must be ({n_neurons}, {n_neurons}), got "
+                                        f"{recurrent.shape}")
         return sp.csr_matrix(recurrent, dtype=dtype)
     recurrent = np.asarray(recurrent, dtype=dtype)
     if recurrent.shape not in ((n_neurons,), (n_neurons, n_neurons)):
-        raise ValueError(f"recurrent must be the diagonal ({n_neurons},) or a ({n_neurons}, "
-                         f"{n_neurons}) matrix, got {recurrent.shape}")
+        raise InvalidParameterError(
+            f"recurrent must be the diagonal ({n_neurons},) or a ({n_neurons}, "
+            f"{n_neurons}) matrix, got {recurrent.shape}")
     if not np.all(np.isfinite(recurrent)):
-        raise ValueError("recurrent matrix contains NaN or inf")
+        raise InvalidParameterError("recurrent matrix contains NaN or inf")
     return recurrent
 
 
@@ -432,10 +453,10 @@ def run_leaky_tanh(
     n_neurons = W.shape[1]
     leak = np.broadcast_to(np.asarray(leak_rate, dtype=dtype), (n_neurons,)).copy()
     if not np.all((leak > 0) & (leak <= 1)):
-        raise ValueError("leak_rate must lie in (0, 1]")
+        raise InvalidParameterError("leak_rate must lie in (0, 1]")
     bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
     if not np.all(np.isfinite(bias)):
-        raise ValueError("bias contains NaN or inf")
+        raise InvalidParameterError("bias contains NaN or inf")
     rec = _as_recurrent(recurrent, n_neurons, dtype)
     if backend == "numpy":
         return _checked(reference.leaky_tanh_reference(
@@ -574,7 +595,7 @@ def run_coupled_nanowire(
     """
     p = _as_params(params)
     if not 0 < retention <= 1:
-        raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+        raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
                                          n_windows, backend, return_states)
     n_neurons = W.shape[1]

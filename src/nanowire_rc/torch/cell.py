@@ -30,6 +30,7 @@ operations (quantisation by a straight-through estimator); an ideal device (``No
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Sequence
 
@@ -40,6 +41,7 @@ from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from ..device import Device, DeviceConstants, quantise_voltage
+from ..exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from ..kernels.device import seeded_noise
 from ..physics import METHODS, NanowireParams
 
@@ -314,7 +316,7 @@ def nanowire_cell(
     True
     """
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise InvalidParameterError(f"method must be one of {METHODS}, got {method!r}")
     if isinstance(params, NanowireParams) or params is None:
         p = params or NanowireParams()
         log_k = torch.tensor([math.log(p.kappa_p0), math.log(p.kappa_d0)], dtype=a.dtype,
@@ -628,32 +630,45 @@ class NanowireRNN(nn.Module):
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
                             ("num_layers", num_layers)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+                raise InvalidParameterError(f"{name} must be a positive integer, got {value!r}")
         if method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+            raise InvalidParameterError(f"method must be one of {METHODS}, got {method!r}")
         if voltage_map not in VOLTAGE_MAPS:
-            raise ValueError(f"voltage_map must be one of {VOLTAGE_MAPS}, got {voltage_map!r}")
+            raise InvalidParameterError(
+                f"voltage_map must be one of {VOLTAGE_MAPS}, got {voltage_map!r}")
         if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0):
-            raise ValueError(f"dt must be a finite number > 0, got {dt!r}")
+            raise InvalidParameterError(f"dt must be a finite number > 0, got {dt!r}")
+        for name, value in (("retention", retention), ("v_min", v_min), ("v_max", v_max),
+                            ("gain", gain), ("h0", h0)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                    or not math.isfinite(value):
+                raise InvalidParameterError(f"{name} must be a finite real number, got {value!r}")
         if not 0 < retention <= 1:
-            raise ValueError(f"retention must lie in (0, 1], got {retention!r}")
+            raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
         if voltage_map == "sigmoid" and not (v_min < v_max and gain > 0):
-            raise ValueError(f"need v_min < v_max and gain > 0, got {v_min}, {v_max}, {gain}")
+            raise InvalidParameterError(
+                f"need v_min < v_max and gain > 0, got {v_min}, {v_max}, {gain}")
         if not 0 <= h0 <= 1:
-            raise ValueError(f"h0 must lie in [0, 1], got {h0!r}")
+            raise InvalidParameterError(f"h0 must lie in [0, 1], got {h0!r}")
         if params is not None and not isinstance(params, NanowireParams):
-            raise TypeError(f"params must be a NanowireParams or None, got {params!r}")
-        if not (len(input_range) == 2 and input_range[0] <= input_range[1]):
-            raise ValueError(f"input_range must be (low, high), got {input_range!r}")
+            raise InvalidParameterError(f"params must be a NanowireParams or None, got {params!r}")
+        try:
+            ordered = len(input_range) == 2 and bool(input_range[0] <= input_range[1])
+        except TypeError:
+            ordered = False
+        if not ordered:
+            raise InvalidParameterError(f"input_range must be (low, high), got {input_range!r}")
         if memristor is not None and not isinstance(memristor, Device):
-            raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
-                            f"{type(memristor).__name__} {memristor!r} (the torch compute "
-                            "device is device=)")
+            raise InvalidParameterError(
+                f"memristor must be a nanowire_rc.Device or None, got "
+                f"{type(memristor).__name__} {memristor!r} (the torch compute "
+                "device is device=)")
         if isinstance(memristor_seed, bool) or not isinstance(memristor_seed, (int, np.integer)):
-            raise TypeError(f"memristor_seed must be an integer, got {memristor_seed!r}")
+            raise InvalidParameterError(
+                f"memristor_seed must be an integer, got {memristor_seed!r}")
         if not 0 <= memristor_seed <= 2**32 - num_layers:
-            raise ValueError(f"memristor_seed must lie in [0, 2**32 - num_layers], got "
-                             f"{memristor_seed!r}")
+            raise InvalidParameterError(f"memristor_seed must lie in [0, 2**32 - num_layers], got "
+                                        f"{memristor_seed!r}")
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)
         self.num_layers = int(num_layers)
@@ -837,7 +852,8 @@ class NanowireRNN(nn.Module):
         """
         if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) \
                 or not 0 <= layer < self.num_layers:
-            raise ValueError(f"layer must be an integer in [0, {self.num_layers}), got {layer!r}")
+            raise InvalidParameterError(
+                f"layer must be an integer in [0, {self.num_layers}), got {layer!r}")
         if self.ideal:
             return Device().nominal(self.hidden_size, self.nanowire_params)
         with torch.no_grad():
@@ -864,7 +880,7 @@ class NanowireRNN(nn.Module):
 
         Raises
         ------
-        ValueError
+        UnstableReservoirError
             If ``dt S_max > retention`` over the voltage window for some neuron (Euler update,
             sigmoid map).
 
@@ -877,7 +893,7 @@ class NanowireRNN(nn.Module):
         >>> rnn.check_invariance()
         Traceback (most recent call last):
         ...
-        ValueError: dt * S_max = 2.387 exceeds retention = 1.0: ...
+        nanowire_rc.exceptions.UnstableReservoirError: dt * S_max = 2.387 exceeds retention ...
         """
         if self.method != "euler" or self.voltage_map != "sigmoid":
             return
@@ -888,7 +904,7 @@ class NanowireRNN(nn.Module):
         s_max = max(p.kappa_p0 * math.exp(p.eta_p * v) + p.kappa_d0 * math.exp(-p.eta_d * v)
                     for v in (self.v_min, self.v_max))
         if self.dt * s_max > self.retention * (1 + 1e-12):
-            raise ValueError(
+            raise UnstableReservoirError(
                 f"dt * S_max = {self.dt * s_max:.4g} exceeds retention = {self.retention}: states "
                 f"could leave [0, 1] for voltages in [{self.v_min}, {self.v_max}]; use a smaller "
                 "dt, a narrower voltage window or method='exact'"
@@ -903,7 +919,7 @@ class NanowireRNN(nn.Module):
                                  + c.kappa_d0 * np.exp(-c.eta_d * v) for v in ends))
             n = int(np.argmax(s_max))
             if self.dt * s_max[n] > self.retention * (1 + 1e-12):
-                raise ValueError(
+                raise UnstableReservoirError(
                     f"dt * S_max = {self.dt * s_max[n]:.4g} exceeds retention = {self.retention} "
                     f"for neuron {n} of layer {layer} (its own device constants): states could "
                     f"leave [0, 1] for voltages in [{ends[0]:g}, {ends[1]:g}]; use "
@@ -1003,7 +1019,7 @@ class NanowireRNN(nn.Module):
 
         Raises
         ------
-        ValueError
+        InvalidParameterError
             If ``target`` is not positive.
 
         Examples
@@ -1015,7 +1031,7 @@ class NanowireRNN(nn.Module):
         (True, True)
         """
         if not 0 < target:
-            raise ValueError(f"target must be > 0, got {target!r}")
+            raise InvalidParameterError(f"target must be > 0, got {target!r}")
         lo, hi = self.input_range if input_range is None else input_range
         worst = 0.0
         for layer in range(self.num_layers):
@@ -1115,8 +1131,8 @@ class NanowireRNN(nn.Module):
         else:
             x = input
             if x.dim() not in (2, 3):
-                raise ValueError(f"input must be 2-D (unbatched) or 3-D, got shape "
-                                 f"{tuple(x.shape)}")
+                raise InvalidInputError(f"input must be 2-D (unbatched) or 3-D, got shape "
+                                        f"{tuple(x.shape)}")
         unbatched = not packed and x.dim() == 2
         if unbatched:
             x = x.unsqueeze(1)
@@ -1124,14 +1140,16 @@ class NanowireRNN(nn.Module):
             x = x.transpose(0, 1)
         n_steps, batch, n_in = x.shape
         if n_in != self.input_size:
-            raise ValueError(f"input has {n_in} features, expected input_size={self.input_size}")
+            raise InvalidInputError(
+                f"input has {n_in} features, expected input_size={self.input_size}")
         mask = None
         if lengths is not None:
             lengths = torch.as_tensor(lengths, device=x.device).reshape(-1)
             if lengths.shape[0] != batch:
-                raise ValueError(f"lengths has {lengths.shape[0]} entries for a batch of {batch}")
+                raise InvalidInputError(
+                    f"lengths has {lengths.shape[0]} entries for a batch of {batch}")
             if bool((lengths < 1).any()) or bool((lengths > n_steps).any()):
-                raise ValueError(f"lengths must lie in [1, {n_steps}]")
+                raise InvalidInputError(f"lengths must lie in [1, {n_steps}]")
             n_steps = int(lengths.max())
             x = x[:n_steps]
             if bool((lengths < n_steps).any()):
@@ -1143,13 +1161,15 @@ class NanowireRNN(nn.Module):
         elif unbatched and hx.dim() == 2:
             hx = hx.unsqueeze(1)
         if hx.shape != (self.num_layers, batch, self.hidden_size):
-            raise ValueError(f"hx must have shape {(self.num_layers, batch, self.hidden_size)}, "
-                             f"got {tuple(hx.shape)}")
+            raise InvalidInputError(
+                f"hx must have shape {(self.num_layers, batch, self.hidden_size)}, "
+                f"got {tuple(hx.shape)}")
         if noise_seeds is not None:
             noise_seeds = np.asarray(noise_seeds, dtype=np.uint64).reshape(-1)
             if noise_seeds.shape[0] != batch:
-                raise ValueError(f"noise_seeds has {noise_seeds.shape[0]} entries for a batch "
-                                 f"of {batch}")
+                raise InvalidInputError(
+                    f"noise_seeds has {noise_seeds.shape[0]} entries for a batch "
+                    f"of {batch}")
         if self.ideal:
             log_kp0, log_kd0, eta_p, eta_d = self._physics()
             coeffs = _rate_coefficients(torch.stack([log_kp0, log_kd0]),

@@ -12,6 +12,7 @@ quantisation, conductance window) and the features are its read conductances.
 from __future__ import annotations
 
 import copy
+import numbers
 import time
 import warnings
 
@@ -24,8 +25,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from .._fitting import keeps_state_on_failure
 from ..classifiers import check_labels
 from ..device import Device
+from ..exceptions import InvalidInputError, InvalidParameterError
 from ..kernels.device import case_seeds
 from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
@@ -366,52 +369,58 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) \
                     or value < minimum:
-                raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+                raise InvalidParameterError(
+                    f"{name} must be an integer >= {minimum}, got {value!r}")
         for name in ("lr", "dt"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+                raise InvalidParameterError(f"{name} must be a finite number > 0, got {value!r}")
         if self.stability not in STABILITY:
-            raise ValueError(f"stability must be one of {STABILITY}, got {self.stability!r}")
-        if not 0 < self.bound_target < 1:
-            raise ValueError(f"bound_target must lie in (0, 1), got {self.bound_target!r}")
+            raise InvalidParameterError(
+                f"stability must be one of {STABILITY}, got {self.stability!r}")
         if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+            raise InvalidParameterError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.voltage_map not in VOLTAGE_MAPS:
-            raise ValueError(f"voltage_map must be one of {VOLTAGE_MAPS}, got "
-                             f"{self.voltage_map!r}")
+            raise InvalidParameterError(f"voltage_map must be one of {VOLTAGE_MAPS}, got "
+                                        f"{self.voltage_map!r}")
         if self.normalization not in NORMALIZATIONS:
-            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got "
-                             f"{self.normalization!r}")
+            raise InvalidParameterError(f"normalization must be one of {NORMALIZATIONS}, got "
+                                        f"{self.normalization!r}")
         if self.lr_schedule not in LR_SCHEDULES:
-            raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got "
-                             f"{self.lr_schedule!r}")
-        if not 0 <= self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction must lie in [0, 1), got "
-                             f"{self.validation_fraction!r}")
+            raise InvalidParameterError(f"lr_schedule must be one of {LR_SCHEDULES}, got "
+                                        f"{self.lr_schedule!r}")
         if self.dtype not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
-        lo, hi = self.input_range
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-            raise ValueError(f"input_range must be (low, high) with low < high, got "
-                             f"{self.input_range!r}")
+            raise InvalidParameterError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
+        try:
+            lo, hi = (float(v) for v in self.input_range)
+            ordered = bool(np.isfinite(lo) and np.isfinite(hi) and lo < hi)
+        except (TypeError, ValueError):
+            ordered = False
+        if not ordered:
+            raise InvalidParameterError(
+                f"input_range must be a pair (low, high) of finite numbers with low < high, "
+                f"e.g. (0.0, 1.0); got {self.input_range!r}")
         _parse_features(self.features)
         for name in ("difference", "refit"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+                raise InvalidParameterError(
+                    f"{name} must be True or False, got {getattr(self, name)!r}")
         for name, valid, what in (
+                ("bound_target", lambda v: 0 < v < 1, "a number in (0, 1)"),
+                ("validation_fraction", lambda v: 0 <= v < 1, "a number in [0, 1)"),
                 ("weight_averaging", lambda v: 0 <= v < 1, "a number in [0, 1)"),
                 ("label_smoothing", lambda v: 0 <= v < 1, "a number in [0, 1)"),
                 ("dropout", lambda v: 0 <= v < 1, "a number in [0, 1)"),
                 ("input_noise", lambda v: np.isfinite(v) and v >= 0, "a finite number >= 0")):
             value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not (isinstance(value, numbers.Real) and not isinstance(value, bool)
                     and valid(value)):
-                raise ValueError(f"{name} must be {what}, got {value!r}")
+                raise InvalidParameterError(f"{name} must be {what}, got {value!r}")
         if self.memristor is not None and not isinstance(self.memristor, Device):
-            raise TypeError(f"memristor must be a nanowire_rc.Device or None, got "
-                            f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
-                            "compute device is device=)")
+            raise InvalidParameterError(
+                f"memristor must be a nanowire_rc.Device or None, got "
+                f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
+                "compute device is device=)")
 
     def _non_ideal(self) -> bool:
         return self.memristor is not None and not self.memristor.is_ideal
@@ -420,17 +429,20 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         if self.device not in ("cpu", "cuda"):
-            raise ValueError(f"device must be 'cpu', 'cuda' or 'auto', got {self.device!r}")
+            raise InvalidParameterError(
+                f"device must be 'cpu', 'cuda' or 'auto', got {self.device!r}")
         if self.device == "cuda" and not torch.cuda.is_available():
-            raise ValueError("device='cuda' but PyTorch sees no CUDA device; use 'cpu' or "
-                             "'auto'")
+            raise InvalidParameterError(
+                "device='cuda' but PyTorch sees no CUDA device; use 'cpu' or "
+                "'auto'")
         return torch.device(self.device)
 
     def _inputs(self, batch: SeriesBatch) -> SeriesBatch:
         """The network's input channels: the series' own, and their differences if asked."""
         if batch.n_channels != self.n_channels_:
-            raise ValueError(f"X has {batch.n_channels} channel(s), but {type(self).__name__} "
-                             f"was fitted with {self.n_channels_}")
+            raise InvalidInputError(
+                f"X has {batch.n_channels} channel(s), but {type(self).__name__} "
+                f"was fitted with {self.n_channels_}")
         return with_difference(batch) if getattr(self, "difference", False) else batch
 
     def _scale(self, batch: SeriesBatch) -> SeriesBatch:
@@ -466,6 +478,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 + (self.n_windows if "windows" in parts else 0))
 
     # ------------------------------------------------------------------ fit
+    @keeps_state_on_failure
     def fit(self, X: ArrayLike, y: ArrayLike) -> NanowireRNNClassifier:
         """Scale the inputs, then train the network on ``(X, y)`` (see the class docstring).
 
@@ -483,12 +496,14 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
         Raises
         ------
-        ValueError
-            For invalid hyper-parameters, mismatched ``X`` and ``y``, a single class, series
-            shorter than ``n_windows``, or (Euler update) devices whose rates let states leave
-            [0, 1].
-        TypeError
-            If ``memristor`` is not a :class:`~nanowire_rc.device.Device` or None.
+        InvalidParameterError
+            For invalid hyper-parameters (``memristor`` not a
+            :class:`~nanowire_rc.device.Device` or None, ``device="cuda"`` without a CUDA device).
+        InvalidInputError
+            For mismatched ``X`` and ``y``, a single class, or series shorter than
+            ``n_windows``.
+        UnstableReservoirError
+            For devices whose rates let states leave [0, 1] (Euler update).
 
         Examples
         --------
@@ -505,8 +520,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         y = check_labels(y, batch.n_cases, type(self).__name__)
         classes, y_idx = np.unique(y, return_inverse=True)
         if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
-            raise ValueError(f"a series of length {batch.lengths.min()} is too short for "
-                             f"n_windows={self.n_windows}")
+            raise InvalidInputError(f"a series of length {batch.lengths.min()} is too short for "
+                                    f"n_windows={self.n_windows}")
         self.classes_ = classes
         self.n_channels_ = batch.n_channels
         self.data_min_, self.data_max_ = self._inputs(batch).channel_range()
@@ -749,8 +764,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "module_")
         batch = self._scale(as_batch(X))
         if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
-            raise ValueError(f"a series of length {batch.lengths.min()} is too short for "
-                             f"n_windows={self.n_windows}")
+            raise InvalidInputError(f"a series of length {batch.lengths.min()} is too short for "
+                                    f"n_windows={self.n_windows}")
         dtype = next(self.module_.parameters()).dtype
         x, lengths, pool = self._tensors(batch, torch.device("cpu"), dtype)
         use_last = "last" in _parse_features(self.features)
