@@ -162,7 +162,7 @@ def main() -> None:
               f"{100 * r['rate'] / ceiling[1]:>10.0f}%{r['peak_rss_mb']:>13.0f}")
         if "note" in r:
             print(f"{'':<18}  ({r['note']}, reservoirpy {r['version']})")
-    # Non-ideal devices (issue 14): each configuration against the ideal kernel, side by side.
+    # Non-ideal devices: each configuration against the ideal kernel, side by side.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from bench_device import measure_device
 

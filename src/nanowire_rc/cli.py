@@ -252,7 +252,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
 @main.command()
 @out_option
 def pulse(out: Path) -> None:
-    """Fig. 1: single-neuron responses to an input pulse (CSV, PNG, PDF)."""
+    """Pulse responses of single neurons, the paper's first figure (CSV, PNG, PDF)."""
     _make_out(out)
     for p in _pulse(out):
         click.echo(p)
@@ -261,7 +261,10 @@ def pulse(out: Path) -> None:
 @main.command()
 @out_option
 def heatmap(out: Path) -> None:
-    """Fig. 2: memory factor over dt in [0.01, 1] and omega in [0, 2] (CSV, PNG, PDF)."""
+    """Memory-factor map over dt and omega, the paper's second figure (CSV, PNG, PDF).
+
+    dt ranges over [0.01, 1] and omega over [0, 2].
+    """
     _make_out(out)
     for p in _heatmap(out):
         click.echo(p)
