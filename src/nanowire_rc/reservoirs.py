@@ -44,7 +44,7 @@ from .exceptions import (
 )
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .kernels.device import (
-    device_contraction_bound,
+    device_contraction_terms,
     run_coupled_nanowire_device,
     run_nanowire_device,
 )
@@ -52,7 +52,8 @@ from .kernels.pooling import check_memory
 from .physics import METHODS, NanowireParams
 from .series import SeriesBatch, as_batch, reverse_time, scale_minmax, with_difference
 from .stability import (
-    coupled_contraction_bound,
+    _certify,
+    coupled_contraction_terms,
     coupled_voltage_range,
     input_voltage_range,
     memory_factor_voltage,
@@ -1006,8 +1007,16 @@ class CoupledNanowireReservoir(_Reservoir):
     bias_ : ndarray (n_neurons,)
         Biases ``b``.
     contraction_bound_ : float
-        Max-norm Lipschitz bound of the state map over the scaled input range (< 1: the
-        echo-state property holds, trajectories approach by at least this factor per step).
+        Lipschitz bound of the state map over the scaled input range in the weighted max-norm
+        ``max_n |x_n| / d_n`` with ``d = contraction_scaling_``: the Perron root of the
+        Jacobian's entrywise bound (:func:`~nanowire_rc.stability.weighted_contraction_bound`).
+        Below 1 the echo-state property holds: in that norm, trajectories approach by at least
+        this factor per step.
+    contraction_scaling_ : ndarray (n_neurons,)
+        The weights ``d`` of that norm (largest 1).
+    row_sum_bound_ : float
+        The plain max-norm bound (largest Jacobian row-sum bound), never below
+        ``contraction_bound_``.
     states_invariant_ : bool
         Whether states provably stay in [0, 1] (the bound's premise).
     time_steps_ : ndarray (n_neurons,) or None
@@ -1143,14 +1152,16 @@ class CoupledNanowireReservoir(_Reservoir):
         row_sums = np.asarray(abs(self.recurrent_).sum(axis=1)).ravel()
         v_lo, v_hi = _draw_device(self, rng, v_lo, v_hi)
         if self.device_constants_ is not None:
-            bound, invariant = device_contraction_bound(v_lo, v_hi, self.dt, row_sums, gain_max,
-                                                        self.retention, self.device_constants_)
+            diagonal, coupling_gain, invariant = device_contraction_terms(
+                v_lo, v_hi, self.dt, gain_max, self.retention, self.device_constants_)
         else:
-            bound, invariant = coupled_contraction_bound(v_lo, v_hi, _time_steps(self),
-                                                         row_sums, gain_max, self.retention,
-                                                         self.params)
-        worst = int(np.argmax(bound))
-        self.contraction_bound_ = float(bound[worst])
+            diagonal, coupling_gain, invariant = coupled_contraction_terms(
+                v_lo, v_hi, _time_steps(self), gain_max, self.retention, self.params)
+        self.row_sum_bound_ = float((diagonal + coupling_gain * row_sums).max())
+        # The certificate: the Perron root of the Jacobian's entrywise bound (never above the
+        # row-sum bound, so every network that bound accepts stays accepted).
+        self.contraction_bound_, self.contraction_scaling_, worst = _certify(
+            diagonal, coupling_gain, self.recurrent_)
         self.states_invariant_ = bool(invariant.all())
         if self.states_invariant_ and self.contraction_bound_ < 1:
             return

@@ -44,7 +44,12 @@ from sklearn.utils import check_random_state
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
 from ..exceptions import InvalidParameterError
 from ..physics import METHODS, NanowireParams, _as_params, _check_dt
-from ..stability import coupled_contraction_bound, coupled_voltage_range, input_voltage_range
+from ..stability import (
+    _certify,
+    coupled_contraction_terms,
+    coupled_voltage_range,
+    input_voltage_range,
+)
 from .compiled import _update32, _update64, rates32, rates64
 from .fastmath import (
     FASTMATH,
@@ -73,6 +78,7 @@ __all__ = [
     "case_seeds",
     "coupled_device_reference",
     "device_contraction_bound",
+    "device_contraction_terms",
     "device_reference",
     "normal_draws",
     "run_coupled_nanowire_device",
@@ -945,16 +951,50 @@ def device_contraction_bound(
     >>> bool(np.allclose(bound, same)), invariant.tolist()
     (True, [True, True])
     """
-    v_lo, v_hi, rows, gains = np.broadcast_arrays(
-        np.asarray(v_lo, float), np.asarray(v_hi, float), np.asarray(row_abs_sum, float),
-        np.asarray(gain_max, float))
-    bound = np.empty(v_lo.shape)
+    diagonal, coupling_gain, invariant = device_contraction_terms(v_lo, v_hi, dt, gain_max,
+                                                                  retention, constants)
+    return diagonal + coupling_gain * np.asarray(row_abs_sum, float), invariant
+
+
+def device_contraction_terms(
+    v_lo: ArrayLike, v_hi: ArrayLike, dt: float, gain_max: ArrayLike, retention: float,
+    constants: DeviceConstants,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`~nanowire_rc.stability.coupled_contraction_terms` with each neuron's own constants.
+
+    Parameters
+    ----------
+    v_lo, v_hi, dt, gain_max, retention : array-like or float
+        As for :func:`device_contraction_bound`.
+    constants : DeviceConstants
+        Each neuron's constants.
+
+    Returns
+    -------
+    diagonal, coupling_gain : ndarray of shape (n_neurons,)
+        ``a_n`` and ``c_n`` of the entrywise Jacobian bound ``a_n delta_nj + c_n |W_nj|``.
+    invariant : ndarray of bool, shape (n_neurons,)
+        Whether each neuron's state provably stays in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, NanowireParams
+    >>> from nanowire_rc.kernels.device import device_contraction_terms
+    >>> a, c, _ = device_contraction_terms(np.zeros(2), np.full(2, 0.8), 0.1, np.ones(2), 1.0,
+    ...                                    Device().nominal(2, NanowireParams()))
+    >>> a.round(4), c.round(4)
+    (array([0.9687, 0.9687]), array([0.2981, 0.2981]))
+    """
+    v_lo, v_hi, gains = np.broadcast_arrays(
+        np.asarray(v_lo, float), np.asarray(v_hi, float), np.asarray(gain_max, float))
+    diagonal, coupling_gain = np.empty(v_lo.shape), np.empty(v_lo.shape)
     invariant = np.empty(v_lo.shape, dtype=bool)
     for n in range(v_lo.shape[0]):
-        b, inv = coupled_contraction_bound(v_lo[n], v_hi[n], dt, rows[n], gains[n], retention,
-                                           constants.params(n))
-        bound[n], invariant[n] = float(b), bool(inv)
-    return bound, invariant
+        a, c, inv = coupled_contraction_terms(v_lo[n], v_hi[n], dt, gains[n], retention,
+                                              constants.params(n))
+        diagonal[n], coupling_gain[n], invariant[n] = float(a), float(c), bool(inv)
+    return diagonal, coupling_gain, invariant
 
 
 def _read(h, g_lo, g_span, eps, z_read, o, dtype):
@@ -1325,8 +1365,10 @@ def run_coupled_nanowire_device(
     n_jobs : int, optional
         Threads for the compiled kernel (``None`` or -1: all).
     check : bool, default=True
-        Refuse a network whose per-neuron contraction bound (:func:`device_contraction_bound`)
-        is >= 1 or whose states are not provably in [0, 1]; ``False`` runs anyway.
+        Refuse a network whose contraction bound in the best weighted max-norm
+        (:func:`~nanowire_rc.stability.weighted_contraction_bound` of
+        :func:`device_contraction_terms`) is >= 1 or whose states are not provably in [0, 1];
+        ``False`` runs anyway.
 
     Returns
     -------
@@ -1385,13 +1427,13 @@ def run_coupled_nanowire_device(
     v_lo, v_hi = (quantise_voltage(v, device.voltage_step) for v in (v_lo, v_hi))
     constants.check_voltages(float(v_lo.min()), float(v_hi.max()), dtype)
     if check:
-        rows = np.asarray(abs(rec).sum(axis=1), dtype=np.float64).ravel()
-        bound, invariant = device_contraction_bound(v_lo, v_hi, dt, rows, gain_max, retention,
-                                                    constants)
-        if not invariant.all() or bound.max() >= 1:
-            k = int(np.argmin(invariant)) if not invariant.all() else int(np.argmax(bound))
+        diagonal, coupling_gain, invariant = device_contraction_terms(v_lo, v_hi, dt, gain_max,
+                                                                      retention, constants)
+        bound, _, k = _certify(diagonal, coupling_gain, rec)
+        if not invariant.all() or bound >= 1:
+            k = int(np.argmin(invariant)) if not invariant.all() else k
             what = ("states may leave [0, 1]" if not invariant.all()
-                    else f"contraction bound {bound[k]:.4g} >= 1")
+                    else f"contraction bound {bound:.4g} >= 1")
             raise _refuse_unstable(what, k, v_lo, v_hi,
                                    "Use weaker coupling, a smaller dt or v_max, or less "
                                    "variability", unit="device")

@@ -41,7 +41,8 @@ from ..physics import (
 )
 from ..series import SeriesBatch, as_batch
 from ..stability import (
-    coupled_contraction_bound,
+    _certify,
+    coupled_contraction_terms,
     coupled_voltage_range,
     input_voltage_range,
     memory_factor_voltage,
@@ -547,7 +548,7 @@ def run_coupled_nanowire(
         Threads for the compiled kernels (``None`` or -1: all).
     check : bool, default=True
         Refuse a network without the echo-state guarantee on this batch (contraction bound of
-        :func:`~nanowire_rc.stability.coupled_contraction_bound` >= 1, or states not provably in
+        :func:`~nanowire_rc.stability.weighted_contraction_bound` >= 1, or states not provably in
         [0, 1]), as the estimators do at ``fit``; ``False`` runs anyway.
 
     Returns
@@ -575,7 +576,7 @@ def run_coupled_nanowire(
     See Also
     --------
     run_nanowire : The same neurons without coupling.
-    nanowire_rc.stability.coupled_contraction_bound : The bound ``check`` tests.
+    nanowire_rc.stability.weighted_contraction_bound : The bound ``check`` tests.
 
     Examples
     --------
@@ -609,16 +610,16 @@ def run_coupled_nanowire(
     v_range = (float(v_lo.min()), float(v_hi.max()))
     check_voltages(*v_range, p, dtype)
     if check:
-        rows = np.asarray(abs(rec).sum(axis=1), dtype=np.float64).ravel()
-        bound, invariant = coupled_contraction_bound(v_lo, v_hi, dt, rows, gain_max, retention, p)
+        diagonal, coupling_gain, invariant = coupled_contraction_terms(v_lo, v_hi, dt, gain_max,
+                                                                       retention, p)
         if not invariant.all():
             n = int(np.argmin(invariant))
             raise _refuse_unstable(f"states may leave [0, 1] (dt * S(v) > retention = "
                                    f"{retention})", n, v_lo, v_hi,
                                    "Use a smaller dt or the sigmoid voltage map with a lower v_max")
-        if bound.max() >= 1:
-            n = int(np.argmax(bound))
-            raise _refuse_unstable(f"contraction bound {bound[n]:.4g} >= 1", n, v_lo, v_hi,
+        bound, _, n = _certify(diagonal, coupling_gain, rec)
+        if bound >= 1:
+            raise _refuse_unstable(f"contraction bound {bound:.4g} >= 1", n, v_lo, v_hi,
                                    "Use weaker coupling, a lower gain or v_max, or another dt")
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
