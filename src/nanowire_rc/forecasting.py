@@ -52,6 +52,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import keeps_state_on_failure
 from .classifiers import DEFAULT_ALPHAS, check_alphas
+from .delays import check_delay_options, input_features
 from .device import Device
 from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
@@ -181,6 +182,7 @@ class _Forecaster(BaseEstimator):
         if not isinstance(self.include_input, (bool, np.bool_)):
             raise InvalidParameterError(
                 f"include_input must be True or False, got {self.include_input!r}")
+        check_delay_options(*self._delay_options())
         try:
             lo, hi = (float(v) for v in self.input_range)
         except (TypeError, ValueError):
@@ -261,8 +263,24 @@ class _Forecaster(BaseEstimator):
 
         return step
 
+    def _delay_options(self) -> tuple[int, int, bool]:
+        # forecasters saved without the options have none
+        return (getattr(self, "n_delays", 0), getattr(self, "delay_step", 1),
+                getattr(self, "quadratic", False))
+
+    def _history(self) -> int:
+        """Past inputs the readout features need besides the current one."""
+        n_delays, step, _ = self._delay_options()
+        return n_delays * step
+
     def _features(self, S: np.ndarray, U: np.ndarray) -> np.ndarray:
-        return np.hstack([S, U]) if self.include_input else S
+        """Readout features of the states ``S`` and the last ``len(S)`` rows of the inputs
+        ``U`` (which may hold more rows before them: the closed loop's input history)."""
+        n_delays, step, quadratic = self._delay_options()
+        if n_delays == 0 and not quadratic:
+            return np.hstack([S, U[-S.shape[0]:]]) if self.include_input else S
+        inputs = input_features(U, self.include_input, n_delays, step, quadratic)
+        return np.hstack([S, inputs[-S.shape[0]:]])
 
     def _check_channels(self, Y: np.ndarray, name: str) -> None:
         if Y.shape[1] != self.n_channels_:
@@ -334,6 +352,7 @@ class _Forecaster(BaseEstimator):
         self.intercept_ = np.atleast_1d(ridge.intercept_) - self.coef_ @ scaler.mean_
         self.last_state_ = S[-1].copy()
         self.last_input_ = U[-1].copy()
+        self.input_history_ = U[-1 - self._history():].copy()
         self.n_features_readout_ = F.shape[1]
         return self
 
@@ -475,14 +494,16 @@ class _Forecaster(BaseEstimator):
             raise InvalidParameterError(
                 f"generate feeds each forecast back as the next input, which needs "
                 f"horizon=1; this forecaster has horizon={self.horizon}")
+        keep = 1 + self._history()
         if warmup is None:
-            h, u = self.last_state_.copy(), self.last_input_.copy()
+            h = self.last_state_.copy()
+            inputs = getattr(self, "input_history_", self.last_input_[None]).copy()
         else:
             W, _ = _as_series(warmup, "warmup")
             self._check_channels(W, "warmup")
             self._check_range(W, "warmup")
             U = self._scale(W)
-            h, u = self._states(U)[-1], U[-1]
+            h, inputs = self._states(U)[-1], U[-keep:]
         low, high = self._widened_range()
         out = np.full((n_steps, self.n_channels_), np.nan)
         states = np.zeros((n_steps, h.size)) if return_states else None
@@ -491,7 +512,7 @@ class _Forecaster(BaseEstimator):
         for k in range(n_steps):
             if return_states:
                 states[k] = h
-            value = self._readout(self._features(h[None], u[None]))[0]
+            value = self._readout(self._features(h[None], inputs))[0]
             if not np.all(np.isfinite(value)):
                 warnings.warn(f"closed-loop forecast became non-finite at step {k}; the rest is "
                               "NaN", ClosedLoopDivergenceWarning, stacklevel=2)
@@ -508,6 +529,7 @@ class _Forecaster(BaseEstimator):
             if k + 1 < n_steps:
                 u = self._scale(value[None])[0]
                 h = step(h, u)
+                inputs = np.vstack([inputs, u[None]])[-keep:]
         result = out[:, 0] if self.n_channels_ == 1 else out
         return (result, states) if return_states else result
 
@@ -519,6 +541,16 @@ _FORECAST_DOC = """
         Initial teacher-forced steps left out of the readout's fit.
     include_input : bool, default=True
         Concatenate the scaled current input with the state as readout features.
+    n_delays : int, default=0
+        Also give the readout ``n_delays`` delayed copies of the scaled input, ``u(t - s)``,
+        ..., ``u(t - n_delays s)`` with ``s = delay_step`` (a delay line: memory of a value seen
+        exactly that long ago, which first-order neurons hold poorly).
+    delay_step : int, default=1
+        Steps ``s`` between consecutive delayed copies.
+    quadratic : bool, default=False
+        Also give the readout the unique quadratic monomials of the linear input features (the
+        current input when ``include_input``, and the delayed copies): the nonlinear features
+        of next-generation reservoir computing (Gauthier et al., Nat. Commun. 2021).
     input_range : (float, float), default=(0.0, 1.0)
         Min–max scaling target of every channel (fitted on the training series, in float64;
         later values clipped to the training range).
@@ -557,6 +589,9 @@ _FORECAST_DOC = """
         Channels of the training series.
     last_state_, last_input_ : ndarray
         State and scaled input at the end of the training series (``generate`` starts there).
+    input_history_ : ndarray (1 + n_delays * delay_step, n_channels)
+        The last scaled training inputs, which the delayed copies read at the start of
+        ``generate``.
 """
 
 
@@ -700,6 +735,9 @@ class NanowireForecaster(_Forecaster):
         horizon: int = 1,
         washout: int = 100,
         include_input: bool = True,
+        n_delays: int = 0,
+        delay_step: int = 1,
+        quadratic: bool = False,
         input_range: tuple[float, float] = (0.0, 1.0),
         alphas: tuple[float, ...] = FORECAST_ALPHAS,
         divergence_margin: float = 0.5,
@@ -717,6 +755,9 @@ class NanowireForecaster(_Forecaster):
         self.horizon = horizon
         self.washout = washout
         self.include_input = include_input
+        self.n_delays = n_delays
+        self.delay_step = delay_step
+        self.quadratic = quadratic
         self.input_range = input_range
         self.alphas = alphas
         self.divergence_margin = divergence_margin
@@ -791,6 +832,9 @@ class CoupledNanowireForecaster(_Forecaster):
         horizon: int = 1,
         washout: int = 100,
         include_input: bool = True,
+        n_delays: int = 0,
+        delay_step: int = 1,
+        quadratic: bool = False,
         input_range: tuple[float, float] = (0.0, 1.0),
         alphas: tuple[float, ...] = FORECAST_ALPHAS,
         divergence_margin: float = 0.5,
@@ -817,6 +861,9 @@ class CoupledNanowireForecaster(_Forecaster):
         self.horizon = horizon
         self.washout = washout
         self.include_input = include_input
+        self.n_delays = n_delays
+        self.delay_step = delay_step
+        self.quadratic = quadratic
         self.input_range = input_range
         self.alphas = alphas
         self.divergence_margin = divergence_margin
@@ -877,6 +924,9 @@ class EchoStateForecaster(_Forecaster):
         horizon: int = 1,
         washout: int = 100,
         include_input: bool = True,
+        n_delays: int = 0,
+        delay_step: int = 1,
+        quadratic: bool = False,
         input_range: tuple[float, float] = (0.0, 1.0),
         alphas: tuple[float, ...] = FORECAST_ALPHAS,
         divergence_margin: float = 0.5,
@@ -895,6 +945,9 @@ class EchoStateForecaster(_Forecaster):
         self.horizon = horizon
         self.washout = washout
         self.include_input = include_input
+        self.n_delays = n_delays
+        self.delay_step = delay_step
+        self.quadratic = quadratic
         self.input_range = input_range
         self.alphas = alphas
         self.divergence_margin = divergence_margin
