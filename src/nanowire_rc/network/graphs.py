@@ -633,21 +633,23 @@ class NanowireNetwork:
         self, time: ArrayLike, voltages: ArrayLike, *, source: ArrayLike, ground: ArrayLike,
         **kwargs: Any,
     ) -> NetworkResult:
-        """Drive the electrodes with voltage series and step the network (see :func:`.simulate`).
+        """Drive the electrodes with voltage series and step the network.
+
+        See :func:`~.stepping.simulate`, which this calls.
 
         Parameters
         ----------
         time : array_like of shape (n_timepoints,)
             Strictly increasing time stamps.
         voltages : array_like
-            Source voltages (see :func:`.simulate` for the shapes).
+            Source voltages (see :func:`~.stepping.simulate` for the shapes).
         source : int or sequence of int
             Driven nodes.
         ground : int or sequence of int
             Nodes held at 0 V.
         **kwargs
-            Passed to :func:`.simulate` (``h0``, ``update``, ``read_nodes``, ``record_states``,
-            ``solver``, ``n_jobs``).
+            Passed to :func:`~.stepping.simulate` (``h0``, ``update``, ``read_nodes``,
+            ``record_states``, ``solver``, ``n_jobs``).
 
         Returns
         -------

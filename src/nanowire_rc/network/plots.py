@@ -90,7 +90,7 @@ def conductance_map(
     Parameters
     ----------
     result : NetworkResult
-        A result of :func:`.simulate` with ``record_states=True``.
+        A result of :func:`~.stepping.simulate` with ``record_states=True``.
     at : float
         Time in seconds (the nearest stamp is drawn).
     series : int, optional
@@ -175,7 +175,7 @@ def voltage_map(
     Parameters
     ----------
     result : NetworkResult
-        A result of :func:`.simulate`.
+        A result of :func:`~.stepping.simulate`.
     at : float
         Time in seconds (the nearest stamp is drawn).
     series : int, optional
@@ -241,7 +241,7 @@ def plot_conductance(result: NetworkResult, *, series: int | None = None, ax: An
     Parameters
     ----------
     result : NetworkResult
-        A result of :func:`.simulate` (one source).
+        A result of :func:`~.stepping.simulate` (one source).
     series : int, optional
         Which series of a batched result.
     ax : matplotlib Axes, optional
@@ -298,7 +298,7 @@ def plot_maps(result: NetworkResult, times: Sequence[float], *, quantity: str = 
     Parameters
     ----------
     result : NetworkResult
-        A result of :func:`.simulate` (``record_states=True`` for conductance maps).
+        A result of :func:`~.stepping.simulate` (``record_states=True`` for conductance maps).
     times : sequence of float
         Times in seconds, one panel each.
     quantity : {"conductance", "voltage"}, default="conductance"
@@ -360,7 +360,7 @@ def animate(
     Parameters
     ----------
     result : NetworkResult
-        A result of :func:`.simulate` (``record_states=True`` for conductance).
+        A result of :func:`~.stepping.simulate` (``record_states=True`` for conductance).
     path : str or path-like
         Output file: ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg on the PATH).
     quantity : {"conductance", "voltage"}, default="conductance"

@@ -10,8 +10,8 @@ there), so that it goes wherever a reservoir goes: a scikit-learn ``Pipeline``, 
 Series ``i``, scaled to ``x_i(t)`` in ``input_range``, drives the sources: source ``s`` is held at
 ``v_s(t) = voltage * sum_c W_sc x_ic(t)`` over the step ending at ``t * dt`` (``W``: the input
 weights, each row's absolute values summing to 1, so that ``|v_s| <= voltage * max |x|``). The
-network is stepped by :func:`.simulate` (exact junction update, a sparse Cholesky whose symbolic
-work is done once; every series of a batch on its own copy of the junction states), and the
+network is stepped by :func:`~.stepping.simulate` (exact junction update, a sparse Cholesky whose
+symbolic work is done once; every series of a batch on its own copy of the junction states), and the
 reading at each step is the voltages of ``read_nodes``, the electrodes' currents and/or the
 conductance each source sees (``read``). These readings are pooled over time with the library's
 pooling (:func:`~nanowire_rc.kernels.pooling.window_index`,
@@ -112,7 +112,7 @@ class NetworkReservoir(_Reservoir):
     dt : float, default=0.01
         Seconds between consecutive samples of a series.
     update : {"exact", "published"}, default="exact"
-        Junction update (:func:`.simulate`).
+        Junction update (:func:`~.stepping.simulate`).
     h0 : float, default=0.0
         Initial state of every junction, for each series.
     stability : {"warn", "raise", "off"}, default="warn"
@@ -379,7 +379,7 @@ class NetworkReservoir(_Reservoir):
                         read_nodes=self.read_nodes_, n_jobs=self.n_jobs)
 
     def readings(self, result: NetworkResult) -> np.ndarray:
-        """The reservoir's readings at each step of a batched :func:`.simulate` result.
+        """The reservoir's readings at each step of a batched :func:`~.stepping.simulate` result.
 
         Parameters
         ----------
