@@ -72,6 +72,8 @@ MODULES = (
     "nanowire_rc.classifiers",
     "nanowire_rc.model_space",
     "nanowire_rc.tuning",
+    "nanowire_rc.multiscale",
+    "nanowire_rc.kernels.multiscale",
     "nanowire_rc.kernels",
     "nanowire_rc.kernels.device",
     "nanowire_rc.exceptions",

@@ -60,6 +60,7 @@ from .forecasting import (
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
 from .model_space import ModelSpaceClassifier, ReservoirModelSpace
+from .multiscale import MultiScaleNanowireClassifier, MultiScaleNanowireReservoir
 from .physics import (
     NanowireParams,
     fixed_point,
@@ -111,6 +112,8 @@ __all__ = [
     "LeakyTanhReservoir",
     "MemoryLimitError",
     "ModelSpaceClassifier",
+    "MultiScaleNanowireClassifier",
+    "MultiScaleNanowireReservoir",
     "NanowireClassifier",
     "NanowireClassifierCV",
     "NanowireForecaster",
