@@ -54,8 +54,8 @@ def test_a_trace_that_is_not_one_is_refused():
                     starts=[{"kappa_p0": 1.0}])
 
 
-#: The exact-update fit of network_pulse_1.txt (benchmarks/bench_network_calibration.py),
-#: rounded to two digits: a start near the optimum.
+#: A local optimum of the exact-update fit of network_pulse_1.txt with eta_d below e^8,
+#: rounded to two digits: a start near it.
 NEAR_FIT_1 = {"kappa_p0": 0.022, "kappa_d0": 0.28, "eta_p": 10.0, "eta_d": 400.0,
               "g_min": 1.3e-3, "g_max": 2.6e-3, "h0": 0.56}
 
@@ -68,6 +68,24 @@ def test_measured_trace_fitted_with_the_exact_update_in_bounded_time():
     fit = fit_network(t, v, g, starts=[NEAR_FIT_1], n_starts=0, fit_on=thin, max_nfev=8,
                       polish_nfev=0)
     assert time.perf_counter() - start < 20
+    assert fit.r2 >= 0.98  # over all 3,000 samples
+
+
+#: An exact-update optimum of network_pulse_2.txt, rounded to two digits: its depression
+#: sensitivity eta_d lies beyond e^8 per volt, where a narrower search box would end.
+NEAR_FIT_2 = {"kappa_p0": 2.5e-6, "kappa_d0": 0.79, "eta_p": 21.0, "eta_d": 7600.0,
+              "g_min": 1.4e-3, "g_max": 2.8e-2, "h0": 0.031}
+
+
+@needs_traces
+def test_second_trace_reaches_its_optimum_beyond_the_former_box_in_bounded_time():
+    t, v, g = read_trace(DEVICE_DATA / "network_pulse_2.txt", 0, 2, current_column=1)
+    thin = thin_indices(v, stride=15)
+    start = time.perf_counter()
+    fit = fit_network(t, v, g, starts=[NEAR_FIT_2], n_starts=0, fit_on=thin, max_nfev=8,
+                      polish_nfev=0)
+    assert time.perf_counter() - start < 20
+    assert fit.x["eta_d"] > 3e3  # e^8 = 2981: the box must let it stay there
     assert fit.r2 >= 0.98  # over all 3,000 samples
 
 
