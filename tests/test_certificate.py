@@ -142,3 +142,10 @@ def test_too_strong_coupling_is_still_refused():
     X = np.random.default_rng(0).random((4, 30))
     with pytest.raises(nw.UnstableReservoirError, match=r"contraction bound .* >= 1"):
         nw.CoupledNanowireReservoir(n_neurons=30, coupling=2.0, gain=4.0, random_state=0).fit(X)
+
+
+def test_weights_that_are_not_finite_are_refused():
+    # a NaN bound would pass every `bound >= 1` check of its callers
+    W = np.array([[0.0, np.nan], [0.5, 0.0]])
+    with pytest.raises(ValueError, match="recurrent contains NaN or inf"):
+        weighted_contraction_bound(np.array([0.5, 0.5]), np.array([0.1, 0.1]), W)

@@ -95,6 +95,21 @@ def test_another_applications_database_is_refused_before_any_write(tmp_path):
     assert "another application" in result.output and path.read_bytes() == original
 
 
+def test_a_lone_meta_table_of_another_application_is_refused_before_any_write(tmp_path):
+    # the same columns as a store's `meta`, but no protocol: not a store, not even half made
+    path = tmp_path / "results.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    con.execute("INSERT INTO meta VALUES ('owner', 'another application')")
+    con.commit()
+    con.close()
+    original = path.read_bytes()
+    for fresh in (False, True):
+        with pytest.raises(StoreError, match=r"without a store's protocol.*left as it is"):
+            ResultsStore(path, protocol(), fresh=fresh)
+    assert path.read_bytes() == original and not Path(f"{path}-wal").exists()
+
+
 def damage_last_page(path: Path) -> bytes:
     """Overwrite the store's last page (validation rows) with garbage; return the bytes."""
     data = bytearray(path.read_bytes())

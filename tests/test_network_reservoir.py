@@ -96,3 +96,17 @@ def test_usable_in_a_pipeline_and_in_the_model_space():
         n_components=4, random_state=0).fit(X, y)
     assert space.predict(Xt).shape == (10,)
     assert space.score(Xt, yt) >= 0.8
+
+
+def test_a_seed_sequence_gives_the_same_draws_at_every_fit():
+    # spawning from the caller's SeedSequence would advance it: a second fit would draw anew
+    X = np.random.default_rng(0).random((3, 30))
+    seq = np.random.SeedSequence(1)
+    res = NetworkReservoir(n_read=6, random_state=seq)
+    first = res.fit(X).input_weights_.copy(), res.sources_.copy()
+    second = res.fit(X).input_weights_, res.sources_
+    assert all(np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+    same_int = NetworkReservoir(n_read=6, random_state=1).fit(X)
+    assert np.array_equal(same_int.input_weights_, first[0])
+    gaps = [res.echo_state_gap(X, random_state=np.random.SeedSequence(0)) for _ in range(2)]
+    assert np.array_equal(gaps[0], gaps[1])

@@ -573,7 +573,8 @@ def weighted_contraction_bound(
     Raises
     ------
     ValueError
-        If the shapes disagree or ``a`` or ``c`` is negative or not finite.
+        If the shapes disagree, ``a`` or ``c`` is negative or not finite, or ``W`` is not
+        finite.
 
     Examples
     --------
@@ -599,6 +600,10 @@ def weighted_contraction_bound(
             f"{a.shape}, {c.shape} and {A.shape}")
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(c))) or a.min() < 0 or c.min() < 0:
         raise InvalidParameterError("diagonal and coupling_gain must be finite and >= 0")
+    if not np.all(np.isfinite(A.data if sp.issparse(A) else A)):
+        # a NaN bound would pass every `bound >= 1` test downstream
+        raise InvalidParameterError("recurrent contains NaN or inf: the bound needs finite "
+                                    "weights")
     dense = n <= _DENSE_PERRON
     if dense:
         M = (A.toarray() if sp.issparse(A) else A) * c[:, None]

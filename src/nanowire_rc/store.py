@@ -228,9 +228,14 @@ class ResultsStore:
                     f"{self.path} holds results of another library version (its tables "
                     f"{', '.join(foreign)} differ). Results are never mixed: use another --out "
                     "directory, or --fresh to start this one over.")
-            if (foreign and not ours) or (marked and not tables):
+            # Tables without a protocol are ours only as the whole schema a crash left before
+            # its first row (a lone `meta(key, value)` of another application is not).
+            half_made = set(tables) == set(_COLUMNS) and not foreign
+            if (foreign and not ours) or (marked and not tables) or (
+                    tables and not ours and not half_made):
                 what = (f"tables a store has not: {', '.join(foreign)}" if foreign
-                        else "marked with another application's id")
+                        else "marked with another application's id" if marked and not tables
+                        else f"tables {', '.join(sorted(tables))} without a store's protocol")
                 raise StoreError(
                     f"{self.path} is an SQLite database of another application, not a results "
                     f"store ({what}). It was left as it is (--fresh does not delete it "

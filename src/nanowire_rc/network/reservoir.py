@@ -7,9 +7,10 @@ scaling on the training series and draws what is random; ``transform`` returns p
 there), so that it goes wherever a reservoir goes: a scikit-learn ``Pipeline``, and
 :class:`~nanowire_rc.model_space.ReservoirModelSpace` / ``ModelSpaceClassifier(reservoir=...)``.
 
-Series ``i``, scaled to ``x_i(t)`` in ``input_range``, drives the sources: source ``s`` is held at
-``v_s(t) = voltage * sum_c W_sc x_ic(t)`` over the step ending at ``t * dt`` (``W``: the input
-weights, each row's absolute values summing to 1, so that ``|v_s| <= voltage * max |x|``). The
+Series ``i``, scaled to ``x_i(t)`` in ``input_range``, drives the sources: source ``s`` is set to
+``v_s(t) = voltage * sum_c W_sc x_ic(t)`` at time ``t * dt``, and the drops of that solve drive
+the junctions over the next step, as in :func:`~.stepping.simulate` (``W``: the input weights,
+each row's absolute values summing to 1, so that ``|v_s| <= voltage * max |x|``). The
 network is stepped by :func:`~.stepping.simulate` (exact junction update, a sparse Cholesky whose
 symbolic work is done once; every series of a batch on its own copy of the junction states), and the
 reading at each step is the voltages of ``read_nodes``, the electrodes' currents and/or the
@@ -76,6 +77,18 @@ def _parse_read(read: str) -> list[str]:
             f"read must join distinct names from {READINGS} with '+', e.g. "
             f"'voltages+conductance'; got {read!r}")
     return parts
+
+
+def _seed_sequence(random_state) -> np.random.SeedSequence:
+    """A fresh SeedSequence for ``random_state`` (an int, a SeedSequence or None).
+
+    A caller's SeedSequence is copied, not spawned from: spawning counts its children, so the
+    next fit would draw other ones.
+    """
+    if isinstance(random_state, np.random.SeedSequence):
+        return np.random.SeedSequence(random_state.entropy, spawn_key=random_state.spawn_key,
+                                      pool_size=random_state.pool_size)
+    return np.random.SeedSequence(random_state)
 
 
 class NetworkReservoir(_Reservoir):
@@ -303,9 +316,7 @@ class NetworkReservoir(_Reservoir):
         self._check_values()
         batch = self._fit_scaling(X)
         net = _default_network() if self.network is None else self.network
-        seed = self.random_state
-        seeds = (seed if isinstance(seed, np.random.SeedSequence)
-                 else np.random.SeedSequence(seed)).spawn(2)
+        seeds = _seed_sequence(self.random_state).spawn(2)
         rng_nodes, rng_weights = (np.random.default_rng(s) for s in seeds)
         n = net.n_nodes
         order = rng_nodes.permutation(n)  # one draw serves every node choice, in this order
@@ -514,7 +525,7 @@ class NetworkReservoir(_Reservoir):
         True
         """
         check_is_fitted(self, "n_channels_")
-        rng = np.random.default_rng(np.random.SeedSequence(random_state))
+        rng = np.random.default_rng(_seed_sequence(random_state))
         m = self.network_.n_junctions
         a = self.states(X, h0=rng.uniform(0, 1, m))
         b = self.states(X, h0=rng.uniform(0, 1, m))
