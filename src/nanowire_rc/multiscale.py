@@ -357,7 +357,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of shape (n_cases, n_features_out_)
+        ndarray of shape (n_cases, ``n_features_out_``)
             PPV features, block by block (thresholds, then lanes), then the mean states when
             ``features="ppv+mean"``.
 
