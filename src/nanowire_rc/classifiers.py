@@ -298,6 +298,17 @@ class _ReadoutClassifier(ClassifierMixin, BaseEstimator):
         self.alpha_ = float(self.readout_[-1].alpha_)
         self.coef_, self.intercept_ = fold_readout(self.readout_)
 
+    def _fit_reservoir_and_readout(self, X: ArrayLike, y: ArrayLike):
+        """Fit a fresh reservoir (``self._reservoir()``) on ``X``, the readout on its features."""
+        batch = as_batch(X)
+        y = check_labels(y, batch.n_cases, type(self).__name__)
+        check_alphas(self.alphas)  # before the reservoir runs: fail fast
+        reservoir = self._reservoir()
+        features = reservoir.fit_transform(batch)
+        self.reservoir_ = reservoir
+        self._fit_readout(features, y)
+        return self
+
     def _scores(self, features) -> np.ndarray:
         scores = apply_readout(features, self.coef_, self.intercept_)
         return scores[:, 0] if scores.shape[1] == 1 else scores
@@ -381,14 +392,7 @@ class _ReservoirClassifier(_ReadoutClassifier):
         >>> clf.classes_, clf.coef_.shape
         (array([1, 2, 3, 4, 5, 6]), (200, 6))
         """
-        batch = as_batch(X)
-        y = check_labels(y, batch.n_cases, type(self).__name__)
-        check_alphas(self.alphas)  # before the reservoir runs: fail fast
-        reservoir = self._reservoir()
-        features = reservoir.fit_transform(batch)
-        self.reservoir_ = reservoir
-        self._fit_readout(features, y)
-        return self
+        return self._fit_reservoir_and_readout(X, y)
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
         """Readout scores.

@@ -34,7 +34,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import keeps_state_on_failure
-from .classifiers import DEFAULT_ALPHAS, _ReadoutClassifier, check_alphas, check_labels
+from .classifiers import DEFAULT_ALPHAS, _ReadoutClassifier
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .kernels.multiscale import (
     KERNEL_LENGTH,
@@ -504,14 +504,7 @@ class MultiScaleNanowireClassifier(_ReadoutClassifier):
         >>> clf.score(X, y)
         1.0
         """
-        batch = as_batch(X)
-        y = check_labels(y, batch.n_cases, type(self).__name__)
-        check_alphas(self.alphas)
-        reservoir = self._reservoir()
-        features = reservoir.fit_transform(batch)
-        self.reservoir_ = reservoir
-        self._fit_readout(features, y)
-        return self
+        return self._fit_reservoir_and_readout(X, y)
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
         """Readout scores: one per series for two classes, else one per class.

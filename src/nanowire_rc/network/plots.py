@@ -74,6 +74,16 @@ def _electrodes(ax, result: NetworkResult, pos: np.ndarray) -> None:
                        label=label)
 
 
+def _finish_map(ax, art, result: NetworkResult, pos: np.ndarray, at: float, colorbar: bool,
+                label: str):
+    ax.autoscale_view()
+    _electrodes(ax, result, pos)
+    ax.set_title(f"t = {result.time[_index(result, at)]:.3g} s")
+    if colorbar:
+        ax.figure.colorbar(art, ax=ax, label=label, shrink=0.8)
+    return ax
+
+
 def conductance_map(
     result: NetworkResult,
     at: float,
@@ -151,12 +161,7 @@ def conductance_map(
         art = LineCollection(pos[net.edges], array=G, cmap=cmap, linewidths=2.0, zorder=2)
         art.set_clim(vmin, vmax)
         ax.add_collection(art)
-    ax.autoscale_view()
-    _electrodes(ax, result, pos)
-    ax.set_title(f"t = {result.time[_index(result, at)]:.3g} s")
-    if colorbar:
-        ax.figure.colorbar(art, ax=ax, label="junction conductance (S)", shrink=0.8)
-    return ax
+    return _finish_map(ax, art, result, pos, at, colorbar, "junction conductance (S)")
 
 
 def voltage_map(
@@ -226,12 +231,7 @@ def voltage_map(
                      zorder=3)
     segments = net.wires if net.wires is not None else pos[net.edges]
     ax.add_collection(LineCollection(segments, colors="0.85", linewidths=0.6, zorder=1))
-    ax.autoscale_view()
-    _electrodes(ax, result, pos)
-    ax.set_title(f"t = {result.time[_index(result, at)]:.3g} s")
-    if colorbar:
-        ax.figure.colorbar(art, ax=ax, label="node voltage (V)", shrink=0.8)
-    return ax
+    return _finish_map(ax, art, result, pos, at, colorbar, "node voltage (V)")
 
 
 def plot_conductance(result: NetworkResult, *, series: int | None = None, ax: Any = None,
