@@ -25,21 +25,25 @@ COLD = """
 import time
 t0 = time.perf_counter()
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 X, y = nw.load_ucr("SyntheticControl", "train")
 t1 = time.perf_counter()
-nw.NanowireClassifier(n_neurons=100, random_state=0).fit(X, y)
+nw.NanowireClassifier(classification_reservoir(nw.NanowireReservoir, n_neurons=100),
+                      random_state=0).fit(X, y)
 print(t1 - t0, time.perf_counter() - t1)
 """
 
 
 def models():
     import nanowire_rc as nw
+    from nanowire_rc.classifiers import classification_reservoir
 
-    out = {f"NanowireClassifier({n})": lambda n=n: nw.NanowireClassifier(n_neurons=n,
-                                                                         random_state=0)
+    def sized(cls, kind, n):  # the preset's reservoir settings, n neurons
+        return lambda: cls(classification_reservoir(kind, n_neurons=n), random_state=0)
+
+    out = {f"NanowireClassifier({n})": sized(nw.NanowireClassifier, nw.NanowireReservoir, n)
            for n in (500, 1000)}
-    out |= {f"EchoStateClassifier({n})": lambda n=n: nw.EchoStateClassifier(n_neurons=n,
-                                                                            random_state=0)
+    out |= {f"EchoStateClassifier({n})": sized(nw.EchoStateClassifier, nw.LeakyTanhReservoir, n)
             for n in (500, 1000)}
     try:
         from aeon.classification.convolution_based import MiniRocketClassifier

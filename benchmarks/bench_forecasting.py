@@ -44,6 +44,7 @@ from nanowire_rc.forecasting import (
     CoupledNanowireForecaster,
     EchoStateForecaster,
     NanowireForecaster,
+    ReservoirForecaster,
 )
 from nanowire_rc.generators import LORENZ63_LYAPUNOV_EXPONENT, lorenz63, mackey_glass
 from nanowire_rc.metrics import nrmse, valid_prediction_time
@@ -117,11 +118,22 @@ class ReservoirPyForecaster:
         return self._out(out)
 
 
+_OWN = set(ReservoirForecaster().get_params())
+
+
+def forecaster(cls, **settings):
+    """A forecaster preset with ``settings`` split between it (its own parameters) and its
+    default reservoir (the rest)."""
+    reservoir = cls._default_reservoir().set_params(
+        **{k: v for k, v in settings.items() if k not in _OWN})
+    return cls(reservoir, **{k: v for k, v in settings.items() if k in _OWN})
+
+
 def make(name, config, size, seed):
     cls = GRIDS[name][0]
     if cls is None:
         return ReservoirPyForecaster(size, seed, **config)
-    return cls(n_neurons=size, random_state=seed, **config)
+    return forecaster(cls, n_neurons=size, random_state=seed, **config)
 
 
 def draw_configs(grid, rng):
@@ -177,12 +189,13 @@ def run_task(task, y, n_train, n_val, n_test, n_gen, dt, lyap, size, n_configs, 
         best_one = (*best_one[:4], min(fit_s))
         extra = ""
         m = best_one[3]
-        if hasattr(m, "contraction_bound_"):
+        res = getattr(m, "reservoir_", None)
+        if hasattr(res, "contraction_bound_"):
             U = m._scale(train.reshape(len(train), -1))
-            gap = m.reservoir_.echo_state_gap(U.T[None], random_state=0)
-            extra = f"bound {m.contraction_bound_:.3g}, ES gap {gap[-1]:.1e}"
-        elif hasattr(m, "memory_factor_"):
-            extra = f"rho {m.memory_factor_:.3g}"
+            gap = res.echo_state_gap(U.T[None], random_state=0)
+            extra = f"bound {res.contraction_bound_:.3g}, ES gap {gap[-1]:.1e}"
+        elif hasattr(res, "memory_factor_"):
+            extra = f"rho {res.memory_factor_:.3g}"
         rows.append({"task": task, "model": name, "one_step": test_one, "vpt": test_vpt,
                      "val_one": best_one[0], "val_vpt": best_vpt[1], "fit_s": best_one[4],
                      "config": best_one[2], "vpt_config": best_vpt[2], "extra": extra,
@@ -217,10 +230,11 @@ def run_seeds(n_seeds: int, size: int) -> list[dict]:
             train, test = y[:n_train], y[n_train:]
             scale = train.std(axis=0)
             models = {
-                "coupled nanowire, certified": CoupledNanowireForecaster(
-                    n_neurons=size, random_state=seed, **CANDIDATE),
-                "coupled nanowire, uncertified": CoupledNanowireForecaster(
-                    n_neurons=size, random_state=seed, **UNCERTIFIED),
+                "coupled nanowire, certified": forecaster(
+                    CoupledNanowireForecaster, n_neurons=size, random_state=seed, **CANDIDATE),
+                "coupled nanowire, uncertified": forecaster(
+                    CoupledNanowireForecaster, n_neurons=size, random_state=seed,
+                    **UNCERTIFIED),
                 "ReservoirPy ESN": ReservoirPyForecaster(size, seed, washout=100, **ESN),
             }
             for name, model in models.items():
@@ -230,7 +244,8 @@ def run_seeds(n_seeds: int, size: int) -> list[dict]:
                 one = nrmse(test, model.predict(y)[n_train - 1:-1], scale=scale)
                 gen = model.generate(n_gen, warmup=train)
                 v = vpt(test[:n_gen], gen, scale, dt, lyap)
-                bound = getattr(model, "contraction_bound_", np.nan)
+                bound = getattr(getattr(model, "reservoir_", None), "contraction_bound_",
+                                np.nan)
                 rows.append({"task": task, "model": name, "seed": seed, "one_step": one,
                              "vpt": v, "fit_s": fit_s, "bound": bound})
                 print(f"  seed {seed} {task:<13}{name:<31} one-step {one:9.2e}   VPT "
@@ -281,7 +296,7 @@ def main() -> None:
     warm = mackey_glass(300)
     for cls in (NanowireForecaster, CoupledNanowireForecaster, EchoStateForecaster):
         for kw in ({}, {"method": "exact"}) if cls is NanowireForecaster else ({},):
-            cls(n_neurons=5, washout=10, **kw).fit(warm).generate(2)
+            forecaster(cls, n_neurons=5, washout=10, **kw).fit(warm).generate(2)
     start = time.perf_counter()
     rows = []
     # One BLAS thread for every model: on a shared 2-core machine a multithreaded SVD or matrix

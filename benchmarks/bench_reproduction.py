@@ -36,17 +36,17 @@ import time
 import numpy as np
 
 from nanowire_rc import selection
-from nanowire_rc.classifiers import one_blas_thread
 from nanowire_rc.datasets import load_ucr
 from nanowire_rc.experiments.classification import DATASETS, N_WINDOWS, SIZES
+from nanowire_rc.readout import one_blas_thread
 from nanowire_rc.series import as_batch
 
 MODELS = ("nanowire", "tanh")
 SEEDS = 5
 PHASES = ("reservoir", "Grams", "eigh", "scores", "other")
 #: Profiled functions whose cumulative time is each phase's.
-_PROFILED = {"reservoir": [cls.fit for cls, _ in selection.MODELS.values()]
-                          + [cls.pool for cls, _ in selection.MODELS.values()],
+_PROFILED = {"reservoir": [cls.fit for cls in selection.MODELS.values()]
+                          + [cls.pool for cls in selection.MODELS.values()],
              "Grams": [selection._standardised_grams],
              "eigh": [selection._FoldSolver.__init__],
              "scores": [selection._FoldSolver.scores]}

@@ -63,6 +63,7 @@ from offline_datasets import AEON, BUNDLED
 from offline_datasets import load as load_offline
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.datasets import list_datasets, splits_fingerprint
 from nanowire_rc.exceptions import (
     DatasetNotFoundError,
@@ -130,9 +131,11 @@ REGISTRY: dict[str, Entry] = {
     "NanowireClassifier": Entry(lambda seed: nw.NanowireClassifier(random_state=seed)),
     "ModelSpaceClassifier": Entry(lambda seed: nw.ModelSpaceClassifier(random_state=seed)),
     "NanowireClassifierCV": Entry(lambda seed: nw.NanowireClassifierCV(random_state=seed)),
-    "MultiScaleNanowireClassifier": Entry(lambda seed: __import__(
-        "nanowire_rc.multiscale", fromlist=["_"]).MultiScaleNanowireClassifier(
-            random_state=seed)),
+    "MultiScaleNanowireClassifier": Entry(lambda seed: nw.ReservoirClassifier(
+        nw.MultiScaleNanowireReservoir(), random_state=seed)),
+    "EchoStateClassifier": Entry(lambda seed: nw.EchoStateClassifier(random_state=seed)),
+    "NanowireReservoir+ridge": Entry(lambda seed: nw.ReservoirClassifier(
+        classification_reservoir(nw.NanowireReservoir), random_state=seed)),
 }
 
 

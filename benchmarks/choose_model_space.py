@@ -27,6 +27,7 @@ from offline_datasets import datasets, load
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.model_space import DEFAULT_NEURON
 
 #: NanowireClassifier's neuron (its defaults, chosen by benchmarks/choose_defaults.py).
@@ -55,9 +56,11 @@ ABLATIONS = {
 
 
 def make(name: str, seed: int = 0):
-    """A candidate's classifier (``pooled`` is NanowireClassifier with its defaults)."""
+    """A candidate's classifier (``pooled`` is NanowireClassifier with the pooled nanowire
+    reservoir of its classification settings)."""
     if name == "pooled":
-        return nw.NanowireClassifier(random_state=seed)
+        return nw.NanowireClassifier(classification_reservoir(nw.NanowireReservoir),
+                                     random_state=seed)
     if name == "defaults":
         return nw.ModelSpaceClassifier(random_state=seed)
     if name in ABLATIONS:

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_ucr import ARCHIVE, REGISTRY, fill_missing, load_split
 
-from nanowire_rc.multiscale import MultiScaleNanowireClassifier, MultiScaleNanowireReservoir
+from nanowire_rc.classifiers import ReservoirClassifier
+from nanowire_rc.multiscale import MultiScaleNanowireReservoir
 
 #: Development subset: shape-defined sets with few training series, long and short series,
 #: many classes, unequal lengths, missing values.
@@ -43,8 +44,8 @@ DATASETS = ["Adiac", "ArrowHead", "BME", "CricketX", "DistalPhalanxTW", "DodgerL
 
 
 def _ms(shift=0, **kw):
-    return lambda seed: MultiScaleNanowireClassifier(
-        reservoir=MultiScaleNanowireReservoir(**kw), random_state=seed + shift)
+    return lambda seed: ReservoirClassifier(MultiScaleNanowireReservoir(**kw),
+                                            random_state=seed + shift)
 
 
 CONFIGS = {

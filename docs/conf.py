@@ -52,7 +52,13 @@ extensions = [
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
+    "matplotlib.sphinxext.plot_directive",
 ]
+
+# Figures drawn at build time from the scripts in docs/figures (the plot directive).
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
@@ -85,8 +91,10 @@ API_SECTIONS = [
     ("Real devices", ["nanowire_rc.device", "nanowire_rc.calibration"]),
     ("Reservoirs and kernels", ["nanowire_rc.reservoirs", "nanowire_rc.kernels",
                                 "nanowire_rc.kernels.device", "nanowire_rc.kernels.multiscale"]),
-    ("Estimators", ["nanowire_rc.multiscale", "nanowire_rc.classifiers",
-                    "nanowire_rc.model_space", "nanowire_rc.tuning", "nanowire_rc.forecasting"]),
+    ("Readout and estimators", ["nanowire_rc.multiscale", "nanowire_rc.readout",
+                                "nanowire_rc.classifiers", "nanowire_rc.model_space",
+                                "nanowire_rc.tuning", "nanowire_rc.forecasting",
+                                "nanowire_rc.regression"]),
     ("Benchmarks, metrics and diagnostics", ["nanowire_rc.generators", "nanowire_rc.metrics",
                                              "nanowire_rc.diagnostics"]),
     ("Data", ["nanowire_rc.datasets", "nanowire_rc.series"]),

@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.stability import coupled_contraction_bound, coupled_voltage_range
 
 X_train, y_train = nw.load_ucr("SyntheticControl", "train")
@@ -53,8 +54,8 @@ first = couplings[np.argmax(np.array(bounds["dense"]) >= 1)]
 print(f"dense W: the bound reaches 1 at a coupling of {first:.2f}")
 
 try:
-    nw.CoupledNanowireClassifier(n_neurons=100, coupling=0.6, random_state=0).fit(X_train,
-                                                                                 y_train)
+    nw.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=100, coupling=0.6),
+                                 random_state=0).fit(X_train, y_train)
 except nw.UnstableReservoirError as err:
     print(f"refused: {err}")
 
@@ -102,10 +103,12 @@ fig.tight_layout()
 # Same size, same defaults otherwise, every coupled network certified: here the coupled
 # networks classify better than the uncoupled assembly.
 for coupling in (0.01, 0.1, 0.3):
-    clf = nw.CoupledNanowireClassifier(n_neurons=100, coupling=coupling, random_state=0)
+    clf = nw.CoupledNanowireClassifier(
+        nw.CoupledNanowireReservoir(n_neurons=100, coupling=coupling), random_state=0)
     clf.fit(X_train, y_train)
     print(f"coupling {coupling:4.2f}: bound {clf.reservoir_.contraction_bound_:.3f}, "
           f"test accuracy {clf.score(X_test, y_test):.3f}")
-uncoupled = nw.NanowireClassifier(n_neurons=100, random_state=0).fit(X_train, y_train)
+uncoupled = nw.NanowireClassifier(classification_reservoir(nw.NanowireReservoir, n_neurons=100),
+                                  random_state=0).fit(X_train, y_train)
 print(f"uncoupled:     test accuracy {uncoupled.score(X_test, y_test):.3f}")
 plt.show()

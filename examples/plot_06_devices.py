@@ -23,6 +23,7 @@ import numpy as np
 
 import nanowire_rc as nw
 from nanowire_rc.calibration import simulate_trace
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.device import PRESETS
 
 v = np.linspace(-0.5, 2.0, 300)
@@ -71,8 +72,9 @@ X_test, y_test = nw.load_ucr("SyntheticControl", "test")
 levels = (0.0, 0.003, 0.01, 0.03)
 accuracy = []
 for level in levels:
-    clf = nw.NanowireClassifier(n_neurons=100, method="exact", random_state=0,
-                                device=nw.Device(read_noise=level, adc_bits=8))
+    reservoir = classification_reservoir(nw.NanowireReservoir, n_neurons=100, method="exact",
+                                         device=nw.Device(read_noise=level, adc_bits=8))
+    clf = nw.NanowireClassifier(reservoir, random_state=0)
     accuracy.append(clf.fit(X_train, y_train).score(X_test, y_test))
     print(f"read noise {level:5.3f}, 8-bit ADC: test accuracy {accuracy[-1]:.3f}")
 

@@ -23,18 +23,25 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import nanowire_rc as nw
+from nanowire_rc.forecasting import ClosedLoopDivergenceWarning
 from nanowire_rc.generators import LORENZ63_LYAPUNOV_EXPONENT, lorenz63, mackey_glass
 from nanowire_rc.metrics import nrmse, prediction_error_curve, valid_prediction_time
 
+# A forecaster composes a reservoir (its hyper-parameters) with a readout (its own): float64
+# states, and one thread (fastest for one series).
+FLOAT64_ONE_THREAD = {"dtype": "float64", "n_jobs": 1}
 y = mackey_glass(2000, discard=500)
 train, test = y[:1500], y[1500:]
 models = {
-    "nanowire (exact, dt = 2)": nw.NanowireForecaster(n_neurons=100, method="exact", dt=2.0,
-                                                      random_state=0),
-    "coupled nanowire": nw.CoupledNanowireForecaster(n_neurons=100, coupling=0.05, dt=0.25,
-                                                     bias_scaling=1.0, input_scaling=1.5,
-                                                     random_state=0),
-    "tanh ESN": nw.EchoStateForecaster(n_neurons=100, leak_rate=1.0, random_state=0),
+    "nanowire (exact, dt = 2)": nw.ReservoirForecaster(
+        nw.NanowireReservoir(n_neurons=100, method="exact", dt=2.0, **FLOAT64_ONE_THREAD),
+        random_state=0),
+    "coupled nanowire": nw.ReservoirForecaster(
+        nw.CoupledNanowireReservoir(n_neurons=100, coupling=0.05, dt=0.25, bias_scaling=1.0,
+                                    input_scaling=1.5, **FLOAT64_ONE_THREAD), random_state=0),
+    "tanh ESN": nw.ReservoirForecaster(
+        nw.LeakyTanhReservoir(n_neurons=100, leak_rate=1.0, connectivity="sparse",
+                              **FLOAT64_ONE_THREAD), random_state=0),
 }
 fig, ax = plt.subplots(figsize=(8, 3.5))
 ax.plot(np.arange(200), test[1:201], "k", lw=1.5, label="truth")
@@ -59,9 +66,12 @@ xyz = lorenz63(2600, dt=0.02, random_state=0)
 train, test = xyz[:2000], xyz[2000:]
 scale = train.std(axis=0)
 forecasters = {
-    "nanowire": nw.NanowireForecaster(n_neurons=100, dt=2.0, input_scaling=0.5,
-                                      input_scaling_spread=0.3, random_state=0),
-    "tanh ESN": nw.EchoStateForecaster(n_neurons=100, leak_rate=1.0, random_state=0),
+    "nanowire": nw.ReservoirForecaster(
+        nw.NanowireReservoir(n_neurons=100, dt=2.0, input_scaling=0.5, input_scaling_spread=0.3,
+                             **FLOAT64_ONE_THREAD), random_state=0),
+    "tanh ESN": nw.ReservoirForecaster(
+        nw.LeakyTanhReservoir(n_neurons=100, leak_rate=1.0, connectivity="sparse",
+                              **FLOAT64_ONE_THREAD), random_state=0),
 }
 fig, axes = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
 t = np.arange(len(test)) * 0.02 * LORENZ63_LYAPUNOV_EXPONENT
@@ -69,7 +79,7 @@ axes[0].plot(t, test[:, 0], "k", lw=1.5, label="truth")
 for name, model in forecasters.items():
     model.fit(train)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", nw.ClosedLoopDivergenceWarning)
+        warnings.simplefilter("always", ClosedLoopDivergenceWarning)
         free = model.generate(len(test))
     valid = valid_prediction_time(test, free, dt=0.02, scale=scale,
                                   lyapunov_exponent=LORENZ63_LYAPUNOV_EXPONENT)
@@ -87,10 +97,11 @@ fig.tight_layout()
 # %%
 # Regression: a value per series
 # ------------------------------
-# :class:`~nanowire_rc.forecasting.NanowireRegressor` maps whole series to values with the
+# :class:`~nanowire_rc.regression.ReservoirRegressor` maps whole series to values with the
 # classifiers' pooled features. Here it learns each SyntheticControl series' overall trend.
 X, _ = nw.load_ucr("SyntheticControl", "train")
 trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
-reg = nw.NanowireRegressor(n_neurons=100, random_state=0).fit(X[:200], trend[:200])
+reg = nw.ReservoirRegressor(nw.NanowireReservoir(n_neurons=100), random_state=0)
+reg.fit(X[:200], trend[:200])
 print(f"trend regression, R^2 on 100 held-out series: {reg.score(X[200:], trend[200:]):.3f}")
 plt.show()

@@ -25,12 +25,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 
 X_train, y_train = nw.load_ucr("SyntheticControl", "train")
 X_test, y_test = nw.load_ucr("SyntheticControl", "test")
 
 neuron = {**nw.model_space.DEFAULT_NEURON, "n_neurons": 100}
-for name, clf in (("pooled mean + std", nw.NanowireClassifier(n_neurons=100, random_state=0)),
+pooled = classification_reservoir(nw.NanowireReservoir, n_neurons=100)
+for name, clf in (("pooled mean + std", nw.NanowireClassifier(pooled, random_state=0)),
                   ("model space", nw.ModelSpaceClassifier(nw.NanowireReservoir(**neuron),
                                                           n_components=20, random_state=0))):
     start = time.perf_counter()

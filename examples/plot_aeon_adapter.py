@@ -2,14 +2,11 @@
 Nanowire reservoirs in aeon
 ===========================
 
-:mod:`nanowire_rc.aeon` wraps :class:`~nanowire_rc.classifiers.NanowireClassifier`,
+:class:`~nanowire_rc.aeon.ReservoirAeonClassifier` wraps any of the library's classifiers
+(:class:`~nanowire_rc.classifiers.NanowireClassifier`,
 :class:`~nanowire_rc.classifiers.EchoStateClassifier`, the self-tuning
-:class:`~nanowire_rc.tuning.NanowireClassifierCV` and the reservoir model space
-:class:`~nanowire_rc.model_space.ModelSpaceClassifier` as aeon classifiers
-(:class:`~nanowire_rc.aeon.NanowireAeonClassifier`,
-:class:`~nanowire_rc.aeon.EchoStateAeonClassifier`,
-:class:`~nanowire_rc.aeon.NanowireAeonClassifierCV`,
-:class:`~nanowire_rc.aeon.ModelSpaceAeonClassifier`): same hyper-parameters, same
+:class:`~nanowire_rc.tuning.NanowireClassifierCV`, the reservoir model space
+:class:`~nanowire_rc.model_space.ModelSpaceClassifier`, ...) as an aeon classifier: the same
 predictions, and everything aeon offers its own classifiers (input checks and conversion,
 unequal-length collections, ``fit_predict`` by cross-validation, its estimator checks). Here they
 classify the bundled SyntheticControl data set next to two of aeon's own classifiers.
@@ -30,13 +27,17 @@ import numpy as np
 from aeon.classification.convolution_based import MiniRocketClassifier
 from aeon.classification.distance_based import KNeighborsTimeSeriesClassifier
 
-from nanowire_rc import NanowireClassifier, load_ucr
-from nanowire_rc.aeon import (
-    EchoStateAeonClassifier,
-    ModelSpaceAeonClassifier,
-    NanowireAeonClassifier,
-    NanowireAeonClassifierCV,
+from nanowire_rc import (
+    EchoStateClassifier,
+    LeakyTanhReservoir,
+    ModelSpaceClassifier,
+    NanowireClassifier,
+    NanowireClassifierCV,
+    NanowireReservoir,
+    load_ucr,
 )
+from nanowire_rc.aeon import ReservoirAeonClassifier
+from nanowire_rc.classifiers import classification_reservoir
 
 X_train, y_train = load_ucr("SyntheticControl", "train")
 X_test, y_test = load_ucr("SyntheticControl", "test")
@@ -45,17 +46,24 @@ print(X_train.shape, X_test.shape, np.unique(y_train))
 # %%
 # Fit and score like any aeon classifier
 # --------------------------------------
-# The adapters take the wrapped estimators' hyper-parameters; ``n_jobs`` follows aeon's
-# convention (default 1 thread). ``estimator_`` is the fitted scikit-learn estimator, so its
-# reservoir, readout and stability figures are at hand.
-clf = NanowireAeonClassifier(n_neurons=100, random_state=0)
+# The adapter takes the estimator to wrap (cloned at ``fit``; its settings are the adapter's
+# ``estimator__...`` parameters); ``n_jobs`` follows aeon's convention (default 1 thread).
+# ``estimator_`` is the fitted scikit-learn estimator, so its reservoir, readout and stability
+# figures are at hand. Here: the nanowire classifier's reservoir settings, with 100 neurons.
+def nanowire():
+    return NanowireClassifier(classification_reservoir(NanowireReservoir, n_neurons=100),
+                              random_state=0)
+
+
+clf = ReservoirAeonClassifier(nanowire())
 clf.fit(X_train, y_train)
-print(f"NanowireAeonClassifier accuracy: {clf.score(X_test, y_test):.3f}")
-print(f"memory factor of the fitted reservoir: {clf.estimator_.memory_factor_:.4f} (< 1)")
+print(f"ReservoirAeonClassifier(NanowireClassifier) accuracy: {clf.score(X_test, y_test):.3f}")
+print(f"memory factor of the fitted reservoir: "
+      f"{clf.estimator_.reservoir_.memory_factor_:.4f} (< 1)")
 print(f"ridge penalty chosen by leave-one-out: {clf.estimator_.alpha_:g}")
 
-# The predictions are exactly those of the wrapped estimator with the same parameters.
-ref = NanowireClassifier(n_neurons=100, random_state=0).fit(X_train, y_train)
+# The predictions are exactly those of the wrapped estimator fitted directly.
+ref = nanowire().fit(X_train, y_train)
 assert np.array_equal(clf.predict(X_test), ref.predict(X_test))
 
 # %%
@@ -67,7 +75,7 @@ assert np.array_equal(clf.predict(X_test), ref.predict(X_test))
 rng = np.random.RandomState(0)
 cut_train = [x[None, : rng.randint(30, 61)] for x in X_train]
 cut_test = [x[None, : rng.randint(30, 61)] for x in X_test]
-clf_cut = NanowireAeonClassifier(n_neurons=100, random_state=0).fit(cut_train, y_train)
+clf_cut = ReservoirAeonClassifier(nanowire()).fit(cut_train, y_train)
 print(f"unequal lengths: {clf_cut.metadata_['unequal_length']}, "
       f"accuracy {clf_cut.score(cut_test, y_test):.3f}")
 
@@ -81,10 +89,12 @@ print(f"unequal lengths: {clf_cut.metadata_['unequal_length']}, "
 # on one thread. Times are fit plus predict on this machine (the first MiniRocket or 1-NN call in
 # a process also compiles its Numba code).
 models = {
-    "Nanowire (nanowire-rc)": NanowireAeonClassifier(n_neurons=100, random_state=0),
-    "Nanowire, tuned (nanowire-rc)": NanowireAeonClassifierCV(n_neurons=100, random_state=0),
-    "Model space (nanowire-rc)": ModelSpaceAeonClassifier(random_state=0),
-    "ESN (nanowire-rc)": EchoStateAeonClassifier(n_neurons=100, random_state=0),
+    "Nanowire (nanowire-rc)": ReservoirAeonClassifier(nanowire()),
+    "Nanowire, tuned (nanowire-rc)": ReservoirAeonClassifier(NanowireClassifierCV(
+        classification_reservoir(NanowireReservoir, n_neurons=100), random_state=0)),
+    "Model space (nanowire-rc)": ReservoirAeonClassifier(ModelSpaceClassifier(random_state=0)),
+    "ESN (nanowire-rc)": ReservoirAeonClassifier(EchoStateClassifier(
+        classification_reservoir(LeakyTanhReservoir, n_neurons=100), random_state=0)),
     "MiniRocket (aeon)": MiniRocketClassifier(random_state=0),
     "1-NN Euclidean (aeon)": KNeighborsTimeSeriesClassifier(distance="euclidean"),
 }

@@ -3,10 +3,11 @@ Nanowire nodes in ReservoirPy
 =============================
 
 :mod:`nanowire_rc.reservoirpy` makes the nanowire reservoirs ReservoirPy nodes:
-:class:`~nanowire_rc.reservoirpy.NanowireNode` (the uncoupled assembly) and
-:class:`~nanowire_rc.reservoirpy.CoupledNanowireNode`. They step our compiled kernels, so
-their states are those of :class:`~nanowire_rc.reservoirs.NanowireReservoir` exactly, and they
-compose with ReservoirPy's readouts and operators: ``NanowireNode(...) >> Ridge(...)``.
+:class:`~nanowire_rc.reservoirpy.ReservoirNode` runs a
+:class:`~nanowire_rc.reservoirs.NanowireReservoir` (the uncoupled assembly) or a
+:class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`. It steps our compiled kernels, so
+its states are the reservoir's exactly, and it composes with ReservoirPy's readouts and
+operators: ``ReservoirNode(reservoir) >> Ridge(...)``.
 
 Here a ReservoirPy model classifies SyntheticControl from the last state of each series.
 
@@ -25,14 +26,16 @@ import numpy as np
 from reservoirpy.nodes import Input, Ridge
 
 from nanowire_rc import NanowireClassifier, NanowireReservoir, load_ucr
-from nanowire_rc.reservoirpy import NanowireNode
+from nanowire_rc.classifiers import classification_reservoir
+from nanowire_rc.reservoirpy import ReservoirNode
 
 X_train, y_train = load_ucr("SyntheticControl", "train")
 X_test, y_test = load_ucr("SyntheticControl", "test")
 classes, T = np.unique(y_train), X_train.shape[1]
 lo, hi = X_train.min(), X_train.max()
 
-node = NanowireNode(n_neurons=100, data_min=lo, data_max=hi, random_state=0)
+node = ReservoirNode(NanowireReservoir(n_neurons=100, dtype="float64", n_jobs=1, random_state=0),
+                     data_min=lo, data_max=hi)
 
 # %%
 # The node's states
@@ -43,7 +46,7 @@ node = NanowireNode(n_neurons=100, data_min=lo, data_max=hi, random_state=0)
 examples = {name: np.flatnonzero(y_train == c)[0]
             for name, c in (("cyclic", 2), ("increasing trend", 3), ("upward shift", 5))}
 states = node.run(X_train[list(examples.values()), :, None])  # (3, 60, 100)
-omega = node.reservoir.input_weights_[:, 0]
+omega = node.reservoir_.input_weights_[:, 0]
 neurons = [int(np.argmin(omega)), int(np.argsort(omega)[50]), int(np.argmax(omega))]
 
 fig, axes = plt.subplots(2, 3, figsize=(8, 4), sharex=True, sharey="row", layout="constrained")
@@ -61,14 +64,14 @@ plt.show()
 # %%
 # The same states as the reservoir
 # --------------------------------
-# Built from the same hyper-parameters and ``random_state``, the node draws the reservoir's
+# Given the same reservoir settings and ``random_state``, the node draws the reservoir's
 # weights; built from a fitted reservoir (``from_reservoir``), it runs that reservoir. Either
 # way its states are
 # :meth:`NanowireReservoir.states <nanowire_rc.reservoirs.NanowireReservoir.states>`.
 res = NanowireReservoir(n_neurons=100, dtype="float64", random_state=0).fit(X_train)
 node.reset()
 assert np.array_equal(node.run(X_train[:20, :, None]), res.states(X_train[:20]))
-assert np.array_equal(NanowireNode.from_reservoir(res).run(X_test[:20, :, None]),
+assert np.array_equal(ReservoirNode.from_reservoir(res).run(X_test[:20, :, None]),
                       res.states(X_test[:20]))
 
 
@@ -88,7 +91,7 @@ def last_step_accuracy(model):
 
 
 node.reset()
-print(f"NanowireNode >> Ridge: accuracy {last_step_accuracy(node >> Ridge(ridge=1e-7)):.3f}")
+print(f"ReservoirNode >> Ridge: accuracy {last_step_accuracy(node >> Ridge(ridge=1e-7)):.3f}")
 
 # %%
 # Three time scales
@@ -97,14 +100,16 @@ print(f"NanowireNode >> Ridge: accuracy {last_step_accuracy(node >> Ridge(ridge=
 # with time steps 0.03, 0.3 and 3 (exact update, stable for any step) remember the whole
 # series at different resolutions; ReservoirPy feeds one input to all three and concatenates
 # their states for the readout.
-bank = [NanowireNode(n_neurons=100, dt=dt, method="exact", data_min=lo, data_max=hi,
-                     random_state=k) for k, dt in enumerate((0.03, 0.3, 3.0))]
+bank = [ReservoirNode(NanowireReservoir(n_neurons=100, dt=dt, method="exact", dtype="float64",
+                                       n_jobs=1, random_state=k), data_min=lo, data_max=hi)
+        for k, dt in enumerate((0.03, 0.3, 3.0))]
 accuracy = last_step_accuracy(Input() >> bank >> Ridge(ridge=1e-5))
 print(f"Input >> [3 nanowire nodes] >> Ridge: accuracy {accuracy:.3f}")
 
 # %%
 # For reference, :class:`~nanowire_rc.classifiers.NanowireClassifier` pools the whole
-# trajectory (mean, last state and 8 window means) and standardises the features before its
-# ridge readout:
-clf = NanowireClassifier(n_neurons=100, random_state=0).fit(X_train, y_train)
+# trajectory (each neuron's mean and standard deviation over time) and standardises the
+# features before its ridge readout:
+clf = NanowireClassifier(classification_reservoir(NanowireReservoir, n_neurons=100),
+                         random_state=0).fit(X_train, y_train)
 print(f"NanowireClassifier (pooled states): accuracy {clf.score(X_test, y_test):.3f}")

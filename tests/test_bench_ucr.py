@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +65,8 @@ def test_a_killed_run_resumes_and_gives_the_uninterrupted_table(bench, tmp_path,
     write_dataset(data, "ToyEqual", toy_rows(rng, 12, False), toy_rows(rng, 12, False))
     write_dataset(data, "ToyPadded", toy_rows(rng, 12, True), toy_rows(rng, 12, True))
     monkeypatch.setitem(bench.REGISTRY, "tiny-nanowire", bench.Entry(
-        lambda seed: nw.NanowireClassifier(n_neurons=8, random_state=seed)))
+        lambda seed: nw.NanowireClassifier(
+            classification_reservoir(nw.NanowireReservoir, n_neurons=8), random_state=seed)))
     ticks = itertools.count()  # every job then takes 1 s to fit and 1 s to predict
     monkeypatch.setattr(bench, "clock", lambda: float(next(ticks)))
     run_task, calls = bench.run_task, []

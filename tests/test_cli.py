@@ -65,12 +65,44 @@ def test_memory_factor_command():
     assert bad.exit_code != 0 and "dt" in bad.output
 
 
+def _accuracy(reservoir, seed=0, **params):
+    """Test accuracy on SyntheticControl of the classifier `classify` builds, and its penalty."""
+    import nanowire_rc as nw
+
+    X, y = nw.load_ucr("SyntheticControl", "train")
+    X_te, y_te = nw.load_ucr("SyntheticControl", "test")
+    clf = nw.ReservoirClassifier(reservoir, random_state=seed, **params).fit(X, y)
+    return clf.score(X_te, y_te), clf
+
+
 def test_classify_command_with_overrides():
+    from nanowire_rc import LeakyTanhReservoir, NanowireReservoir
+    from nanowire_rc.classifiers import classification_reservoir
+
     result = CliRunner().invoke(main, ["classify", "--dataset", "SyntheticControl", "--size",
                                        "30", "--set", "features=\"mean+last\"", "--set",
                                        "dt=0.2"])
     assert result.exit_code == 0, result.output
     assert "test accuracy" in result.output and "memory factor" in result.output
+    # the overrides are the reservoir's (reservoir__features, reservoir__dt) and the rest are
+    # the classification settings: the same accuracy, penalty and memory factor as that
+    # ReservoirClassifier
+    acc, clf = _accuracy(classification_reservoir(NanowireReservoir, n_neurons=30,
+                                                  features="mean+last", dt=0.2))
+    assert (f"SyntheticControl NanowireReservoir(n_neurons=30) + ridge: test accuracy "
+            f"{acc:.4f} (fit ") in result.output
+    assert f"ridge alpha {clf.alpha_:.3g}, memory factor " \
+           f"{clf.reservoir_.memory_factor_:.4f})" in result.output
+    # a name of the classifier itself (alphas) and a nested name pass unchanged
+    result = CliRunner().invoke(main, ["classify", "--dataset", "SyntheticControl", "--model",
+                                       "tanh", "--size", "20", "--seed", "3", "--set",
+                                       "alphas=[2.0]", "--set", "reservoir__leak_rate=0.5"])
+    assert result.exit_code == 0, result.output
+    acc, _ = _accuracy(classification_reservoir(LeakyTanhReservoir, n_neurons=20,
+                                                leak_rate=0.5), seed=3, alphas=[2.0])
+    assert (f"SyntheticControl LeakyTanhReservoir(n_neurons=20) + ridge: test accuracy "
+            f"{acc:.4f} (fit ") in result.output
+    assert "ridge alpha 2)" in result.output  # no memory factor for a tanh reservoir
     unknown = CliRunner().invoke(main, ["classify", "--dataset", "NoSuch"])
     assert unknown.exit_code == 1 and "Error: dataset 'NoSuch'" in unknown.output
     unknown = CliRunner().invoke(main, ["select", "--dataset", "NoSuch"])

@@ -133,8 +133,9 @@ def test_grid_pruning_is_a_worst_case_over_drawn_networks():
 def test_coupled_classifier_and_selection(tmp_path):
     X, y = nw.load_ucr("SyntheticControl", "train")
     X_te, y_te = nw.load_ucr("SyntheticControl", "test")
-    clf = nw.CoupledNanowireClassifier(n_neurons=40, random_state=0).fit(X, y)
-    assert clf.score(X_te, y_te) > 0.85 and clf.contraction_bound_ < 1
+    clf = nw.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=40),
+                                       random_state=0).fit(X, y)
+    assert clf.score(X_te, y_te) > 0.85 and clf.reservoir_.contraction_bound_ < 1
     unit = S.evaluate_unit("SyntheticControl", "nanowire-coupled", 20, 0, X[::3], y[::3],
                            X_te[::5], y_te[::5], grid=S.QUICK_GRIDS["nanowire-coupled"])
     assert unit.n_configs == 4 and 0.5 < unit.test_accuracy <= 1

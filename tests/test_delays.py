@@ -34,9 +34,10 @@ def test_a_delayed_series_is_forecast_exactly():
     for t in range(6, 600):
         y[t] = y[t - 6]
     y += 1e-3 * rng.random(600)  # not exactly periodic
-    kw = dict(n_neurons=20, washout=20, random_state=0)
-    with_line = NanowireForecaster(n_delays=5, **kw).fit(y[:400])
-    without = NanowireForecaster(**kw).fit(y[:400])
+    reservoir = nw.NanowireReservoir(n_neurons=20, dtype="float64")
+    kw = dict(washout=20, random_state=0)
+    with_line = NanowireForecaster(reservoir, n_delays=5, **kw).fit(y[:400])
+    without = NanowireForecaster(reservoir, **kw).fit(y[:400])
     err = np.abs(with_line.predict(y)[400:-1] - y[401:]).max()
     assert err < 5e-3
     assert np.abs(without.predict(y)[400:-1] - y[401:]).max() > 10 * err
@@ -44,7 +45,8 @@ def test_a_delayed_series_is_forecast_exactly():
 
 def test_closed_loop_reads_the_same_features_as_teacher_forcing():
     y = mackey_glass(700, discard=300)
-    fc = CoupledNanowireForecaster(n_neurons=30, n_delays=4, delay_step=3, quadratic=True,
+    fc = CoupledNanowireForecaster(nw.CoupledNanowireReservoir(n_neurons=30, dtype="float64"),
+                                   n_delays=4, delay_step=3, quadratic=True,
                                    random_state=0).fit(y[:500])
     # generating one step from a warmup equals the teacher-forced forecast at its end
     for end in (5, 200):  # shorter and longer than the delay line
@@ -58,8 +60,9 @@ def test_closed_loop_reads_the_same_features_as_teacher_forcing():
 
 def test_default_off_is_bit_identical_to_no_delays():
     y = mackey_glass(500, discard=300)
-    a = CoupledNanowireForecaster(n_neurons=20, random_state=0).fit(y[:400])
-    b = CoupledNanowireForecaster(n_neurons=20, random_state=0, n_delays=0, delay_step=7,
+    reservoir = nw.CoupledNanowireReservoir(n_neurons=20, dtype="float64")
+    a = CoupledNanowireForecaster(reservoir, random_state=0).fit(y[:400])
+    b = CoupledNanowireForecaster(reservoir, random_state=0, n_delays=0, delay_step=7,
                                   quadratic=False).fit(y[:400])
     np.testing.assert_array_equal(a.predict(y), b.predict(y))
     with warnings.catch_warnings():
@@ -73,4 +76,5 @@ def test_default_off_is_bit_identical_to_no_delays():
 ])
 def test_bad_delay_options_are_refused(kw, match):
     with pytest.raises(nw.InvalidParameterError, match=match):
-        NanowireForecaster(n_neurons=5, **kw).fit(np.random.default_rng(0).random(300))
+        NanowireForecaster(nw.NanowireReservoir(n_neurons=5), **kw).fit(
+            np.random.default_rng(0).random(300))

@@ -5,6 +5,7 @@ import pytest
 from scipy import stats
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.device import (
     MILANO2021_PULSE,
     MILANO2021_RESERVOIR,
@@ -283,7 +284,9 @@ def test_reservoir_with_a_device_is_reproducible_and_differs_from_the_ideal():
 def test_classifier_accepts_a_device():
     X, _, _ = batch(13, n=30)
     y = np.repeat([0, 1, 2], 10)
-    clf = nw.NanowireClassifier(n_neurons=10, device=Device(read_noise=0.01), random_state=0)
+    clf = nw.NanowireClassifier(classification_reservoir(nw.NanowireReservoir, n_neurons=10,
+                                                         device=Device(read_noise=0.01)),
+                                random_state=0)
     assert clf.fit(X, y).predict(X).shape == (30,)
 
 
@@ -351,7 +354,8 @@ def test_coupled_reservoir_with_devices():
     np.testing.assert_array_equal(res.transform(X), a)
     assert np.abs(a - ideal).max() > 0 and res.contraction_bound_ < 1
     y = np.repeat([0, 1, 2], 3)
-    clf = nw.CoupledNanowireClassifier(device=FULL, **kw).fit(X, y)
+    small = nw.CoupledNanowireReservoir(device=FULL, n_neurons=15, dtype="float64")
+    clf = nw.CoupledNanowireClassifier(small, random_state=0).fit(X, y)
     assert clf.predict(X).shape == (9,)
 
 

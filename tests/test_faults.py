@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.cli import main
 from nanowire_rc.datasets import ENV_VAR, load_ucr
 from nanowire_rc.exceptions import (
@@ -399,6 +400,16 @@ def test_one_label_type_per_dataset(tmp_path):
 
 # --- estimators and kernels ------------------------------------------------------------------
 
+def nanowire(**params):
+    """NanowireClassifier's reservoir for classification, with ``params``."""
+    return classification_reservoir(nw.NanowireReservoir, **params)
+
+
+def tanh(**params):
+    """EchoStateClassifier's reservoir for classification, with ``params``."""
+    return classification_reservoir(nw.LeakyTanhReservoir, **params)
+
+
 @pytest.fixture(scope="module")
 def synthetic():
     return (*load_ucr("SyntheticControl", "train"), *load_ucr("SyntheticControl", "test"))
@@ -408,7 +419,7 @@ def synthetic():
 def test_unstable_fit(synthetic):
     X, y, _, _ = synthetic
     with pytest.raises(nw.UnstableReservoirError, match=r"memory factor rho = .* >= 1"):
-        nw.NanowireClassifier(n_neurons=5, dt=1.0, input_scaling=2.0).fit(X, y)
+        nw.NanowireClassifier(nanowire(n_neurons=5, dt=1.0, input_scaling=2.0)).fit(X, y)
 
 
 @fault("kernel-unstable", "UnstableReservoirError")
@@ -449,8 +460,8 @@ def test_small_signal_on_large_offset_keeps_its_precision(synthetic):
 
     scores = {}
     for dtype in ("float32", "float64"):
-        shifted = nw.NanowireClassifier(n_neurons=100, random_state=0, dtype=dtype)
-        plain = nw.NanowireClassifier(n_neurons=100, random_state=0, dtype=dtype)
+        shifted = nw.NanowireClassifier(nanowire(n_neurons=100, dtype=dtype), random_state=0)
+        plain = nw.NanowireClassifier(nanowire(n_neurons=100, dtype=dtype), random_state=0)
         scores[dtype] = shifted.fit(offset(X), y).score(offset(X_te), y_te)
         assert scores[dtype] == plain.fit(X, y).score(X_te, y_te)  # the offset costs nothing
         np.testing.assert_allclose(shifted.reservoir_.transform(offset(X_te)),
@@ -461,15 +472,15 @@ def test_small_signal_on_large_offset_keeps_its_precision(synthetic):
 @fault("input-huge-finite", "scaled in float64")
 def test_huge_finite_values(synthetic):
     X, y, X_te, y_te = synthetic
-    for cls in (nw.EchoStateClassifier, nw.NanowireClassifier):
-        plain = cls(n_neurons=30, random_state=0).fit(X, y).score(X_te, y_te)
-        huge = cls(n_neurons=30, random_state=0).fit(X * 1e300, y)
+    for cls, reservoir in ((nw.EchoStateClassifier, tanh), (nw.NanowireClassifier, nanowire)):
+        plain = cls(reservoir(n_neurons=30), random_state=0).fit(X, y).score(X_te, y_te)
+        huge = cls(reservoir(n_neurons=30), random_state=0).fit(X * 1e300, y)
         assert huge.score(X_te * 1e300, y_te) == plain
         with pytest.raises(ValueError, match=r"beyond the largest float32.*dtype='float64'"):
-            cls(n_neurons=30, input_range=None).fit(X * 1e300, y)
+            cls(reservoir(n_neurons=30, input_range=None)).fit(X * 1e300, y)
     extreme = np.vstack([np.full((3, 60), 1e308), np.full((3, 60), -1e308)])
     with pytest.raises(ValueError, match="wider than float64 can represent"):
-        nw.EchoStateClassifier(n_neurons=5).fit(extreme, [0, 1, 0, 1, 0, 1])
+        nw.EchoStateClassifier(tanh(n_neurons=5)).fit(extreme, [0, 1, 0, 1, 0, 1])
 
 
 @fault("input-nan", "NaN or inf")
@@ -478,7 +489,7 @@ def test_nan_inside_a_series(synthetic):
     X = X.copy()
     X[3, 7] = np.nan
     with pytest.raises(ValueError, match=r"NaN or inf \(first at case 3, channel 0, time 7\)"):
-        nw.NanowireClassifier(n_neurons=5).fit(X, y)
+        nw.NanowireClassifier(nanowire(n_neurons=5)).fit(X, y)
 
 
 @fault("voltage-overflow", "VoltageOverflowError")
@@ -499,7 +510,7 @@ def test_voltage_overflow():
 def test_bad_alphas(synthetic, alphas, match):
     X, y, _, _ = synthetic
     with pytest.raises(ValueError, match=match):
-        nw.NanowireClassifier(n_neurons=5, alphas=alphas).fit(X, y)
+        nw.NanowireClassifier(nanowire(n_neurons=5), alphas=alphas).fit(X, y)
 
 
 @fault("model-space-short", "the model space needs at least washout + 2")
@@ -516,13 +527,14 @@ def test_model_space_short_series(synthetic):
 def test_model_space_joined(synthetic):
     X, y, _, _ = synthetic
     with pytest.raises(ValueError, match=r"the model space \('model'\) is a representation"):
-        nw.NanowireClassifierCV(n_neurons=4, representations=["mean", "model+mean"]).fit(X, y)
+        nw.NanowireClassifierCV(nanowire(n_neurons=4),
+                                representations=["mean", "model+mean"]).fit(X, y)
 
 
 @fault("bad-input-range", "input_range must be None or a pair")
 @pytest.mark.parametrize(("input_range", "match"), [
     # Not a sequence at all: the parameter table refuses it before its values are looked at.
-    (5, "The 'input_range' parameter of NanowireClassifier must be an array-like or None"),
+    (5, "The 'input_range' parameter of NanowireReservoir must be an array-like or None"),
     ((1.0,), "input_range must be None or a pair"),
     ((1.0, 0.0), "input_range must be None or a pair"),
     (("a", "b"), "input_range must be None or a pair"),
@@ -531,7 +543,7 @@ def test_model_space_joined(synthetic):
 def test_bad_input_range(synthetic, input_range, match):
     X, y, _, _ = synthetic
     with pytest.raises(ValueError, match=match):
-        nw.NanowireClassifier(n_neurons=5, input_range=input_range).fit(X, y)
+        nw.NanowireClassifier(nanowire(n_neurons=5, input_range=input_range)).fit(X, y)
 
 
 @fault("calibrate-bad-trace", "CalibrationError")
@@ -547,12 +559,12 @@ def test_bad_calibration_traces():
             nw.calibrate(*args)
 
 
-@fault("cli-bad-setting", "Error: cannot fit NanowireClassifier")
+@fault("cli-bad-setting", "Error: cannot fit ReservoirClassifier")
 def test_bad_cli_setting():
     result = CliRunner().invoke(main, ["classify", "--dataset", "SyntheticControl", "--size",
                                        "5", "--set", "dt=0"])
     assert result.exit_code == 1
-    assert ("Error: cannot fit NanowireClassifier: The 'dt' parameter of NanowireClassifier "
+    assert ("Error: cannot fit ReservoirClassifier: The 'dt' parameter of NanowireReservoir "
             "must be a float in the range (0.0, inf). Got 0 instead.") in result.output
 
 

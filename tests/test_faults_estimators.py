@@ -23,8 +23,10 @@ from test_faults import fault
 import nanowire_rc as nw
 import nanowire_rc.classifiers as classifiers_module
 import nanowire_rc.forecasting as forecasting_module
+import nanowire_rc.regression as regression_module
 import nanowire_rc.tuning as tuning_module
 from nanowire_rc._fitting import keeps_state_on_failure
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.generators import mackey_glass
 
 torch = pytest.importorskip("torch")
@@ -123,10 +125,26 @@ def _torch_classifier():
     return NanowireRNNClassifier(hidden_size=4, max_epochs=1, random_state=0)
 
 
-def _aeon_adapter():
-    from nanowire_rc.aeon import NanowireAeonClassifier
+def _aeon_adapter(make_estimator):
+    def make():
+        from nanowire_rc.aeon import ReservoirAeonClassifier
 
-    return NanowireAeonClassifier(n_neurons=6, random_state=0)
+        return ReservoirAeonClassifier(make_estimator())
+    return make
+
+
+def nanowire(**params):
+    """NanowireClassifier's reservoir for classification, with ``params``."""
+    return classification_reservoir(nw.NanowireReservoir, **params)
+
+
+def forecast_reservoir(**params):
+    """A nanowire reservoir with float64 states on one thread (a forecaster's default)."""
+    return nw.NanowireReservoir(dtype="float64", n_jobs=1, **params)
+
+
+def _multiscale():
+    return nw.MultiScaleNanowireReservoir(n_blocks=2, n_thresholds=2)
 
 
 _TARGET, _OTHER_TARGET = X.mean(axis=1), X2.mean(axis=1)
@@ -152,12 +170,18 @@ def _reservoir(cls):
     return lambda: cls(n_neurons=8, features="mean+last", random_state=0)
 
 
-def _forecaster(cls):
-    return lambda: cls(n_neurons=10, washout=20, random_state=0)
+def _forecaster(cls, reservoir_class, **params):
+    # float64 states and one thread: what a forecaster's default reservoir runs with
+    return lambda: cls(reservoir_class(n_neurons=10, dtype="float64", n_jobs=1, **params),
+                       washout=20, random_state=0)
 
 
-def _small(cls):
-    return lambda: cls(n_neurons=8, random_state=0)
+def _small(cls, reservoir_class):
+    return lambda: cls(reservoir_class(n_neurons=8), random_state=0)
+
+
+def _classifier(cls, reservoir):
+    return lambda: cls(reservoir(), random_state=0)
 
 
 # The interrupted steps run after the estimator's new learned state is partly written: the
@@ -172,17 +196,43 @@ FAMILIES = {
         (nw.CoupledNanowireReservoir, "_draw"), _features),
     "LeakyTanhReservoir": Family(_reservoir(nw.LeakyTanhReservoir), (X,), (X2,), (NAN_X,),
                                  {"leak_rate": 0.0}, (nw.LeakyTanhReservoir, "_draw"), _features),
-    "NanowireClassifier": Family(_small(nw.NanowireClassifier), (X, Y), (X2, Y2), (NAN_X, Y2),
-                                 {"dt": 5.0}, (classifiers_module, "fit_readout"), _decision),
-    "CoupledNanowireClassifier": Family(
-        _small(nw.CoupledNanowireClassifier), (X, Y), (X2, Y2), (NAN_X, Y2), {"coupling": 5.0},
+    "ReservoirClassifier": Family(
+        _classifier(nw.ReservoirClassifier, lambda: nw.NanowireReservoir(n_neurons=8)),
+        (X, Y), (X2, Y2), (NAN_X, Y2), {"reservoir": nw.NanowireReservoir(n_neurons=8, dt=5.0)},
         (classifiers_module, "fit_readout"), _decision),
-    "EchoStateClassifier": Family(_small(nw.EchoStateClassifier), (X, Y), (X2, Y2), (NAN_X, Y2),
-                                  {"alphas": ()}, (classifiers_module, "fit_readout"), _decision),
+    "ReservoirClassifier-multiscale": Family(
+        _classifier(nw.ReservoirClassifier, _multiscale), (X, Y), (X2, Y2), (NAN_X, Y2),
+        {"reservoir__dt": (30.0, 0.3)}, (classifiers_module, "fit_readout"), _decision),
+    "NanowireClassifier": Family(
+        _classifier(nw.NanowireClassifier, lambda: nanowire(n_neurons=8)), (X, Y), (X2, Y2),
+        (NAN_X, Y2), {"reservoir__dt": 5.0}, (classifiers_module, "fit_readout"), _decision),
+    "CoupledNanowireClassifier": Family(
+        _classifier(nw.CoupledNanowireClassifier,
+                    lambda: nw.CoupledNanowireReservoir(n_neurons=8)),
+        (X, Y), (X2, Y2), (NAN_X, Y2), {"reservoir__coupling": 5.0},
+        (classifiers_module, "fit_readout"), _decision),
+    "EchoStateClassifier": Family(
+        _classifier(nw.EchoStateClassifier,
+                    lambda: classification_reservoir(nw.LeakyTanhReservoir, n_neurons=8)),
+        (X, Y), (X2, Y2), (NAN_X, Y2), {"alphas": ()}, (classifiers_module, "fit_readout"),
+        _decision),
+    "MultiScaleNanowireClassifier": Family(
+        _classifier(nw.MultiScaleNanowireClassifier, _multiscale), (X, Y), (X2, Y2),
+        (NAN_X, Y2), {"reservoir__n_thresholds": 0}, (classifiers_module, "fit_readout"),
+        _decision),
+    "ReservoirClassifierCV": Family(
+        lambda: nw.ReservoirClassifierCV(nw.LeakyTanhReservoir(n_neurons=5),
+                                         param_grid={"reservoir__leak_rate": [0.3, 1.0]}, cv=2,
+                                         representations=["mean"], random_state=0),
+        (X, Y), (X2, Y2), (NAN_X, Y2),
+        {"param_grid": {"leak_rate": [0.3]}},  # a bare name: reservoir__leak_rate is meant
+        (tuning_module, "classifier_for"), _decision),
     "NanowireClassifierCV": Family(
-        lambda: nw.NanowireClassifierCV(n_neurons=5, param_grid={"dt": [0.1, 0.3]}, cv=2,
+        lambda: nw.NanowireClassifierCV(nanowire(n_neurons=5),
+                                        param_grid={"reservoir__dt": [0.1, 0.3]}, cv=2,
                                         representations=["mean"], random_state=0),
-        (X, Y), (X2, Y2), (X2, Y2[:-1]), {"param_grid": {"dt": [50.0]}},  # nothing stable
+        (X, Y), (X2, Y2), (X2, Y2[:-1]),
+        {"param_grid": {"reservoir__dt": [50.0]}},  # nothing stable
         (tuning_module, "classifier_for"), _decision),
     "ReservoirModelSpace": Family(
         lambda: nw.ReservoirModelSpace(nw.NanowireReservoir(n_neurons=6, random_state=0),
@@ -195,34 +245,44 @@ FAMILIES = {
         (X, Y), (X2, Y2), (NAN_X, Y2), {"n_components": 0}, (classifiers_module, "fit_readout"),
         _decision),
     "NanowireForecaster": Family(
-        _forecaster(nw.NanowireForecaster), (SERIES,), (100 * SERIES + 7,), (NAN_SERIES,),
-        {"dt": 5.0}, (forecasting_module, "make_pipeline"), _forecasts),
+        _forecaster(nw.NanowireForecaster, nw.NanowireReservoir), (SERIES,), (100 * SERIES + 7,),
+        (NAN_SERIES,), {"reservoir__dt": 5.0}, (forecasting_module, "fit_ridge"),
+        _forecasts),
     "CoupledNanowireForecaster": Family(
-        _forecaster(nw.CoupledNanowireForecaster), (SERIES,), (100 * SERIES + 7,),
-        (NAN_SERIES,), {"coupling": 5.0}, (forecasting_module, "make_pipeline"), _forecasts),
+        _forecaster(nw.CoupledNanowireForecaster, nw.CoupledNanowireReservoir), (SERIES,),
+        (100 * SERIES + 7,), (NAN_SERIES,), {"reservoir__coupling": 5.0},
+        (forecasting_module, "fit_ridge"), _forecasts),
     "EchoStateForecaster": Family(
-        _forecaster(nw.EchoStateForecaster), (SERIES,), (100 * SERIES + 7,), (NAN_SERIES,),
-        {"leak_rate": 0.0}, (forecasting_module, "make_pipeline"), _forecasts),
+        _forecaster(nw.EchoStateForecaster, nw.LeakyTanhReservoir, connectivity="sparse"),
+        (SERIES,), (100 * SERIES + 7,), (NAN_SERIES,), {"reservoir__leak_rate": 0.0},
+        (forecasting_module, "fit_ridge"), _forecasts),
     "NanowireRegressor": Family(
-        _small(nw.NanowireRegressor), (X, _TARGET), (X2, _OTHER_TARGET),
-        (X2, np.full(len(X2), np.nan)), {"dt": 5.0}, (forecasting_module, "make_pipeline"),
-        _values),
+        _small(nw.NanowireRegressor, nw.NanowireReservoir), (X, _TARGET), (X2, _OTHER_TARGET),
+        (X2, np.full(len(X2), np.nan)), {"reservoir__dt": 5.0},
+        (regression_module, "fit_ridge"), _values),
     "CoupledNanowireRegressor": Family(
-        _small(nw.CoupledNanowireRegressor), (X, _TARGET), (X2, _OTHER_TARGET),
-        (X2, np.full(len(X2), np.nan)), {"coupling": 5.0}, (forecasting_module, "make_pipeline"),
-        _values),
+        _small(nw.CoupledNanowireRegressor, nw.CoupledNanowireReservoir), (X, _TARGET),
+        (X2, _OTHER_TARGET), (X2, np.full(len(X2), np.nan)), {"reservoir__coupling": 5.0},
+        (regression_module, "fit_ridge"), _values),
     "EchoStateRegressor": Family(
-        _small(nw.EchoStateRegressor), (X, _TARGET), (X2, _OTHER_TARGET),
-        (X2, np.full(len(X2), np.nan)), {"leak_rate": 0.0},
-        (forecasting_module, "make_pipeline"), _values),
+        _small(nw.EchoStateRegressor, nw.LeakyTanhReservoir), (X, _TARGET), (X2, _OTHER_TARGET),
+        (X2, np.full(len(X2), np.nan)), {"reservoir__leak_rate": 0.0},
+        (regression_module, "fit_ridge"), _values),
     "NanowireRNNClassifier": Family(
         _torch_classifier, (X, Y), (X2[:12], Y2[:12] % 2), (NAN_X, Y2), {"n_windows": 0},
         ("nanowire_rc.torch.classifier._Network", "forward"), _decision),
     # aeon refuses a single class only after resetting the estimator
-    "NanowireAeonClassifier": Family(
-        _aeon_adapter, (X[:, None], Y), (X2[:, None], Y2),
-        (X2[:, None], np.zeros(len(Y2), dtype=int)), {"dt": 5.0},
-        (nw.NanowireClassifier, "fit"), lambda est: est.predict(X[:, None])),
+    "ReservoirAeonClassifier": Family(
+        _aeon_adapter(_classifier(nw.NanowireClassifier, lambda: nanowire(n_neurons=6))),
+        (X[:, None], Y), (X2[:, None], Y2), (X2[:, None], np.zeros(len(Y2), dtype=int)),
+        {"estimator__reservoir__dt": 5.0}, (nw.NanowireClassifier, "fit"),
+        lambda est: est.predict(X[:, None])),
+    "ReservoirAeonClassifier-model-space": Family(
+        _aeon_adapter(lambda: nw.ModelSpaceClassifier(nw.NanowireReservoir(n_neurons=6),
+                                                      n_components=3, random_state=0)),
+        (X[:, None], Y), (X2[:, None], Y2), (X2[:, None], np.zeros(len(Y2), dtype=int)),
+        {"estimator__n_components": 0}, (nw.ModelSpaceClassifier, "fit"),
+        lambda est: est.predict(X[:, None])),
 }
 
 
@@ -248,18 +308,17 @@ def test_failed_fit_keeps_the_previous_one(name, how, monkeypatch):
                     error)
 
 
-@pytest.mark.parametrize("cls", ["NanowireNode", "CoupledNanowireNode"])
-def test_reservoirpy_node_stays_uninitialised(cls, monkeypatch):
+@pytest.mark.parametrize("reservoir_class", [nw.NanowireReservoir, nw.CoupledNanowireReservoir])
+def test_reservoirpy_node_stays_uninitialised(reservoir_class, monkeypatch):
     # A node's fit-like step is initialize (the reservoir is drawn for the input dimension).
     pytest.importorskip("reservoirpy")
-    from nanowire_rc import reservoirpy as nodes
+    from nanowire_rc.reservoirpy import ReservoirNode
 
-    node_class = getattr(nodes, cls)
-    node = node_class(n_neurons=5, random_state=0)
-    interrupt_after(monkeypatch, node_class._reservoir_class, "fit")
+    node = ReservoirNode(reservoir_class(n_neurons=5, dtype="float64", n_jobs=1, random_state=0))
+    interrupt_after(monkeypatch, reservoir_class, "fit")
     with pytest.raises(KeyboardInterrupt):
         node.initialize(np.zeros(3))
-    assert node.input_dim is None and node.reservoir is None and not node.initialized
+    assert node.input_dim is None and node.reservoir_ is None and not node.initialized
     assert node.run(np.full((6, 2), 0.5)).shape == (6, 5)  # usable with another dimension
 
 
@@ -305,16 +364,16 @@ def test_failed_refit_keeps_the_previous_fit():
     assert np.array_equal(clf.classes_, np.unique(Y))
     assert np.array_equal(clf.decision_function(X), logits) and clf.score(X, Y) == score
 
-    fc = nw.NanowireForecaster(n_neurons=20, random_state=0).fit(SERIES)
+    fc = nw.NanowireForecaster(forecast_reservoir(n_neurons=20), random_state=0).fit(SERIES)
     pred = fc.predict(SERIES)
     with pytest.raises(nw.UnstableReservoirError):
-        fc.set_params(dt=5.0).fit(100 * SERIES + 7)
+        fc.set_params(reservoir__dt=5.0).fit(100 * SERIES + 7)
     assert np.array_equal(fc.predict(SERIES), pred)
 
 
 @fault("forecast-out-of-range", "TrainingRangeWarning")
 def test_forecaster_warns_of_inputs_beyond_its_training_range():
-    fc = nw.NanowireForecaster(n_neurons=20, random_state=0).fit(SERIES[:400])
+    fc = nw.NanowireForecaster(forecast_reservoir(n_neurons=20), random_state=0).fit(SERIES[:400])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fc.predict(SERIES)  # the unseen end lies within the widened range: silent
@@ -351,8 +410,8 @@ def test_torch_settings_of_the_wrong_kind_are_named():
 @fault("device-noise-overflow", "InvalidParameterError")
 def test_read_noise_too_large_for_the_compute_type_is_named():
     for dtype in ("float32", "float64"):
-        clf = nw.NanowireClassifier(n_neurons=6, device=nw.Device(read_noise=1e300), dtype=dtype,
-                                    random_state=0)
+        clf = nw.NanowireClassifier(nanowire(n_neurons=6, device=nw.Device(read_noise=1e300),
+                                             dtype=dtype), random_state=0)
         with pytest.raises(nw.InvalidParameterError, match="read_noise") as caught:
             clf.fit(X, Y)
         assert "memory factor" not in str(caught.value)
@@ -374,7 +433,8 @@ def test_read_noise_too_large_for_the_compute_type_is_named():
 def test_subnormal_series_are_named_as_such():
     for dtype in ("float32", "float64"):
         with pytest.raises(nw.InvalidInputError, match="subnormal") as caught:
-            nw.NanowireClassifier(n_neurons=6, dtype=dtype, random_state=0).fit(X * 1e-310, Y)
+            nw.NanowireClassifier(nanowire(n_neurons=6, dtype=dtype),
+                                  random_state=0).fit(X * 1e-310, Y)
         assert "dtype='float64'" not in str(caught.value)
 
 
@@ -388,7 +448,7 @@ def test_memory_need_is_checked_before_allocating(monkeypatch):
     tracemalloc.start()
     try:
         with pytest.raises(nw.MemoryLimitError, match=r"n_neurons=10000000 .* GiB"):
-            nw.NanowireClassifier(n_neurons=10**7, random_state=0).fit(X_ALL, Y_ALL)
+            nw.NanowireClassifier(nanowire(n_neurons=10**7), random_state=0).fit(X_ALL, Y_ALL)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -410,10 +470,21 @@ def test_documented_errors_are_the_librarys():
          ValueError),
         (lambda: nw.NanowireForecaster(horizon=0).fit(SERIES), nw.InvalidParameterError,
          ValueError),
-        (lambda: nw.NanowireClassifier(n_neurons=6).fit(NAN_X, Y2), nw.InvalidInputError,
+        (lambda: nw.NanowireClassifier(nanowire(n_neurons=6)).fit(NAN_X, Y2),
+         nw.InvalidInputError, ValueError),
+        # the parameter tables' errors keep scikit-learn's message and class: the classifier's
+        # own, and its reservoir's (checked when the classifier fits it)
+        (lambda: nw.NanowireClassifier(nanowire(n_neurons=6), alphas="abc").fit(X, Y),
+         nw.InvalidParameterError, TypeError),
+        (lambda: nw.NanowireClassifier(nanowire(dt=0)).fit(X, Y), nw.InvalidParameterError,
          ValueError),
-        # the parameter tables' errors keep scikit-learn's message and class
-        (lambda: nw.NanowireClassifier(dt=0).fit(X, Y), nw.InvalidParameterError, ValueError),
+        (lambda: nw.NanowireClassifier(nanowire(n_neurons=6, dt="a")).fit(X, Y),
+         nw.InvalidParameterError, TypeError),
+        (lambda: nw.MultiScaleNanowireClassifier(nw.MultiScaleNanowireReservoir(
+            n_blocks=0)).fit(X, Y), nw.InvalidParameterError, TypeError),
+        (lambda: nw.NanowireClassifierCV(nanowire(n_neurons=6),
+                                         param_grid={"reservoir__dt": ["a"]}).fit(X, Y),
+         nw.InvalidParameterError, TypeError),
     ]
     from sklearn.utils._param_validation import InvalidParameterError as SklearnError
 

@@ -11,6 +11,7 @@
   rotation it must continue the rotation.
 """
 
+import inspect
 import warnings
 
 import numpy as np
@@ -19,22 +20,41 @@ from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from nanowire_rc.device import Device
+from nanowire_rc.exceptions import InvalidParameterError
 from nanowire_rc.forecasting import (
-    REGRESSION_ALPHAS,
     ClosedLoopDivergenceWarning,
     CoupledNanowireForecaster,
-    CoupledNanowireRegressor,
     EchoStateForecaster,
-    EchoStateRegressor,
     NanowireForecaster,
-    NanowireRegressor,
+    ReservoirForecaster,
     TrainingRangeWarning,
 )
 from nanowire_rc.generators import mackey_glass
 from nanowire_rc.metrics import nrmse, prediction_error_curve, valid_prediction_time
-from nanowire_rc.reservoirs import UnstableReservoirError
+from nanowire_rc.regression import (
+    REGRESSION_ALPHAS,
+    CoupledNanowireRegressor,
+    EchoStateRegressor,
+    NanowireRegressor,
+    ReservoirRegressor,
+)
+from nanowire_rc.reservoirs import (
+    CoupledNanowireReservoir,
+    LeakyTanhReservoir,
+    NanowireReservoir,
+    UnstableReservoirError,
+)
 
 TINY = (1e-10,)
+OWN = set(ReservoirForecaster().get_params()) | set(ReservoirRegressor().get_params())
+
+
+def built(cls, **kw):
+    """``cls`` (a forecaster or regressor preset) with ``kw`` split between the estimator
+    (its own parameters) and its default reservoir (the rest; ``random_state`` to both)."""
+    reservoir = cls._default_reservoir().set_params(
+        **{k: v for k, v in kw.items() if k not in OWN or k == "random_state"})
+    return cls(reservoir, **{k: v for k, v in kw.items() if k in OWN and k != "reservoir"})
 
 
 def rotation(n, omega=0.3, phase=0.2):
@@ -44,11 +64,12 @@ def rotation(n, omega=0.3, phase=0.2):
 
 # Fast-forgetting configurations: the washout removes the initial transient to ~1e-12.
 FORECASTERS = [
-    lambda **kw: NanowireForecaster(n_neurons=12, dt=1.0, method="exact", random_state=0, **kw),
-    lambda **kw: CoupledNanowireForecaster(n_neurons=12, dt=0.4, coupling=0.05,
-                                           random_state=0, **kw),
-    lambda **kw: EchoStateForecaster(n_neurons=12, leak_rate=1.0, spectral_radius=0.5,
-                                     random_state=0, **kw),
+    lambda **kw: built(NanowireForecaster, n_neurons=12, dt=1.0, method="exact",
+                      random_state=0, **kw),
+    lambda **kw: built(CoupledNanowireForecaster, n_neurons=12, dt=0.4, coupling=0.05,
+                      random_state=0, **kw),
+    lambda **kw: built(EchoStateForecaster, n_neurons=12, leak_rate=1.0, spectral_radius=0.5,
+                      random_state=0, **kw),
 ]
 
 
@@ -156,7 +177,7 @@ class TestClosedLoopMechanics:
 class TestScalingAndStability:
     def test_inputs_clipped_to_training_range(self):
         y = mackey_glass(500, discard=200)
-        fc = NanowireForecaster(n_neurons=10, random_state=0).fit(y)
+        fc = built(NanowireForecaster, n_neurons=10, random_state=0).fit(y)
         lo, hi = y.min(), y.max()
         wild = y.copy()
         wild[100:110] = hi + 5
@@ -166,19 +187,19 @@ class TestScalingAndStability:
             wild_forecasts = fc.predict(wild)
         np.testing.assert_allclose(wild_forecasts, fc.predict(clipped))
         assert fc._scale(y[:, None]).min() == 0.0 and fc._scale(y[:, None]).max() == 1.0
-        assert fc.memory_factor_ < 1
+        assert fc.reservoir_.memory_factor_ < 1
 
     def test_unstable_raises(self):
         y = mackey_glass(300)
         with pytest.raises(UnstableReservoirError):
-            NanowireForecaster(n_neurons=5, dt=2.0, random_state=0).fit(y)
+            built(NanowireForecaster, n_neurons=5, dt=2.0, random_state=0).fit(y)
         with pytest.raises(UnstableReservoirError):
-            CoupledNanowireForecaster(n_neurons=5, coupling=50.0, gain=5.0,
+            built(CoupledNanowireForecaster, n_neurons=5, coupling=50.0, gain=5.0,
                                       random_state=0).fit(y)
 
     def test_coupled_bound_reported(self):
         fc = FORECASTERS[1]().fit(mackey_glass(300))
-        assert 0 < fc.contraction_bound_ < 1
+        assert 0 < fc.reservoir_.contraction_bound_ < 1
 
     @pytest.mark.parametrize("bad, match", [
         (np.zeros((3, 4, 5)), "time first"),
@@ -187,7 +208,7 @@ class TestScalingAndStability:
     ])
     def test_bad_series(self, bad, match):
         with pytest.raises(ValueError, match=match):
-            NanowireForecaster(n_neurons=5).fit(bad)
+            built(NanowireForecaster, n_neurons=5).fit(bad)
 
     @pytest.mark.parametrize("param, value", [("horizon", 0), ("washout", -1),
                                               ("include_input", "yes"),
@@ -195,15 +216,45 @@ class TestScalingAndStability:
                                               ("divergence_margin", -0.1)])
     def test_bad_hyper_parameters(self, param, value):
         with pytest.raises(ValueError, match=param):
-            NanowireForecaster(n_neurons=5, **{param: value}).fit(mackey_glass(300))
+            built(NanowireForecaster, n_neurons=5, **{param: value}).fit(mackey_glass(300))
 
     def test_channel_mismatch_and_clone(self):
-        fc = NanowireForecaster(n_neurons=5, random_state=0).fit(rotation(300))
+        fc = built(NanowireForecaster, n_neurons=5, random_state=0).fit(rotation(300))
         with pytest.raises(ValueError, match="channel"):
             fc.predict(np.zeros(50))
         twin = clone(fc).fit(rotation(300))
         np.testing.assert_array_equal(twin.predict(rotation(300)), fc.predict(rotation(300)))
         assert fc.get_params()["washout"] == 100
+        assert fc.get_params()["reservoir__n_neurons"] == 5
+
+    @pytest.mark.parametrize("setting", [{"device": Device(variability=0.1)},
+                                         {"bidirectional": True}, {"difference": True},
+                                         {"dt_spread": 0.5}])
+    def test_closed_loop_refuses_what_it_cannot_step(self, setting):
+        reservoir = NanowireReservoir(n_neurons=5, **setting)
+        with pytest.raises(InvalidParameterError, match=next(iter(setting))):
+            ReservoirForecaster(reservoir).fit(mackey_glass(300))
+
+    def test_refuses_a_reservoir_without_a_closed_loop_step(self):
+        from nanowire_rc import MultiScaleNanowireReservoir
+
+        with pytest.raises(InvalidParameterError, match="MultiScaleNanowireReservoir"):
+            ReservoirForecaster(MultiScaleNanowireReservoir()).fit(mackey_glass(300))
+
+    def test_presets_are_the_composed_forecaster(self):
+        """Each preset is ReservoirForecaster with a default reservoir (float64 states, one
+        thread): same forecasts as the composed form, and no parameter of its own."""
+        y = mackey_glass(500, discard=200)
+        for cls, kind, extra in ((NanowireForecaster, NanowireReservoir, {}),
+                                 (CoupledNanowireForecaster, CoupledNanowireReservoir, {}),
+                                 (EchoStateForecaster, LeakyTanhReservoir,
+                                  {"connectivity": "sparse"})):
+            assert inspect.signature(cls.__init__) == inspect.signature(
+                ReservoirForecaster.__init__)
+            composed = ReservoirForecaster(kind(dtype="float64", n_jobs=1, **extra),
+                                           random_state=0).fit(y)
+            preset = cls(random_state=0).fit(y)
+            np.testing.assert_array_equal(preset.predict(y), composed.predict(y))
 
 
 SERIES_LENGTH = ("a fitted reservoir accepts series of any length (aeon convention), so the "
@@ -220,14 +271,14 @@ BLAS_ORDER = ("a coupled step is one BLAS product for the whole batch, whose blo
 
 
 def _regressor_skips(est):
-    if getattr(est, "connectivity", None) == "dense":
+    if getattr(est.reservoir, "connectivity", None) == "dense":
         return REGRESSOR_SKIPS | {"check_methods_sample_order_invariance": BLAS_ORDER,
                                   "check_methods_subset_invariance": BLAS_ORDER}
     return REGRESSOR_SKIPS
 
 
 @parametrize_with_checks(
-    [cls(n_neurons=12, features="mean+last", random_state=0)
+    [built(cls, n_neurons=12, features="mean+last", random_state=0)
      for cls in (NanowireRegressor, EchoStateRegressor, CoupledNanowireRegressor)],
     expected_failed_checks=_regressor_skips,
 )
@@ -242,10 +293,10 @@ class TestRegressors:
         rng = np.random.default_rng(0)
         X = rng.uniform(-1, 1, (160, 30)).cumsum(axis=1)
         kw = {"n_neurons": 8, "features": "mean+last", "dtype": "float64", "random_state": 0}
-        reservoir = cls._reservoir_class(**kw).fit(X[:120])
+        reservoir = built(cls, **kw).reservoir.fit(X[:120])
         w = rng.standard_normal(16)
         y = reservoir.transform(X) @ w + 3.0
-        reg = cls(alphas=TINY, **kw).fit(X[:120], y[:120])
+        reg = built(cls, alphas=TINY, **kw).fit(X[:120], y[:120])
         np.testing.assert_allclose(reg.predict(X[120:]), y[120:], rtol=1e-6, atol=1e-6)
         assert reg.score(X[120:], y[120:]) > 0.999999
 
@@ -253,11 +304,11 @@ class TestRegressors:
         rng = np.random.default_rng(1)
         X = rng.standard_normal((40, 20))
         Y = np.column_stack([X.mean(axis=1), X[:, -1]])
-        reg = NanowireRegressor(n_neurons=10, dtype="float64", random_state=0).fit(X, Y)
+        reg = built(NanowireRegressor, n_neurons=10, dtype="float64", random_state=0).fit(X, Y)
         assert reg.predict(X).shape == (40, 2)
-        assert reg.memory_factor_ < 1
+        assert reg.reservoir_.memory_factor_ < 1
         with pytest.raises(ValueError, match="n_cases"):
-            NanowireRegressor(n_neurons=5).fit(X, Y[:10])
+            built(NanowireRegressor, n_neurons=5).fit(X, Y[:10])
 
 
     @pytest.mark.parametrize(("cls", "extra"), [
@@ -279,8 +330,8 @@ class TestRegressors:
         y = X[:, :5].mean(axis=1) - X[:, -5:].mean(axis=1)
         kw = {"n_neurons": 10, "features": "mean+last", "bidirectional": True,
               "difference": True, "random_state": 0, **extra}
-        reg = cls(**kw).fit(X[:60], y[:60])
-        reservoir = cls._reservoir_class(**kw)
+        reg = built(cls, **kw).fit(X[:60], y[:60])
+        reservoir = built(cls, **kw).reservoir
         reference = make_pipeline(StandardScaler(), RidgeCV(alphas=REGRESSION_ALPHAS,
                                                             gcv_mode="svd"))
         reference.fit(reservoir.fit_transform(X[:60]).astype(np.float64), y[:60])
@@ -291,13 +342,22 @@ class TestRegressors:
         if "device" in extra:
             assert not reg.reservoir_.device.is_ideal
 
-    def test_defaults_are_the_reservoirs(self):
-        for cls in (NanowireRegressor, EchoStateRegressor, CoupledNanowireRegressor):
-            ours = cls().get_params()
-            theirs = cls._reservoir_class().get_params()
-            for name in ("bidirectional", "difference", "dt_spread", "device"):
-                if name in theirs:
-                    assert ours[name] == theirs[name], (cls.__name__, name)
+    def test_presets_are_the_composed_regressor(self):
+        """A preset declares nothing of its own: its default reservoir is the reservoir
+        class's defaults, and it predicts as the composed form."""
+        rng = np.random.default_rng(3)
+        X = rng.uniform(-1, 1, (50, 20)).cumsum(axis=1)
+        y = X[:, -3:].mean(axis=1)
+        for cls, kind in ((NanowireRegressor, NanowireReservoir),
+                          (EchoStateRegressor, LeakyTanhReservoir),
+                          (CoupledNanowireRegressor, CoupledNanowireReservoir)):
+            assert inspect.signature(cls.__init__) == inspect.signature(
+                ReservoirRegressor.__init__)
+            assert cls._default_reservoir().get_params() == kind().get_params()
+            small = kind(n_neurons=8)
+            np.testing.assert_array_equal(
+                cls(small, random_state=0).fit(X, y).predict(X),
+                ReservoirRegressor(small, random_state=0).fit(X, y).predict(X))
 
 
 class TestExperiment:

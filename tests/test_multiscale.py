@@ -16,11 +16,7 @@ from nanowire_rc.kernels.multiscale import (
     multiscale_kernel,
     multiscale_reference,
 )
-from nanowire_rc.multiscale import (
-    MultiScaleNanowireClassifier,
-    MultiScaleNanowireReservoir,
-    dilations,
-)
+from nanowire_rc.multiscale import MultiScaleNanowireReservoir, dilations
 
 P = nw.NanowireParams()
 
@@ -153,7 +149,7 @@ def _small():
     return MultiScaleNanowireReservoir(n_blocks=1, n_thresholds=2, random_state=0)
 
 
-@parametrize_with_checks([_small(), MultiScaleNanowireClassifier(reservoir=_small())],
+@parametrize_with_checks([_small(), nw.ReservoirClassifier(reservoir=_small())],
                          expected_failed_checks=lambda est: SKIPPED)
 def test_sklearn_contract(estimator, check):
     check(estimator)
@@ -167,8 +163,8 @@ def synthetic_control():
 
 def test_classifier_learns_and_pickles(synthetic_control):
     X, y = synthetic_control
-    clf = MultiScaleNanowireClassifier(reservoir=MultiScaleNanowireReservoir(n_blocks=4),
-                                       random_state=0).fit(X[::2], y[::2])
+    clf = nw.ReservoirClassifier(reservoir=MultiScaleNanowireReservoir(n_blocks=4),
+                                 random_state=0).fit(X[::2], y[::2])
     assert np.mean(clf.predict(X[1::2]) == y[1::2]) > 0.9
     again = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(again.decision_function(X), clf.decision_function(X))

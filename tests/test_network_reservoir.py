@@ -11,7 +11,12 @@ from sklearn.linear_model import RidgeClassifierCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from nanowire_rc import ModelSpaceClassifier, NanowireParams, UnstableReservoirError
+from nanowire_rc import (
+    ModelSpaceClassifier,
+    NanowireParams,
+    ReservoirClassifier,
+    UnstableReservoirError,
+)
 from nanowire_rc.device import MILANO2021_RESERVOIR
 from nanowire_rc.network import NetworkReservoir, grid_network, simulate
 
@@ -96,6 +101,28 @@ def test_usable_in_a_pipeline_and_in_the_model_space():
         n_components=4, random_state=0).fit(X, y)
     assert space.predict(Xt).shape == (10,)
     assert space.score(Xt, yt) >= 0.8
+
+
+def test_the_composed_classifier_over_a_network_is_the_plain_pipeline():
+    """``ReservoirClassifier`` takes the network reservoir as it takes the library's others:
+    its readout is the pipeline's (standardisation, RidgeClassifierCV), its seed the network's
+    draw."""
+    rng = np.random.default_rng(3)
+    X, y = two_classes(16, rng)
+    Xt, yt = two_classes(10, rng)
+    alphas = (0.1, 1.0, 10.0)
+    pipe = make_pipeline(NetworkReservoir(network=NET, n_read=8, random_state=0),
+                         StandardScaler(), RidgeClassifierCV(alphas=alphas)).fit(X, y)
+    clf = ReservoirClassifier(NetworkReservoir(network=NET, n_read=8), alphas=alphas,
+                              random_state=0).fit(X, y)
+    assert isinstance(clf.reservoir_, NetworkReservoir) and clf.reservoir_.random_state == 0
+    np.testing.assert_array_equal(clf.reservoir_.sources_, pipe[0].sources_)
+    np.testing.assert_allclose(clf.decision_function(Xt), pipe.decision_function(Xt),
+                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(clf.predict(Xt), pipe.predict(Xt))
+    assert clf.alpha_ == pipe[-1].alpha_ and clf.score(Xt, yt) >= 0.9
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.decision_function(Xt), clf.decision_function(Xt))
 
 
 def test_a_seed_sequence_gives_the_same_draws_at_every_fit():

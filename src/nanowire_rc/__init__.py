@@ -18,7 +18,13 @@ Examples
 """
 
 from .calibration import CalibrationError, CalibrationResult, calibrate
-from .classifiers import CoupledNanowireClassifier, EchoStateClassifier, NanowireClassifier
+from .classifiers import (
+    CoupledNanowireClassifier,
+    EchoStateClassifier,
+    MultiScaleNanowireClassifier,
+    NanowireClassifier,
+    ReservoirClassifier,
+)
 from .datasets import list_datasets, load_ucr
 from .device import (
     MILANO2021_PULSE,
@@ -50,17 +56,15 @@ from .exceptions import (
 from .forecasting import (
     ClosedLoopDivergenceWarning,
     CoupledNanowireForecaster,
-    CoupledNanowireRegressor,
     EchoStateForecaster,
-    EchoStateRegressor,
     NanowireForecaster,
-    NanowireRegressor,
+    ReservoirForecaster,
     TrainingRangeWarning,
 )
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
 from .model_space import ModelSpaceClassifier, ReservoirModelSpace
-from .multiscale import MultiScaleNanowireClassifier, MultiScaleNanowireReservoir
+from .multiscale import MultiScaleNanowireReservoir
 from .physics import (
     NanowireParams,
     fixed_point,
@@ -68,6 +72,12 @@ from .physics import (
     simulate,
     step,
     total_rate,
+)
+from .regression import (
+    CoupledNanowireRegressor,
+    EchoStateRegressor,
+    NanowireRegressor,
+    ReservoirRegressor,
 )
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir
 from .stability import (
@@ -79,7 +89,12 @@ from .stability import (
     memory_factor_range,
     memory_factor_voltage,
 )
-from .tuning import CoupledNanowireClassifierCV, EchoStateClassifierCV, NanowireClassifierCV
+from .tuning import (
+    CoupledNanowireClassifierCV,
+    EchoStateClassifierCV,
+    NanowireClassifierCV,
+    ReservoirClassifierCV,
+)
 
 __version__ = "0.4.0"
 
@@ -124,7 +139,11 @@ __all__ = [
     "NetworkError",
     "PooledStates",
     "ProtocolMismatchError",
+    "ReservoirClassifier",
+    "ReservoirClassifierCV",
+    "ReservoirForecaster",
     "ReservoirModelSpace",
+    "ReservoirRegressor",
     "StabilityWarning",
     "StoreError",
     "StoreInUseError",

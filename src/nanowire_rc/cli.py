@@ -316,6 +316,7 @@ def select(datasets, models, sizes, seeds, quick, jobs, data_dir, out, fresh, sc
 @data_dir_option
 def classify(dataset, model, size, seed, settings, data_dir) -> None:
     """Fit one classifier (defaults, or --set overrides) and print its test accuracy."""
+    from .classifiers import ReservoirClassifier, classification_reservoir
     from .selection import MODELS
 
     overrides = {}
@@ -327,9 +328,12 @@ def classify(dataset, model, size, seed, settings, data_dir) -> None:
             overrides[name] = json.loads(value)
         except json.JSONDecodeError:
             overrides[name] = value
-    clf = MODELS[model][1](n_neurons=size, random_state=seed)
+    clf = ReservoirClassifier(classification_reservoir(MODELS[model], n_neurons=size),
+                              random_state=seed)
+    own = set(clf.get_params(deep=False))  # the readout's; the rest are the reservoir's
     try:
-        clf.set_params(**overrides)
+        clf.set_params(**{k if k in own or "__" in k else f"reservoir__{k}": v
+                          for k, v in overrides.items()})
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="--set") from None
     X, y = _load(dataset, "train", data_dir)
@@ -344,9 +348,10 @@ def classify(dataset, model, size, seed, settings, data_dir) -> None:
     t2 = time.perf_counter()
     extra = ""
     for name in ("memory_factor_", "contraction_bound_"):
-        if hasattr(type(clf), name):
-            extra = f", {name.strip('_').replace('_', ' ')} {getattr(clf, name):.4f}"
-    click.echo(f"{dataset} {type(clf).__name__}(n_neurons={size}): test accuracy {acc:.4f} "
+        if hasattr(clf.reservoir_, name):
+            extra = f", {name.strip('_').replace('_', ' ')} {getattr(clf.reservoir_, name):.4f}"
+    click.echo(f"{dataset} {type(clf.reservoir_).__name__}(n_neurons={size}) + ridge: "
+               f"test accuracy {acc:.4f} "
                f"(fit {t1 - t0:.2f} s, predict {t2 - t1:.2f} s, ridge alpha {clf.alpha_:.3g}"
                f"{extra})")
 
@@ -394,7 +399,7 @@ def diagnose(models, sizes, seed, max_delay, out) -> None:
     click.echo(f"{'model':<18}{'neurons':>8}{'MC':>8}{'NARMA-10 NRMSE':>16}")
     for model in models:
         for size in sizes:
-            reservoir = MODELS[model][0](n_neurons=size, dtype="float64", random_state=seed)
+            reservoir = MODELS[model](n_neurons=size, dtype="float64", random_state=seed)
             mc, mc_k = memory_capacity(reservoir, max_delay=max_delay, random_state=seed)
             nrmse = narma10_nrmse(reservoir, random_state=seed)
             click.echo(f"{model:<18}{size:>8}{mc:>8.2f}{nrmse:>16.3f}")

@@ -1,9 +1,9 @@
-"""Forecasting and sequence-to-value regression with nanowire and tanh reservoirs.
+"""Forecasting with nanowire and tanh reservoirs.
 
-**Forecasters** (:class:`NanowireForecaster`, :class:`CoupledNanowireForecaster`,
-:class:`EchoStateForecaster`) learn to predict a series ``horizon`` steps ahead from the
-reservoir's state. ``fit(y)`` takes one series with time first, shape ``(n_timepoints,)`` or
-``(n_timepoints, n_channels)``:
+:class:`ReservoirForecaster` (and its presets :class:`NanowireForecaster`,
+:class:`CoupledNanowireForecaster`, :class:`EchoStateForecaster`) learns to predict a series
+``horizon`` steps ahead from a reservoir's state. ``fit(y)`` takes one series with time first,
+shape ``(n_timepoints,)`` or ``(n_timepoints, n_channels)``:
 
 1. each channel is min–max scaled into ``input_range`` (float64; the scaling is fitted on ``y``
    and later values are clipped to the training range, so the reservoir only ever sees inputs
@@ -27,73 +27,73 @@ end of the training series (or of a ``warmup`` series), each forecast is scaled,
 back as the next input. When a generated value leaves the training range by more than
 ``divergence_margin`` times its width (or is not finite), a
 :class:`ClosedLoopDivergenceWarning` is issued.
-
-**Regressors** (:class:`NanowireRegressor`, :class:`CoupledNanowireRegressor`,
-:class:`EchoStateRegressor`) map whole series to values (aeon's time-series regression): the
-classifiers' pooled features (``mean``, ``last``, ``windows``), standardised, then ``RidgeCV``.
 """
 
 from __future__ import annotations
 
-import inspect
 import numbers
-import re
-import textwrap
 import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.linear_model import RidgeCV
+from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import r2_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ._docs import preset
 from ._fitting import keeps_state_on_failure
-from .classifiers import DEFAULT_ALPHAS, check_alphas
 from .delays import check_delay_options, input_features
-from .device import Device
 from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
-from .physics import NanowireParams, _as_params
-from .reservoirs import (
-    _COMMON_DOCS,
-    _NEURON_DOCS,
-    CoupledNanowireReservoir,
-    LeakyTanhReservoir,
-    NanowireReservoir,
-    _Reservoir,
-    _reservoir_from,
-)
-from .series import as_batch
+from .physics import _as_params
+from .readout import FORECAST_ALPHAS, check_alphas, fit_ridge
+from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir, _Reservoir
 
 __all__ = [
     "FORECAST_ALPHAS",
-    "REGRESSION_ALPHAS",
     "ClosedLoopDivergenceWarning",
     "CoupledNanowireForecaster",
-    "CoupledNanowireRegressor",
     "EchoStateForecaster",
-    "EchoStateRegressor",
     "NanowireForecaster",
-    "NanowireRegressor",
+    "ReservoirForecaster",
     "TrainingRangeWarning",
 ]
 
-#: Ridge penalties tried by leave-one-out for forecasters: 1e-8 ... 1e3, one per decade.
-FORECAST_ALPHAS = tuple(float(a) for a in np.logspace(-8, 3, 12))
-#: Ridge penalties for the sequence-to-value regressors: the classifiers' (1e-5 ... 1e5).
-REGRESSION_ALPHAS = DEFAULT_ALPHAS
 
 # Reservoir hyper-parameters that a forecaster sets itself (it runs one long series, does its
 # own float64 scaling and reads the full state trajectory).
 _FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
-# Reservoir hyper-parameters forecasters do not offer: their closed loop steps the plain NumPy
-# update one input at a time, which has no device model (noise, variability) or per-neuron time
-# steps, and the classifiers' representations (a time-reversed pass, an input's difference)
-# would read the future or need the previous input inside the loop. Regressors offer them all.
-_NOT_OFFERED = ("device", "bidirectional", "difference", "dt_spread")
+# Reservoir settings forecasters do not offer, with the value they need: their closed loop steps
+# the plain NumPy update one input at a time, which has no device model (noise, variability) or
+# per-neuron time steps, and the classifiers' representations (a time-reversed pass, an input's
+# difference) would read the future or need the previous input inside the loop.
+_NOT_OFFERED = {"device": None, "bidirectional": False, "difference": False, "dt_spread": 0.0}
+
+
+def _nanowire_step(res, w, dtype):
+    params = _as_params(res.params)
+    return lambda x, lengths, h0: reference.nanowire_reference(
+        x, lengths, w, h0, res.dt, params, res.method, washout=0, n_windows=1, store=False)
+
+
+def _coupled_step(res, w, dtype):
+    rec, bias = res.recurrent_.astype(dtype), res.bias_.astype(dtype)
+    params, voltage_map = _as_params(res.params), res._map()
+    return lambda x, lengths, h0: reference.coupled_nanowire_reference(
+        x, lengths, w, h0, bias, rec, res.dt, params, res.retention, voltage_map,
+        washout=0, n_windows=1, store=False)
+
+
+def _tanh_step(res, w, dtype):
+    leak = np.full(res.n_neurons, res.leak_rate, dtype=dtype)
+    bias, rec = res.bias_.astype(dtype), res.recurrent_.astype(dtype)
+    return lambda x, lengths, h0: reference.leaky_tanh_reference(
+        x, lengths, w, h0, leak, bias, rec, washout=0, n_windows=1, store=False)
+
+
+#: One plain NumPy update per reservoir kind a forecaster can run in closed loop.
+_STEPS = {NanowireReservoir: _nanowire_step, CoupledNanowireReservoir: _coupled_step,
+          LeakyTanhReservoir: _tanh_step}
 
 
 #: What ``predict`` does with inputs far outside the training range (``out_of_range``).
@@ -110,10 +110,11 @@ class TrainingRangeWarning(UserWarning):
     Values a thousand times those of the training series:
 
     >>> import warnings
-    >>> from nanowire_rc import NanowireForecaster, TrainingRangeWarning
+    >>> from nanowire_rc import NanowireForecaster, NanowireReservoir
+    >>> from nanowire_rc.forecasting import TrainingRangeWarning
     >>> from nanowire_rc.generators import mackey_glass
     >>> y = mackey_glass(300, discard=300)
-    >>> fc = NanowireForecaster(n_neurons=10, random_state=0).fit(y)
+    >>> fc = NanowireForecaster(NanowireReservoir(n_neurons=10), random_state=0).fit(y)
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("error", TrainingRangeWarning)
     ...     try:
@@ -133,10 +134,12 @@ class ClosedLoopDivergenceWarning(TrainingRangeWarning):
     closed loop:
 
     >>> import warnings
-    >>> from nanowire_rc import ClosedLoopDivergenceWarning, EchoStateForecaster
+    >>> from nanowire_rc import EchoStateForecaster, LeakyTanhReservoir
+    >>> from nanowire_rc.forecasting import ClosedLoopDivergenceWarning
     >>> from nanowire_rc.generators import mackey_glass
     >>> y = mackey_glass(300, discard=300)
-    >>> fc = EchoStateForecaster(n_neurons=20, random_state=0).fit(y)
+    >>> fc = EchoStateForecaster(LeakyTanhReservoir(n_neurons=20, connectivity="sparse",
+    ...                                             dtype="float64"), random_state=0).fit(y)
     >>> with warnings.catch_warnings(record=True) as caught:
     ...     warnings.simplefilter("always")
     ...     _ = fc.generate(300)
@@ -163,14 +166,146 @@ def _as_series(y: ArrayLike, name: str = "y") -> tuple[np.ndarray, bool]:
     return (arr[:, None], True) if arr.ndim == 1 else (arr, False)
 
 
-class _Forecaster(BaseEstimator):
-    """Shared logic: scaling, teacher-forced states, ridge readout, closed loop."""
+class ReservoirForecaster(BaseEstimator):
+    """A reservoir driven by a series, and a ridge readout of its state that forecasts it.
 
-    _reservoir_class: type[_Reservoir]
+    The reservoir (a :class:`~nanowire_rc.reservoirs.NanowireReservoir`,
+    :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir` or
+    :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`) declares its own hyper-parameters;
+    the forecaster sets its pooling (``features="last"``, ``n_windows=1``, ``washout=0``,
+    ``input_range=None``: it scales the series itself) and refuses the settings its closed loop
+    cannot step (a ``device``, ``bidirectional``, ``difference``, ``dt_spread`` other than 0).
+    The presets :class:`NanowireForecaster`, :class:`CoupledNanowireForecaster` and
+    :class:`EchoStateForecaster` are this class with a default reservoir.
+
+    Parameters
+    ----------
+    reservoir : reservoir or None, default=None
+        The reservoir, cloned at ``fit`` (None: the class's default; for this class
+        ``NanowireReservoir(dtype="float64", n_jobs=1)``: float64 states, and one thread,
+        fastest for one series).
+    horizon : int, default=1
+        Steps ahead the readout predicts (``generate`` needs 1).
+    washout : int, default=100
+        Initial teacher-forced steps left out of the readout's fit.
+    include_input : bool, default=True
+        Concatenate the scaled current input with the state as readout features.
+    n_delays : int, default=0
+        Also give the readout ``n_delays`` delayed copies of the scaled input, ``u(t - s)``,
+        ..., ``u(t - n_delays s)`` with ``s = delay_step`` (a delay line: memory of a value seen
+        exactly that long ago, which first-order neurons hold poorly).
+    delay_step : int, default=1
+        Steps ``s`` between consecutive delayed copies.
+    quadratic : bool, default=False
+        Also give the readout the unique quadratic monomials of the linear input features (the
+        current input when ``include_input``, and the delayed copies): the nonlinear features
+        of next-generation reservoir computing (Gauthier et al., Nat. Commun. 2021).
+    input_range : (float, float), default=(0.0, 1.0)
+        Min–max scaling target of every channel (fitted on the training series, in float64;
+        later values clipped to the training range).
+    alphas : tuple of float, default=FORECAST_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+    divergence_margin : float, default=0.5
+        ``generate`` warns when a value leaves the training range widened by this fraction of its
+        width on each side; ``predict`` when an input does (see ``out_of_range``).
+    out_of_range : {"warn", "raise"}, default="warn"
+        What ``predict`` (and ``generate``'s ``warmup``) does with inputs outside the training
+        range widened by ``divergence_margin``: they are clipped to the training range, so the
+        forecasts there are not extrapolations; warn (:class:`TrainingRangeWarning`) or raise
+        :class:`~nanowire_rc.exceptions.InvalidInputError`.
+    random_state : int, RandomState instance or None, default=None
+        When not None, the reservoir's ``random_state`` for this fit.
+
+    Attributes
+    ----------
+    reservoir_ : estimator
+        The fitted reservoir (its ``memory_factor_`` or ``contraction_bound_`` over
+        ``input_range``).
+    readout_ : sklearn Pipeline (StandardScaler, RidgeCV)
+        The fitted readout.
+    coef_, intercept_ : ndarray
+        The readout as one affine map of the raw features (prediction = ``F @ coef_.T +
+        intercept_``).
+    alpha_ : float
+        The chosen ridge penalty.
+    data_min_, data_max_ : ndarray (n_channels,)
+        Training range of each channel.
+    n_channels_ : int
+        Channels of the training series.
+    last_state_, last_input_ : ndarray
+        State and scaled input at the end of the training series (``generate`` starts there).
+    input_history_ : ndarray (1 + n_delays * delay_step, n_channels)
+        The last scaled training inputs, which the delayed copies read at the start of
+        ``generate``.
+
+    Raises
+    ------
+    UnstableReservoirError
+        At ``fit``, when the reservoir has no stability guarantee over ``input_range``.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.generators import mackey_glass
+    >>> y = mackey_glass(1200, discard=300)
+    >>> res = nw.NanowireReservoir(n_neurons=50, dtype="float64")
+    >>> fc = nw.ReservoirForecaster(res, random_state=0).fit(y[:1000])
+    >>> fc.predict(y[1000:]).shape
+    (200,)
+    >>> round(fc.reservoir_.memory_factor_, 5)
+    0.96874
+    """
+
+    def __init__(
+        self,
+        reservoir: _Reservoir | None = None,
+        *,
+        horizon: int = 1,
+        washout: int = 100,
+        include_input: bool = True,
+        n_delays: int = 0,
+        delay_step: int = 1,
+        quadratic: bool = False,
+        input_range: tuple[float, float] = (0.0, 1.0),
+        alphas: tuple[float, ...] = FORECAST_ALPHAS,
+        divergence_margin: float = 0.5,
+        out_of_range: str = "warn",
+        random_state=None,
+    ):
+        self.reservoir = reservoir
+        self.horizon = horizon
+        self.washout = washout
+        self.include_input = include_input
+        self.n_delays = n_delays
+        self.delay_step = delay_step
+        self.quadratic = quadratic
+        self.input_range = input_range
+        self.alphas = alphas
+        self.divergence_margin = divergence_margin
+        self.out_of_range = out_of_range
+        self.random_state = random_state
+
+    @staticmethod
+    def _default_reservoir() -> _Reservoir:
+        return NanowireReservoir(dtype="float64", n_jobs=1)
 
     # ----------------------------------------------------------------- set-up and checks
     def _reservoir(self) -> _Reservoir:
-        return _reservoir_from(self, _NOT_OFFERED, **_FIXED)
+        reservoir = (self._default_reservoir() if self.reservoir is None
+                     else clone(self.reservoir))
+        if type(reservoir) not in _STEPS:
+            raise InvalidParameterError(
+                f"a forecaster runs {sorted(c.__name__ for c in _STEPS)}, got "
+                f"{type(reservoir).__name__}")
+        settings = reservoir.get_params(deep=False)
+        for name, needed in _NOT_OFFERED.items():
+            if name in settings and settings[name] != needed:
+                raise InvalidParameterError(
+                    f"a forecaster's closed loop cannot step a reservoir with {name}="
+                    f"{settings[name]!r} (it needs {needed!r})")
+        if self.random_state is not None:
+            reservoir.set_params(random_state=self.random_state)
+        return reservoir.set_params(**_FIXED)
 
     def _validate(self) -> None:
         for name, minimum in (("horizon", 1), ("washout", 0)):
@@ -250,10 +385,10 @@ class _Forecaster(BaseEstimator):
         step); it computes the same update as the teacher-forced run, to float tolerance.
         """
         res = self.reservoir_
-        dtype = np.dtype(self.dtype).type
+        dtype = np.dtype(res.dtype).type
         lengths = np.ones(1, dtype=np.int64)
         w = np.ascontiguousarray(res.input_weights_.T, dtype=dtype)
-        update = self._reference_step(res, w, dtype)
+        update = _STEPS[type(res)](res, w, dtype)
 
         def step(h: np.ndarray, u: np.ndarray) -> np.ndarray:
             x = np.asarray(u, dtype=dtype).reshape(1, -1, 1)
@@ -290,7 +425,7 @@ class _Forecaster(BaseEstimator):
 
     # ---------------------------------------------------------------------- estimator API
     @keeps_state_on_failure
-    def fit(self, y: ArrayLike) -> _Forecaster:
+    def fit(self, y: ArrayLike) -> ReservoirForecaster:
         """Fit the scaling, draw the reservoir and train the readout by teacher forcing.
 
         Parameters
@@ -314,10 +449,11 @@ class _Forecaster(BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc import NanowireForecaster, NanowireReservoir
         >>> from nanowire_rc.generators import mackey_glass
         >>> y = mackey_glass(700, discard=300)
-        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> res = NanowireReservoir(n_neurons=50, dtype="float64")
+        >>> fc = NanowireForecaster(res, random_state=0).fit(y[:500])
         >>> fc.n_channels_, fc.coef_.shape  # 50 states + the current input
         (1, (1, 51))
         """
@@ -341,10 +477,7 @@ class _Forecaster(BaseEstimator):
         F = self._features(S, U)
         rows = slice(self.washout, n - self.horizon)
         target = Y[self.washout + self.horizon:]
-        # gcv_mode="svd": long series and nearly collinear states; the eigen route loses
-        # digits there at small penalties.
-        ridge = RidgeCV(alphas=check_alphas(self.alphas), gcv_mode="svd")
-        self.readout_ = make_pipeline(StandardScaler(), ridge).fit(F[rows], target)
+        self.readout_ = fit_ridge(F[rows], target, self.alphas)
         scaler, ridge = self.readout_
         self.alpha_ = float(ridge.alpha_)
         # The pipeline as one affine map, applied per step in the closed loop.
@@ -387,11 +520,12 @@ class _Forecaster(BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc import NanowireForecaster, NanowireReservoir
         >>> from nanowire_rc.generators import mackey_glass
         >>> from nanowire_rc.metrics import nrmse
         >>> y = mackey_glass(700, discard=300)
-        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> res = NanowireReservoir(n_neurons=50, dtype="float64")
+        >>> fc = NanowireForecaster(res, random_state=0).fit(y[:500])
         >>> pred = fc.predict(y)  # pred[t] forecasts y[t + 1]
         >>> bool(nrmse(y[501:], pred[500:-1]) < 0.2)  # one-step error on unseen data
         True
@@ -424,10 +558,11 @@ class _Forecaster(BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc import NanowireForecaster, NanowireReservoir
         >>> from nanowire_rc.generators import mackey_glass
         >>> y = mackey_glass(700, discard=300)
-        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> res = NanowireReservoir(n_neurons=50, dtype="float64")
+        >>> fc = NanowireForecaster(res, random_state=0).fit(y[:500])
         >>> fc.score(y[500:]) > 0.9
         True
         """
@@ -477,10 +612,11 @@ class _Forecaster(BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import NanowireForecaster
+        >>> from nanowire_rc import NanowireForecaster, NanowireReservoir
         >>> from nanowire_rc.generators import mackey_glass
         >>> y = mackey_glass(700, discard=300)
-        >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
+        >>> res = NanowireReservoir(n_neurons=50, dtype="float64")
+        >>> fc = NanowireForecaster(res, random_state=0).fit(y[:500])
         >>> fc.generate(5).shape  # continues from the end of the training series
         (5,)
         >>> values, states = fc.generate(5, warmup=y[500:600], return_states=True)
@@ -534,768 +670,64 @@ class _Forecaster(BaseEstimator):
         return (result, states) if return_states else result
 
 
-_FORECAST_DOC = """
-    horizon : int, default=1
-        Steps ahead the readout predicts (``generate`` needs 1).
-    washout : int, default=100
-        Initial teacher-forced steps left out of the readout's fit.
-    include_input : bool, default=True
-        Concatenate the scaled current input with the state as readout features.
-    n_delays : int, default=0
-        Also give the readout ``n_delays`` delayed copies of the scaled input, ``u(t - s)``,
-        ..., ``u(t - n_delays s)`` with ``s = delay_step`` (a delay line: memory of a value seen
-        exactly that long ago, which first-order neurons hold poorly).
-    delay_step : int, default=1
-        Steps ``s`` between consecutive delayed copies.
-    quadratic : bool, default=False
-        Also give the readout the unique quadratic monomials of the linear input features (the
-        current input when ``include_input``, and the delayed copies): the nonlinear features
-        of next-generation reservoir computing (Gauthier et al., Nat. Commun. 2021).
-    input_range : (float, float), default=(0.0, 1.0)
-        Min–max scaling target of every channel (fitted on the training series, in float64;
-        later values clipped to the training range).
-    alphas : tuple of float, default=FORECAST_ALPHAS
-        Ridge penalties from which leave-one-out picks one.
-    divergence_margin : float, default=0.5
-        ``generate`` warns when a value leaves the training range widened by this fraction of its
-        width on each side; ``predict`` when an input does (see ``out_of_range``).
-    out_of_range : {"warn", "raise"}, default="warn"
-        What ``predict`` (and ``generate``'s ``warmup``) does with inputs outside the training
-        range widened by ``divergence_margin``: they are clipped to the training range, so the
-        forecasts there are not extrapolations; warn (:class:`TrainingRangeWarning`) or raise
-        :class:`~nanowire_rc.exceptions.InvalidInputError`.
-    dtype : {"float64", "float32"}, default="float64"
-        Reservoir compute type.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the reservoir's weights.
-    n_jobs : int or None, default=1
-        Threads for the compiled kernels. They parallelise over series and a forecaster runs
-        one, so one thread is fastest (no per-step thread wake-ups).
+@preset
+class NanowireForecaster(ReservoirForecaster):
+    """:class:`ReservoirForecaster` on an uncoupled nanowire reservoir (the paper's assembly).
 
-    Attributes
-    ----------
-    reservoir_ : estimator
-        The fitted reservoir.
-    readout_ : sklearn Pipeline (StandardScaler, RidgeCV)
-        The fitted readout.
-    coef_, intercept_ : ndarray
-        The readout as one affine map of the raw features (prediction = ``F @ coef_.T +
-        intercept_``).
-    alpha_ : float
-        The chosen ridge penalty.
-    data_min_, data_max_ : ndarray (n_channels,)
-        Training range of each channel.
-    n_channels_ : int
-        Channels of the training series.
-    last_state_, last_input_ : ndarray
-        State and scaled input at the end of the training series (``generate`` starts there).
-    input_history_ : ndarray (1 + n_delays * delay_step, n_channels)
-        The last scaled training inputs, which the delayed copies read at the start of
-        ``generate``.
-"""
-
-
-# The reservoir hyper-parameters the estimators here pass on, described once per reservoir class;
-# ``{reservoir}`` in a class docstring becomes the entries of those in the class's ``__init__``
-# (in its order, with its defaults) that the docstring does not describe otherwise.
-_COMMON_PARAMS = {
-    "n_neurons": ("int", "Number of neurons ``N``."),
-    "features": _COMMON_DOCS["features"],
-    "n_windows": ("int", "Number of equal time windows for ``windows``."),
-    "washout": _COMMON_DOCS["washout"],
-    "input_range": ("(float, float) or None",
-                    "Min–max scaling target, fitted per channel on the training series; later "
-                    "series are clipped to the training range first. ``None``: no scaling "
-                    "(values still clipped)."),
-    "dtype": ('{"float32", "float64"}', "Compute type of the reservoir."),
-    "random_state": ("int, RandomState instance or None", "Seeds the reservoir's weights."),
-    "n_jobs": ("int or None", "Threads for the compiled kernel (``None``: all cores)."),
-    "alphas": ("tuple of float", "Ridge penalties from which leave-one-out picks one."),
-    # regressors only (see _NOT_OFFERED)
-    "bidirectional": _COMMON_DOCS["bidirectional"],
-    "difference": _COMMON_DOCS["difference"],
-}
-# Defaults shown by name rather than by value.
-_NAMED_DEFAULTS = {"FORECAST_ALPHAS": FORECAST_ALPHAS, "REGRESSION_ALPHAS": REGRESSION_ALPHAS}
-_NANOWIRE_PARAMS = {
-    **_COMMON_PARAMS,
-    "input_scaling": ("float", "Centre ``omega0`` of the per-neuron input scalings."),
-    "input_scaling_spread": ("float", "Half-width ``d_omega`` of the uniform distribution of "
-                             "input scalings: ``omega_n ~ Uniform[omega0 - d_omega, omega0 + "
-                             "d_omega]``."),
-    "dt": ("float", "Time step."),
-    "dt_spread": _NEURON_DOCS["dt_spread"],  # regressors only
-    "device": _NEURON_DOCS["device"],  # regressors only
-    "params": ("NanowireParams or None", "Physical constants; ``None`` means the paper's "
-               "Table 2."),
-    "method": ('{"euler", "exact"}', "Update rule: the paper's forward Euler, or the exact "
-               "solution for piecewise-constant input."),
-    "coupling": ("float", "Largest absolute row sum of ``W`` (max-norm coupling strength)."),
-    "connectivity": ('{"dense", "sparse"}', "Structure of the recurrent matrix ``W``."),
-    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
-    "bias_scaling": ("float", "Biases are Uniform[-bias_scaling, bias_scaling]."),
-    "retention": ("float", "Retention ``gamma`` in (0, 1]: ``h <- (gamma - dt S) h + dt k_p``."),
-    "voltage_map": ('{"sigmoid", "identity"}', "``v = v_min + (v_max - v_min) sigmoid(gain a)`` "
-                    "(bounded voltages) or ``v = a``."),
-    "v_min": ("float", "Lower end of the sigmoid map's voltage window."),
-    "v_max": ("float", "Upper end of the sigmoid map's voltage window."),
-    "gain": ("float", "Slope of the sigmoid map."),
-    "stability": ('{"raise", "warn"}', "What ``fit`` does when the contraction guarantee fails: "
-                  "raise :class:`~nanowire_rc.exceptions.UnstableReservoirError`, or warn "
-                  "(:class:`~nanowire_rc.exceptions.StabilityWarning`) and fit anyway."),
-}
-_TANH_PARAMS = {
-    **_COMMON_PARAMS,
-    "leak_rate": ("float", "Leak rate ``a`` in (0, 1]: ``h <- (1 - a) h + a tanh(W_in x + W h + "
-                  "b)``."),
-    "input_scaling": ("float", "``d``: input weights are Uniform[-d, d] (the ``input_scaling`` "
-                      "of ReservoirPy and the ESN literature)."),
-    "bias_scaling": ("float", "``beta``: biases are Uniform[-beta, beta]."),
-    "spectral_radius": ("float", "Spectral radius of ``W``."),
-    "connectivity": ('{"diagonal", "sparse", "dense"}', "Structure of ``W``: diagonal (the "
-                     "paper's uncoupled baseline), sparse or dense (standard ESN)."),
-    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
-}
-
-
-def _reservoir_params_doc(cls) -> str:
-    """Numpydoc entries of the reservoir hyper-parameters of ``cls`` not documented otherwise."""
-    table = _TANH_PARAMS if cls._reservoir_class is LeakyTanhReservoir else _NANOWIRE_PARAMS
-    entries = []
-    for name, parameter in inspect.signature(cls.__init__).parameters.items():
-        if name not in table or re.search(rf"^\s*{name} :", cls.__doc__, re.MULTILINE):
-            continue
-        kind, text = table[name]
-        default = parameter.default
-        named = [key for key, value in _NAMED_DEFAULTS.items() if value is default]
-        default = (named[0] if named else f'"{default}"' if isinstance(default, str)
-                   else repr(default))
-        entries.append(f"    {name} : {kind}, default={default}\n"
-                       + textwrap.fill(text, 96, initial_indent=" " * 8,
-                                       subsequent_indent=" " * 8))
-    return "\n".join(entries)
-
-
-def _shared_doc(cls):
-    """Fill the ``{reservoir}``, ``{forecast}`` and ``{regressor}`` slots of a class docstring."""
-    shared = {"{forecast}": _FORECAST_DOC.strip("\n"),
-              "{regressor}": globals().get("_REGRESSOR_DOC", "").strip("\n")}
-    for slot, text in shared.items():
-        cls.__doc__ = cls.__doc__.replace(slot, text.lstrip())
-    cls.__doc__ = cls.__doc__.replace("{reservoir}", _reservoir_params_doc(cls).lstrip())
-    return cls
-
-
-@_shared_doc
-class NanowireForecaster(_Forecaster):
-    """Forecaster on an uncoupled nanowire reservoir (the paper's assembly).
-
-    The reservoir is a :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
-
-    Parameters
-    ----------
-    {reservoir}
-    {forecast}
-    memory_factor_ : float
-        The reservoir's memory factor over ``input_range`` (< 1).
-
-    Raises
-    ------
-    UnstableReservoirError
-        At ``fit``, when the memory factor over ``input_range`` is >= 1.
+    A preset: its default reservoir is ``NanowireReservoir(dtype="float64", n_jobs=1)``.
 
     Examples
     --------
     >>> from nanowire_rc import NanowireForecaster
     >>> from nanowire_rc.generators import mackey_glass
     >>> y = mackey_glass(1200, discard=300)
-    >>> fc = NanowireForecaster(n_neurons=50, random_state=0).fit(y[:1000])
+    >>> fc = NanowireForecaster(random_state=0).fit(y[:1000])
     >>> fc.predict(y[1000:]).shape
     (200,)
-    >>> round(fc.memory_factor_, 5)
-    0.96874
     """
 
-    _reservoir_class = NanowireReservoir
 
-    @staticmethod
-    def _reference_step(res, w, dtype):
-        params = _as_params(res.params)
-        return lambda x, lengths, h0: reference.nanowire_reference(
-            x, lengths, w, h0, res.dt, params, res.method, washout=0, n_windows=1, store=False)
+@preset
+class CoupledNanowireForecaster(ReservoirForecaster):
+    """:class:`ReservoirForecaster` on a coupled nanowire network.
 
-    def __init__(
-        self,
-        n_neurons: int = 100,
-        input_scaling: float = 0.8,
-        input_scaling_spread: float = 0.3,
-        dt: float = 0.1,
-        params: NanowireParams | None = None,
-        method: str = "euler",
-        horizon: int = 1,
-        washout: int = 100,
-        include_input: bool = True,
-        n_delays: int = 0,
-        delay_step: int = 1,
-        quadratic: bool = False,
-        input_range: tuple[float, float] = (0.0, 1.0),
-        alphas: tuple[float, ...] = FORECAST_ALPHAS,
-        divergence_margin: float = 0.5,
-        out_of_range: str = "warn",
-        dtype: str = "float64",
-        random_state=None,
-        n_jobs: int | None = 1,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.dt = dt
-        self.params = params
-        self.method = method
-        self.horizon = horizon
-        self.washout = washout
-        self.include_input = include_input
-        self.n_delays = n_delays
-        self.delay_step = delay_step
-        self.quadratic = quadratic
-        self.input_range = input_range
-        self.alphas = alphas
-        self.divergence_margin = divergence_margin
-        self.out_of_range = out_of_range
-        self.dtype = dtype
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    @property
-    def memory_factor_(self) -> float:
-        """The fitted reservoir's memory factor over the scaled input range (< 1)."""
-        check_is_fitted(self, "reservoir_")
-        return self.reservoir_.memory_factor_
-
-
-@_shared_doc
-class CoupledNanowireForecaster(_Forecaster):
-    """Forecaster on a coupled nanowire network.
-
-    The reservoir is a :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
-
-    Parameters
-    ----------
-    {reservoir}
-    {forecast}
-    contraction_bound_ : float
-        The reservoir's contraction bound over ``input_range`` (< 1: echo states guaranteed).
-
-    Raises
-    ------
-    UnstableReservoirError
-        At ``fit`` with ``stability="raise"``, when the contraction bound is >= 1 or the states
-        are not provably in [0, 1].
+    A preset: its default reservoir is ``CoupledNanowireReservoir(dtype="float64",
+    n_jobs=1)``.
 
     Examples
     --------
-    >>> from nanowire_rc import CoupledNanowireForecaster
+    >>> import nanowire_rc as nw
     >>> from nanowire_rc.generators import mackey_glass
     >>> y = mackey_glass(700, discard=300)
-    >>> fc = CoupledNanowireForecaster(n_neurons=50, random_state=0).fit(y[:500])
-    >>> fc.contraction_bound_ < 1, fc.score(y[500:]) > 0.9
-    (True, True)
+    >>> res = nw.CoupledNanowireReservoir(n_neurons=50, dtype="float64")
+    >>> fc = nw.CoupledNanowireForecaster(res, random_state=0).fit(y[:500])
+    >>> fc.reservoir_.contraction_bound_ < 1
+    True
     """
 
-    _reservoir_class = CoupledNanowireReservoir
-
     @staticmethod
-    def _reference_step(res, w, dtype):
-        rec, bias = res.recurrent_.astype(dtype), res.bias_.astype(dtype)
-        params, voltage_map = _as_params(res.params), res._map()
-        return lambda x, lengths, h0: reference.coupled_nanowire_reference(
-            x, lengths, w, h0, bias, rec, res.dt, params, res.retention, voltage_map,
-            washout=0, n_windows=1, store=False)
-
-    def __init__(
-        self,
-        n_neurons: int = 100,
-        input_scaling: float = 0.8,
-        input_scaling_spread: float = 0.3,
-        coupling: float = 0.05,
-        connectivity: str = "dense",
-        density: float = 0.1,
-        bias_scaling: float = 0.0,
-        dt: float = 0.1,
-        retention: float = 1.0,
-        voltage_map: str = "sigmoid",
-        v_min: float = 0.0,
-        v_max: float = 1.0,
-        gain: float = 1.0,
-        params: NanowireParams | None = None,
-        stability: str = "raise",
-        horizon: int = 1,
-        washout: int = 100,
-        include_input: bool = True,
-        n_delays: int = 0,
-        delay_step: int = 1,
-        quadratic: bool = False,
-        input_range: tuple[float, float] = (0.0, 1.0),
-        alphas: tuple[float, ...] = FORECAST_ALPHAS,
-        divergence_margin: float = 0.5,
-        out_of_range: str = "warn",
-        dtype: str = "float64",
-        random_state=None,
-        n_jobs: int | None = 1,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.coupling = coupling
-        self.connectivity = connectivity
-        self.density = density
-        self.bias_scaling = bias_scaling
-        self.dt = dt
-        self.retention = retention
-        self.voltage_map = voltage_map
-        self.v_min = v_min
-        self.v_max = v_max
-        self.gain = gain
-        self.params = params
-        self.stability = stability
-        self.horizon = horizon
-        self.washout = washout
-        self.include_input = include_input
-        self.n_delays = n_delays
-        self.delay_step = delay_step
-        self.quadratic = quadratic
-        self.input_range = input_range
-        self.alphas = alphas
-        self.divergence_margin = divergence_margin
-        self.out_of_range = out_of_range
-        self.dtype = dtype
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    @property
-    def contraction_bound_(self) -> float:
-        """The fitted reservoir's contraction bound (< 1 guarantees echo states)."""
-        check_is_fitted(self, "reservoir_")
-        return self.reservoir_.contraction_bound_
+    def _default_reservoir() -> _Reservoir:
+        return CoupledNanowireReservoir(dtype="float64", n_jobs=1)
 
 
-@_shared_doc
-class EchoStateForecaster(_Forecaster):
-    """Forecaster on a leaky-tanh reservoir (Echo State Network).
+@preset
+class EchoStateForecaster(ReservoirForecaster):
+    """:class:`ReservoirForecaster` on a leaky-tanh Echo State Network, the baseline.
 
-    Unlike :class:`~nanowire_rc.classifiers.EchoStateClassifier` (the paper's diagonal
-    baseline), the default is the standard coupled ESN: a sparse recurrent matrix.
-
-    The reservoir is a :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
-
-    Parameters
-    ----------
-    {reservoir}
-    {forecast}
+    A preset: its default reservoir is ``LeakyTanhReservoir(connectivity="sparse",
+    dtype="float64", n_jobs=1)``: a standard sparse ESN (the paper's classification baseline
+    is diagonal).
 
     Examples
     --------
     >>> from nanowire_rc import EchoStateForecaster
     >>> from nanowire_rc.generators import mackey_glass
     >>> y = mackey_glass(700, discard=300)
-    >>> fc = EchoStateForecaster(n_neurons=50, random_state=0).fit(y[:500])
+    >>> fc = EchoStateForecaster(random_state=0).fit(y[:500])
     >>> fc.score(y[500:]) > 0.9
     True
     """
 
-    _reservoir_class = LeakyTanhReservoir
-
     @staticmethod
-    def _reference_step(res, w, dtype):
-        leak = np.full(res.n_neurons, res.leak_rate, dtype=dtype)
-        bias, rec = res.bias_.astype(dtype), res.recurrent_.astype(dtype)
-        return lambda x, lengths, h0: reference.leaky_tanh_reference(
-            x, lengths, w, h0, leak, bias, rec, washout=0, n_windows=1, store=False)
-
-    def __init__(
-        self,
-        n_neurons: int = 100,
-        leak_rate: float = 0.3,
-        input_scaling: float = 1.0,
-        bias_scaling: float = 0.1,
-        spectral_radius: float = 0.9,
-        connectivity: str = "sparse",
-        density: float = 0.1,
-        horizon: int = 1,
-        washout: int = 100,
-        include_input: bool = True,
-        n_delays: int = 0,
-        delay_step: int = 1,
-        quadratic: bool = False,
-        input_range: tuple[float, float] = (0.0, 1.0),
-        alphas: tuple[float, ...] = FORECAST_ALPHAS,
-        divergence_margin: float = 0.5,
-        out_of_range: str = "warn",
-        dtype: str = "float64",
-        random_state=None,
-        n_jobs: int | None = 1,
-    ):
-        self.n_neurons = n_neurons
-        self.leak_rate = leak_rate
-        self.input_scaling = input_scaling
-        self.bias_scaling = bias_scaling
-        self.spectral_radius = spectral_radius
-        self.connectivity = connectivity
-        self.density = density
-        self.horizon = horizon
-        self.washout = washout
-        self.include_input = include_input
-        self.n_delays = n_delays
-        self.delay_step = delay_step
-        self.quadratic = quadratic
-        self.input_range = input_range
-        self.alphas = alphas
-        self.divergence_margin = divergence_margin
-        self.out_of_range = out_of_range
-        self.dtype = dtype
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-
-# ------------------------------------------------------------------------------ regressors
-class _ReservoirRegressor(RegressorMixin, BaseEstimator):
-    """Pooled reservoir features + standardisation + RidgeCV, for series-to-value regression."""
-
-    _reservoir_class: type[_Reservoir]
-
-    def _reservoir(self) -> _Reservoir:
-        return _reservoir_from(self)
-
-    @keeps_state_on_failure
-    def fit(self, X: ArrayLike, y: ArrayLike) -> _ReservoirRegressor:
-        """Fit the reservoir's input scaling, draw it, and train the readout on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Training series (a list for unequal lengths).
-        y : array (n_cases,) or (n_cases, n_targets)
-            Target values (finite).
-
-        Returns
-        -------
-        self
-            The fitted regressor.
-
-        Raises
-        ------
-        InvalidInputError
-            If ``y`` is missing, not finite or does not match ``X`` (or ``X`` is invalid).
-        InvalidParameterError
-            For invalid hyper-parameters.
-        UnstableReservoirError
-            When the reservoir has no stability guarantee (nanowire reservoirs).
-
-        Examples
-        --------
-        >>> from nanowire_rc import NanowireRegressor, load_ucr
-        >>> X, _ = load_ucr("SyntheticControl", "train")
-        >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
-        >>> reg = NanowireRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
-        >>> reg.score(X[200:], trend[200:]) > 0.9
-        True
-        """
-        if y is None:
-            raise InvalidInputError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None")
-        batch = as_batch(X)
-        target = np.asarray(y, dtype=np.float64)
-        if target.ndim not in (1, 2) or target.shape[0] != batch.n_cases:
-            raise InvalidInputError(f"y must be (n_cases,) or (n_cases, n_targets) with n_cases = "
-                                    f"{batch.n_cases}, got shape {target.shape}")
-        if not np.all(np.isfinite(target)):
-            raise InvalidInputError("y contains NaN or inf")
-        reservoir = self._reservoir()
-        features = reservoir.fit_transform(batch).astype(np.float64, copy=False)
-        self.reservoir_ = reservoir
-        ridge = RidgeCV(alphas=check_alphas(self.alphas), gcv_mode="svd")
-        self.readout_ = make_pipeline(StandardScaler(), ridge).fit(features, target)
-        self.alpha_ = float(self.readout_[-1].alpha_)
-        return self
-
-    def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predicted values, one per series.
-
-        Parameters
-        ----------
-        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Series with the training data's channels.
-
-        Returns
-        -------
-        ndarray
-            Of shape (n_cases,) or (n_cases, n_targets), as the training targets.
-
-        Examples
-        --------
-        >>> from nanowire_rc import EchoStateRegressor, load_ucr
-        >>> X, _ = load_ucr("SyntheticControl", "train")
-        >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
-        >>> reg = EchoStateRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
-        >>> reg.predict(X[200:203]).shape
-        (3,)
-        """
-        check_is_fitted(self, "readout_")
-        features = self.reservoir_.transform(X).astype(np.float64, copy=False)
-        return self.readout_.predict(features)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        tags.target_tags.multi_output = True
-        return tags
-
-
-_REGRESSOR_DOC = """
-    Attributes
-    ----------
-    reservoir_ : estimator
-        The fitted reservoir.
-    readout_ : sklearn Pipeline (StandardScaler, RidgeCV)
-        The fitted readout (standardised pooled features).
-    alpha_ : float
-        The chosen ridge penalty.
-"""
-
-
-@_shared_doc
-class NanowireRegressor(_ReservoirRegressor):
-    """Series-to-value regression: nanowire reservoir, pooled features, ridge readout.
-
-    The reservoir is a :class:`~nanowire_rc.reservoirs.NanowireReservoir`.
-
-    Parameters
-    ----------
-    {reservoir}
-
-    {regressor}
-    memory_factor_ : float
-        The reservoir's memory factor (< 1).
-
-    Raises
-    ------
-    UnstableReservoirError
-        At ``fit``, when the memory factor over ``input_range`` is >= 1.
-
-    Examples
-    --------
-    >>> from nanowire_rc import NanowireRegressor, load_ucr
-    >>> X, _ = load_ucr("SyntheticControl", "train")
-    >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)  # a value per series
-    >>> reg = NanowireRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
-    >>> reg.score(X[200:], trend[200:]) > 0.9
-    True
-    """
-
-    _reservoir_class = NanowireReservoir
-
-    def __init__(
-        self,
-        n_neurons: int = 100,
-        input_scaling: float = 0.8,
-        input_scaling_spread: float = 0.3,
-        dt: float = 0.1,
-        dt_spread: float = 0.0,
-        params: NanowireParams | None = None,
-        method: str = "euler",
-        device: Device | None = None,
-        features: str = "mean+last+windows",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        alphas: tuple[float, ...] = REGRESSION_ALPHAS,
-        random_state=None,
-        n_jobs: int | None = None,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.dt = dt
-        self.dt_spread = dt_spread
-        self.params = params
-        self.method = method
-        self.device = device
-        self.features = features
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.alphas = alphas
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    @property
-    def memory_factor_(self) -> float:
-        """The fitted reservoir's memory factor (< 1)."""
-        check_is_fitted(self, "reservoir_")
-        return self.reservoir_.memory_factor_
-
-
-@_shared_doc
-class EchoStateRegressor(_ReservoirRegressor):
-    """Series-to-value regression: leaky-tanh reservoir, pooled features, ridge readout.
-
-    The reservoir is a :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`.
-
-    Parameters
-    ----------
-    {reservoir}
-
-    {regressor}
-
-    Examples
-    --------
-    >>> from nanowire_rc import EchoStateRegressor, load_ucr
-    >>> X, _ = load_ucr("SyntheticControl", "train")
-    >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
-    >>> reg = EchoStateRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
-    >>> reg.score(X[200:], trend[200:]) > 0.9
-    True
-    """
-
-    _reservoir_class = LeakyTanhReservoir
-
-    def __init__(
-        self,
-        n_neurons: int = 100,
-        leak_rate: float = 0.3,
-        input_scaling: float = 1.0,
-        bias_scaling: float = 0.1,
-        spectral_radius: float = 0.9,
-        connectivity: str = "diagonal",
-        density: float = 0.1,
-        features: str = "mean+last+windows",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        alphas: tuple[float, ...] = REGRESSION_ALPHAS,
-        random_state=None,
-        n_jobs: int | None = None,
-    ):
-        self.n_neurons = n_neurons
-        self.leak_rate = leak_rate
-        self.input_scaling = input_scaling
-        self.bias_scaling = bias_scaling
-        self.spectral_radius = spectral_radius
-        self.connectivity = connectivity
-        self.density = density
-        self.features = features
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.alphas = alphas
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-
-@_shared_doc
-class CoupledNanowireRegressor(_ReservoirRegressor):
-    """Series-to-value regression: coupled nanowire reservoir, pooled features, ridge readout.
-
-    The reservoir is a :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`.
-
-    Parameters
-    ----------
-    {reservoir}
-
-    {regressor}
-    contraction_bound_ : float
-        The reservoir's contraction bound (< 1: echo states guaranteed).
-
-    Raises
-    ------
-    UnstableReservoirError
-        At ``fit`` with ``stability="raise"``, when the contraction guarantee fails.
-
-    Examples
-    --------
-    >>> from nanowire_rc import CoupledNanowireRegressor, load_ucr
-    >>> X, _ = load_ucr("SyntheticControl", "train")
-    >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
-    >>> reg = CoupledNanowireRegressor(n_neurons=50, random_state=0).fit(X[:200], trend[:200])
-    >>> reg.contraction_bound_ < 1, reg.score(X[200:], trend[200:]) > 0.9
-    (True, True)
-    """
-
-    _reservoir_class = CoupledNanowireReservoir
-
-    def __init__(
-        self,
-        n_neurons: int = 100,
-        input_scaling: float = 0.8,
-        input_scaling_spread: float = 0.3,
-        coupling: float = 0.05,
-        connectivity: str = "dense",
-        density: float = 0.1,
-        bias_scaling: float = 0.0,
-        dt: float = 0.1,
-        dt_spread: float = 0.0,
-        retention: float = 1.0,
-        voltage_map: str = "sigmoid",
-        v_min: float = 0.0,
-        v_max: float = 1.0,
-        gain: float = 1.0,
-        params: NanowireParams | None = None,
-        device: Device | None = None,
-        stability: str = "raise",
-        features: str = "mean+last+windows",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        alphas: tuple[float, ...] = REGRESSION_ALPHAS,
-        random_state=None,
-        n_jobs: int | None = None,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.coupling = coupling
-        self.connectivity = connectivity
-        self.density = density
-        self.bias_scaling = bias_scaling
-        self.dt = dt
-        self.dt_spread = dt_spread
-        self.retention = retention
-        self.voltage_map = voltage_map
-        self.v_min = v_min
-        self.v_max = v_max
-        self.gain = gain
-        self.params = params
-        self.device = device
-        self.stability = stability
-        self.features = features
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.alphas = alphas
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    @property
-    def contraction_bound_(self) -> float:
-        """The fitted reservoir's contraction bound (< 1 guarantees echo states)."""
-        check_is_fitted(self, "reservoir_")
-        return self.reservoir_.contraction_bound_
+    def _default_reservoir() -> _Reservoir:
+        return LeakyTanhReservoir(connectivity="sparse", dtype="float64", n_jobs=1)

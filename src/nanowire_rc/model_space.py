@@ -30,17 +30,17 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import keeps_state_on_failure
-from .classifiers import (
+from .classifiers import _ReadoutClassifier
+from .exceptions import InvalidInputError
+from .kernels.pooling import window_index
+from .readout import (
     _NAMED_DEFAULTS,
     _READOUT_CONSTRAINTS,
     _READOUT_DOCS,
     DEFAULT_ALPHAS,
-    _ReadoutClassifier,
     check_alphas,
     check_labels,
 )
-from .exceptions import InvalidInputError
-from .kernels.pooling import window_index
 from .reservoirs import NanowireReservoir, _document
 from .series import SeriesBatch, as_batch, reverse_time
 

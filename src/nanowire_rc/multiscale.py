@@ -1,4 +1,4 @@
-"""Multi-scale nanowire reservoir and its classifier: dilated input channels, PPV pooling.
+"""Multi-scale nanowire reservoir: dilated input channels, PPV pooling.
 
 :class:`MultiScaleNanowireReservoir` feeds nanowire neurons with several time scales of the input
 and pools their states by the proportion of positive values against thresholds drawn from the
@@ -18,8 +18,8 @@ training states (the representation is defined in :mod:`nanowire_rc.kernels.mult
    block (quantile levels from the golden-ratio sequence), and its features are the PPV of its
    state against each (``features="ppv"``), plus its mean state (``"ppv+mean"``).
 
-:class:`MultiScaleNanowireClassifier` puts the library's ridge readout (standardisation and
-``RidgeClassifierCV``) on top.
+:class:`~nanowire_rc.classifiers.ReservoirClassifier` puts the library's ridge readout
+(standardisation and ``RidgeClassifierCV``) on top.
 """
 
 from __future__ import annotations
@@ -29,12 +29,11 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import keeps_state_on_failure
-from .classifiers import DEFAULT_ALPHAS, _ReadoutClassifier
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .kernels.multiscale import (
     KERNEL_LENGTH,
@@ -50,7 +49,7 @@ from .physics import METHODS, NanowireParams, fixed_point
 from .series import SeriesBatch, as_batch
 from .stability import memory_factor_voltage
 
-__all__ = ["MultiScaleNanowireClassifier", "MultiScaleNanowireReservoir", "dilations"]
+__all__ = ["MultiScaleNanowireReservoir", "dilations"]
 
 FEATURES = ("ppv", "ppv+mean")
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
@@ -209,7 +208,8 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         if batch.n_channels != 1:
             raise InvalidInputError(
                 f"{type(self).__name__} takes univariate series; X has {batch.n_channels} "
-                "channels: pass one channel, e.g. X[:, 0, :]")
+                "channels: pass one channel, e.g. X[:, 0, :], or use a reservoir that takes "
+                "channels, e.g. NanowireClassifier(classification_reservoir(NanowireReservoir))")
         return batch
 
     def _standardised(self, batch: SeriesBatch) -> tuple[np.ndarray, np.ndarray]:
@@ -410,126 +410,3 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = []  # output dtype is the ``dtype`` parameter
         tags.input_tags.allow_nan = False
         return tags
-
-
-class MultiScaleNanowireClassifier(_ReadoutClassifier):
-    """:class:`MultiScaleNanowireReservoir` features, standardised, and a ridge readout.
-
-    Parameters
-    ----------
-    reservoir : MultiScaleNanowireReservoir or None, default=None
-        The representation (None: ``MultiScaleNanowireReservoir()``, its defaults); cloned at
-        ``fit``. A grid addresses its settings as ``reservoir__n_blocks`` and so on.
-    alphas : tuple of float, default=DEFAULT_ALPHAS
-        Ridge penalties from which leave-one-out picks one.
-    random_state : int, RandomState, Generator or None, default=None
-        When not None, the reservoir's ``random_state`` for this fit.
-    n_jobs : int or None, default=None
-        When not None, the reservoir's ``n_jobs``.
-
-    Attributes
-    ----------
-    reservoir_ : MultiScaleNanowireReservoir
-        The fitted reservoir.
-    classes_ : ndarray
-        Class labels.
-    alpha_ : float
-        The chosen penalty.
-
-    Examples
-    --------
-    >>> from nanowire_rc import load_ucr
-    >>> from nanowire_rc.multiscale import (MultiScaleNanowireClassifier,
-    ...                                     MultiScaleNanowireReservoir)
-    >>> X, y = load_ucr("SyntheticControl", "train")
-    >>> clf = MultiScaleNanowireClassifier(
-    ...     reservoir=MultiScaleNanowireReservoir(n_blocks=4), random_state=0).fit(X, y)
-    >>> clf.predict(X[:3]).shape
-    (3,)
-    """
-
-    _parameter_constraints: ClassVar[dict] = {
-        "reservoir": [MultiScaleNanowireReservoir, None],
-        "alphas": ["array-like"],
-        "random_state": ["random_state", np.random.Generator],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
-    }
-
-    def __init__(
-        self,
-        *,
-        reservoir: MultiScaleNanowireReservoir | None = None,
-        alphas=DEFAULT_ALPHAS,
-        random_state=None,
-        n_jobs: int | None = None,
-    ):
-        self.reservoir = reservoir
-        self.alphas = alphas
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-
-    def _reservoir(self) -> MultiScaleNanowireReservoir:
-        reservoir = (MultiScaleNanowireReservoir() if self.reservoir is None
-                     else clone(self.reservoir))
-        given = {k: getattr(self, k) for k in ("random_state", "n_jobs")
-                 if getattr(self, k) is not None}
-        return reservoir.set_params(**given)
-
-    @keeps_state_on_failure
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: ArrayLike, y: ArrayLike) -> MultiScaleNanowireClassifier:
-        """Fit the reservoir on ``X`` and the readout on its features.
-
-        Parameters
-        ----------
-        X : array (n_cases, n_timepoints) or (n_cases, 1, n_timepoints), or a list
-            Training series.
-        y : array-like (n_cases,)
-            Class labels (at least two classes).
-
-        Returns
-        -------
-        self
-            The fitted classifier.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from nanowire_rc import MultiScaleNanowireClassifier, MultiScaleNanowireReservoir
-        >>> rng = np.random.default_rng(0)
-        >>> X = np.concatenate([rng.normal(size=(8, 40)), rng.normal(size=(8, 40)) + 2.0])
-        >>> y = np.repeat([0, 1], 8)
-        >>> small = MultiScaleNanowireReservoir(n_blocks=2, n_thresholds=2, random_state=0)
-        >>> clf = MultiScaleNanowireClassifier(reservoir=small).fit(X, y)
-        >>> clf.score(X, y)
-        1.0
-        """
-        return self._fit_reservoir_and_readout(X, y)
-
-    def decision_function(self, X: ArrayLike) -> np.ndarray:
-        """Readout scores: one per series for two classes, else one per class.
-
-        Parameters
-        ----------
-        X : array (n_cases, n_timepoints) or (n_cases, 1, n_timepoints), or a list
-            Series of any length.
-
-        Returns
-        -------
-        ndarray (n_cases,) or (n_cases, n_classes)
-            The scores; the predicted class is the sign (two classes) or the largest.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from nanowire_rc import MultiScaleNanowireClassifier, MultiScaleNanowireReservoir
-        >>> rng = np.random.default_rng(0)
-        >>> X = np.concatenate([rng.normal(size=(8, 40)), rng.normal(size=(8, 40)) + 2.0])
-        >>> y = np.repeat([0, 1], 8)
-        >>> small = MultiScaleNanowireReservoir(n_blocks=2, n_thresholds=2, random_state=0)
-        >>> clf = MultiScaleNanowireClassifier(reservoir=small).fit(X, y)
-        >>> clf.decision_function(X).shape
-        (16,)
-        """
-        check_is_fitted(self, "coef_")
-        return self._scores(self.reservoir_.transform(X))

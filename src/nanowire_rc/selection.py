@@ -47,16 +47,11 @@ import numpy as np
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelBinarizer
 
-from .classifiers import (
-    DEFAULT_ALPHAS,
-    CoupledNanowireClassifier,
-    EchoStateClassifier,
-    NanowireClassifier,
-    one_blas_thread,
-)
+from .classifiers import ReservoirClassifier
 from .exceptions import InvalidParameterError, UnstableReservoirError
 from .model_space import ModelSpaceClassifier, ReservoirModelSpace
 from .physics import NanowireParams
+from .readout import DEFAULT_ALPHAS, one_blas_thread
 from .reservoirs import (
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
@@ -97,9 +92,9 @@ __all__ = [
 ]
 
 MODELS = {
-    "nanowire": (NanowireReservoir, NanowireClassifier),
-    "tanh": (LeakyTanhReservoir, EchoStateClassifier),
-    "nanowire-coupled": (CoupledNanowireReservoir, CoupledNanowireClassifier),
+    "nanowire": NanowireReservoir,
+    "tanh": LeakyTanhReservoir,
+    "nanowire-coupled": CoupledNanowireReservoir,
 }
 
 #: The paper's Table 3.
@@ -547,7 +542,7 @@ def pooled_blocks(representations: Iterable[str]) -> str:
 
 def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: int, n_jobs,
                representations: Iterable[str] = REPRESENTATIONS):
-    reservoir_cls = MODELS[model][0]
+    reservoir_cls = MODELS[model]
     params = {k: v for k, v in config.items() if k not in _ROW_FIELDS}
     return reservoir_cls(n_neurons=n_neurons, features=pooled_blocks(representations),
                          n_windows=n_windows,
@@ -950,43 +945,38 @@ def row_rank(row: dict) -> tuple:
     return (-row["val_accuracy"], row["val_mse"], config_key(row), order, rep)
 
 
-def classifier_for(classifier_class: type, representation: str, alphas: Sequence[float],
-                   **params):
+def classifier_for(reservoir, representation: str, alphas: Sequence[float]):
     """The unfitted classifier that a representation's validation scores stand for.
 
     Parameters
     ----------
-    classifier_class : type
-        A reservoir classifier (``NanowireClassifier``, ...): its reservoir's
-        hyper-parameters are ``params``.
+    reservoir : NanowireReservoir, LeakyTanhReservoir or CoupledNanowireReservoir
+        The reservoir scored (unfitted; its ``features`` are replaced).
     representation : str
-        Pooled blocks (the classifier's ``features``) or :data:`MODEL_SPACE`.
+        Pooled blocks (the reservoir's ``features``) or :data:`MODEL_SPACE`.
     alphas : sequence of float
         The readout's penalties.
-    **params
-        The reservoir's hyper-parameters (``features`` aside).
 
     Returns
     -------
     estimator
-        ``classifier_class(features=representation, alphas=alphas, **params)``, or for the
-        model space a ``ModelSpaceClassifier`` over ``classifier_class``'s reservoir with
-        ``params`` (pooling what :func:`pooled_blocks` gives it, which it does not use).
+        A :class:`~nanowire_rc.classifiers.ReservoirClassifier` over the reservoir with
+        ``features=representation``, or for the model space a ``ModelSpaceClassifier`` over
+        it (pooling what :func:`pooled_blocks` gives it, which it does not use).
 
     Examples
     --------
-    >>> from nanowire_rc import NanowireClassifier
+    >>> from nanowire_rc import NanowireReservoir
     >>> from nanowire_rc.selection import classifier_for
-    >>> type(classifier_for(NanowireClassifier, "model", (1.0,), dt=0.2)).__name__
+    >>> type(classifier_for(NanowireReservoir(dt=0.2), "model", (1.0,))).__name__
     'ModelSpaceClassifier'
-    >>> classifier_for(NanowireClassifier, "mean+std", (1.0,), dt=0.2).features
+    >>> classifier_for(NanowireReservoir(dt=0.2), "mean+std", (1.0,)).reservoir.features
     'mean+std'
     """
     if representation == MODEL_SPACE:
-        reservoir = classifier_class._reservoir_class(
-            features=pooled_blocks([representation]), **params)
-        return ModelSpaceClassifier(reservoir, alphas=alphas)
-    return classifier_class(features=representation, alphas=alphas, **params)
+        return ModelSpaceClassifier(
+            reservoir.set_params(features=pooled_blocks([representation])), alphas=alphas)
+    return ReservoirClassifier(reservoir.set_params(features=representation), alphas=alphas)
 
 
 def refit_and_test(
@@ -1056,17 +1046,17 @@ def refit_and_test(
     """
     # The reservoir's own defaults for whatever the grid leaves out: the reservoir selection
     # scored (the classifiers' defaults differ: they were chosen for classification).
-    reservoir_defaults = MODELS[model][0]().get_params()
+    reservoir_defaults = MODELS[model]().get_params()
     params = {k: v for k, v in best.items() if k not in _ROW_FIELDS}
     given = {"n_neurons", "features", "n_windows", "random_state", "n_jobs"}
     options = {k: v for k, v in reservoir_defaults.items() if k not in params and k not in given}
     if protocol.name == "kfold":
         alphas = (best["alpha"],)
-    clf = classifier_for(
-        MODELS[model][1], best["representation"], alphas, n_neurons=n_neurons,
-        n_windows=n_windows, random_state=unit_seed(model, n_neurons, seed,
-                                                    sorted(params.items())),
+    reservoir = MODELS[model](
+        n_neurons=n_neurons, n_windows=n_windows,
+        random_state=unit_seed(model, n_neurons, seed, sorted(params.items())),
         n_jobs=n_jobs, **params, **options)
+    clf = classifier_for(reservoir, best["representation"], alphas)
     with one_blas_thread():  # bit-identical on any backend
         clf.fit(X_train, y_train)
         return float(clf.score(X_test, y_test)), float(clf.alpha_)

@@ -1,21 +1,21 @@
 """Self-tuning classifiers: hyper-parameters chosen by cross-validation on the training data.
 
-:class:`NanowireClassifierCV` (and :class:`EchoStateClassifierCV`,
-:class:`CoupledNanowireClassifierCV`) search a compact grid of reservoir hyper-parameters, the
-pooled representation and the ridge penalty together, with the repeated stratified k-fold
-protocol of :mod:`.selection`: each configuration's reservoir runs once over the training
-series, every representation is pooled from that pass, and every (representation, penalty)
-pair is scored on every fold through block Gram matrices. The best triple is refitted on the
-whole training set. Nothing is ever chosen by looking at test data: ``fit`` sees only
-``(X, y)``.
+:class:`ReservoirClassifierCV` (and its presets :class:`NanowireClassifierCV`,
+:class:`EchoStateClassifierCV`, :class:`CoupledNanowireClassifierCV`) search a compact grid
+of reservoir hyper-parameters, the pooled representation and the ridge penalty together, with
+the repeated stratified k-fold protocol of :mod:`.selection`: each configuration's reservoir
+runs once over the training series, every representation is pooled from that pass, and every
+(representation, penalty) pair is scored on every fold through block Gram matrices. The best
+triple is refitted on the whole training set. Nothing is ever chosen by looking at test data:
+``fit`` sees only ``(X, y)``.
 
 The default grids were chosen by the same cross-validation on the training splits of the
 offline datasets only (``benchmarks/choose_defaults.py``; docs/theory.md, "Self-tuning
 classifiers").
 
-Each self-tuning classifier's parameter table (``_parameter_constraints``) is the wrapped
-classifier's, less ``features`` (searched), plus the search's own; every configuration of
-``param_grid`` is checked against the wrapped classifier's table before anything runs.
+:class:`ReservoirClassifierCV` takes the reservoir to search around; its grid addresses the
+reservoir's hyper-parameters as ``reservoir__<name>`` (scikit-learn's nested parameters), and
+every configuration is checked against the reservoir's parameter table before anything runs.
 """
 
 from __future__ import annotations
@@ -29,26 +29,22 @@ from typing import ClassVar
 import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from ._docs import preset
 from ._fitting import keeps_state_on_failure
-from .classifiers import (
-    _READOUT_DOCS,
-    DEFAULT_ALPHAS,
-    CoupledNanowireClassifier,
-    EchoStateClassifier,
-    NanowireClassifier,
-    check_alphas,
-    check_labels,
-)
-from .device import Device
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .model_space import MIN_STEPS
-from .physics import NanowireParams
-from .reservoirs import _COUPLED_DOCS, _NANOWIRE_DOCS, _TANH_DOCS, _document
+from .readout import DEFAULT_ALPHAS, check_alphas, check_labels
+from .reservoirs import (
+    CoupledNanowireReservoir,
+    LeakyTanhReservoir,
+    NanowireReservoir,
+    _Reservoir,
+)
 from .selection import (
     KFOLD_REPRESENTATIONS,
     MODEL_SPACE,
@@ -66,11 +62,16 @@ __all__ = [
     "CoupledNanowireClassifierCV",
     "EchoStateClassifierCV",
     "NanowireClassifierCV",
+    "ReservoirClassifierCV",
 ]
+
+#: Grid names address the reservoir's hyper-parameters as scikit-learn's nested parameters do.
+PREFIX = "reservoir__"
 
 
 def _configs(*rows) -> list[dict]:
-    names = ("input_scaling", "dt", "dt_spread", "bidirectional", "difference")
+    names = tuple(PREFIX + n for n in ("input_scaling", "dt", "dt_spread", "bidirectional",
+                                       "difference"))
     return [{n: [v] for n, v in zip(names, row, strict=True)} for row in rows]
 
 
@@ -81,7 +82,7 @@ def _configs(*rows) -> list[dict]:
 #: chosen; test splits unseen: benchmarks/choose_defaults.py), and the model space's neuron
 #: (``model_space.DEFAULT_NEURON``: benchmarks/choose_model_space.py).
 CV_GRIDS = {
-    NanowireClassifier: _configs(
+    NanowireReservoir: _configs(
         # input_scaling, dt, dt_spread, bidirectional, difference
         (0.5, 0.3, 1.0, True, True),
         (0.5, 0.03, 1.0, False, False),
@@ -89,38 +90,39 @@ CV_GRIDS = {
         (0.25, 1.0, 0.0, True, True),
         (0.03, 0.3, 1.0, True, True),
     ),
-    EchoStateClassifier: [
-        {"input_scaling": [scaling], "leak_rate": [leak], "bidirectional": [both],
-         "difference": [both]}
+    LeakyTanhReservoir: [
+        {PREFIX + "input_scaling": [scaling], PREFIX + "leak_rate": [leak],
+         PREFIX + "bidirectional": [both], PREFIX + "difference": [both]}
         # input_scaling, leak_rate, bidirectional and difference (chosen like the above among
         # 24 candidates)
         for scaling, leak, both in ((1.5, 0.1, True), (1.5, 0.3, True), (1.5, 0.3, False),
                                     (0.5, 0.1, False))
     ],
     # Not chosen by a study (yet): the nanowire choices, with the coupling searched.
-    CoupledNanowireClassifier: {"input_scaling": [0.5], "dt": [0.1, 0.3],
-                                "coupling": [0.05, 0.2], "bidirectional": [True],
-                                "difference": [True]},
+    CoupledNanowireReservoir: {PREFIX + "input_scaling": [0.5], PREFIX + "dt": [0.1, 0.3],
+                               PREFIX + "coupling": [0.05, 0.2], PREFIX + "bidirectional": [True],
+                               PREFIX + "difference": [True]},
 }
 
 
-def _check_grid(grid, estimator_class) -> list[dict]:
-    """Expand a grid (a dict of name -> values, or a list of such dicts, as scikit-learn's
-    ``ParameterGrid``) into configurations that all set the same names."""
+def _check_grid(grid, reservoir) -> list[dict]:
+    """Expand a grid (a dict of ``reservoir__name`` -> values, or a list of such dicts, as
+    scikit-learn's ``ParameterGrid``) into configurations of the reservoir's hyper-parameters
+    (names without the prefix) that all set the same names."""
     grids = [grid] if isinstance(grid, dict) else grid
     if not isinstance(grids, (list, tuple)) or not grids or \
             not all(isinstance(g, dict) and g for g in grids):
         raise InvalidParameterError(
             f"param_grid must be a non-empty dict of parameter name -> list of "
             f"values, or a list of such dicts; got {grid!r}")
-    names = set(estimator_class._get_param_names()) - {"alphas", "features", "random_state",
-                                                      "n_jobs"}
+    names = {PREFIX + n for n in reservoir._get_param_names()} - {
+        PREFIX + n for n in ("features", "random_state", "n_jobs")}
     configs = []
     for g in grids:
         unknown = sorted(set(g) - names)
         if unknown:
             raise InvalidParameterError(
-                f"param_grid names {unknown}, which {estimator_class.__name__} "
+                f"param_grid names {unknown}, which {type(reservoir).__name__} "
                 f"does not have; searchable: {sorted(names)}")
         for name, values in g.items():
             if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__") or \
@@ -129,7 +131,7 @@ def _check_grid(grid, estimator_class) -> list[dict]:
                     f"param_grid[{name!r}] must be a non-empty list of values, "
                     f"got {values!r}")
         keys = sorted(g)
-        configs += [dict(zip(keys, v, strict=True))
+        configs += [dict(zip([k[len(PREFIX):] for k in keys], v, strict=True))
                     for v in itertools.product(*(g[k] for k in keys))]
     if len({tuple(sorted(c)) for c in configs}) > 1:
         raise InvalidParameterError(
@@ -138,43 +140,137 @@ def _check_grid(grid, estimator_class) -> list[dict]:
     return configs
 
 
-#: The search's own hyper-parameters (the wrapped classifier's table gives the others).
-#: ``param_grid`` and ``representations`` have their type here; their content is checked by
-#: ``_ClassifierCV._check`` at ``fit``.
-_SEARCH_CONSTRAINTS = {
-    "param_grid": [dict, list, None],
-    "representations": ["array-like"],
-    "cv": [Interval(Integral, 2, None, closed="left")],
-    "n_repeats": [Interval(Integral, 1, None, closed="left"), None],
-    "verbose": ["verbose"],
-}
+class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
+    """A reservoir classifier that tunes itself by k-fold cross-validation on the training data.
 
+    Searches ``param_grid`` (the reservoir's hyper-parameters) x ``representations`` x ridge
+    penalties with repeated stratified k-fold (:func:`~nanowire_rc.selection.kfold_splits`),
+    then refits the best on the whole training set as a
+    :class:`~nanowire_rc.classifiers.ReservoirClassifier` (or a
+    :class:`~nanowire_rc.model_space.ModelSpaceClassifier` when the model space won). The
+    reservoir's hyper-parameters the grid leaves out stay as ``reservoir`` sets them. The
+    presets :class:`NanowireClassifierCV`, :class:`EchoStateClassifierCV` and
+    :class:`CoupledNanowireClassifierCV` are this class with a default reservoir and grid.
 
-def _search_constraints(estimator_class) -> dict:
-    """The table of a self-tuning ``estimator_class``: its table but ``features``, and the
-    search's."""
-    table = {k: v for k, v in estimator_class._parameter_constraints.items() if k != "features"}
-    return {**table, **_SEARCH_CONSTRAINTS}
+    Parameters
+    ----------
+    reservoir : NanowireReservoir, LeakyTanhReservoir, CoupledNanowireReservoir or None
+        The reservoir searched around (None: the class's default); its ``features`` are
+        ignored (``representations`` are searched instead).
+    param_grid : dict, list of dict or None, default=None
+        ``reservoir__<name>`` -> list of values (any of the reservoir's hyper-parameters but
+        ``features``, ``random_state``, ``n_jobs``), or a list of such dicts that all name
+        the same parameters; ``None``: ``CV_GRIDS[type(reservoir)]``. Configurations outside
+        the stability guarantee are skipped.
+    representations : sequence of str, default=KFOLD_REPRESENTATIONS
+        Representations compared for every configuration: pooled ones (``features`` values)
+        and ``"model"``, the reservoir model space
+        (:class:`~nanowire_rc.model_space.ModelSpaceClassifier` with its defaults, refitted as
+        one when chosen).
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Ridge penalties; when the best lies on an edge the grid is extended past it (up to 4
+        decades), and ``alpha_at_edge_`` says if it still does.
+    cv : int, default=5
+        Stratified folds (fewer when the smallest class is smaller).
+    n_repeats : int or None, default=None
+        Repetitions of the k-fold split; ``None``: enough for about 200 validation
+        predictions (small training sets are repeated, large ones are not).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the folds and every configuration's reservoir (the same seed for all, so
+        configurations differ only by their hyper-parameters).
+    n_jobs : int or None, default=None
+        ``None``: configurations one after the other, each reservoir with its own ``n_jobs``;
+        an integer: that many configurations side by side (joblib), each on one core.
+    verbose : int, default=0
+        > 0 shows a progress bar over the configurations.
 
+    Attributes
+    ----------
+    best_estimator_ : classifier
+        The best configuration refitted on the whole training set with its chosen penalty.
+    best_params_ : dict
+        Its reservoir hyper-parameters (``reservoir__<name>``), ``features`` and ``alpha``.
+    best_score_ : float
+        Its mean cross-validated accuracy.
+    best_index_ : int
+        Its row in ``cv_results_``.
+    cv_results_ : dict of arrays
+        One entry per (configuration, representation), with its best penalty:
+        ``param_<name>``, ``params``, ``mean_test_score`` (accuracy), ``mean_test_mse``
+        (squared error of the decision values, the tie-break), ``rank_test_score``,
+        ``alpha_at_edge``.
+    alpha_at_edge_ : bool
+        Whether the chosen penalty lies on the edge of the (extended) penalty grid.
+    n_splits_ : int
+        Validation folds used (folds x repeats).
+    classes_ : ndarray
+        Class labels.
 
-class _ClassifierCV(ClassifierMixin, BaseEstimator):
-    """Shared search: k-fold scores of every configuration x representation x penalty."""
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> X, y = nw.load_ucr("SyntheticControl", "train")
+    >>> clf = nw.ReservoirClassifierCV(nw.NanowireReservoir(n_neurons=20),
+    ...                                param_grid={"reservoir__dt": [0.1, 0.3]},
+    ...                                random_state=0).fit(X[::4], y[::4])
+    >>> sorted(clf.best_params_)
+    ['alpha', 'features', 'reservoir__dt']
+    """
 
-    _estimator_class: type
-    _parameter_constraints: ClassVar[dict]
+    _parameter_constraints: ClassVar[dict] = {
+        "reservoir": [_Reservoir, None],
+        "param_grid": [dict, list, None],
+        "representations": ["array-like"],
+        "alphas": ["array-like"],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "n_repeats": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "verbose": ["verbose"],
+    }
 
-    def _base_params(self) -> dict:
-        # The wrapped estimator's hyper-parameters but ``features`` (searched as a
-        # representation); ``alphas`` is the penalty grid.
-        return {n: getattr(self, n) for n in self._estimator_class._get_param_names()
-                if n != "features"}
+    def __init__(
+        self,
+        reservoir: _Reservoir | None = None,
+        *,
+        param_grid: dict | list[dict] | None = None,
+        representations: Sequence[str] = KFOLD_REPRESENTATIONS,
+        alphas: Sequence[float] = DEFAULT_ALPHAS,
+        cv: int = 5,
+        n_repeats: int | None = None,
+        random_state=None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
+    ):
+        self.reservoir = reservoir
+        self.param_grid = param_grid
+        self.representations = representations
+        self.alphas = alphas
+        self.cv = cv
+        self.n_repeats = n_repeats
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    @staticmethod
+    def _default_reservoir() -> _Reservoir:
+        return NanowireReservoir(n_neurons=300, input_scaling=0.5, dt=0.3, dt_spread=1.0,
+                                 difference=True)
+
+    def _base(self) -> _Reservoir:
+        return (self._default_reservoir() if self.reservoir is None
+                else clone(self.reservoir))
+
+    def _configured(self, config: dict, **fixed) -> _Reservoir:
+        return self._base().set_params(**config, **fixed)
 
     def _check(self) -> tuple[list[dict], list[str]]:
         """What the parameter table cannot say: the grid's names and values (each
-        configuration is checked as the wrapped classifier would check it), the
-        representations' syntax and the penalties."""
-        grid = CV_GRIDS[self._estimator_class] if self.param_grid is None else self.param_grid
-        configs = _check_grid(grid, self._estimator_class)
+        configuration is checked as the reservoir would check it), the representations'
+        syntax and the penalties."""
+        base = self._base()
+        grid = CV_GRIDS[type(base)] if self.param_grid is None else self.param_grid
+        configs = _check_grid(grid, base)
         reps = self.representations
         if isinstance(reps, str) or len(reps) == 0:
             raise InvalidParameterError(
@@ -183,21 +279,20 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         for r in reps:
             check_representation(r)
         check_alphas(self.alphas)
-        base = self._base_params()
         for config in configs:
-            estimator = self._estimator_class(**{**base, **config})
+            reservoir = self._configured(config)
             try:
-                estimator._validate_params()
-                estimator._reservoir()._check_values()
+                reservoir._validate_params()
+                reservoir._check_values()
             except ValueError as err:
-                raise InvalidParameterError(f"param_grid sets {config}: {err}") from None
+                shown = {PREFIX + k: v for k, v in config.items()}
+                raise InvalidParameterError(f"param_grid sets {shown}: {err}") from None
         return configs, list(reps)
 
     def _score(self, config, batch, y, splits, reps, seed, n_jobs):
-        params = {**self._base_params(), **config, "random_state": seed, "n_jobs": n_jobs}
-        params.pop("alphas")
-        params["features"] = pooled_blocks(reps)
-        reservoir = self._estimator_class._reservoir_class(**params)
+        reservoir = self._configured(config, random_state=seed,
+                                     features=pooled_blocks(reps),
+                                     **({} if n_jobs is None else {"n_jobs": n_jobs}))
         try:
             return score_config(reservoir, batch, y, splits, reps, self.alphas, extend=True)
         except UnstableReservoirError:
@@ -205,7 +300,7 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
 
     @keeps_state_on_failure
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: ArrayLike, y: ArrayLike) -> _ClassifierCV:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> ReservoirClassifierCV:
         """Search the grid by k-fold cross-validation on ``(X, y)``, then refit the best.
 
         Parameters
@@ -232,26 +327,29 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import CoupledNanowireClassifierCV, load_ucr
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = CoupledNanowireClassifierCV(n_neurons=10, param_grid={"dt": [0.1, 0.3]},
-        ...                                   representations=["mean"], random_state=0)
-        >>> clf.fit(X[::6], y[::6]).cv_results_["params"][0]["dt"]
+        >>> import nanowire_rc as nw
+        >>> X, y = nw.load_ucr("SyntheticControl", "train")
+        >>> clf = nw.CoupledNanowireClassifierCV(
+        ...     nw.CoupledNanowireReservoir(n_neurons=10),
+        ...     param_grid={"reservoir__dt": [0.1, 0.3]}, representations=["mean"],
+        ...     random_state=0)
+        >>> clf.fit(X[::6], y[::6]).cv_results_["params"][0]["reservoir__dt"]
         0.1
         """
         configs, reps = self._check()
+        base = self._base()
         batch = as_batch(X)
         y = check_labels(y, batch.n_cases, type(self).__name__)
-        shortest = int(batch.lengths.min()) - self.washout
-        if any("windows" in r.split("+") for r in reps) and shortest < self.n_windows:
+        shortest = int(batch.lengths.min()) - base.washout
+        if any("windows" in r.split("+") for r in reps) and shortest < base.n_windows:
             reps = [r for r in reps if "windows" not in r.split("+")]
             if not reps:
                 raise InvalidInputError(
                     f"the shortest series has {shortest} steps after the washout, "
-                    f"fewer than n_windows={self.n_windows}: lower n_windows or "
+                    f"fewer than n_windows={base.n_windows}: lower n_windows or "
                     "add a representation without windows")
             warnings.warn(f"the shortest training series has {shortest} steps after the "
-                          f"washout, fewer than n_windows={self.n_windows}: representations "
+                          f"washout, fewer than n_windows={base.n_windows}: representations "
                           f"with windows are left out of the search ({reps} remain)",
                           UserWarning, stacklevel=2)
         if MODEL_SPACE in reps and shortest < MIN_STEPS:
@@ -284,15 +382,15 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
         best = rows[self.best_index_]  # what selection.best_row picks: the same order
         config = {k: best[k] for k in configs[0]}
-        self.best_params_ = {**config, "features": best["representation"],
-                             "alpha": best["alpha"]}
+        self.best_params_ = {**{PREFIX + k: v for k, v in config.items()},
+                             "features": best["representation"], "alpha": best["alpha"]}
         self.best_score_ = best["val_accuracy"]
         self.alpha_at_edge_ = best["alpha_at_edge"]
         self.n_splits_ = len(splits)
-        params = {**self._base_params(), **config, "random_state": seed}
-        params.pop("alphas")
-        self.best_estimator_ = classifier_for(self._estimator_class, best["representation"],
-                                              (best["alpha"],), **params).fit(batch, y)
+        reservoir = self._configured(config, random_state=seed, **(
+            {} if self.n_jobs is None else {"n_jobs": self.n_jobs}))
+        self.best_estimator_ = classifier_for(reservoir, best["representation"],
+                                              (best["alpha"],)).fit(batch, y)
         self.classes_ = self.best_estimator_.classes_
         return self
 
@@ -310,12 +408,13 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         order = sorted(range(len(rows)), key=lambda i: row_rank(rows[i]))
         rank = np.empty(len(rows), dtype=np.int32)
         rank[order] = np.arange(1, len(rows) + 1)
-        results = {f"param_{k}": np.array([r[k] for r in rows], dtype=object)
+        results = {f"param_{PREFIX}{k}": np.array([r[k] for r in rows], dtype=object)
                    for k in configs[0]}
         results["param_features"] = np.array([r["representation"] for r in rows], dtype=object)
         results["param_alpha"] = np.array([r["alpha"] for r in rows])
-        results["params"] = [{**{k: r[k] for k in configs[0]}, "features": r["representation"],
-                              "alpha": r["alpha"]} for r in rows]
+        results["params"] = [{**{PREFIX + k: r[k] for k in configs[0]},
+                              "features": r["representation"], "alpha": r["alpha"]}
+                             for r in rows]
         results["mean_test_score"] = acc
         results["mean_test_mse"] = mse
         results["rank_test_score"] = rank
@@ -337,10 +436,11 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import CoupledNanowireClassifierCV, load_ucr
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = CoupledNanowireClassifierCV(n_neurons=10, param_grid={"dt": [0.1]},
-        ...                                   representations=["mean"], random_state=0)
+        >>> import nanowire_rc as nw
+        >>> X, y = nw.load_ucr("SyntheticControl", "train")
+        >>> clf = nw.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=10),
+        ...                                      representations=["mean"], random_state=0,
+        ...                                      param_grid={"reservoir__dt": [0.1]})
         >>> clf.fit(X[::6], y[::6]).decision_function(X[:3]).shape
         (3, 6)
         """
@@ -362,10 +462,11 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import CoupledNanowireClassifierCV, load_ucr
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = CoupledNanowireClassifierCV(n_neurons=10, param_grid={"dt": [0.1]},
-        ...                                   representations=["mean"], random_state=0)
+        >>> import nanowire_rc as nw
+        >>> X, y = nw.load_ucr("SyntheticControl", "train")
+        >>> clf = nw.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=10),
+        ...                                      representations=["mean"], random_state=0,
+        ...                                      param_grid={"reservoir__dt": [0.1]})
         >>> clf.fit(X[::6], y[::6]).predict(X[:3]).shape
         (3,)
         """
@@ -378,316 +479,71 @@ class _ClassifierCV(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _cv_docs(estimator: str, reservoir_docs: dict) -> dict:
-    """Parameter descriptions of the self-tuning version of ``estimator``."""
-    return {
-        **reservoir_docs, **_READOUT_DOCS,
-        "param_grid": ("dict, list of dict or None", "Reservoir hyper-parameters to search, "
-                       "name -> list of values (any of "
-                       f":class:`~nanowire_rc.classifiers.{estimator}`'s but ``features``, "
-                       "``alphas``, ``random_state``, ``n_jobs``), or a list of such dicts "
-                       f"that all name the same parameters; ``None``: ``CV_GRIDS[{estimator}]``. "
-                       "Configurations outside the stability guarantee are skipped."),
-        "representations": ("sequence of str", "Representations compared for every "
-                            "configuration: pooled ones (``features`` values) and "
-                            "``\"model\"``, the reservoir model space "
-                            "(:class:`~nanowire_rc.model_space.ModelSpaceClassifier` with its "
-                            "defaults, refitted as one when chosen)."),
-        "alphas": ("sequence of float", "Ridge penalties; when the best lies on an edge the "
-                   "grid is extended past it (up to 4 decades), and ``alpha_at_edge_`` says if "
-                   "it still does."),
-        "cv": ("int", "Stratified folds (fewer when the smallest class is smaller)."),
-        "n_repeats": ("int or None", "Repetitions of the k-fold split; ``None``: enough for "
-                      "about 200 validation predictions (small training sets are repeated, "
-                      "large ones are not)."),
-        "random_state": ("int, RandomState instance or None", "Seeds the folds and every "
-                         "configuration's reservoir (the same seed for all, so configurations "
-                         "differ only by their hyper-parameters)."),
-        "n_jobs": ("int or None", "``None``: configurations one after the other, each "
-                   "reservoir on all cores; an integer: that many configurations side by side "
-                   "(joblib), each on one core."),
-        "verbose": ("int", "> 0 shows a progress bar over the configurations."),
-    }
+@preset
+class NanowireClassifierCV(ReservoirClassifierCV):
+    """:class:`ReservoirClassifierCV` around a nanowire reservoir.
 
-
-_NAMED_DEFAULTS = {"DEFAULT_ALPHAS": DEFAULT_ALPHAS,
-                   "KFOLD_REPRESENTATIONS": KFOLD_REPRESENTATIONS}
-
-
-_CV_ATTRIBUTES = """
-    Attributes
-    ----------
-    best_estimator_ : classifier
-        The best configuration refitted on the whole training set with its chosen penalty
-        (a ``ModelSpaceClassifier`` when the model space was chosen).
-    best_params_ : dict
-        Its reservoir hyper-parameters, ``features`` and ``alpha``.
-    best_score_ : float
-        Its mean cross-validated accuracy.
-    best_index_ : int
-        Its row in ``cv_results_``.
-    cv_results_ : dict of arrays
-        One entry per (configuration, representation), with its best penalty:
-        ``param_<name>``, ``params``, ``mean_test_score`` (accuracy), ``mean_test_mse``
-        (squared error of the decision values, the tie-break), ``rank_test_score``,
-        ``alpha_at_edge``.
-    alpha_at_edge_ : bool
-        Whether the chosen penalty lies on the edge of the (extended) penalty grid.
-    n_splits_ : int
-        Validation folds used (folds x repeats).
-    classes_ : ndarray
-        Class labels.
-"""
-
-
-@_document(_cv_docs("NanowireClassifier", _NANOWIRE_DOCS), _NAMED_DEFAULTS,
-           attributes=_CV_ATTRIBUTES)
-class NanowireClassifierCV(_ClassifierCV):
-    """Nanowire classifier that tunes itself by k-fold cross-validation on the training data.
-
-    Searches ``param_grid`` x ``representations`` x ridge penalties with repeated stratified
-    k-fold (:func:`~nanowire_rc.selection.kfold_splits`), then refits the best on the whole
-    training set. Accepts what :class:`~nanowire_rc.classifiers.NanowireClassifier` accepts
-    (multivariate, unequal length). The reservoir hyper-parameters are those of
-    :class:`~nanowire_rc.reservoirs.NanowireReservoir`, with
-    :class:`~nanowire_rc.classifiers.NanowireClassifier`'s defaults; they stay fixed unless
-    ``param_grid`` searches them.
-
-    Parameters
-    ----------
-    {parameters}
-
-    {attributes}
+    A preset: it declares no hyper-parameter of its own. Its default reservoir is
+    ``NanowireReservoir(n_neurons=300, input_scaling=0.5, dt=0.3, dt_spread=1.0,
+    difference=True)`` and its default grid ``CV_GRIDS[NanowireReservoir]``: the four
+    configurations that a greedy search over 96 candidates found to cover the offline
+    datasets' training splits best, and the model space's neuron.
 
     Examples
     --------
-    >>> from nanowire_rc import NanowireClassifierCV, load_ucr
-    >>> X, y = load_ucr("SyntheticControl", "train")
-    >>> clf = NanowireClassifierCV(n_neurons=20, param_grid={"dt": [0.1, 0.3]},
-    ...                            random_state=0).fit(X[::4], y[::4])
-    >>> sorted(clf.best_params_)
-    ['alpha', 'dt', 'features']
-    """
-
-    _estimator_class = NanowireClassifier
-    _parameter_constraints: ClassVar[dict] = _search_constraints(NanowireClassifier)
-
-    def __init__(
-        self,
-        n_neurons: int = 300,
-        input_scaling: float = 0.5,
-        input_scaling_spread: float = 0.3,
-        dt: float = 0.3,
-        dt_spread: float = 1.0,
-        params: NanowireParams | None = None,
-        method: str = "euler",
-        device: Device | None = None,
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = True,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        param_grid: dict | None = None,
-        representations: Sequence[str] = KFOLD_REPRESENTATIONS,
-        alphas: Sequence[float] = DEFAULT_ALPHAS,
-        cv: int = 5,
-        n_repeats: int | None = None,
-        random_state=None,
-        n_jobs: int | None = None,
-        verbose: int = 0,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.dt = dt
-        self.dt_spread = dt_spread
-        self.params = params
-        self.method = method
-        self.device = device
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.param_grid = param_grid
-        self.representations = representations
-        self.alphas = alphas
-        self.cv = cv
-        self.n_repeats = n_repeats
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.verbose = verbose
-
-
-@_document(_cv_docs("EchoStateClassifier", _TANH_DOCS), _NAMED_DEFAULTS,
-           attributes=_CV_ATTRIBUTES)
-class EchoStateClassifierCV(_ClassifierCV):
-    """Leaky-tanh ESN classifier that tunes itself by k-fold cross-validation on the training data.
-
-    The baseline of :class:`NanowireClassifierCV`, searched alike. The reservoir
-    hyper-parameters are those of :class:`~nanowire_rc.reservoirs.LeakyTanhReservoir`, with
-    :class:`~nanowire_rc.classifiers.EchoStateClassifier`'s defaults; they stay fixed unless
-    ``param_grid`` searches them.
-
-    Parameters
-    ----------
-    {parameters}
-
-    {attributes}
-
-    Examples
-    --------
-    >>> from nanowire_rc import EchoStateClassifierCV, load_ucr
-    >>> X, y = load_ucr("SyntheticControl", "train")
-    >>> clf = EchoStateClassifierCV(n_neurons=20, param_grid={"leak_rate": [0.3, 1.0]},
-    ...                             random_state=0).fit(X[::4], y[::4])
+    >>> import nanowire_rc as nw
+    >>> X, y = nw.load_ucr("SyntheticControl", "train")
+    >>> clf = nw.NanowireClassifierCV(nw.NanowireReservoir(n_neurons=20),
+    ...                               param_grid={"reservoir__dt": [0.1, 0.3]},
+    ...                               random_state=0).fit(X[::4], y[::4])
     >>> clf.best_score_ > 0.5
     True
     """
 
-    _estimator_class = EchoStateClassifier
-    _parameter_constraints: ClassVar[dict] = _search_constraints(EchoStateClassifier)
 
-    def __init__(
-        self,
-        n_neurons: int = 300,
-        leak_rate: float = 0.3,
-        input_scaling: float = 0.5,
-        bias_scaling: float = 0.1,
-        spectral_radius: float = 0.9,
-        connectivity: str = "diagonal",
-        density: float = 0.1,
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = True,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        param_grid: dict | None = None,
-        representations: Sequence[str] = KFOLD_REPRESENTATIONS,
-        alphas: Sequence[float] = DEFAULT_ALPHAS,
-        cv: int = 5,
-        n_repeats: int | None = None,
-        random_state=None,
-        n_jobs: int | None = None,
-        verbose: int = 0,
-    ):
-        self.n_neurons = n_neurons
-        self.leak_rate = leak_rate
-        self.input_scaling = input_scaling
-        self.bias_scaling = bias_scaling
-        self.spectral_radius = spectral_radius
-        self.connectivity = connectivity
-        self.density = density
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.param_grid = param_grid
-        self.representations = representations
-        self.alphas = alphas
-        self.cv = cv
-        self.n_repeats = n_repeats
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.verbose = verbose
+@preset
+class EchoStateClassifierCV(ReservoirClassifierCV):
+    """:class:`ReservoirClassifierCV` around a leaky-tanh reservoir (ESN), the baseline.
 
-
-@_document(_cv_docs("CoupledNanowireClassifier", _COUPLED_DOCS), _NAMED_DEFAULTS,
-           attributes=_CV_ATTRIBUTES)
-class CoupledNanowireClassifierCV(_ClassifierCV):
-    """Coupled nanowire classifier that tunes itself by k-fold cross-validation.
-
-    Searched on the training data as :class:`NanowireClassifierCV` is. The reservoir
-    hyper-parameters are those of :class:`~nanowire_rc.reservoirs.CoupledNanowireReservoir`, with
-    :class:`~nanowire_rc.classifiers.CoupledNanowireClassifier`'s defaults but 300 neurons;
-    they stay fixed unless ``param_grid`` searches them.
-
-    Parameters
-    ----------
-    {parameters}
-
-    {attributes}
+    A preset: its default reservoir is ``LeakyTanhReservoir(n_neurons=300,
+    input_scaling=0.5, difference=True)`` and its default grid
+    ``CV_GRIDS[LeakyTanhReservoir]``.
 
     Examples
     --------
-    >>> from nanowire_rc import CoupledNanowireClassifierCV, load_ucr
-    >>> X, y = load_ucr("SyntheticControl", "train")
-    >>> clf = CoupledNanowireClassifierCV(n_neurons=20, param_grid={"coupling": [0.05]},
-    ...                                   random_state=0).fit(X[::4], y[::4])
-    >>> clf.best_params_["coupling"]
+    >>> import nanowire_rc as nw
+    >>> X, y = nw.load_ucr("SyntheticControl", "train")
+    >>> clf = nw.EchoStateClassifierCV(nw.LeakyTanhReservoir(n_neurons=20),
+    ...                                param_grid={"reservoir__leak_rate": [0.3, 1.0]},
+    ...                                random_state=0).fit(X[::4], y[::4])
+    >>> clf.best_score_ > 0.5
+    True
+    """
+
+    @staticmethod
+    def _default_reservoir() -> _Reservoir:
+        return LeakyTanhReservoir(n_neurons=300, input_scaling=0.5, difference=True)
+
+
+@preset
+class CoupledNanowireClassifierCV(ReservoirClassifierCV):
+    """:class:`ReservoirClassifierCV` around a coupled nanowire reservoir.
+
+    A preset: its default reservoir is ``CoupledNanowireReservoir(n_neurons=300)`` and its
+    default grid ``CV_GRIDS[CoupledNanowireReservoir]`` (not chosen by a study: the nanowire
+    choices, with the coupling searched).
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> X, y = nw.load_ucr("SyntheticControl", "train")
+    >>> clf = nw.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=20),
+    ...                                      param_grid={"reservoir__coupling": [0.05]},
+    ...                                      random_state=0).fit(X[::4], y[::4])
+    >>> clf.best_params_["reservoir__coupling"]
     0.05
     """
 
-    _estimator_class = CoupledNanowireClassifier
-    _parameter_constraints: ClassVar[dict] = _search_constraints(CoupledNanowireClassifier)
-
-    def __init__(
-        self,
-        n_neurons: int = 300,
-        input_scaling: float = 0.8,
-        input_scaling_spread: float = 0.3,
-        coupling: float = 0.05,
-        connectivity: str = "dense",
-        density: float = 0.1,
-        bias_scaling: float = 0.0,
-        dt: float = 0.1,
-        dt_spread: float = 0.0,
-        retention: float = 1.0,
-        voltage_map: str = "sigmoid",
-        v_min: float = 0.0,
-        v_max: float = 1.0,
-        gain: float = 1.0,
-        params: NanowireParams | None = None,
-        device: Device | None = None,
-        stability: str = "raise",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        param_grid: dict | None = None,
-        representations: Sequence[str] = KFOLD_REPRESENTATIONS,
-        alphas: Sequence[float] = DEFAULT_ALPHAS,
-        cv: int = 5,
-        n_repeats: int | None = None,
-        random_state=None,
-        n_jobs: int | None = None,
-        verbose: int = 0,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.coupling = coupling
-        self.connectivity = connectivity
-        self.density = density
-        self.bias_scaling = bias_scaling
-        self.dt = dt
-        self.dt_spread = dt_spread
-        self.retention = retention
-        self.voltage_map = voltage_map
-        self.v_min = v_min
-        self.v_max = v_max
-        self.gain = gain
-        self.params = params
-        self.device = device
-        self.stability = stability
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.param_grid = param_grid
-        self.representations = representations
-        self.alphas = alphas
-        self.cv = cv
-        self.n_repeats = n_repeats
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.verbose = verbose
+    @staticmethod
+    def _default_reservoir() -> _Reservoir:
+        return CoupledNanowireReservoir(n_neurons=300)

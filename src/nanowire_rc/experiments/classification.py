@@ -28,9 +28,9 @@ import numpy as np
 from joblib import Parallel, cpu_count, delayed, parallel_config
 
 from .. import __version__
-from ..classifiers import DEFAULT_ALPHAS
 from ..datasets import load_ucr, splits_fingerprint
 from ..exceptions import InvalidArgumentError
+from ..readout import DEFAULT_ALPHAS
 from ..selection import (
     EXTEND_DECADES,
     GRIDS,

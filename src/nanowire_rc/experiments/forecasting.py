@@ -42,7 +42,8 @@ FORECAST_MODELS = {
     "tanh": EchoStateForecaster,
 }
 
-#: Hyper-parameters per system and model, from the searches of benchmarks/bench_forecasting.py
+#: Reservoir hyper-parameters per system and model (set on the forecaster's default
+#: reservoir), from the searches of benchmarks/bench_forecasting.py
 #: (Mackey-Glass nanowire: a wider sweep). The coupled presets keep the contraction guarantee
 #: (bound < 1); stronger, uncertified coupling forecasts better (docs/forecasting.md).
 PRESETS = {
@@ -159,8 +160,12 @@ def forecast_experiment(
     for name, value in (("n_train", n_train), ("n_test", n_test), ("n_generate", n_generate)):
         if int(value) < 1:
             raise InvalidParameterError(f"{name} must be >= 1, got {value}")
-    forecasters = {name: FORECAST_MODELS[name](n_neurons=n_neurons, random_state=random_state,
-                                                **PRESETS[system][name]) for name in models}
+    forecasters = {}
+    for name in models:
+        cls = FORECAST_MODELS[name]
+        reservoir = cls._default_reservoir().set_params(n_neurons=n_neurons,
+                                                        **PRESETS[system][name])
+        forecasters[name] = cls(reservoir, random_state=random_state)
     # A readout is fitted on what follows the washout, and needs two samples there at least.
     need = max(f.washout + f.horizon + 2 for f in forecasters.values())
     if n_train < need:

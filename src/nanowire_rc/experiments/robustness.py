@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..classifiers import CoupledNanowireClassifier, NanowireClassifier
+from ..classifiers import ReservoirClassifier
 from ..datasets import load_ucr
 from ..device import Device
 from ..exceptions import InvalidParameterError, UnstableReservoirError
+from ..reservoirs import CoupledNanowireReservoir, NanowireReservoir
 
 __all__ = ["DEFAULT_LEVELS", "FACTORS", "device_for", "robustness_rows", "summarise_robustness"]
 
@@ -45,11 +46,11 @@ DEFAULT_LEVELS = {
 PAPER_NEURON = {"input_scaling": 0.8, "input_scaling_spread": 0.3, "dt": 0.1, "dt_spread": 0.0,
                 "difference": False, "bidirectional": False, "features": "mean+last+windows"}
 
-#: Models: name -> (classifier class, update method or None for the class default).
+#: Models: name -> (reservoir class, update method or None for the class default).
 MODELS = {
-    "nanowire": (NanowireClassifier, "euler"),
-    "nanowire-exact": (NanowireClassifier, "exact"),
-    "nanowire-coupled": (CoupledNanowireClassifier, None),
+    "nanowire": (NanowireReservoir, "euler"),
+    "nanowire-exact": (NanowireReservoir, "exact"),
+    "nanowire-coupled": (CoupledNanowireReservoir, None),
 }
 
 
@@ -162,9 +163,9 @@ def robustness_rows(
             kw = {"n_neurons": n_neurons, "random_state": seed, "device": device_for(factor, level)}
             if method is not None:
                 kw["method"] = method
-            if cls is NanowireClassifier:
+            if cls is NanowireReservoir:
                 kw.update(PAPER_NEURON)
-            clf = cls(**kw)
+            clf = ReservoirClassifier(cls(**kw))
             try:
                 clf.fit(X, y)
             except UnstableReservoirError:
