@@ -131,8 +131,6 @@ REGISTRY: dict[str, Entry] = {
     "NanowireClassifier": Entry(lambda seed: nw.NanowireClassifier(random_state=seed)),
     "ModelSpaceClassifier": Entry(lambda seed: nw.ModelSpaceClassifier(random_state=seed)),
     "NanowireClassifierCV": Entry(lambda seed: nw.NanowireClassifierCV(random_state=seed)),
-    "MultiScaleNanowireClassifier": Entry(lambda seed: nw.ReservoirClassifier(
-        nw.MultiScaleNanowireReservoir(), random_state=seed)),
     "EchoStateClassifier": Entry(lambda seed: nw.EchoStateClassifier(random_state=seed)),
     "NanowireReservoir+ridge": Entry(lambda seed: nw.ReservoirClassifier(
         classification_reservoir(nw.NanowireReservoir), random_state=seed)),

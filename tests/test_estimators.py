@@ -72,6 +72,8 @@ def _small_multiscale():
      nw.ReservoirClassifier(_small(nw.LeakyTanhReservoir())),
      nw.ReservoirClassifier(_small(nw.CoupledNanowireReservoir())),
      nw.ReservoirClassifier(_small_multiscale()),
+     # The flagship preset, its default reservoir made small.
+     nw.NanowireClassifier(_small_multiscale()),
      nw.ReservoirClassifierCV(nw.NanowireReservoir(n_neurons=8),
                               param_grid={"reservoir__dt": [0.1, 0.3]},
                               representations=["mean", "mean+last"], random_state=0)],
@@ -306,10 +308,10 @@ def test_folded_readout_equals_the_standardised_pipeline(cls, kind, n_classes):
 # (CLASSIFICATION_SETTINGS; classifiers.py says how), while the reservoirs keep the paper's
 # neuron.
 CLASSIFIER_DEFAULTS = {
-    nw.NanowireClassifier: {"n_neurons", "input_scaling", "dt", "dt_spread", "features",
-                            "difference"},
-    nw.EchoStateClassifier: {"n_neurons", "input_scaling", "features", "difference"},
-    nw.CoupledNanowireClassifier: set(),
+    nw.NanowireReservoir: {"n_neurons", "input_scaling", "dt", "dt_spread", "features",
+                           "difference"},
+    nw.LeakyTanhReservoir: {"n_neurons", "input_scaling", "features", "difference"},
+    nw.CoupledNanowireReservoir: set(),
 }
 FAMILIES = [  # (reservoir, classifier, self-tuning classifier)
     (nw.NanowireReservoir, nw.NanowireClassifier, nw.NanowireClassifierCV),
@@ -320,14 +322,17 @@ FAMILIES = [  # (reservoir, classifier, self-tuning classifier)
 
 @pytest.mark.parametrize("reservoir, classifier, tuned", FAMILIES)
 def test_default_reservoirs_share_their_defaults(reservoir, classifier, tuned):
-    """Every hyper-parameter of a family's default reservoirs has one default, but the
-    documented ones."""
-    defaults = {est: est._default_reservoir() for est in (classifier, tuned)}
-    assert all(type(res) is reservoir for res in defaults.values())
-    r, c, t = (res.get_params() for res in (reservoir(), *defaults.values()))
+    """Every hyper-parameter of a family's classification settings and its self-tuning
+    classifier's default reservoir has one default, but the documented ones. (The nanowire
+    preset's default is the multi-scale flagship: its single-reservoir model is
+    ``classification_reservoir(NanowireReservoir)``.)"""
+    single = classification_reservoir(reservoir)
+    if classifier is not nw.NanowireClassifier:
+        assert classifier._default_reservoir().get_params() == single.get_params()
+    assert type(tuned._default_reservoir()) is reservoir
+    r, c, t = (res.get_params() for res in (reservoir(), single, tuned._default_reservoir()))
     differ = {name for name in r if r[name] != c[name]}
-    assert differ == CLASSIFIER_DEFAULTS[classifier] == set(CLASSIFICATION_SETTINGS[reservoir])
-    assert c == classification_reservoir(reservoir).get_params()
+    assert differ == CLASSIFIER_DEFAULTS[reservoir] == set(CLASSIFICATION_SETTINGS[reservoir])
     # The self-tuning classifier's fixed values are the classifier's (it searches the
     # representation: its reservoir's features are ignored).
     shared = set(c) - {"n_neurons", "features"}
@@ -335,7 +340,7 @@ def test_default_reservoirs_share_their_defaults(reservoir, classifier, tuned):
 
 
 @pytest.mark.parametrize("estimator", [est for family in FAMILIES for est in family[1:]] + [
-    nw.ReservoirClassifier, nw.MultiScaleNanowireClassifier, nw.ReservoirClassifierCV])
+    nw.ReservoirClassifier, nw.ReservoirClassifierCV])
 def test_parameter_table_covers_and_guards_every_hyper_parameter(estimator):
     """One declarative table per estimator (``_parameter_constraints``): it names exactly the
     constructor's parameters, and ``fit`` refuses a value of the wrong type or range with
@@ -399,10 +404,9 @@ def tanh_classification_reservoir():
 
 
 PRESET_DEFAULTS = [  # (classifier, its documented default reservoir, written out)
-    (nw.NanowireClassifier, nanowire_classification_reservoir),
+    (nw.NanowireClassifier, nw.MultiScaleNanowireReservoir),
     (nw.EchoStateClassifier, tanh_classification_reservoir),
     (nw.CoupledNanowireClassifier, nw.CoupledNanowireReservoir),
-    (nw.MultiScaleNanowireClassifier, nw.MultiScaleNanowireReservoir),
     (nw.ReservoirClassifier, nw.MultiScaleNanowireReservoir),
 ]
 
@@ -487,7 +491,6 @@ def test_nested_parameters_clone_and_pickle(synthetic_control):
     (nw.NanowireClassifier, nw.ReservoirClassifier),
     (nw.EchoStateClassifier, nw.ReservoirClassifier),
     (nw.CoupledNanowireClassifier, nw.ReservoirClassifier),
-    (nw.MultiScaleNanowireClassifier, nw.ReservoirClassifier),
     (nw.NanowireClassifierCV, nw.ReservoirClassifierCV),
     (nw.EchoStateClassifierCV, nw.ReservoirClassifierCV),
     (nw.CoupledNanowireClassifierCV, nw.ReservoirClassifierCV),

@@ -216,8 +216,8 @@ FAMILIES = {
                     lambda: classification_reservoir(nw.LeakyTanhReservoir, n_neurons=8)),
         (X, Y), (X2, Y2), (NAN_X, Y2), {"alphas": ()}, (classifiers_module, "fit_readout"),
         _decision),
-    "MultiScaleNanowireClassifier": Family(
-        _classifier(nw.MultiScaleNanowireClassifier, _multiscale), (X, Y), (X2, Y2),
+    "NanowireClassifier-multiscale": Family(
+        _classifier(nw.NanowireClassifier, _multiscale), (X, Y), (X2, Y2),
         (NAN_X, Y2), {"reservoir__n_thresholds": 0}, (classifiers_module, "fit_readout"),
         _decision),
     "ReservoirClassifierCV": Family(
@@ -480,7 +480,7 @@ def test_documented_errors_are_the_librarys():
          ValueError),
         (lambda: nw.NanowireClassifier(nanowire(n_neurons=6, dt="a")).fit(X, Y),
          nw.InvalidParameterError, TypeError),
-        (lambda: nw.MultiScaleNanowireClassifier(nw.MultiScaleNanowireReservoir(
+        (lambda: nw.NanowireClassifier(nw.MultiScaleNanowireReservoir(
             n_blocks=0)).fit(X, Y), nw.InvalidParameterError, TypeError),
         (lambda: nw.NanowireClassifierCV(nanowire(n_neurons=6),
                                          param_grid={"reservoir__dt": ["a"]}).fit(X, Y),

@@ -21,7 +21,6 @@ from .calibration import CalibrationError, CalibrationResult, calibrate
 from .classifiers import (
     CoupledNanowireClassifier,
     EchoStateClassifier,
-    MultiScaleNanowireClassifier,
     NanowireClassifier,
     ReservoirClassifier,
 )
@@ -127,7 +126,6 @@ __all__ = [
     "LeakyTanhReservoir",
     "MemoryLimitError",
     "ModelSpaceClassifier",
-    "MultiScaleNanowireClassifier",
     "MultiScaleNanowireReservoir",
     "NanowireClassifier",
     "NanowireClassifierCV",

@@ -426,7 +426,8 @@ class ModelSpaceClassifier(_ReadoutClassifier):
     """Reservoir model space + standardisation + ridge readout (leave-one-out penalty).
 
     Each series becomes the coefficients of a ridge model of its own reduced reservoir
-    dynamics (:class:`ReservoirModelSpace`); the readout is ``NanowireClassifier``'s.
+    dynamics (:class:`ReservoirModelSpace`); the readout is the classifiers' (standardisation
+    and ``RidgeClassifierCV``).
 
     Parameters
     ----------
@@ -451,7 +452,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
     See Also
     --------
     ReservoirModelSpace : The representation.
-    nanowire_rc.classifiers.NanowireClassifier : The same neuron with pooled states.
+    nanowire_rc.classifiers.ReservoirClassifier : A reservoir's pooled states.
 
     Notes
     -----
@@ -460,10 +461,11 @@ class ModelSpaceClassifier(_ReadoutClassifier):
     benchmarks/choose_model_space.py``; docs/accuracy.md): a grid of input scaling (0.003 to
     0.5), time step (0.1, 0.3, 1) and the reversed pass, with 75 components and ``alpha=10``,
     then one change at a time. The mean CV accuracy was 0.937 at the defaults, against 0.818
-    for ``NanowireClassifier``'s pooled states and 0.905 for the model space of its neuron
-    (``input_scaling=0.5``, one direction). Small input scaling keeps the neurons close to
-    their linear regime around the fixed point: below 0.03 the results barely change (0.934
-    at 0.01, 0.931 at 0.003), above it they fall (0.932 at 0.1, 0.911 at 0.5). What the model
+    for the pooled states of ``classification_reservoir(NanowireReservoir)`` and 0.905 for
+    the model space of its neuron (``input_scaling=0.5``, one direction). Small input scaling
+    keeps the neurons close to their linear regime around the fixed point: below 0.03 the
+    results barely change (0.934 at 0.01, 0.931 at 0.003), above it they fall (0.932 at 0.1,
+    0.911 at 0.5). What the model
     space uses is the neurons' spread of time constants, not their non-linearity.
 
     Examples
@@ -513,7 +515,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         Raises
         ------
         ValueError
-            For invalid hyper-parameters, series or labels (as ``NanowireClassifier``).
+            For invalid hyper-parameters, series or labels (as ``ReservoirClassifier``).
 
         Examples
         --------

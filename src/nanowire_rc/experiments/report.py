@@ -63,10 +63,10 @@ _PROTOCOL_NOTE = (
     "by 0.3–3.7 points when window means are available, by 18–29 points when only the mean "
     "or only the last state is pooled; k-fold validation narrows the gap most. What "
     "closes the gap is not a protocol choice but the neuron assembly: with per-neuron time "
-    "steps and the input's difference as a second channel (the classifiers' defaults, chosen "
-    "by cross-validation on training splits), `NanowireClassifier` scores 0.991 on "
-    "SyntheticControl's test split against 0.984 for `EchoStateClassifier` (3 seeds, "
-    "`benchmarks/bench_accuracy.py`).",
+    "steps and the input's difference as a second channel (settings chosen by "
+    "cross-validation on training splits), the single-reservoir `NanowireClassifier("
+    "classification_reservoir(NanowireReservoir))` scores 0.991 on SyntheticControl's test "
+    "split against 0.984 for `EchoStateClassifier` (3 seeds, `benchmarks/bench_accuracy.py`).",
 )
 
 
