@@ -28,6 +28,7 @@ import numpy as np
 from offline_datasets import datasets, load
 
 import nanowire_rc as nw
+from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.series import as_batch
 
 
@@ -87,7 +88,10 @@ class MiniRocket:
 
 METHODS = {
     "MiniRocket": MiniRocket,
-    "NanowireClassifier": lambda seed: nw.NanowireClassifier(random_state=seed),
+    # The pooled single reservoir (multivariate datasets included; NanowireClassifier()'s
+    # multi-scale default reads one channel and is measured by bench_ucr.py).
+    "NanowireClassifier": lambda seed: nw.NanowireClassifier(
+        classification_reservoir(nw.NanowireReservoir), random_state=seed),
     "NanowireClassifierCV": lambda seed: nw.NanowireClassifierCV(random_state=seed),
     "ModelSpaceClassifier": lambda seed: nw.ModelSpaceClassifier(random_state=seed),
     "EchoStateClassifier": lambda seed: nw.EchoStateClassifier(random_state=seed),
