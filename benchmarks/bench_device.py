@@ -60,7 +60,7 @@ def measure_device(n_cases: int = 5000, n_neurons: int = 1000, repeats: int = 5,
     calls = {}
     for name, config in CONFIGS.items():
         if config is None:
-            calls[name] = lambda: nw.run_nanowire(X, omega, 0.1, **kw)
+            calls[name] = lambda: nw.kernels.run_nanowire(X, omega, 0.1, **kw)
             continue
         device = Device(**config)
         constants = device.draw(n_neurons, random_state=0)

@@ -68,21 +68,21 @@ def measure(kernel: str, n_cases: int, n_neurons: int, repeats: int) -> dict:
     kw = dict(n_windows=8, dtype="float32")
     updates = X.size * n_neurons
     calls = {
-        "numpy-reference": lambda: nw.run_nanowire(X, omega, 0.1, backend="numpy", **kw),
-        "nanowire-euler": lambda: nw.run_nanowire(X, omega, 0.1, **kw),
-        "nanowire-exact": lambda: nw.run_nanowire(X, omega, 0.1, method="exact", **kw),
-        "tanh-diagonal": lambda: nw.run_leaky_tanh(X, rng.uniform(-1, 1, n_neurons), 0.3,
+        "numpy-reference": lambda: nw.kernels.run_nanowire(X, omega, 0.1, backend="numpy", **kw),
+        "nanowire-euler": lambda: nw.kernels.run_nanowire(X, omega, 0.1, **kw),
+        "nanowire-exact": lambda: nw.kernels.run_nanowire(X, omega, 0.1, method="exact", **kw),
+        "tanh-diagonal": lambda: nw.kernels.run_leaky_tanh(X, rng.uniform(-1, 1, n_neurons), 0.3,
                                                    rng.uniform(-0.1, 0.1, n_neurons),
                                                    rng.uniform(-0.9, 0.9, n_neurons), **kw),
     }
     if kernel == "tanh-dense":
         res = nw.LeakyTanhReservoir(n_neurons=n_neurons, connectivity="dense",
                                     random_state=0).fit(X[:2])
-        calls[kernel] = lambda: nw.run_leaky_tanh(X, res.input_weights_, 0.3, res.bias_,
+        calls[kernel] = lambda: nw.kernels.run_leaky_tanh(X, res.input_weights_, 0.3, res.bias_,
                                                   res.recurrent_, **kw)
     if kernel == "nanowire-coupled":
         res = nw.CoupledNanowireReservoir(n_neurons=n_neurons, random_state=0).fit(X[:2])
-        calls[kernel] = lambda: nw.run_coupled_nanowire(
+        calls[kernel] = lambda: nw.kernels.run_coupled_nanowire(
             X, res.input_weights_, res.recurrent_, res.dt, bias=res.bias_,
             voltage_map=(res.v_min, res.v_max, res.gain), **kw)
     if kernel == "reservoirpy-esn":

@@ -24,17 +24,17 @@ from nanowire_rc.experiments.pulse import pulse_input, pulse_responses
 
 params = nw.NanowireParams()  # Table 2: kappa_p0 = 1e-4, kappa_d0 = 0.5, eta_p = 10, eta_d = 1
 v = np.linspace(0.0, 1.2, 200)
-k_p, k_d = nw.rates(v, params)
+k_p, k_d = nw.physics.rates(v, params)
 
 fig, (ax_rates, ax_fixed) = plt.subplots(1, 2, figsize=(9, 3.5))
 ax_rates.semilogy(v, k_p, label="k_p (potentiation)")
 ax_rates.semilogy(v, k_d, label="k_d (depression)")
-ax_rates.semilogy(v, nw.total_rate(v, params), "k--", label="S = k_p + k_d")
+ax_rates.semilogy(v, nw.physics.total_rate(v, params), "k--", label="S = k_p + k_d")
 ax_rates.axvline(params.v_star, color="0.6", lw=0.8)
 ax_rates.set_xlabel("voltage v")
 ax_rates.set_ylabel("rate (per time unit)")
 ax_rates.legend(frameon=False)
-ax_fixed.plot(v, nw.fixed_point(v, params))
+ax_fixed.plot(v, nw.physics.fixed_point(v, params))
 ax_fixed.set_xlabel("voltage v")
 ax_fixed.set_ylabel("fixed point h*")
 fig.tight_layout()

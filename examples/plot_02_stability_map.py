@@ -55,10 +55,10 @@ print(f"sup over a random signal: {nw.memory_factor(x, dt=0.1, omega=1.0):.5f}")
 x = np.ones(60)
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for dt in (0.1, 0.5, 0.9):
-    gap = nw.echo_state_gap(x, dt=dt, omega=1.0)
+    gap = nw.stability.echo_state_gap(x, dt=dt, omega=1.0)
     factor = nw.memory_factor(x, dt=dt, omega=1.0)
     ax.semilogy(gap, label=f"dt = {dt}: rho = {factor:.3f}")
-gap = nw.echo_state_gap(x, dt=0.9, omega=1.0, method="exact")
+gap = nw.stability.echo_state_gap(x, dt=0.9, omega=1.0, method="exact")
 ax.semilogy(gap, "k--", label="dt = 0.9, exact integrator")
 ax.set_xlabel("time step t")
 ax.set_ylabel("|h(t) - h'(t)|")
@@ -72,8 +72,9 @@ fig.tight_layout()
 # worst case is :func:`~nanowire_rc.stability.memory_factor_box`. The paper's Table 3 grid has
 # 490 configurations ``(omega0, d_omega, dt)``; with Table 2 constants 140 are stable, and
 # :func:`~nanowire_rc.selection.configurations` prunes the rest before any simulation.
-print(f"omega in [0.7, 0.9], dt = 0.1: rho = {nw.memory_factor_box(0, 1, 0.7, 0.9, 0.1):.4f}")
-print(f"omega in [0.7, 1.3], dt = 0.1: rho = {nw.memory_factor_box(0, 1, 0.7, 1.3, 0.1):.4f}")
+box = nw.stability.memory_factor_box
+print(f"omega in [0.7, 0.9], dt = 0.1: rho = {box(0, 1, 0.7, 0.9, 0.1):.4f}")
+print(f"omega in [0.7, 1.3], dt = 0.1: rho = {box(0, 1, 0.7, 1.3, 0.1):.4f}")
 kept, pruned = configurations("nanowire")
 print(f"Table 3: {len(kept)} stable configurations kept, {len(pruned)} pruned")
 

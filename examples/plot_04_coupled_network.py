@@ -54,8 +54,9 @@ first = couplings[np.argmax(np.array(bounds["dense"]) >= 1)]
 print(f"dense W: the bound reaches 1 at a coupling of {first:.2f}")
 
 try:
-    nw.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=100, coupling=0.6),
-                                 random_state=0).fit(X_train, y_train)
+    nw.classifiers.CoupledNanowireClassifier(
+        nw.CoupledNanowireReservoir(n_neurons=100, coupling=0.6), random_state=0,
+    ).fit(X_train, y_train)
 except nw.UnstableReservoirError as err:
     print(f"refused: {err}")
 
@@ -103,7 +104,7 @@ fig.tight_layout()
 # Same size, same defaults otherwise, every coupled network certified: here the coupled
 # networks classify better than the uncoupled assembly.
 for coupling in (0.01, 0.1, 0.3):
-    clf = nw.CoupledNanowireClassifier(
+    clf = nw.classifiers.CoupledNanowireClassifier(
         nw.CoupledNanowireReservoir(n_neurons=100, coupling=coupling), random_state=0)
     clf.fit(X_train, y_train)
     print(f"coupling {coupling:4.2f}: bound {clf.reservoir_.contraction_bound_:.3f}, "

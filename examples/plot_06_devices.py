@@ -30,7 +30,7 @@ v = np.linspace(-0.5, 2.0, 300)
 fig, ax = plt.subplots(figsize=(6.5, 3.5))
 for name, params in PRESETS.items():
     print(f"{name:22s} {params}")
-    ax.plot(v, nw.fixed_point(v, params), label=name)
+    ax.plot(v, nw.physics.fixed_point(v, params), label=name)
 ax.set_xlabel("voltage v")
 ax.set_ylabel("fixed point h*(v)")
 ax.legend(frameon=False, fontsize=8)
@@ -47,10 +47,10 @@ fig.tight_layout()
 # physical device's own dynamics, always contracts).
 device = nw.Device(variability=0.1)
 constants = device.draw(500, random_state=0)
-rho = nw.device_memory_factor(0.0, 1.0, dt=0.1, constants=constants)
+rho = nw.device.device_memory_factor(0.0, 1.0, dt=0.1, constants=constants)
 print(f"ideal neuron: rho = {nw.memory_factor_range(0, 1, 0.1):.4f}; 500 devices with 10 % "
       f"spread: rho from {rho.min():.4f} to {rho.max():.4f}, {np.sum(rho >= 1)} of them >= 1")
-exact = nw.device_memory_factor(0.0, 1.0, dt=0.1, constants=constants, method="exact")
+exact = nw.device.device_memory_factor(0.0, 1.0, dt=0.1, constants=constants, method="exact")
 print(f"the exact integrator contracts on every device: largest rho {exact.max():.4f}")
 
 fig, (ax_eta, ax_rho) = plt.subplots(1, 2, figsize=(9, 3.2))

@@ -113,8 +113,8 @@ def test_weighted_gap_contracts_step_by_step_as_the_bound_says(seed, n, dt, coup
     kw = dict(bias=b, retention=retention, voltage_map=vm, dtype="float64",
               return_states=True, backend="numpy")
     h0, h1 = rng.random(n), rng.random(n)
-    s0 = nw.run_coupled_nanowire(X, W_in, W, dt, h0=h0, **kw).states
-    s1 = nw.run_coupled_nanowire(X, W_in, W, dt, h0=h1, **kw).states
+    s0 = nw.kernels.run_coupled_nanowire(X, W_in, W, dt, h0=h0, **kw).states
+    s1 = nw.kernels.run_coupled_nanowire(X, W_in, W, dt, h0=h1, **kw).states
     gap = np.abs(s0 - s1) / d  # weighted gap per neuron
     gap = np.concatenate([np.broadcast_to(np.abs(h0 - h1) / d, (3, 1, n)), gap], axis=1)
     gap = gap.max(axis=2)  # (cases, 41): the weighted max-norm, from the initial states on
@@ -127,7 +127,7 @@ def test_networks_beyond_the_row_sum_bound_are_now_certified():
     res = nw.CoupledNanowireReservoir(**kw).fit(X)  # stability="raise": no error
     assert res.row_sum_bound_ >= 1 > res.contraction_bound_
     # the kernel's own check agrees
-    nw.run_coupled_nanowire(res._scale(res._batch(X)).values, res.input_weights_,
+    nw.kernels.run_coupled_nanowire(res._scale(res._batch(X)).values, res.input_weights_,
                             res.recurrent_, res.dt, voltage_map=res._map())
     # and the empirical gap in the certificate's norm closes at the certified rate
     s0 = res.states(X, h0=np.zeros(60))

@@ -31,8 +31,8 @@ def test_compiled_matches_reference(dtype, voltage_map, sparse):
     kw = dict(bias=b, retention=0.95, voltage_map=voltage_map, lengths=rng.integers(12, 34, 17),
               washout=3, n_windows=4, h0=0.2, dtype=dtype, return_states=True,
               check=False)  # agreement only, guarantee or not
-    fast = nw.run_coupled_nanowire(X, W_in, rec, 0.1, **kw)
-    ref = nw.run_coupled_nanowire(X, W_in, rec, 0.1, backend="numpy", **kw)
+    fast = nw.kernels.run_coupled_nanowire(X, W_in, rec, 0.1, **kw)
+    ref = nw.kernels.run_coupled_nanowire(X, W_in, rec, 0.1, backend="numpy", **kw)
     for f in ("last", "mean", "windows", "states"):
         np.testing.assert_allclose(getattr(fast, f), getattr(ref, f), **TOL[dtype], err_msg=f)
 
@@ -41,9 +41,9 @@ def test_zero_coupling_is_the_uncoupled_neuron():
     rng = np.random.default_rng(2)
     X = rng.random((5, 40))
     omega = rng.uniform(0.2, 1.0, 6)
-    coupled = nw.run_coupled_nanowire(X, omega, np.zeros((6, 6)), 0.2, dtype="float64",
+    coupled = nw.kernels.run_coupled_nanowire(X, omega, np.zeros((6, 6)), 0.2, dtype="float64",
                                       return_states=True)
-    plain = nw.run_nanowire(X, omega, 0.2, dtype="float64", return_states=True)
+    plain = nw.kernels.run_nanowire(X, omega, 0.2, dtype="float64", return_states=True)
     np.testing.assert_allclose(coupled.states, plain.states, rtol=1e-12)
 
 
@@ -52,10 +52,11 @@ def test_kernel_refuses_a_network_without_the_guarantee():
     X = rng.random((3, 20))
     W_in, W, _ = network(rng, 8, channels=1, coupling=3.0)
     with pytest.raises(nw.UnstableReservoirError, match=r"contraction bound .* >= 1"):
-        nw.run_coupled_nanowire(X, W_in, W, 0.25, voltage_map=(0.0, 1.0, 4.0))
+        nw.kernels.run_coupled_nanowire(X, W_in, W, 0.25, voltage_map=(0.0, 1.0, 4.0))
     with pytest.raises(nw.UnstableReservoirError, match=r"states may leave \[0, 1\]"):
-        nw.run_coupled_nanowire(X, W_in * 3, W * 0, 0.5)  # identity map, dt S(v) > 1
-    out = nw.run_coupled_nanowire(X, W_in, W, 0.25, voltage_map=(0.0, 1.0, 4.0), check=False)
+        nw.kernels.run_coupled_nanowire(X, W_in * 3, W * 0, 0.5)  # identity map, dt S(v) > 1
+    out = nw.kernels.run_coupled_nanowire(X, W_in, W, 0.25, voltage_map=(0.0, 1.0, 4.0),
+                                          check=False)
     assert np.isfinite(out.last).all()
 
 
@@ -91,8 +92,8 @@ def test_contraction_bound_holds_on_trajectories(seed, n, dt, coupling, retentio
     kw = dict(bias=b, retention=retention, voltage_map=vm, dtype="float64",
               return_states=True, backend="numpy")
     h0, h1 = rng.random(n), rng.random(n)
-    a = nw.run_coupled_nanowire(X, W_in, W, dt, h0=h0, **kw).states
-    c = nw.run_coupled_nanowire(X, W_in, W, dt, h0=h1, **kw).states
+    a = nw.kernels.run_coupled_nanowire(X, W_in, W, dt, h0=h0, **kw).states
+    c = nw.kernels.run_coupled_nanowire(X, W_in, W, dt, h0=h1, **kw).states
     assert np.all((a >= 0) & (a <= 1))  # the invariance the bound relies on
     gap = np.abs(a - c).max(axis=2)  # (cases, time), max-norm over neurons
     limit = L ** np.arange(1, 41) * np.abs(h0 - h1).max()
@@ -133,7 +134,7 @@ def test_grid_pruning_is_a_worst_case_over_drawn_networks():
 def test_coupled_classifier_and_selection(tmp_path):
     X, y = nw.load_ucr("SyntheticControl", "train")
     X_te, y_te = nw.load_ucr("SyntheticControl", "test")
-    clf = nw.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=40),
+    clf = nw.classifiers.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=40),
                                        random_state=0).fit(X, y)
     assert clf.score(X_te, y_te) > 0.85 and clf.reservoir_.contraction_bound_ < 1
     unit = S.evaluate_unit("SyntheticControl", "nanowire-coupled", 20, 0, X[::3], y[::3],

@@ -119,7 +119,7 @@ def test_noise_is_standard_normal_and_the_pair_is_independent():
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
 def test_ideal_device_is_bit_identical_to_the_ideal_kernel(backend):
     X, lengths, w = batch()
-    ref = nw.run_nanowire(X, w, 0.1, lengths=lengths, n_windows=3, return_states=True,
+    ref = nw.kernels.run_nanowire(X, w, 0.1, lengths=lengths, n_windows=3, return_states=True,
                           backend=backend)
     for device in (None, Device()):
         out = run_nanowire_device(X, w, 0.1, device, lengths=lengths, n_windows=3,
@@ -131,7 +131,7 @@ def test_ideal_device_is_bit_identical_to_the_ideal_kernel(backend):
 @pytest.mark.parametrize("dtype, tol", [("float64", 1e-12), ("float32", 2e-6)])
 def test_device_kernel_with_everything_off_computes_the_ideal_neuron(dtype, tol):
     X, lengths, w = batch(1)
-    ref = nw.run_nanowire(X, w, 0.1, lengths=lengths, n_windows=3, return_states=True,
+    ref = nw.kernels.run_nanowire(X, w, 0.1, lengths=lengths, n_windows=3, return_states=True,
                           dtype=dtype)
     out = run(X, w, Device(), lengths=lengths, force_device_kernel=True, dtype=dtype)
     for f in FIELDS:
@@ -193,7 +193,8 @@ def test_noise_follows_the_series_not_its_position_in_the_batch():
 
 def test_window_maps_states_to_conductances():
     X, lengths, w = batch(5)
-    h = nw.run_nanowire(X, w, 0.1, lengths=lengths, return_states=True, dtype="float64").states
+    h = nw.kernels.run_nanowire(X, w, 0.1, lengths=lengths, return_states=True,
+                                dtype="float64").states
     g = run(X, w, Device(g_min=2e-4, g_max=7e-4), lengths=lengths).states
     mask = np.arange(X.shape[1])[None, :] < lengths[:, None]
     np.testing.assert_allclose(g[mask], (2e-4 + 5e-4 * h)[mask], rtol=1e-12)
@@ -203,7 +204,7 @@ def test_dac_step_equals_the_ideal_neuron_on_quantised_voltages():
     X, lengths, _ = batch(6)
     w = np.ones(5)  # v = x: quantising the voltage is quantising the input
     out = run(X, w, Device(voltage_step=0.05), lengths=lengths)
-    ref = nw.run_nanowire(quantise_voltage(X, 0.05), w, 0.1, lengths=lengths,
+    ref = nw.kernels.run_nanowire(quantise_voltage(X, 0.05), w, 0.1, lengths=lengths,
                           return_states=True, dtype="float64", n_windows=3)
     np.testing.assert_allclose(out.states, ref.states, rtol=1e-12, atol=1e-15)
 
@@ -306,7 +307,7 @@ def test_coupled_device_kernel_with_everything_off_is_the_coupled_network(voltag
     X, lengths, w_in, rec, bias = coupled_setup()
     kw = dict(bias=bias, voltage_map=voltage_map, lengths=lengths, return_states=True,
               dtype="float64", n_windows=2)
-    ref = nw.run_coupled_nanowire(X, w_in, rec, 0.1, **kw)
+    ref = nw.kernels.run_coupled_nanowire(X, w_in, rec, 0.1, **kw)
     out = run_coupled_nanowire_device(X, w_in, rec, 0.1, Device(), random_state=0, **kw)
     for f in FIELDS:
         np.testing.assert_allclose(getattr(out, f), getattr(ref, f), rtol=1e-12, atol=1e-15)
@@ -355,7 +356,7 @@ def test_coupled_reservoir_with_devices():
     assert np.abs(a - ideal).max() > 0 and res.contraction_bound_ < 1
     y = np.repeat([0, 1, 2], 3)
     small = nw.CoupledNanowireReservoir(device=FULL, n_neurons=15, dtype="float64")
-    clf = nw.CoupledNanowireClassifier(small, random_state=0).fit(X, y)
+    clf = nw.classifiers.CoupledNanowireClassifier(small, random_state=0).fit(X, y)
     assert clf.predict(X).shape == (9,)
 
 

@@ -63,6 +63,8 @@ MODULES = (
     "nanowire_rc.metrics",
     "nanowire_rc.generators",
     "nanowire_rc.forecasting",
+    "nanowire_rc.regression",
+    "nanowire_rc.readout",
     "nanowire_rc.datasets",
     "nanowire_rc.series",
     "nanowire_rc.plotting",

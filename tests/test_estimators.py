@@ -66,7 +66,7 @@ def _small_multiscale():
      _small(nw.LeakyTanhReservoir(connectivity="dense")),
      _small(nw.NanowireReservoir(input_range=(-1.0, 1.0), method="exact")),
      _small(nw.CoupledNanowireReservoir()),
-     _small_preset(nw.CoupledNanowireClassifier, nw.CoupledNanowireReservoir),
+     _small_preset(nw.classifiers.CoupledNanowireClassifier, nw.CoupledNanowireReservoir),
      # The composed classifier over each kind of reservoir, seeded by the reservoir itself.
      nw.ReservoirClassifier(_small(nw.NanowireReservoir())),
      nw.ReservoirClassifier(_small(nw.LeakyTanhReservoir())),
@@ -315,8 +315,9 @@ CLASSIFIER_DEFAULTS = {
 }
 FAMILIES = [  # (reservoir, classifier, self-tuning classifier)
     (nw.NanowireReservoir, nw.NanowireClassifier, nw.NanowireClassifierCV),
-    (nw.LeakyTanhReservoir, nw.EchoStateClassifier, nw.EchoStateClassifierCV),
-    (nw.CoupledNanowireReservoir, nw.CoupledNanowireClassifier, nw.CoupledNanowireClassifierCV),
+    (nw.LeakyTanhReservoir, nw.EchoStateClassifier, nw.tuning.EchoStateClassifierCV),
+    (nw.CoupledNanowireReservoir, nw.classifiers.CoupledNanowireClassifier,
+     nw.tuning.CoupledNanowireClassifierCV),
 ]
 
 
@@ -371,7 +372,7 @@ def test_parameter_errors_name_the_parameter_and_the_estimator():
         nw.ReservoirClassifier("nanowire").fit(X, y)
     # What a table entry cannot say is checked at fit too, before the reservoir runs.
     with pytest.raises(ValueError, match="v_min < v_max"):
-        nw.CoupledNanowireClassifier(
+        nw.classifiers.CoupledNanowireClassifier(
             nw.CoupledNanowireReservoir(n_neurons=4, v_min=1.0, v_max=0.5)).fit(X, y)
     # With the identity map the window is unused: no error about it. (Whether the drawn network
     # is provably stable varies with the draw, 160 of 200 seeds are not: warnings aside.)
@@ -406,7 +407,7 @@ def tanh_classification_reservoir():
 PRESET_DEFAULTS = [  # (classifier, its documented default reservoir, written out)
     (nw.NanowireClassifier, nw.MultiScaleNanowireReservoir),
     (nw.EchoStateClassifier, tanh_classification_reservoir),
-    (nw.CoupledNanowireClassifier, nw.CoupledNanowireReservoir),
+    (nw.classifiers.CoupledNanowireClassifier, nw.CoupledNanowireReservoir),
     (nw.ReservoirClassifier, nw.MultiScaleNanowireReservoir),
 ]
 
@@ -427,7 +428,7 @@ def test_a_preset_is_the_composed_classifier_over_its_default_reservoir(
 
 
 @pytest.mark.parametrize("preset", [nw.NanowireClassifier, nw.EchoStateClassifier,
-                                    nw.CoupledNanowireClassifier])
+                                    nw.classifiers.CoupledNanowireClassifier])
 def test_a_preset_given_a_reservoir_is_the_composed_classifier(preset, synthetic_control):
     """``reservoir`` replaces the preset's default: nothing else of the preset remains."""
     X, y, X_te, _ = synthetic_control
@@ -490,10 +491,10 @@ def test_nested_parameters_clone_and_pickle(synthetic_control):
 @pytest.mark.parametrize(("preset", "base"), [
     (nw.NanowireClassifier, nw.ReservoirClassifier),
     (nw.EchoStateClassifier, nw.ReservoirClassifier),
-    (nw.CoupledNanowireClassifier, nw.ReservoirClassifier),
+    (nw.classifiers.CoupledNanowireClassifier, nw.ReservoirClassifier),
     (nw.NanowireClassifierCV, nw.ReservoirClassifierCV),
-    (nw.EchoStateClassifierCV, nw.ReservoirClassifierCV),
-    (nw.CoupledNanowireClassifierCV, nw.ReservoirClassifierCV),
+    (nw.tuning.EchoStateClassifierCV, nw.ReservoirClassifierCV),
+    (nw.tuning.CoupledNanowireClassifierCV, nw.ReservoirClassifierCV),
 ])
 def test_presets_declare_no_hyper_parameter_of_their_own(preset, base):
     assert issubclass(preset, base)

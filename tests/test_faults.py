@@ -426,14 +426,14 @@ def test_unstable_fit(synthetic):
 def test_kernel_refuses_unstable_batches():
     xs = np.random.default_rng(0).random((4, 30))
     with pytest.raises(nw.UnstableReservoirError, match="check=False"):
-        nw.run_nanowire(xs, np.full(5, 1.1), 5.0)
+        nw.kernels.run_nanowire(xs, np.full(5, 1.1), 5.0)
 
 
 @fault("kernel-diverged", "DivergedError")
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
 def test_kernel_reports_divergence_when_unchecked(backend):
     with pytest.raises(DivergedError, match="diverged to inf/nan: the configuration is unstable"):
-        nw.run_nanowire(np.ones((2, 300)), [2.0], 1.0, check=False, backend=backend)
+        nw.kernels.run_nanowire(np.ones((2, 300)), [2.0], 1.0, check=False, backend=backend)
 
 
 @fault("coupled-warn", "StabilityWarning")
@@ -494,8 +494,8 @@ def test_nan_inside_a_series(synthetic):
 
 @fault("voltage-overflow", "VoltageOverflowError")
 def test_voltage_overflow():
-    with pytest.raises(nw.VoltageOverflowError, match="float32"):
-        nw.run_nanowire(np.ones((1, 5)), [10.0], 0.1)
+    with pytest.raises(nw.exceptions.VoltageOverflowError, match="float32"):
+        nw.kernels.run_nanowire(np.ones((1, 5)), [10.0], 0.1)
 
 
 @fault("bad-alphas", "alphas must be a non-empty sequence")
@@ -555,7 +555,7 @@ def test_bad_calibration_traces():
                         ((t[::-1], v, g), "strictly increasing"),
                         ((t, v, np.where(t > 8, -1.0, g)), "negative"),
                         ((t, v, np.where(t > 8, np.nan, g)), "NaN")]:
-        with pytest.raises(nw.CalibrationError, match=match):
+        with pytest.raises(nw.calibration.CalibrationError, match=match):
             nw.calibrate(*args)
 
 
@@ -569,11 +569,11 @@ def test_bad_cli_setting():
 
 
 def test_every_public_error_shares_the_base_class():
-    for error in (nw.UnstableReservoirError, nw.VoltageOverflowError, DivergedError,
-                  nw.CalibrationError,
+    for error in (nw.UnstableReservoirError, nw.exceptions.VoltageOverflowError, DivergedError,
+                  nw.calibration.CalibrationError,
                   DatasetFormatError, DatasetNotFoundError, StoreError, StoreInUseError,
-                  ProtocolMismatchError, DatasetChangedError, nw.NetworkError):
+                  ProtocolMismatchError, DatasetChangedError, nw.exceptions.NetworkError):
         assert issubclass(error, NanowireRCError)
-        assert getattr(nw, error.__name__) is error
+        assert getattr(nw.exceptions, error.__name__) is error
     assert issubclass(DatasetNotFoundError, FileNotFoundError)
     assert issubclass(StabilityWarning, UserWarning) and nw.StabilityWarning is StabilityWarning

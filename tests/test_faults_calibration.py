@@ -125,7 +125,7 @@ def test_a_file_beyond_the_sample_limit_is_refused_before_it_is_read(tmp_path):
     assert f"has more than max_samples={DEFAULT_MAX_SAMPLES} samples" in result.output
     assert "--max-samples" in result.output
     assert time.perf_counter() - start < 10  # refused after reading the first rows
-    with pytest.raises(nw.CalibrationError, match="more than max_samples=100 samples"):
+    with pytest.raises(nw.calibration.CalibrationError, match="more than max_samples=100 samples"):
         nw.calibrate(garbage[:101, 0], garbage[:101, 1], garbage[:101, 2], max_samples=100)
     # the command's default is the library's (written out so that --help stays quick)
     option = next(p for p in main.commands["calibrate"].params if p.name == "max_samples")
@@ -172,7 +172,7 @@ def test_arrays_that_are_not_one_trace_get_an_error_naming_the_argument():
         ((2.0, v, g), "time is a single number"),
         ((np.zeros((2, 2, 2)), v, g), r"time has shape \(2, 2, 2\)"),
     ]:
-        with pytest.raises(nw.CalibrationError, match=match):
+        with pytest.raises(nw.calibration.CalibrationError, match=match):
             nw.calibrate(*args)
 
 

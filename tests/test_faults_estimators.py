@@ -207,7 +207,7 @@ FAMILIES = {
         _classifier(nw.NanowireClassifier, lambda: nanowire(n_neurons=8)), (X, Y), (X2, Y2),
         (NAN_X, Y2), {"reservoir__dt": 5.0}, (classifiers_module, "fit_readout"), _decision),
     "CoupledNanowireClassifier": Family(
-        _classifier(nw.CoupledNanowireClassifier,
+        _classifier(nw.classifiers.CoupledNanowireClassifier,
                     lambda: nw.CoupledNanowireReservoir(n_neurons=8)),
         (X, Y), (X2, Y2), (NAN_X, Y2), {"reservoir__coupling": 5.0},
         (classifiers_module, "fit_readout"), _decision),
@@ -235,10 +235,10 @@ FAMILIES = {
         {"param_grid": {"reservoir__dt": [50.0]}},  # nothing stable
         (tuning_module, "classifier_for"), _decision),
     "ReservoirModelSpace": Family(
-        lambda: nw.ReservoirModelSpace(nw.NanowireReservoir(n_neurons=6, random_state=0),
-                                       n_components=3),
+        lambda: nw.model_space.ReservoirModelSpace(
+            nw.NanowireReservoir(n_neurons=6, random_state=0), n_components=3),
         (X,), (X2,), (NAN_X,), {"reservoir": nw.NanowireReservoir(n_neurons=6, dt=5.0)},
-        (nw.ReservoirModelSpace, "_trajectories"), _features),
+        (nw.model_space.ReservoirModelSpace, "_trajectories"), _features),
     "ModelSpaceClassifier": Family(
         lambda: nw.ModelSpaceClassifier(nw.NanowireReservoir(n_neurons=6), n_components=3,
                                         random_state=0),
@@ -249,7 +249,8 @@ FAMILIES = {
         (NAN_SERIES,), {"reservoir__dt": 5.0}, (forecasting_module, "fit_ridge"),
         _forecasts),
     "CoupledNanowireForecaster": Family(
-        _forecaster(nw.CoupledNanowireForecaster, nw.CoupledNanowireReservoir), (SERIES,),
+        _forecaster(nw.forecasting.CoupledNanowireForecaster, nw.CoupledNanowireReservoir),
+        (SERIES,),
         (100 * SERIES + 7,), (NAN_SERIES,), {"reservoir__coupling": 5.0},
         (forecasting_module, "fit_ridge"), _forecasts),
     "EchoStateForecaster": Family(
@@ -257,15 +258,17 @@ FAMILIES = {
         (SERIES,), (100 * SERIES + 7,), (NAN_SERIES,), {"reservoir__leak_rate": 0.0},
         (forecasting_module, "fit_ridge"), _forecasts),
     "NanowireRegressor": Family(
-        _small(nw.NanowireRegressor, nw.NanowireReservoir), (X, _TARGET), (X2, _OTHER_TARGET),
+        _small(nw.regression.NanowireRegressor, nw.NanowireReservoir), (X, _TARGET),
+        (X2, _OTHER_TARGET),
         (X2, np.full(len(X2), np.nan)), {"reservoir__dt": 5.0},
         (regression_module, "fit_ridge"), _values),
     "CoupledNanowireRegressor": Family(
-        _small(nw.CoupledNanowireRegressor, nw.CoupledNanowireReservoir), (X, _TARGET),
+        _small(nw.regression.CoupledNanowireRegressor, nw.CoupledNanowireReservoir), (X, _TARGET),
         (X2, _OTHER_TARGET), (X2, np.full(len(X2), np.nan)), {"reservoir__coupling": 5.0},
         (regression_module, "fit_ridge"), _values),
     "EchoStateRegressor": Family(
-        _small(nw.EchoStateRegressor, nw.LeakyTanhReservoir), (X, _TARGET), (X2, _OTHER_TARGET),
+        _small(nw.regression.EchoStateRegressor, nw.LeakyTanhReservoir), (X, _TARGET),
+        (X2, _OTHER_TARGET),
         (X2, np.full(len(X2), np.nan)), {"reservoir__leak_rate": 0.0},
         (regression_module, "fit_ridge"), _values),
     "NanowireRNNClassifier": Family(
@@ -378,21 +381,23 @@ def test_forecaster_warns_of_inputs_beyond_its_training_range():
         warnings.simplefilter("error")
         fc.predict(SERIES)  # the unseen end lies within the widened range: silent
     far = 1000 * SERIES
-    with pytest.warns(nw.TrainingRangeWarning, match=r"outside the training range .* clips"):
+    with pytest.warns(nw.forecasting.TrainingRangeWarning,
+                      match=r"outside the training range .* clips"):
         pred = fc.predict(far)
     # what the warning is about: the inputs were clipped, the forecasts stay in the old range
     assert pred.max() < 3 * SERIES.max() and far.min() > 100
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fc.generate(5, warmup=far)  # (the loop from there diverges too: its own warning)
-    assert any(w.category is nw.TrainingRangeWarning and str(w.message).startswith("warmup")
-               for w in caught)
+    assert any(w.category is nw.forecasting.TrainingRangeWarning
+               and str(w.message).startswith("warmup") for w in caught)
     with pytest.raises(nw.InvalidInputError, match="outside the training range"):
         fc.set_params(out_of_range="raise").predict(far)
     with pytest.raises(nw.InvalidParameterError, match="out_of_range"):
         fc.set_params(out_of_range="clip").fit(SERIES)
     # the closed loop's warning is one of these
-    assert issubclass(nw.ClosedLoopDivergenceWarning, nw.TrainingRangeWarning)
+    assert issubclass(nw.forecasting.ClosedLoopDivergenceWarning,
+                      nw.forecasting.TrainingRangeWarning)
 
 
 @fault("torch-bad-setting", "InvalidParameterError")
@@ -420,7 +425,7 @@ def test_read_noise_too_large_for_the_compute_type_is_named():
     limit = float(caught.value.args[0].split("read_noise below ")[1].split(",")[0])
 
     def run(noise):
-        return nw.run_nanowire_device(np.full((2, 60), 0.5), np.ones(3), 0.1,
+        return nw.kernels.device.run_nanowire_device(np.full((2, 60), 0.5), np.ones(3), 0.1,
                                       nw.Device(read_noise=noise), random_state=0,
                                       dtype="float64", backend="numpy")
 
@@ -447,7 +452,7 @@ def test_memory_need_is_checked_before_allocating(monkeypatch):
     # the case: ten million neurons on the training set need far more than any machine
     tracemalloc.start()
     try:
-        with pytest.raises(nw.MemoryLimitError, match=r"n_neurons=10000000 .* GiB"):
+        with pytest.raises(nw.exceptions.MemoryLimitError, match=r"n_neurons=10000000 .* GiB"):
             nw.NanowireClassifier(nanowire(n_neurons=10**7), random_state=0).fit(X_ALL, Y_ALL)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -456,9 +461,9 @@ def test_memory_need_is_checked_before_allocating(monkeypatch):
     # the kernels check what they allocate, whatever calls them
     monkeypatch.setattr(pooling, "available_memory", lambda: 100 * 1024**2)
     inputs = np.full((30, 60), 0.5)
-    with pytest.raises(nw.MemoryLimitError, match="reservoir states of 30 series"):
-        nw.run_nanowire(inputs, np.ones(100_000), dt=0.1, n_windows=8)  # 30 x 10**5 x 72 B
-    nw.run_nanowire(inputs, np.ones(20_000), dt=0.1, n_windows=8)  # 43 MB: fits
+    with pytest.raises(nw.exceptions.MemoryLimitError, match="reservoir states of 30 series"):
+        nw.kernels.run_nanowire(inputs, np.ones(100_000), dt=0.1, n_windows=8)  # 30 x 10**5 x 72 B
+    nw.kernels.run_nanowire(inputs, np.ones(20_000), dt=0.1, n_windows=8)  # 43 MB: fits
 
 
 @fault("errors-are-ours", "NanowireRCError")

@@ -17,7 +17,7 @@ from nanowire_rc.network.plots import animate, conductance_map
 
 @fault("network-electrode-clash", "both a source and a ground")
 def test_a_node_that_is_source_and_ground_is_refused():
-    with pytest.raises(nw.NetworkError, match="both a source and a ground") as info:
+    with pytest.raises(nw.exceptions.NetworkError, match="both a source and a ground") as info:
         grid_network(3, 3).simulate([0.0, 1.0], [1.0, 1.0], source=0, ground=0)
     assert isinstance(info.value, ValueError)
 
@@ -25,16 +25,16 @@ def test_a_node_that_is_source_and_ground_is_refused():
 @fault("network-overflow", "VoltageOverflowError")
 def test_a_drop_that_overflows_a_rate_is_refused_before_stepping():
     net = grid_network(3, 3, params=nw.NanowireParams(eta_p=50.0))
-    with pytest.raises(nw.VoltageOverflowError, match="overflows"):
+    with pytest.raises(nw.exceptions.VoltageOverflowError, match="overflows"):
         net.simulate([0.0, 1.0], [30.0, 30.0], source=0, ground=8)
 
 
 @fault("network-states-not-recorded", "record_states=True")
 def test_maps_and_junction_conductances_need_recorded_states():
     res = grid_network(3, 3).simulate([0.0, 1.0], [1.0, 1.0], source=0, ground=8)
-    with pytest.raises(nw.NetworkError, match="record_states=True"):
+    with pytest.raises(nw.exceptions.NetworkError, match="record_states=True"):
         conductance_map(res, at=0.0)
-    with pytest.raises(nw.NetworkError, match="record_states=True"):
+    with pytest.raises(nw.exceptions.NetworkError, match="record_states=True"):
         res.junction_conductances  # noqa: B018
 
 
@@ -42,7 +42,7 @@ def test_maps_and_junction_conductances_need_recorded_states():
 def test_animation_to_an_unknown_format_is_refused(tmp_path):
     res = grid_network(3, 3).simulate([0.0, 1.0], [1.0, 1.0], source=0, ground=8,
                                       record_states=True)
-    with pytest.raises(nw.NetworkError, match=r"\.gif or \.mp4"):
+    with pytest.raises(nw.exceptions.NetworkError, match=r"\.gif or \.mp4"):
         animate(res, tmp_path / "net.png")
     assert not (tmp_path / "net.png").exists()
 
@@ -69,5 +69,5 @@ def test_a_trace_that_is_not_one_is_refused():
     for t, g, match in (([0.0, 2.0, 1.0], [1.0, 1.0, 1.0], "strictly increasing"),
                         ([0.0, 1.0, 2.0], [1.0, np.nan, 1.0], "NaN"),
                         ([0.0, 1.0, 2.0], [1.0, 0.0, 1.0], "> 0")):
-        with pytest.raises(nw.NetworkError, match=match):
+        with pytest.raises(nw.exceptions.NetworkError, match=match):
             fit_network(t, [1.0, 1.0, 1.0], g, network=net, source=0, ground=8)

@@ -67,8 +67,8 @@ def test_nanowire_compiled_matches_reference(dtype, method, channels, params):
     X, lengths = ragged_batch(rng, channels=channels)
     W = nanowire_weights(rng, 40, channels)
     kw = dict(lengths=lengths, washout=3, n_windows=4, h0=0.1, dtype=dtype, return_states=True)
-    fast = nw.run_nanowire(X, W, 0.2, params, method, **kw)
-    ref = nw.run_nanowire(X, W, 0.2, params, method, backend="numpy", **kw)
+    fast = nw.kernels.run_nanowire(X, W, 0.2, params, method, **kw)
+    ref = nw.kernels.run_nanowire(X, W, 0.2, params, method, backend="numpy", **kw)
     assert fast.last.dtype == np.dtype(dtype)
     assert_same(fast, ref, dtype)
 
@@ -77,8 +77,9 @@ def test_nanowire_reference_equals_single_neuron_simulator():
     rng = np.random.default_rng(5)
     X = rng.random((3, 30))
     omega = np.array([0.3, 1.0, 1.6])
-    out = nw.run_nanowire(X, omega, 0.15, dtype="float64", return_states=True, backend="numpy",
-                          check=False)  # agreement only: omega 1.6 is unstable at dt 0.15
+    # agreement only: omega 1.6 is unstable at dt 0.15
+    out = nw.kernels.run_nanowire(X, omega, 0.15, dtype="float64", return_states=True,
+                                  backend="numpy", check=False)
     for i in range(3):
         np.testing.assert_allclose(out.states[i], nw.simulate(X[i], 0.15, omega), rtol=1e-13)
 
@@ -97,15 +98,15 @@ def test_leaky_tanh_compiled_matches_reference(dtype, kind):
     }[kind]
     args = (X, rng.uniform(-1, 1, (n, 2)), rng.uniform(0.1, 1, n), rng.uniform(-0.2, 0.2, n), rec)
     kw = dict(lengths=lengths, washout=2, n_windows=3, h0=0.05, dtype=dtype, return_states=True)
-    assert_same(nw.run_leaky_tanh(*args, **kw), nw.run_leaky_tanh(*args, backend="numpy", **kw),
-                dtype)
+    assert_same(nw.kernels.run_leaky_tanh(*args, **kw),
+                nw.kernels.run_leaky_tanh(*args, backend="numpy", **kw), dtype)
 
 
 def test_pooling_matches_a_hand_computation_from_states():
     rng = np.random.default_rng(3)
     X, lengths = ragged_batch(rng)
     washout, k = 4, 5
-    out = nw.run_nanowire(X, [0.5, 1.2], 0.3, lengths=lengths, washout=washout, n_windows=k,
+    out = nw.kernels.run_nanowire(X, [0.5, 1.2], 0.3, lengths=lengths, washout=washout, n_windows=k,
                           dtype="float64", return_states=True, check=False)
     for i, length in enumerate(lengths):
         s = out.states[i, :length]
@@ -164,15 +165,15 @@ def test_series_shorter_than_the_windows_repeat_their_nearest_step(backend):
     if that window is empty (else its own steps' mean); long series are unaffected."""
     rng = np.random.default_rng(5)
     series = [rng.random(3), rng.random(30)]
-    out = nw.run_nanowire(series, [0.7, 1.1], 0.2, n_windows=8, washout=1, return_states=True,
-                          dtype="float64", backend=backend)
+    out = nw.kernels.run_nanowire(series, [0.7, 1.1], 0.2, n_windows=8, washout=1,
+                                  return_states=True, dtype="float64", backend=backend)
     pooled = out.states[0, 1:3]  # the two pooled steps of the short series
     kidx = window_index(np.array([3]), 3, 1, 8)[0, 1:]
     for k in range(8):
         own = np.flatnonzero(kidx == k)
         expected = pooled[own].mean(axis=0) if own.size else pooled[k * 2 // 8]
         np.testing.assert_allclose(out.windows[0, k], expected, rtol=1e-12)
-    long = nw.run_nanowire(series[1:], [0.7, 1.1], 0.2, n_windows=8, washout=1,
+    long = nw.kernels.run_nanowire(series[1:], [0.7, 1.1], 0.2, n_windows=8, washout=1,
                            dtype="float64", backend=backend)
     np.testing.assert_array_equal(out.windows[1], long.windows[0])
 
@@ -184,11 +185,11 @@ def test_std_pooling_equals_the_standard_deviation_of_the_trajectories(backend, 
     series = [rng.random(n) for n in (12, 40, 25)]
     dense = rng.uniform(-0.3, 0.3, (3, 3))
     runs = {
-        "nanowire": lambda **kw: nw.run_nanowire(series, [0.5, 0.9, 1.2], 0.05, **kw),
-        "tanh": lambda **kw: nw.run_leaky_tanh(series, [0.5, -0.9, 1.2], 0.3, 0.1, **kw),
-        "tanh-dense": lambda **kw: nw.run_leaky_tanh(
+        "nanowire": lambda **kw: nw.kernels.run_nanowire(series, [0.5, 0.9, 1.2], 0.05, **kw),
+        "tanh": lambda **kw: nw.kernels.run_leaky_tanh(series, [0.5, -0.9, 1.2], 0.3, 0.1, **kw),
+        "tanh-dense": lambda **kw: nw.kernels.run_leaky_tanh(
             series, [0.5, -0.9, 1.2], 0.3, 0.1, dense, **kw),
-        "coupled": lambda **kw: nw.run_coupled_nanowire(
+        "coupled": lambda **kw: nw.kernels.run_coupled_nanowire(
             series, [0.3, 0.5, 0.7], np.full((3, 3), 0.02), 0.05, **kw),
     }
     for name, run in runs.items():
@@ -207,11 +208,11 @@ def test_std_pooling_equals_the_standard_deviation_of_the_trajectories(backend, 
 def test_equal_length_list_and_padded_array_agree():
     rng = np.random.default_rng(11)
     series = [rng.random(n) for n in (20, 33, 27)]
-    from_list = nw.run_nanowire(series, [0.7, 1.1], 0.2, n_windows=2)
+    from_list = nw.kernels.run_nanowire(series, [0.7, 1.1], 0.2, n_windows=2)
     padded = np.zeros((3, 33))
     for i, s in enumerate(series):
         padded[i, : len(s)] = s
-    from_array = nw.run_nanowire(padded, [0.7, 1.1], 0.2, n_windows=2, lengths=[20, 33, 27])
+    from_array = nw.kernels.run_nanowire(padded, [0.7, 1.1], 0.2, n_windows=2, lengths=[20, 33, 27])
     assert_same(from_list, from_array, "float32")
 
 
@@ -219,17 +220,18 @@ def test_results_do_not_depend_on_thread_count():
     rng = np.random.default_rng(2)
     X = rng.random((64, 50))
     W = rng.uniform(0.2, 1.4, 128)
-    one = nw.run_nanowire(X, W, 0.1, n_windows=4, n_jobs=1, check=False)
-    many = nw.run_nanowire(X, W, 0.1, n_windows=4, n_jobs=-1, check=False)
+    one = nw.kernels.run_nanowire(X, W, 0.1, n_windows=4, n_jobs=1, check=False)
+    many = nw.kernels.run_nanowire(X, W, 0.1, n_windows=4, n_jobs=-1, check=False)
     for f in ("last", "mean", "windows"):
         assert np.array_equal(getattr(one, f), getattr(many, f))
-    one = nw.run_leaky_tanh(X, W, 0.3, 0.0, W - 0.8, n_windows=4, n_jobs=1)
-    many = nw.run_leaky_tanh(X, W, 0.3, 0.0, W - 0.8, n_windows=4, n_jobs=2)
+    one = nw.kernels.run_leaky_tanh(X, W, 0.3, 0.0, W - 0.8, n_windows=4, n_jobs=1)
+    many = nw.kernels.run_leaky_tanh(X, W, 0.3, 0.0, W - 0.8, n_windows=4, n_jobs=2)
     assert np.array_equal(one.windows, many.windows)
 
 
 def test_memory_stays_pooled_unless_states_requested():
-    out = nw.run_nanowire(np.random.default_rng(0).random((5, 40)), [1.0] * 8, 0.1, n_windows=3)
+    out = nw.kernels.run_nanowire(np.random.default_rng(0).random((5, 40)), [1.0] * 8, 0.1,
+                                  n_windows=3)
     assert out.states is None
     assert out.windows.shape == (5, 3, 8) and out.mean.shape == (5, 8)
 
@@ -237,23 +239,24 @@ def test_memory_stays_pooled_unless_states_requested():
 def test_unstable_configuration_is_refused_before_running():
     # rho = 9.5e7-style blow-ups (issue 11, defect 4) are refused up front...
     with pytest.raises(nw.UnstableReservoirError, match=r"rho = .* >= 1.*check=False"):
-        nw.run_nanowire(np.random.default_rng(0).random((3, 50)), np.full(5, 1.1), 5.0)
+        nw.kernels.run_nanowire(np.random.default_rng(0).random((3, 50)), np.full(5, 1.1), 5.0)
     with pytest.raises(nw.UnstableReservoirError, match="neuron 0"):
-        nw.run_nanowire(np.ones((2, 200)), [2.0], 1.0, backend="numpy")
+        nw.kernels.run_nanowire(np.ones((2, 200)), [2.0], 1.0, backend="numpy")
     # ...and, when the caller opts out, divergence is still reported rather than returned.
     with pytest.raises(DivergedError, match="unstable"):
-        nw.run_nanowire(np.ones((2, 200)), [2.0], 1.0, check=False)
+        nw.kernels.run_nanowire(np.ones((2, 200)), [2.0], 1.0, check=False)
     # The check is over the batch's own voltages: small inputs make the same weights stable.
     with pytest.raises(nw.UnstableReservoirError):
-        nw.run_nanowire(np.random.default_rng(0).random((3, 50)), np.full(5, 1.1), 1.0)
-    out = nw.run_nanowire(np.full((2, 50), 0.1), np.full(5, 1.1), 1.0)
+        nw.kernels.run_nanowire(np.random.default_rng(0).random((3, 50)), np.full(5, 1.1), 1.0)
+    out = nw.kernels.run_nanowire(np.full((2, 50), 0.1), np.full(5, 1.1), 1.0)
     assert np.all((out.last >= 0) & (out.last <= 1))
 
 
 def test_voltage_overflow_is_reported_before_running():
-    with pytest.raises(nw.VoltageOverflowError, match="float32"):
-        nw.run_nanowire(np.ones((1, 5)), [10.0], 0.1)
-    nw.run_nanowire(np.ones((1, 5)), [10.0], 1e-9, dtype="float64", check=False)  # no overflow
+    with pytest.raises(nw.exceptions.VoltageOverflowError, match="float32"):
+        nw.kernels.run_nanowire(np.ones((1, 5)), [10.0], 0.1)
+    # no overflow:
+    nw.kernels.run_nanowire(np.ones((1, 5)), [10.0], 1e-9, dtype="float64", check=False)
 
 
 @pytest.mark.parametrize(
@@ -276,21 +279,21 @@ def test_voltage_overflow_is_reported_before_running():
 def test_bad_input(kwargs, error, match):
     args = {"X": np.zeros((1, 8)), "input_weights": [1.0, 0.5], "dt": 0.1} | kwargs
     with pytest.raises(error, match=match):
-        nw.run_nanowire(**args)
+        nw.kernels.run_nanowire(**args)
 
 
 def test_padding_may_hold_nan():
     X = np.full((2, 6), np.nan)
     X[0, :6] = 0.5
     X[1, :3] = 0.25
-    out = nw.run_nanowire(X, [1.0], 0.1, lengths=[6, 3])
+    out = nw.kernels.run_nanowire(X, [1.0], 0.1, lengths=[6, 3])
     assert np.all(np.isfinite(out.mean))
 
 
 def test_callers_padding_is_left_untouched():
     X = np.full((2, 6), np.nan)
     X[:, :3] = 0.5
-    nw.run_nanowire(X, [1.0], 0.1, lengths=[3, 3], dtype="float64")
+    nw.kernels.run_nanowire(X, [1.0], 0.1, lengths=[3, 3], dtype="float64")
     assert np.isnan(X[:, 3:]).all()
 
 
@@ -300,8 +303,8 @@ def test_oversized_trajectories_are_refused_before_allocating(monkeypatch):
     monkeypatch.setattr(kernels, "MAX_STATES_BYTES", 1000)
     X = np.zeros((10, 20))
     with pytest.raises(ValueError, match="pooled features"):
-        nw.run_nanowire(X, [1.0] * 5, 0.1, return_states=True)
-    assert nw.run_nanowire(X, [1.0] * 5, 0.1).states is None  # pooling is unaffected
+        nw.kernels.run_nanowire(X, [1.0] * 5, 0.1, return_states=True)
+    assert nw.kernels.run_nanowire(X, [1.0] * 5, 0.1).states is None  # pooling is unaffected
 
 
 def test_compiled_kernels_are_cached_on_disk(tmp_path):
@@ -310,8 +313,8 @@ def test_compiled_kernels_are_cached_on_disk(tmp_path):
     import sys
 
     script = ("import numpy as np, nanowire_rc as nw; "
-              "nw.run_nanowire(np.random.default_rng(0).random((3, 20)), [0.5, 0.9], 0.1); "
-              "nw.run_leaky_tanh(np.ones((2, 5)), [0.5], 0.3)")
+              "nw.kernels.run_nanowire(np.random.default_rng(0).random((3, 20)), [0.5, 0.9], 0.1); "
+              "nw.kernels.run_leaky_tanh(np.ones((2, 5)), [0.5], 0.3)")
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "NUMBA_DEBUG_CACHE": "1"}
     first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                            text=True, check=True)

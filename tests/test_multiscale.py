@@ -84,7 +84,7 @@ def test_ppv_of_a_hand_computed_case():
     x = np.zeros((1, 11))
     x[0, 5] = 1.0
     gain, offset = 0.1, 0.77
-    h_star = nw.fixed_point(offset + gain * np.array([-1.0, 0.0, 2.0]), P)
+    h_star = nw.physics.fixed_point(offset + gain * np.array([-1.0, 0.0, 2.0]), P)
     lanes = dict(gain=np.full((1, N_KERNELS), gain), offset=np.full((1, N_KERNELS), offset),
                  v_lo=np.full((1, N_KERNELS), 0.0), v_hi=np.full((1, N_KERNELS), 2.0),
                  dt=np.full((1, N_KERNELS), 1e4), h0=np.full((1, N_KERNELS), 0.5),
@@ -128,7 +128,7 @@ def test_unstable_configuration_is_refused():
         MultiScaleNanowireReservoir(n_blocks=1, method="euler", dt=1.0).fit(X)
     res = MultiScaleNanowireReservoir(n_blocks=1, method="euler", dt=0.05).fit(X)
     v_lo, v_hi = res.v_lo_[0, 0], res.v_hi_[0, 0]
-    expected = nw.memory_factor_voltage(v_lo, v_hi, 0.05, P, "euler")
+    expected = nw.stability.memory_factor_voltage(v_lo, v_hi, 0.05, P, "euler")
     assert res.memory_factor_ == pytest.approx(expected) and res.memory_factor_ < 1
 
 

@@ -11,8 +11,8 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import connected_components
 
-from nanowire_rc import Device, NanowireParams, VoltageOverflowError
-from nanowire_rc.exceptions import NanowireRCError, NetworkError
+from nanowire_rc import Device, NanowireParams
+from nanowire_rc.exceptions import NanowireRCError, NetworkError, VoltageOverflowError
 from nanowire_rc.network import (
     MILANO2021_FIG2,
     MILANO2021_FIG2_WINDOW,

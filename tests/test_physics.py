@@ -45,31 +45,31 @@ def test_params_reject_non_numbers():
 
 def test_rates_fixed_point_and_total_rate_closed_forms():
     v = np.linspace(-2, 2, 41)
-    k_p, k_d = nw.rates(v)
+    k_p, k_d = nw.physics.rates(v)
     np.testing.assert_allclose(k_p, 1e-4 * np.exp(10 * v), rtol=1e-15)
     np.testing.assert_allclose(k_d, 0.5 * np.exp(-v), rtol=1e-15)
-    np.testing.assert_allclose(nw.total_rate(v), k_p + k_d, rtol=1e-15)
-    h_star = nw.fixed_point(v)
+    np.testing.assert_allclose(nw.physics.total_rate(v), k_p + k_d, rtol=1e-15)
+    h_star = nw.physics.fixed_point(v)
     np.testing.assert_allclose(h_star, k_p / (k_p + k_d), rtol=1e-12)
     assert np.all((h_star > 0) & (h_star < 1))
 
 
 def test_step_matches_the_update_equations():
     h, v, dt = 0.3, 0.7, 0.2
-    k_p, k_d = (float(r) for r in nw.rates(v))
+    k_p, k_d = (float(r) for r in nw.physics.rates(v))
     s = k_p + k_d
-    assert nw.step(h, v, dt) == pytest.approx(h + dt * (k_p - s * h), rel=1e-14)
+    assert nw.physics.step(h, v, dt) == pytest.approx(h + dt * (k_p - s * h), rel=1e-14)
     h_star = k_p / s
     exact = h_star + (h - h_star) * math.exp(-dt * s)
-    assert nw.step(h, v, dt, method="exact") == pytest.approx(exact, rel=1e-14)
+    assert nw.physics.step(h, v, dt, method="exact") == pytest.approx(exact, rel=1e-14)
 
 
 def test_simulate_shapes_and_indexing():
     x = np.array([0.0, 1.0, 0.5, 0.2])
     h = nw.simulate(x, 0.1, omega=0.8, h0=0.25)
     assert h.shape == (4,)
-    assert h[0] == pytest.approx(nw.step(0.25, 0.8 * x[0], 0.1))
-    assert h[1] == pytest.approx(nw.step(h[0], 0.8 * x[1], 0.1))
+    assert h[0] == pytest.approx(nw.physics.step(0.25, 0.8 * x[0], 0.1))
+    assert h[1] == pytest.approx(nw.physics.step(h[0], 0.8 * x[1], 0.1))
     omegas = np.array([0.1, 0.8, 1.5])
     H = nw.simulate(x, 0.1, omega=omegas, h0=0.25)
     assert H.shape == (4, 3)
@@ -99,7 +99,7 @@ def test_overflow_raises_with_the_voltage_and_a_remedy():
     with pytest.raises(VoltageOverflowError, match=r"voltage 100 .*smaller input scaling"):
         nw.simulate([0.0, 1.0], 0.1, omega=100.0)
     with pytest.raises(VoltageOverflowError, match="k_d"):
-        nw.rates(-800.0)
+        nw.physics.rates(-800.0)
     assert issubclass(VoltageOverflowError, ValueError)
 
 
@@ -129,14 +129,14 @@ def test_constant_input_converges_to_the_fixed_point(params, dt, omega, x, h0):
     assume(rho < 0.995)
     n_steps = (math.ceil(math.log(1e-11) / math.log(max(rho, 1e-300)))) + 1
     h = nw.simulate(np.full(n_steps, x), dt, omega, params, h0=h0)
-    assert h[-1] == pytest.approx(float(nw.fixed_point(omega * x, params)), abs=1e-9)
+    assert h[-1] == pytest.approx(float(nw.physics.fixed_point(omega * x, params)), abs=1e-9)
 
 
 @settings(max_examples=100, deadline=None)
 @given(params=params_st, dt=st.floats(1e-3, 2.0), omega=st.floats(-2.0, 2.0),
        x=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=50), h0=st.floats(0.0, 1.0))
 def test_euler_stays_in_unit_interval_when_dt_s_at_most_one(params, dt, omega, x, h0):
-    s = nw.total_rate(omega * np.asarray(x), params)
+    s = nw.physics.total_rate(omega * np.asarray(x), params)
     assume(np.all(dt * s <= 1))
     h = nw.simulate(x, dt, omega, params, h0=h0)
     assert np.all((h >= 0) & (h <= 1))

@@ -63,11 +63,11 @@ def test_dt_spread_gives_each_neuron_its_own_time_step(ragged):
     states = res.states(ragged)
     scaled = res._scale(res._batch(ragged))
     for n in range(5):
-        alone = nw.run_nanowire(scaled, res.input_weights_[n:n + 1], res.dt * factor[n],
+        alone = nw.kernels.run_nanowire(scaled, res.input_weights_[n:n + 1], res.dt * factor[n],
                                 return_states=True, dtype="float64").states[..., 0]
         np.testing.assert_allclose(states[..., n], alone, rtol=1e-12, atol=1e-15)
     # The guarantee is checked neuron by neuron, with each neuron's own step.
-    rho = nw.memory_factor_voltage(0.0, res.input_weights_.sum(axis=1), res.dt * factor)
+    rho = nw.stability.memory_factor_voltage(0.0, res.input_weights_.sum(axis=1), res.dt * factor)
     assert res.memory_factor_ == pytest.approx(float(np.max(rho)), rel=1e-9)
     zero = nw.NanowireReservoir(n_neurons=5, input_scaling=0.5, dt_spread=0.0,
                                 random_state=2).fit(ragged)

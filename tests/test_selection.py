@@ -216,7 +216,7 @@ def test_refit_of_the_model_space_is_the_model_space_of_the_scored_reservoir():
     reservoir = nw.NanowireReservoir(n_neurons=20, **params,
                                      random_state=S.unit_seed("nanowire", 20, 0,
                                                               sorted(params.items())))
-    space = nw.ReservoirModelSpace(reservoir).fit(X)
+    space = nw.model_space.ReservoirModelSpace(reservoir).fit(X)
     clf = make_pipeline(StandardScaler(), RidgeClassifier(alpha=10.0)).fit(space.transform(X), y)
     assert alpha == 10.0
     assert accuracy == clf.score(space.transform(X_te), y_te)

@@ -18,7 +18,7 @@ params_st = st.builds(
 
 def brute_force(x_lo, x_hi, dt, omega, params, n=2_000_001):
     v = omega * np.linspace(x_lo, x_hi, n)
-    return np.max(np.abs(1 - dt * nw.total_rate(v, params)))
+    return np.max(np.abs(1 - dt * nw.physics.total_rate(v, params)))
 
 
 def test_paper_example():
@@ -59,7 +59,7 @@ def test_signal_factor_takes_max_over_neurons():
 
 
 def test_exact_method_factor_is_exp_of_slowest_rate():
-    s_min = float(nw.total_rate(nw.NanowireParams().v_star))
+    s_min = float(nw.physics.total_rate(nw.NanowireParams().v_star))
     assert nw.memory_factor_range(0, 1, 0.5, 1.0, method="exact") == pytest.approx(
         np.exp(-0.5 * s_min))
     assert nw.memory_factor_range(0, 1, 100.0, 2.0, method="exact") < 1
@@ -70,16 +70,16 @@ def test_table3_pruning_keeps_140_of_490():
     spread = np.array([0.001, 0.01, 0.1, 0.5, 1, 1.5, 2])
     dts = np.array([0.01, 0.1, 0.15, 0.2, 0.25, 0.5, 1])
     o, d, t = np.meshgrid(omega0, spread, dts, indexing="ij")
-    rho = nw.memory_factor_box(0.0, 1.0, o - d, o + d, t)
+    rho = nw.stability.memory_factor_box(0.0, 1.0, o - d, o + d, t)
     assert rho.shape == (10, 7, 7)
     assert int((rho < 1).sum()) == 140
 
 
 def test_box_factor_brute_force():
-    rho = nw.memory_factor_box(0.0, 1.0, -0.5, 1.2, 0.3)
+    rho = nw.stability.memory_factor_box(0.0, 1.0, -0.5, 1.2, 0.3)
     omegas = np.linspace(-0.5, 1.2, 401)
     x = np.linspace(0, 1, 401)
-    brute = np.max(np.abs(1 - 0.3 * nw.total_rate(np.multiply.outer(omegas, x))))
+    brute = np.max(np.abs(1 - 0.3 * nw.physics.total_rate(np.multiply.outer(omegas, x))))
     assert rho >= brute - 1e-12
     assert rho == pytest.approx(brute, rel=1e-4)
 
@@ -88,7 +88,7 @@ def test_echo_state_gap_shrinks_at_least_like_rho():
     rng = np.random.default_rng(0)
     x = rng.random(80)
     rho = nw.memory_factor(x, 0.2, 1.0)
-    gap = nw.echo_state_gap(x, 0.2, 1.0)
+    gap = nw.stability.echo_state_gap(x, 0.2, 1.0)
     assert np.all(gap <= rho ** np.arange(1, 81) * (1 + 1e-9))
     assert gap[-1] < 1e-3
 

@@ -22,7 +22,7 @@ F64 = torch.float64
 # Newer kernels refuse networks without a stability guarantee unless told; these tests compare
 # arbitrary weights, so switch the check off where the kernel has it.
 NO_CHECK = ({"check": False}
-            if "check" in inspect.signature(nw.run_coupled_nanowire).parameters else {})
+            if "check" in inspect.signature(nw.kernels.run_coupled_nanowire).parameters else {})
 
 
 def rnn64(n_in=2, n=7, **kw):
@@ -49,7 +49,7 @@ def test_forward_matches_numpy_kernel(backend, voltage_map):
     lengths = np.array([20, 3, 17, 20, 9])
     h0 = rng.random(7)
     w_ih, w_hh, b = weights(m)
-    ref = nw.run_coupled_nanowire(X, w_ih, w_hh, 0.1, bias=b, retention=0.9,
+    ref = nw.kernels.run_coupled_nanowire(X, w_ih, w_hh, 0.1, bias=b, retention=0.9,
                                   voltage_map=m._map, lengths=lengths, h0=h0, dtype="float64",
                                   return_states=True, backend=backend, **NO_CHECK)
     hx = torch.tensor(np.broadcast_to(h0, (1, 5, 7)).copy())

@@ -35,7 +35,7 @@ def _small(est, reservoir, grid):
 
 
 def expected_failures(est):
-    if isinstance(est, nw.CoupledNanowireClassifierCV):
+    if isinstance(est, nw.tuning.CoupledNanowireClassifierCV):
         return SKIPPED | {"check_methods_sample_order_invariance": BLAS_ORDER,
                           "check_methods_subset_invariance": BLAS_ORDER}
     return SKIPPED
@@ -43,10 +43,10 @@ def expected_failures(est):
 
 @parametrize_with_checks(
     [_small(nw.NanowireClassifierCV(), nanowire(n_neurons=8), {"reservoir__dt": [0.1, 0.3]}),
-     _small(nw.EchoStateClassifierCV(), classification_reservoir(nw.LeakyTanhReservoir,
+     _small(nw.tuning.EchoStateClassifierCV(), classification_reservoir(nw.LeakyTanhReservoir,
                                                                  n_neurons=8),
             {"reservoir__leak_rate": [0.3, 1.0]}),
-     _small(nw.CoupledNanowireClassifierCV(), nw.CoupledNanowireReservoir(n_neurons=8),
+     _small(nw.tuning.CoupledNanowireClassifierCV(), nw.CoupledNanowireReservoir(n_neurons=8),
             {"reservoir__coupling": [0.05]})],
     expected_failed_checks=expected_failures,
 )
@@ -118,7 +118,7 @@ def test_model_space_is_scored_like_a_pooled_representation_and_refitted_as_one(
         params = res["params"][i]
         reservoir = nw.NanowireReservoir(**{**fixed, "dt": params["reservoir__dt"],
                                             "random_state": seed})
-        F = nw.ReservoirModelSpace(reservoir).fit(X).transform(X)
+        F = nw.model_space.ReservoirModelSpace(reservoir).fit(X).transform(X)
         pipe = make_pipeline(StandardScaler(), RidgeClassifier(alpha=params["alpha"]))
         assert res["mean_test_score"][i] == pytest.approx(
             cross_val_score(pipe, F, y, cv=splits).mean(), abs=1e-12)

@@ -1,10 +1,11 @@
 """nanowire-rc: reservoir computing with memristive nanowire neurons.
 
 Simulate the neuron (:mod:`.physics`), analyse its stability (:mod:`.stability`), model real
-devices (:mod:`.device`, :mod:`.calibration`), run batched reservoirs fast (:mod:`.kernels`,
-:mod:`.reservoirs`), and classify, forecast and regress time series with scikit-learn
-estimators (:mod:`.classifiers`, :mod:`.forecasting`). The names in ``__all__`` are importable
-from here; each is documented with the module that defines it.
+devices (:mod:`.device`, :mod:`.calibration`), run reservoirs (:mod:`.reservoirs`,
+:mod:`.multiscale`, :mod:`.network`), and classify, forecast and regress time series with
+scikit-learn estimators composed from a reservoir (:mod:`.classifiers`, :mod:`.tuning`,
+:mod:`.forecasting`, :mod:`.regression`, :mod:`.model_space`). The names in ``__all__`` are the
+ones most programs need; everything else lives in its module (docs/architecture.md).
 
 Examples
 --------
@@ -17,114 +18,36 @@ Examples
 0.96874
 """
 
-from .calibration import CalibrationError, CalibrationResult, calibrate
-from .classifiers import (
-    CoupledNanowireClassifier,
-    EchoStateClassifier,
-    NanowireClassifier,
-    ReservoirClassifier,
-)
+from .calibration import calibrate
+from .classifiers import EchoStateClassifier, NanowireClassifier, ReservoirClassifier
 from .datasets import list_datasets, load_ucr
-from .device import (
-    MILANO2021_PULSE,
-    MILANO2021_RESERVOIR,
-    TABLE2,
-    Device,
-    DeviceConstants,
-    device_memory_factor,
-)
+from .device import Device
 from .exceptions import (
-    DatasetChangedError,
-    DatasetFormatError,
-    DatasetNotFoundError,
-    DivergedError,
-    IntegrationDivergedError,
-    InvalidArgumentError,
     InvalidInputError,
     InvalidParameterError,
-    MemoryLimitError,
     NanowireRCError,
-    NetworkError,
-    ProtocolMismatchError,
     StabilityWarning,
-    StoreError,
-    StoreInUseError,
     UnstableReservoirError,
-    VoltageOverflowError,
 )
-from .forecasting import (
-    ClosedLoopDivergenceWarning,
-    CoupledNanowireForecaster,
-    EchoStateForecaster,
-    NanowireForecaster,
-    ReservoirForecaster,
-    TrainingRangeWarning,
-)
-from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
-from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
-from .model_space import ModelSpaceClassifier, ReservoirModelSpace
+from .forecasting import EchoStateForecaster, NanowireForecaster, ReservoirForecaster
+from .model_space import ModelSpaceClassifier
 from .multiscale import MultiScaleNanowireReservoir
-from .physics import (
-    NanowireParams,
-    fixed_point,
-    rates,
-    simulate,
-    step,
-    total_rate,
-)
-from .regression import (
-    CoupledNanowireRegressor,
-    EchoStateRegressor,
-    NanowireRegressor,
-    ReservoirRegressor,
-)
+from .physics import NanowireParams, simulate
+from .regression import ReservoirRegressor
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir
-from .stability import (
-    coupled_contraction_bound,
-    echo_state_gap,
-    is_stable,
-    memory_factor,
-    memory_factor_box,
-    memory_factor_range,
-    memory_factor_voltage,
-)
-from .tuning import (
-    CoupledNanowireClassifierCV,
-    EchoStateClassifierCV,
-    NanowireClassifierCV,
-    ReservoirClassifierCV,
-)
+from .stability import is_stable, memory_factor, memory_factor_range
+from .tuning import NanowireClassifierCV, ReservoirClassifierCV
 
 __version__ = "0.4.0"
 
 __all__ = [
-    "MILANO2021_PULSE",
-    "MILANO2021_RESERVOIR",
-    "TABLE2",
-    "CalibrationError",
-    "CalibrationResult",
-    "ClosedLoopDivergenceWarning",
-    "CoupledNanowireClassifier",
-    "CoupledNanowireClassifierCV",
-    "CoupledNanowireForecaster",
-    "CoupledNanowireRegressor",
     "CoupledNanowireReservoir",
-    "DatasetChangedError",
-    "DatasetFormatError",
-    "DatasetNotFoundError",
     "Device",
-    "DeviceConstants",
-    "DivergedError",
     "EchoStateClassifier",
-    "EchoStateClassifierCV",
     "EchoStateForecaster",
-    "EchoStateRegressor",
-    "IntegrationDivergedError",
-    "InvalidArgumentError",
     "InvalidInputError",
     "InvalidParameterError",
     "LeakyTanhReservoir",
-    "MemoryLimitError",
     "ModelSpaceClassifier",
     "MultiScaleNanowireReservoir",
     "NanowireClassifier",
@@ -132,42 +55,51 @@ __all__ = [
     "NanowireForecaster",
     "NanowireParams",
     "NanowireRCError",
-    "NanowireRegressor",
     "NanowireReservoir",
-    "NetworkError",
-    "PooledStates",
-    "ProtocolMismatchError",
     "ReservoirClassifier",
     "ReservoirClassifierCV",
     "ReservoirForecaster",
-    "ReservoirModelSpace",
     "ReservoirRegressor",
     "StabilityWarning",
-    "StoreError",
-    "StoreInUseError",
-    "TrainingRangeWarning",
     "UnstableReservoirError",
-    "VoltageOverflowError",
     "__version__",
     "calibrate",
-    "coupled_contraction_bound",
-    "device_memory_factor",
-    "echo_state_gap",
-    "fixed_point",
     "is_stable",
     "list_datasets",
     "load_ucr",
     "memory_factor",
-    "memory_factor_box",
     "memory_factor_range",
-    "memory_factor_voltage",
-    "rates",
-    "run_coupled_nanowire",
-    "run_coupled_nanowire_device",
-    "run_leaky_tanh",
-    "run_nanowire",
-    "run_nanowire_device",
     "simulate",
-    "step",
-    "total_rate",
 ]
+
+#: Names the package root exported before it kept to the essentials, and where they live now.
+_MOVED = {
+    **dict.fromkeys(("CoupledNanowireClassifier",), "classifiers"),
+    **dict.fromkeys(("EchoStateClassifierCV", "CoupledNanowireClassifierCV"), "tuning"),
+    **dict.fromkeys(("CoupledNanowireForecaster", "ClosedLoopDivergenceWarning",
+                     "TrainingRangeWarning"), "forecasting"),
+    **dict.fromkeys(("NanowireRegressor", "EchoStateRegressor", "CoupledNanowireRegressor"),
+                    "regression"),
+    "ReservoirModelSpace": "model_space",
+    **dict.fromkeys(("CalibrationError", "CalibrationResult"), "calibration"),
+    **dict.fromkeys(("MILANO2021_PULSE", "MILANO2021_RESERVOIR", "TABLE2", "DeviceConstants",
+                     "device_memory_factor"), "device"),
+    **dict.fromkeys(("PooledStates", "run_coupled_nanowire", "run_leaky_tanh", "run_nanowire"),
+                    "kernels"),
+    **dict.fromkeys(("run_coupled_nanowire_device", "run_nanowire_device"), "kernels.device"),
+    **dict.fromkeys(("fixed_point", "rates", "step", "total_rate"), "physics"),
+    **dict.fromkeys(("coupled_contraction_bound", "echo_state_gap", "memory_factor_box",
+                     "memory_factor_voltage"), "stability"),
+    **dict.fromkeys(("DatasetChangedError", "DatasetFormatError", "DatasetNotFoundError",
+                     "DivergedError", "IntegrationDivergedError", "InvalidArgumentError",
+                     "MemoryLimitError", "NetworkError", "ProtocolMismatchError", "StoreError",
+                     "StoreInUseError", "VoltageOverflowError"), "exceptions"),
+}
+
+
+def __getattr__(name: str):
+    """Say where a name that the root no longer exports lives now."""
+    if name in _MOVED:
+        raise AttributeError(f"nanowire_rc.{name} lives in its module: use "
+                             f"nanowire_rc.{_MOVED[name]}.{name}")
+    raise AttributeError(f"module 'nanowire_rc' has no attribute {name!r}")

@@ -339,7 +339,8 @@ class CalibrationResult:
 
     Examples
     --------
-    >>> from nanowire_rc import CalibrationResult, NanowireParams
+    >>> from nanowire_rc import NanowireParams
+    >>> from nanowire_rc.calibration import CalibrationResult
     >>> result = CalibrationResult(NanowireParams(), g_min=1e-3, g_max=5e-3, h0=(0.0,),
     ...                            r2=1.0, rmse=0.0)
     >>> result.predict([0.0, 1.0, 2.0], [0.0, 1.0, 1.0]).round(5)
@@ -379,7 +380,8 @@ class CalibrationResult:
 
         Examples
         --------
-        >>> from nanowire_rc import CalibrationResult, NanowireParams
+        >>> from nanowire_rc import NanowireParams
+        >>> from nanowire_rc.calibration import CalibrationResult
         >>> result = CalibrationResult(NanowireParams(), g_min=0.0, g_max=1.0, h0=(0.5,),
         ...                            r2=1.0, rmse=0.0)
         >>> result.predict([0.0, 1.0], [0.0, 0.0]).round(4)  # relaxes from h0 = 0.5
@@ -398,7 +400,8 @@ class CalibrationResult:
 
         Examples
         --------
-        >>> from nanowire_rc import CalibrationResult, NanowireParams
+        >>> from nanowire_rc import NanowireParams
+        >>> from nanowire_rc.calibration import CalibrationResult
         >>> result = CalibrationResult(NanowireParams(), g_min=0.0, g_max=1.0, h0=(0.5,),
         ...                            r2=1.0, rmse=0.0)
         >>> result.estimates()["h0[0]"]
@@ -422,7 +425,8 @@ class CalibrationResult:
         Examples
         --------
         >>> import math
-        >>> from nanowire_rc import CalibrationResult, NanowireParams
+        >>> from nanowire_rc import NanowireParams
+        >>> from nanowire_rc.calibration import CalibrationResult
         >>> result = CalibrationResult(
         ...     NanowireParams(), g_min=1e-3, g_max=5e-3, h0=(0.0,), r2=0.99, rmse=1e-5,
         ...     intervals={"g_min": (9e-4, 1.1e-3), "g_max": (4e-3, math.inf)},
@@ -464,7 +468,8 @@ class CalibrationResult:
         Examples
         --------
         >>> import json
-        >>> from nanowire_rc import CalibrationResult, NanowireParams
+        >>> from nanowire_rc import NanowireParams
+        >>> from nanowire_rc.calibration import CalibrationResult
         >>> result = CalibrationResult(NanowireParams(), g_min=0.0, g_max=1.0, h0=(0.5,),
         ...                            r2=1.0, rmse=0.0)
         >>> json.loads(json.dumps(result.to_dict()))["eta_p"]

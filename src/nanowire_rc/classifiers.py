@@ -347,7 +347,7 @@ class CoupledNanowireClassifier(ReservoirClassifier):
     --------
     >>> import nanowire_rc as nw
     >>> X, y = nw.load_ucr("SyntheticControl", "train")
-    >>> clf = nw.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=50),
+    >>> clf = nw.classifiers.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=50),
     ...                                    random_state=0).fit(X, y)
     >>> clf.reservoir_.contraction_bound_ < 1
     True

@@ -359,7 +359,7 @@ class DeviceConstants:
 
     Examples
     --------
-    >>> from nanowire_rc import DeviceConstants
+    >>> from nanowire_rc.device import DeviceConstants
     >>> c = DeviceConstants([1e-4, 2e-4], [0.5, 0.5], [10.0, 10.0], [1.0, 1.0],
     ...                     [0.0, 0.0], [1.0, 1.0])
     >>> c.n_neurons, c.integer_ratio
@@ -530,7 +530,8 @@ def device_memory_factor(
 
     Examples
     --------
-    >>> from nanowire_rc import Device, device_memory_factor
+    >>> from nanowire_rc import Device
+    >>> from nanowire_rc.device import device_memory_factor
     >>> constants = Device(variability=0.05).draw(4, random_state=0)
     >>> device_memory_factor(0.0, 1.0, dt=0.1, constants=constants).round(4)
     array([0.9644, 0.9714, 0.9654, 0.9675])

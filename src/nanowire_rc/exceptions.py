@@ -52,8 +52,8 @@ class VoltageOverflowError(NanowireRCError, ValueError):
     --------
     >>> import nanowire_rc as nw
     >>> try:
-    ...     nw.total_rate(100.0)
-    ... except nw.VoltageOverflowError as err:
+    ...     nw.physics.total_rate(100.0)
+    ... except nw.exceptions.VoltageOverflowError as err:
     ...     print(str(err)[:40])
     voltage 100 overflows k_p = kappa_p0*exp
     """
@@ -81,7 +81,7 @@ class DivergedError(NanowireRCError, ValueError):
     Examples
     --------
     >>> import nanowire_rc as nw
-    >>> issubclass(nw.DivergedError, (nw.NanowireRCError, ValueError))
+    >>> issubclass(nw.exceptions.DivergedError, (nw.NanowireRCError, ValueError))
     True
     """
 
@@ -111,7 +111,7 @@ class DatasetFormatError(NanowireRCError, ValueError):
     >>> _ = Path("bad.tsv").write_text("1\\t0.5\\t0.25\\n2\\t0.5\\n")
     >>> try:
     ...     read_tsv("bad.tsv")
-    ... except nw.DatasetFormatError as err:
+    ... except nw.exceptions.DatasetFormatError as err:
     ...     print(str(err)[:23])
     bad.tsv, line 2: 2 fiel
     """
@@ -128,7 +128,7 @@ class StoreError(NanowireRCError, RuntimeError):
     >>> _ = Path("corrupt.sqlite").write_bytes(b"not a database" * 100)
     >>> try:
     ...     ResultsStore("corrupt.sqlite", {"protocol": 1})
-    ... except nw.StoreError as err:
+    ... except nw.exceptions.StoreError as err:
     ...     print("not a readable results store" in str(err))
     True
     """
@@ -140,7 +140,7 @@ class StoreInUseError(StoreError):
     Examples
     --------
     >>> import nanowire_rc as nw
-    >>> issubclass(nw.StoreInUseError, nw.StoreError)
+    >>> issubclass(nw.exceptions.StoreInUseError, nw.exceptions.StoreError)
     True
     """
 
@@ -155,7 +155,7 @@ class ProtocolMismatchError(StoreError, ValueError):
     >>> ResultsStore("protocol.sqlite", {"n_windows": 8}).close()
     >>> try:
     ...     ResultsStore("protocol.sqlite", {"n_windows": 4})
-    ... except nw.ProtocolMismatchError as err:
+    ... except nw.exceptions.ProtocolMismatchError as err:
     ...     print("n_windows" in str(err))
     True
     """
@@ -173,7 +173,7 @@ class DatasetChangedError(ProtocolMismatchError):
     >>> with ResultsStore("datasets.sqlite", {"n_windows": 8}) as store:
     ...     try:
     ...         store.check_datasets({"MyData": {"train values": "a1", "train labels": "c3"}})
-    ...     except nw.DatasetChangedError as err:
+    ...     except nw.exceptions.DatasetChangedError as err:
     ...         print("train labels" in str(err))
     True
     """
@@ -187,7 +187,7 @@ class CalibrationError(NanowireRCError, ValueError):
     >>> import nanowire_rc as nw
     >>> try:
     ...     nw.calibrate([0.0, 1.0, 1.0], [0.0, 1.0, 1.0], [0.1, 0.2, 0.3])
-    ... except nw.CalibrationError as err:
+    ... except nw.calibration.CalibrationError as err:
     ...     print(str(err)[:33])
     time must be strictly increasing;
     """
@@ -290,7 +290,7 @@ class MemoryLimitError(NanowireRCError, ValueError, MemoryError):
     >>> import nanowire_rc as nw
     >>> try:
     ...     nw.NanowireReservoir(n_neurons=10**12).fit(np.zeros((2, 10)))
-    ... except nw.MemoryLimitError as err:
+    ... except nw.exceptions.MemoryLimitError as err:
     ...     print(str(err)[:46])
     NanowireReservoir with n_neurons=1000000000000
     """
@@ -304,7 +304,8 @@ class IntegrationDivergedError(DivergedError, FloatingPointError):
     Examples
     --------
     >>> import nanowire_rc as nw
-    >>> issubclass(nw.IntegrationDivergedError, (nw.DivergedError, FloatingPointError))
+    >>> from nanowire_rc.exceptions import DivergedError, IntegrationDivergedError
+    >>> issubclass(IntegrationDivergedError, (DivergedError, FloatingPointError))
     True
     """
 

@@ -700,7 +700,7 @@ class CoupledNanowireForecaster(ReservoirForecaster):
     >>> from nanowire_rc.generators import mackey_glass
     >>> y = mackey_glass(700, discard=300)
     >>> res = nw.CoupledNanowireReservoir(n_neurons=50, dtype="float64")
-    >>> fc = nw.CoupledNanowireForecaster(res, random_state=0).fit(y[:500])
+    >>> fc = nw.forecasting.CoupledNanowireForecaster(res, random_state=0).fit(y[:500])
     >>> fc.reservoir_.contraction_bound_ < 1
     True
     """

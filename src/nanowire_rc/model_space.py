@@ -150,7 +150,7 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(self, reservoir=None, n_components: int = 75, alpha: float = 10.0,
+    def __init__(self, reservoir=None, *, n_components: int = 75, alpha: float = 10.0,
                  target: str = "state", batch_size: int = 256):
         self.reservoir = reservoir
         self.n_components = n_components
@@ -195,7 +195,8 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         Examples
         --------
         >>> import numpy as np
-        >>> from nanowire_rc import NanowireReservoir, ReservoirModelSpace
+        >>> from nanowire_rc import NanowireReservoir
+        >>> from nanowire_rc.model_space import ReservoirModelSpace
         >>> X = np.random.default_rng(0).random((6, 50))
         >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=20, random_state=0),
         ...                             n_components=4).fit(X)
@@ -250,7 +251,8 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         Examples
         --------
         >>> import numpy as np
-        >>> from nanowire_rc import NanowireReservoir, ReservoirModelSpace
+        >>> from nanowire_rc import NanowireReservoir
+        >>> from nanowire_rc.model_space import ReservoirModelSpace
         >>> X = np.random.default_rng(0).random((6, 50))
         >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=20, random_state=0),
         ...                             n_components=4).fit(X)
@@ -289,7 +291,8 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         Examples
         --------
         >>> import numpy as np
-        >>> from nanowire_rc import NanowireReservoir, ReservoirModelSpace
+        >>> from nanowire_rc import NanowireReservoir
+        >>> from nanowire_rc.model_space import ReservoirModelSpace
         >>> X = np.random.default_rng(0).random((6, 50))
         >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=20, random_state=0),
         ...                             n_components=4).fit(X)
@@ -365,7 +368,8 @@ def model_space_reference(space: ReservoirModelSpace, X: ArrayLike) -> np.ndarra
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import NanowireReservoir, ReservoirModelSpace
+    >>> from nanowire_rc import NanowireReservoir
+    >>> from nanowire_rc.model_space import ReservoirModelSpace
     >>> from nanowire_rc.model_space import model_space_reference
     >>> X = np.random.default_rng(0).random((3, 30))
     >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=8, dtype="float64",
@@ -484,7 +488,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, reservoir=None, n_components: int = 75, alpha: float = 10.0,
+    def __init__(self, reservoir=None, *, n_components: int = 75, alpha: float = 10.0,
                  target: str = "state", alphas: tuple[float, ...] = DEFAULT_ALPHAS,
                  batch_size: int = 256, random_state=None):
         self.reservoir = reservoir
@@ -532,8 +536,9 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         reservoir = _classifier_reservoir(self.reservoir)
         if self.random_state is not None:
             reservoir.set_params(random_state=self.random_state)
-        space = ReservoirModelSpace(reservoir, self.n_components, self.alpha, self.target,
-                                    self.batch_size)
+        space = ReservoirModelSpace(reservoir, n_components=self.n_components,
+                                    alpha=self.alpha, target=self.target,
+                                    batch_size=self.batch_size)
         features = space.fit(batch).transform(batch)
         self.model_space_ = space
         self._fit_readout(features, y)

@@ -211,7 +211,7 @@ def rates(v: ArrayLike, params: NanowireParams | None = None) -> tuple[np.ndarra
 
     Examples
     --------
-    >>> from nanowire_rc import rates
+    >>> from nanowire_rc.physics import rates
     >>> k_p, k_d = rates([0.0, 1.0])
     >>> k_d.round(4)
     array([0.5   , 0.1839])
@@ -247,7 +247,7 @@ def total_rate(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarray
 
     Examples
     --------
-    >>> from nanowire_rc import total_rate
+    >>> from nanowire_rc.physics import total_rate
     >>> total_rate([0.0, 1.0]).round(4)  # dt = 0.1: |1 - 0.1 S| <= 0.96874 on [0, 1]
     array([0.5001, 2.3866])
     """
@@ -282,7 +282,7 @@ def fixed_point(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarra
 
     Examples
     --------
-    >>> from nanowire_rc import fixed_point
+    >>> from nanowire_rc.physics import fixed_point
     >>> fixed_point([0.0, 0.5, 1.0]).round(4)
     array([2.000e-04, 4.670e-02, 9.229e-01])
     """
@@ -347,7 +347,7 @@ def step(
 
     Examples
     --------
-    >>> from nanowire_rc import step
+    >>> from nanowire_rc.physics import step
     >>> round(float(step(0.0, 1.0, dt=0.1)), 4)
     0.2203
     >>> round(float(step(0.0, 1.0, dt=0.1, method="exact")), 4)

@@ -185,10 +185,15 @@ def one_blas_thread():
     BLAS on 2 threads, 0.41 s on one). Single-threaded algebra is also bit-identical whatever
     the machine's thread count, which the model selection relies on.
 
+    Returns
+    -------
+    context manager
+        threadpoolctl's limit, restored on exit.
+
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc.classifiers import one_blas_thread
+    >>> from nanowire_rc.readout import one_blas_thread
     >>> with one_blas_thread():
     ...     product = np.ones((2, 3)) @ np.ones((3, 2))
     >>> product.tolist()
@@ -311,6 +316,24 @@ class ReservoirReadout(BaseEstimator):
 
     A subclass sets ``_default_reservoir`` (the reservoir used when ``reservoir`` is None) and
     fits ``self._reservoir()``, a clone with ``random_state`` and ``n_jobs`` set when given.
+
+    Parameters
+    ----------
+    reservoir : estimator or None, default=None
+        The reservoir, cloned at ``fit``; None: the subclass's default.
+    alphas : tuple of float, default=DEFAULT_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+    random_state : int, RandomState, Generator or None, default=None
+        When not None, the reservoir's ``random_state`` for this fit.
+    n_jobs : int or None, default=None
+        When not None, the reservoir's ``n_jobs``.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> clf = nw.ReservoirClassifier(nw.NanowireReservoir(n_neurons=5), random_state=3)
+    >>> clf._reservoir().get_params()["random_state"]
+    3
     """
 
     _parameter_constraints: ClassVar[dict] = {

@@ -113,7 +113,7 @@ def feature_blocks(pooled: PooledStates, features: str) -> list[np.ndarray]:
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.kernels import run_nanowire
     >>> from nanowire_rc.reservoirs import feature_blocks
     >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
     >>> [block.shape for block in feature_blocks(pooled, "mean+windows")]
@@ -151,7 +151,7 @@ def pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.kernels import run_nanowire
     >>> from nanowire_rc.reservoirs import pooled_features
     >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
     >>> pooled_features(pooled, "mean+last").shape
@@ -277,14 +277,6 @@ def _default_text(value, named: dict) -> str:
         if value is constant:
             return name
     return f'"{value}"' if isinstance(value, str) else repr(value)
-
-
-def _reservoir_from(owner, leave_out: tuple[str, ...] = (), **fixed) -> _Reservoir:
-    """``owner._reservoir_class`` built from the hyper-parameters ``owner`` holds under the same
-    names (an estimator wrapping a reservoir), except ``leave_out``, and ``fixed`` values."""
-    cls = owner._reservoir_class
-    names = [n for n in cls._get_param_names() if n not in fixed and n not in leave_out]
-    return cls(**{n: getattr(owner, n) for n in names}, **fixed)
 
 
 def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, **slots: str):
@@ -785,6 +777,7 @@ class NanowireReservoir(_Reservoir):
 
     def __init__(
         self,
+        *,
         n_neurons: int = 100,
         input_scaling: float = 0.8,
         input_scaling_spread: float = 0.3,
@@ -919,6 +912,7 @@ class LeakyTanhReservoir(_Reservoir):
 
     def __init__(
         self,
+        *,
         n_neurons: int = 100,
         leak_rate: float = 0.3,
         input_scaling: float = 1.0,
@@ -1074,6 +1068,7 @@ class CoupledNanowireReservoir(_Reservoir):
 
     def __init__(
         self,
+        *,
         n_neurons: int = 100,
         input_scaling: float = 0.8,
         input_scaling_spread: float = 0.3,

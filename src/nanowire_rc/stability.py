@@ -153,7 +153,7 @@ def memory_factor_voltage(
 
     Examples
     --------
-    >>> from nanowire_rc import memory_factor_voltage
+    >>> from nanowire_rc.stability import memory_factor_voltage
     >>> round(memory_factor_voltage(0.0, 1.0, dt=0.1), 5)
     0.96874
     >>> memory_factor_voltage(0.0, 1.0, dt=[0.1, 0.5]).round(5)
@@ -280,7 +280,7 @@ def memory_factor_box(
     --------
     Scalings drawn from 0.8 ± 0.1 (a configuration of the Table 3 grid):
 
-    >>> from nanowire_rc import memory_factor_box
+    >>> from nanowire_rc.stability import memory_factor_box
     >>> round(memory_factor_box(0.0, 1.0, 0.7, 0.9, dt=0.1), 5)
     0.96874
     >>> memory_factor_box(0.0, 1.0, 0.7, 1.3, dt=0.1) < 1
@@ -372,7 +372,7 @@ def echo_state_gap(
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import echo_state_gap
+    >>> from nanowire_rc.stability import echo_state_gap
     >>> gap = echo_state_gap(np.full(50, 0.5), dt=0.1)
     >>> gap[[0, 9, 49]].round(4)
     array([0.9682, 0.7238, 0.1986])
@@ -439,7 +439,7 @@ def coupled_contraction_bound(
 
     Examples
     --------
-    >>> from nanowire_rc import coupled_contraction_bound
+    >>> from nanowire_rc.stability import coupled_contraction_bound
     >>> bound, invariant = coupled_contraction_bound(
     ...     [0.0, 0.2], [0.8, 0.8], dt=0.05, row_abs_sum=[0.5, 0.2], gain_max=1.0,
     ...     retention=0.9)

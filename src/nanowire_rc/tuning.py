@@ -329,7 +329,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         --------
         >>> import nanowire_rc as nw
         >>> X, y = nw.load_ucr("SyntheticControl", "train")
-        >>> clf = nw.CoupledNanowireClassifierCV(
+        >>> clf = nw.tuning.CoupledNanowireClassifierCV(
         ...     nw.CoupledNanowireReservoir(n_neurons=10),
         ...     param_grid={"reservoir__dt": [0.1, 0.3]}, representations=["mean"],
         ...     random_state=0)
@@ -438,7 +438,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         --------
         >>> import nanowire_rc as nw
         >>> X, y = nw.load_ucr("SyntheticControl", "train")
-        >>> clf = nw.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=10),
+        >>> clf = nw.tuning.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=10),
         ...                                      representations=["mean"], random_state=0,
         ...                                      param_grid={"reservoir__dt": [0.1]})
         >>> clf.fit(X[::6], y[::6]).decision_function(X[:3]).shape
@@ -464,7 +464,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         --------
         >>> import nanowire_rc as nw
         >>> X, y = nw.load_ucr("SyntheticControl", "train")
-        >>> clf = nw.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=10),
+        >>> clf = nw.tuning.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=10),
         ...                                      representations=["mean"], random_state=0,
         ...                                      param_grid={"reservoir__dt": [0.1]})
         >>> clf.fit(X[::6], y[::6]).predict(X[:3]).shape
@@ -513,7 +513,7 @@ class EchoStateClassifierCV(ReservoirClassifierCV):
     --------
     >>> import nanowire_rc as nw
     >>> X, y = nw.load_ucr("SyntheticControl", "train")
-    >>> clf = nw.EchoStateClassifierCV(nw.LeakyTanhReservoir(n_neurons=20),
+    >>> clf = nw.tuning.EchoStateClassifierCV(nw.LeakyTanhReservoir(n_neurons=20),
     ...                                param_grid={"reservoir__leak_rate": [0.3, 1.0]},
     ...                                random_state=0).fit(X[::4], y[::4])
     >>> clf.best_score_ > 0.5
@@ -537,7 +537,7 @@ class CoupledNanowireClassifierCV(ReservoirClassifierCV):
     --------
     >>> import nanowire_rc as nw
     >>> X, y = nw.load_ucr("SyntheticControl", "train")
-    >>> clf = nw.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=20),
+    >>> clf = nw.tuning.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=20),
     ...                                      param_grid={"reservoir__coupling": [0.05]},
     ...                                      random_state=0).fit(X[::4], y[::4])
     >>> clf.best_params_["reservoir__coupling"]

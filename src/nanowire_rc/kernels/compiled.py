@@ -140,7 +140,7 @@ def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.kernels import run_nanowire
     >>> from nanowire_rc.kernels.compiled import nanowire_kernel
     >>> from nanowire_rc.kernels.pooling import finish_pooling, window_index
     >>> from nanowire_rc.physics import NanowireParams

@@ -843,7 +843,9 @@ def run_nanowire_device(
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import Device, run_nanowire, run_nanowire_device
+    >>> from nanowire_rc import Device
+    >>> from nanowire_rc.kernels import run_nanowire
+    >>> from nanowire_rc.kernels.device import run_nanowire_device
     >>> X = np.random.default_rng(0).random((3, 40))
     >>> omega = [0.25, 0.5, 0.75]
     >>> device = Device(variability=0.1, read_noise=0.01, adc_bits=8)
@@ -942,7 +944,8 @@ def device_contraction_bound(
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import Device, NanowireParams, coupled_contraction_bound
+    >>> from nanowire_rc import Device, NanowireParams
+    >>> from nanowire_rc.stability import coupled_contraction_bound
     >>> from nanowire_rc.kernels.device import device_contraction_bound
     >>> p = NanowireParams()
     >>> args = (np.zeros(2), np.full(2, 0.8), 0.1, np.full(2, 0.05), np.ones(2), 1.0)
@@ -1400,7 +1403,8 @@ def run_coupled_nanowire_device(
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import Device, run_coupled_nanowire_device
+    >>> from nanowire_rc import Device
+    >>> from nanowire_rc.kernels.device import run_coupled_nanowire_device
     >>> X = np.random.default_rng(0).random((3, 40))
     >>> W = 0.05 * np.eye(3)[[1, 2, 0]]  # a weak ring of three neurons
     >>> device = Device(variability=0.1, read_noise=0.01, adc_bits=8)

@@ -57,7 +57,7 @@ class PooledStates:
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.kernels import run_nanowire
     >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
     >>> pooled.last.shape, pooled.mean.shape, pooled.windows.shape, pooled.states
     ((3, 2), (3, 2), (3, 4, 2), None)
@@ -282,7 +282,7 @@ def check_memory(nbytes: float, what: str, advice: str) -> None:
     >>> check_memory(1024, "a small array", "none needed")  # fits: nothing happens
     >>> try:
     ...     check_memory(2.0**80, "a huge array", "ask for less")
-    ... except nw.MemoryLimitError as err:
+    ... except nw.exceptions.MemoryLimitError as err:
     ...     print(str(err)[:36])
     a huge array would need 1.126e+15 Gi
     """

@@ -243,7 +243,7 @@ def run_nanowire(
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import run_nanowire
+    >>> from nanowire_rc.kernels import run_nanowire
     >>> X = np.random.default_rng(0).random((2, 50))  # two series, already in [0, 1]
     >>> omega = [0.25, 0.5, 0.75, 1.0]  # input scaling of four neurons
     >>> pooled = run_nanowire(X, omega, dt=0.1, washout=10, n_windows=3)
@@ -440,7 +440,7 @@ def run_leaky_tanh(
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import run_leaky_tanh
+    >>> from nanowire_rc.kernels import run_leaky_tanh
     >>> X = np.random.default_rng(0).random((2, 30))
     >>> W = 0.4 * np.eye(3)[[1, 2, 0]]  # a ring of three neurons
     >>> pooled = run_leaky_tanh(X, [0.5, -0.5, 1.0], leak_rate=0.3, recurrent=W, n_windows=2)
@@ -581,7 +581,7 @@ def run_coupled_nanowire(
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc import run_coupled_nanowire
+    >>> from nanowire_rc.kernels import run_coupled_nanowire
     >>> X = np.random.default_rng(0).random((2, 40))
     >>> W = 0.05 * np.eye(3)[[1, 2, 0]]  # a weak ring of three neurons
     >>> pooled = run_coupled_nanowire(X, [0.25, 0.5, 0.75], W, dt=0.1, n_windows=2)

@@ -263,7 +263,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
     See Also
     --------
-    nanowire_rc.CoupledNanowireClassifier : The same cell as a fixed random reservoir.
+    nanowire_rc.classifiers.CoupledNanowireClassifier : The same cell as a fixed random reservoir.
 
     Examples
     --------
@@ -279,6 +279,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
+        *,
         hidden_size: int = 100,
         num_layers: int = 1,
         dt: float = 0.3,
