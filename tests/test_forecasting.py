@@ -235,6 +235,10 @@ class TestScalingAndStability:
         with pytest.raises(InvalidParameterError, match=next(iter(setting))):
             ReservoirForecaster(reservoir).fit(mackey_glass(300))
 
+    def test_refuses_what_is_not_a_reservoir(self):
+        with pytest.raises(InvalidParameterError, match="str"):
+            NanowireForecaster("abc").fit(mackey_glass(300))
+
     def test_refuses_a_reservoir_without_a_closed_loop_step(self):
         from nanowire_rc import MultiScaleNanowireReservoir
 

@@ -294,3 +294,32 @@ def test_nanowire_grid_holds_the_model_space_neuron(small):
                                    difference=True).get_params()
     assert {k: v for k, v in used.items() if k not in ("features", "random_state")} == \
         {k: v for k, v in default.items() if k not in ("features", "random_state")}
+
+
+def test_a_reservoir_without_a_default_grid_needs_param_grid():
+    from nanowire_rc.network import NetworkReservoir
+
+    X, y = nw.load_ucr("SyntheticControl", "train")
+    with pytest.raises(nw.InvalidParameterError, match="param_grid"):
+        nw.ReservoirClassifierCV(NetworkReservoir(n_read=4)).fit(X[::10], y[::10])
+
+
+def test_the_reservoirs_own_seed_seeds_the_search_when_the_search_has_none():
+    X, y = nw.load_ucr("SyntheticControl", "train")
+    kw = dict(param_grid={"reservoir__dt": [0.1]}, representations=["mean"], cv=2, n_repeats=1)
+    fits = [nw.ReservoirClassifierCV(nw.NanowireReservoir(n_neurons=5, random_state=0),
+                                     **kw).fit(X[::6], y[::6]) for _ in range(2)]
+    w0, w1 = (f.best_estimator_.reservoir_.input_weights_ for f in fits)
+    np.testing.assert_array_equal(w0, w1)
+    other = nw.ReservoirClassifierCV(nw.NanowireReservoir(n_neurons=5, random_state=1),
+                                     **kw).fit(X[::6], y[::6])
+    assert not np.array_equal(other.best_estimator_.reservoir_.input_weights_, w0)
+
+
+def test_classifier_for_leaves_the_callers_reservoir_alone():
+    from nanowire_rc.selection import classifier_for
+
+    reservoir = nw.NanowireReservoir(n_neurons=4)
+    clf = classifier_for(reservoir, "mean", (1.0,))
+    assert reservoir.features == nw.NanowireReservoir().features
+    assert clf.reservoir is not reservoir and clf.reservoir.features == "mean"

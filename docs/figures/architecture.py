@@ -11,9 +11,9 @@ LAYERS = [
     ("reservoirs", "reservoirs · multiscale · network/reservoir",
      "features of each series"),
     ("readout", "readout", "ridge weights, one penalty policy"),
-    ("estimators", "classifiers · regression · forecasting · model_space · tuning · torch/",
+    ("estimators", "classifiers · regression · forecasting · model_space · torch/",
      "fit / predict / generate"),
-    ("selection", "selection", "protocol scores, ranks, refits"),
+    ("selection", "selection · tuning (self-tuning classifiers)", "protocol scores, ranks, refits"),
     ("experiments", "experiments/", "tables and figures"),
     ("CLI", "cli (nanowire-rc)", ""),
 ]

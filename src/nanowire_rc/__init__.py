@@ -72,7 +72,7 @@ __all__ = [
     "simulate",
 ]
 
-#: Names the package root exported before it kept to the essentials, and where they live now.
+#: Public names that live in a module rather than at the root, and the module.
 _MOVED = {
     **dict.fromkeys(("CoupledNanowireClassifier",), "classifiers"),
     **dict.fromkeys(("EchoStateClassifierCV", "CoupledNanowireClassifierCV"), "tuning"),
@@ -98,7 +98,7 @@ _MOVED = {
 
 
 def __getattr__(name: str):
-    """Say where a name that the root no longer exports lives now."""
+    """Say where a public name that the root does not export lives."""
     if name in _MOVED:
         raise AttributeError(f"nanowire_rc.{name} lives in its module: use "
                              f"nanowire_rc.{_MOVED[name]}.{name}")

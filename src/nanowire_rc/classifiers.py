@@ -152,17 +152,19 @@ class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
     take (a :class:`~nanowire_rc.series.SeriesBatch` at ``fit``, series as given at
     ``transform``) and returns one row of features per series. It alone declares and documents its
     hyper-parameters; a grid addresses them as ``reservoir__dt`` (scikit-learn's nested
-    parameters). The presets :class:`NanowireClassifier`, :class:`EchoStateClassifier` and
+    parameters). Its default reservoir is ``MultiScaleNanowireReservoir()``. The presets
+    :class:`NanowireClassifier`, :class:`EchoStateClassifier` and
     :class:`CoupledNanowireClassifier` are this class with a default reservoir.
 
     Parameters
     ----------
     reservoir : estimator or None, default=None
-        The representation, cloned at ``fit`` (None: the class's default reservoir;
-        for this class ``MultiScaleNanowireReservoir()``, as for :class:`NanowireClassifier`).
+        The representation, cloned at ``fit``; None: the class's default reservoir (see the
+        class description). To search the default's settings with ``reservoir__<name>``,
+        pass it explicitly.
     alphas : tuple of float, default=DEFAULT_ALPHAS
         Ridge penalties from which leave-one-out picks one.
-    random_state : int, RandomState, Generator or None, default=None
+    random_state : int, RandomState instance or None, default=None
         When not None, the reservoir's ``random_state`` for this fit (the reservoir's own
         setting otherwise).
     n_jobs : int or None, default=None

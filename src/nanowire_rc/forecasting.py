@@ -175,15 +175,17 @@ class ReservoirForecaster(BaseEstimator):
     the forecaster sets its pooling (``features="last"``, ``n_windows=1``, ``washout=0``,
     ``input_range=None``: it scales the series itself) and refuses the settings its closed loop
     cannot step (a ``device``, ``bidirectional``, ``difference``, ``dt_spread`` other than 0).
-    The presets :class:`NanowireForecaster`, :class:`CoupledNanowireForecaster` and
-    :class:`EchoStateForecaster` are this class with a default reservoir.
+    Its default reservoir is ``NanowireReservoir(dtype="float64", n_jobs=1)``: float64 states
+    and one thread, the fastest for one series. The presets :class:`NanowireForecaster`,
+    :class:`CoupledNanowireForecaster` and :class:`EchoStateForecaster` are this class with a
+    default reservoir.
 
     Parameters
     ----------
     reservoir : reservoir or None, default=None
-        The reservoir, cloned at ``fit`` (None: the class's default; for this class
-        ``NanowireReservoir(dtype="float64", n_jobs=1)``: float64 states, and one thread,
-        fastest for one series).
+        The reservoir, cloned at ``fit``; None: the class's default (see the class
+        description). Give it ``dtype="float64"`` (a reservoir's default is float32) and
+        ``n_jobs=1`` (one series: the fastest) unless you mean otherwise.
     horizon : int, default=1
         Steps ahead the readout predicts (``generate`` needs 1).
     washout : int, default=100
@@ -291,12 +293,12 @@ class ReservoirForecaster(BaseEstimator):
 
     # ----------------------------------------------------------------- set-up and checks
     def _reservoir(self) -> _Reservoir:
-        reservoir = (self._default_reservoir() if self.reservoir is None
-                     else clone(self.reservoir))
-        if type(reservoir) not in _STEPS:
+        given = self._default_reservoir() if self.reservoir is None else self.reservoir
+        if type(given) not in _STEPS:
             raise InvalidParameterError(
                 f"a forecaster runs {sorted(c.__name__ for c in _STEPS)}, got "
-                f"{type(reservoir).__name__}")
+                f"{type(given).__name__}")
+        reservoir = clone(given)
         settings = reservoir.get_params(deep=False)
         for name, needed in _NOT_OFFERED.items():
             if name in settings and settings[name] != needed:

@@ -406,7 +406,7 @@ def _classifier_reservoir(reservoir):
     return NanowireReservoir(**DEFAULT_NEURON) if reservoir is None else clone(reservoir)
 
 
-#: Numpydoc descriptions of ModelSpaceClassifier's parameters (shared with its aeon adapter).
+#: Numpydoc descriptions of ModelSpaceClassifier's parameters.
 _CLASSIFIER_DOCS = {
     "reservoir": ("reservoir estimator or None", "Any reservoir of :mod:`nanowire_rc.reservoirs` "
                   "(cloned); ``None`` is a ``NanowireReservoir`` with "

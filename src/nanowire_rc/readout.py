@@ -43,8 +43,8 @@ DEFAULT_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
 #: Ridge penalties tried by leave-one-out for forecasters: 1e-8 ... 1e3, one per decade.
 FORECAST_ALPHAS = tuple(float(a) for a in np.logspace(-8, 3, 12))
 
-#: The readout's hyper-parameter for estimators that add it to a reservoir's table and
-#: descriptions. ``alphas`` has its type here; :func:`check_alphas` checks its values at ``fit``.
+#: The readout's hyper-parameter in an estimator's table and descriptions (the model space's).
+#: ``alphas`` has its type here; :func:`check_alphas` checks its values at ``fit``.
 _READOUT_CONSTRAINTS = {"alphas": ["array-like"]}
 _READOUT_DOCS = {"alphas": ("tuple of float", "Ridge penalties from which leave-one-out picks "
                             "one.")}
@@ -72,7 +72,7 @@ def check_alphas(alphas) -> np.ndarray:
 
     Examples
     --------
-    >>> from nanowire_rc.classifiers import check_alphas
+    >>> from nanowire_rc.readout import check_alphas
     >>> check_alphas([0.1, 1, 10])
     array([ 0.1,  1. , 10. ])
     """
@@ -113,7 +113,7 @@ def check_labels(y, n_cases: int, estimator: str) -> np.ndarray:
 
     Examples
     --------
-    >>> from nanowire_rc.classifiers import check_labels
+    >>> from nanowire_rc.readout import check_labels
     >>> check_labels([0, 1, 1], 3, "NanowireClassifier")
     array([0, 1, 1])
     >>> check_labels([1, 1], 2, "NanowireClassifier")
@@ -157,7 +157,7 @@ def fold_readout(readout) -> tuple[np.ndarray, np.ndarray]:
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc.classifiers import fit_readout, fold_readout
+    >>> from nanowire_rc.readout import fit_readout, fold_readout
     >>> rng = np.random.default_rng(0)
     >>> F, y = rng.random((20, 3)), np.repeat([0, 1], 10)
     >>> readout = fit_readout(F, y, alphas=(0.1, 1.0))
@@ -226,7 +226,7 @@ def apply_readout(features, W: np.ndarray, c: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc.classifiers import apply_readout
+    >>> from nanowire_rc.readout import apply_readout
     >>> F = np.arange(6, dtype=np.float32).reshape(3, 2)
     >>> W, c = np.array([[1.0], [-1.0]]), np.array([0.5])
     >>> apply_readout([F[:, :1], F[:, 1:]], W, c)[:, 0]  # the same as F @ W + c
@@ -267,7 +267,7 @@ def fit_readout(features: np.ndarray, y: np.ndarray, alphas=DEFAULT_ALPHAS):
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc.classifiers import fit_readout
+    >>> from nanowire_rc.readout import fit_readout
     >>> rng = np.random.default_rng(0)
     >>> F, y = rng.random((20, 3)), np.repeat([0, 1], 10)
     >>> float(fit_readout(F, y, alphas=(0.1, 1.0))[-1].alpha_) in (0.1, 1.0)
@@ -323,7 +323,7 @@ class ReservoirReadout(BaseEstimator):
         The reservoir, cloned at ``fit``; None: the subclass's default.
     alphas : tuple of float, default=DEFAULT_ALPHAS
         Ridge penalties from which leave-one-out picks one.
-    random_state : int, RandomState, Generator or None, default=None
+    random_state : int, RandomState instance or None, default=None
         When not None, the reservoir's ``random_state`` for this fit.
     n_jobs : int or None, default=None
         When not None, the reservoir's ``n_jobs``.

@@ -29,11 +29,14 @@ REGRESSION_ALPHAS = DEFAULT_ALPHAS
 class ReservoirRegressor(RegressorMixin, ReservoirReadout):
     """A reservoir's pooled features, standardised, and a ridge readout (leave-one-out penalty).
 
+    Its default reservoir is ``NanowireReservoir()``; the presets :class:`NanowireRegressor`,
+    :class:`EchoStateRegressor` and :class:`CoupledNanowireRegressor` choose theirs.
+
     Parameters
     ----------
     reservoir : estimator or None, default=None
         Any of the library's reservoirs (a transformer of a series batch into features),
-        cloned at ``fit``; None: the class's default (for this class ``NanowireReservoir()``).
+        cloned at ``fit``; None: the class's default reservoir (see the class description).
     alphas : tuple of float, default=REGRESSION_ALPHAS
         Ridge penalties from which leave-one-out picks one.
     random_state : int, RandomState instance or None, default=None

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedShuffleSplit
 from sklearn.preprocessing import LabelBinarizer
 
@@ -951,7 +952,7 @@ def classifier_for(reservoir, representation: str, alphas: Sequence[float]):
     Parameters
     ----------
     reservoir : NanowireReservoir, LeakyTanhReservoir or CoupledNanowireReservoir
-        The reservoir scored (unfitted; its ``features`` are replaced).
+        The reservoir scored (unfitted; cloned, with its ``features`` replaced).
     representation : str
         Pooled blocks (the reservoir's ``features``) or :data:`MODEL_SPACE`.
     alphas : sequence of float
@@ -973,6 +974,7 @@ def classifier_for(reservoir, representation: str, alphas: Sequence[float]):
     >>> classifier_for(NanowireReservoir(dt=0.2), "mean+std", (1.0,)).reservoir.features
     'mean+std'
     """
+    reservoir = clone(reservoir)  # the caller's stays as it is
     if representation == MODEL_SPACE:
         return ModelSpaceClassifier(
             reservoir.set_params(features=pooled_blocks([representation])), alphas=alphas)

@@ -154,9 +154,11 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    reservoir : NanowireReservoir, LeakyTanhReservoir, CoupledNanowireReservoir or None
-        The reservoir searched around (None: the class's default); its ``features`` are
-        ignored (``representations`` are searched instead).
+    reservoir : pooled reservoir or None
+        The reservoir searched around: a ``NanowireReservoir``, ``LeakyTanhReservoir``,
+        ``CoupledNanowireReservoir`` (each with a default grid) or ``NetworkReservoir`` (give
+        ``param_grid``); None: the class's default. Its ``features`` are ignored
+        (``representations`` are searched instead).
     param_grid : dict, list of dict or None, default=None
         ``reservoir__<name>`` -> list of values (any of the reservoir's hyper-parameters but
         ``features``, ``random_state``, ``n_jobs``), or a list of such dicts that all name
@@ -177,7 +179,8 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         predictions (small training sets are repeated, large ones are not).
     random_state : int, RandomState instance or None, default=None
         Seeds the folds and every configuration's reservoir (the same seed for all, so
-        configurations differ only by their hyper-parameters).
+        configurations differ only by their hyper-parameters); None: the reservoir's own
+        ``random_state`` does.
     n_jobs : int or None, default=None
         ``None``: configurations one after the other, each reservoir with its own ``n_jobs``;
         an integer: that many configurations side by side (joblib), each on one core.
@@ -269,6 +272,10 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         configuration is checked as the reservoir would check it), the representations'
         syntax and the penalties."""
         base = self._base()
+        if self.param_grid is None and type(base) not in CV_GRIDS:
+            raise InvalidParameterError(
+                f"there is no default grid for {type(base).__name__}: give param_grid, e.g. "
+                "{'reservoir__input_scaling': [0.5, 1.0]}")
         grid = CV_GRIDS[type(base)] if self.param_grid is None else self.param_grid
         configs = _check_grid(grid, base)
         reps = self.representations
@@ -362,7 +369,9 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
             warnings.warn(f"the shortest training series has {shortest} steps after the "
                           f"washout: the model space needs {MIN_STEPS} and is left out of the "
                           f"search ({reps} remain)", UserWarning, stacklevel=2)
-        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        # The search's seed, else the reservoir's own: it seeds the folds and every reservoir.
+        source = base.random_state if self.random_state is None else self.random_state
+        seed = int(check_random_state(source).randint(0, 2**31 - 1))
         splits = kfold_splits(y, self.cv, self.n_repeats, seed=seed)
         parallel = self.n_jobs not in (None, 1)
         if parallel:

@@ -26,12 +26,12 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._fitting import keeps_state_on_failure
-from ..classifiers import check_labels
 from ..device import Device
 from ..exceptions import InvalidInputError, InvalidParameterError
 from ..kernels.device import case_seeds
 from ..kernels.pooling import window_index
 from ..physics import METHODS, NanowireParams
+from ..readout import check_labels
 from ..reservoirs import _parse_features
 from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
 from .cell import VOLTAGE_MAPS, NanowireRNN, _draws
