@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
-from ._docs import preset
+from ._docs import preset, with_parameters_of
 from ._fitting import keeps_state_on_failure
 from .multiscale import MultiScaleNanowireReservoir
 from .readout import (
@@ -141,6 +141,7 @@ def classification_reservoir(kind: type, **params) -> _Reservoir:
     return kind(**{**CLASSIFICATION_SETTINGS[kind], **params})
 
 
+@with_parameters_of(ReservoirReadout)
 class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
     """A reservoir's features, standardised, and a ridge readout (leave-one-out penalty).
 
@@ -155,20 +156,6 @@ class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
     parameters). Its default reservoir is ``MultiScaleNanowireReservoir()``. The presets
     :class:`NanowireClassifier`, :class:`EchoStateClassifier` and
     :class:`CoupledNanowireClassifier` are this class with a default reservoir.
-
-    Parameters
-    ----------
-    reservoir : estimator or None, default=None
-        The representation, cloned at ``fit``; None: the class's default reservoir (see the
-        class description). To search the default's settings with ``reservoir__<name>``,
-        pass it explicitly.
-    alphas : tuple of float, default=DEFAULT_ALPHAS
-        Ridge penalties from which leave-one-out picks one.
-    random_state : int, RandomState instance or None, default=None
-        When not None, the reservoir's ``random_state`` for this fit (the reservoir's own
-        setting otherwise).
-    n_jobs : int or None, default=None
-        When not None, the reservoir's ``n_jobs``.
 
     Attributes
     ----------

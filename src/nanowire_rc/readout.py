@@ -320,11 +320,14 @@ class ReservoirReadout(BaseEstimator):
     Parameters
     ----------
     reservoir : estimator or None, default=None
-        The reservoir, cloned at ``fit``; None: the subclass's default.
+        The reservoir, cloned at ``fit``; None: the class's default reservoir (see the class
+        description). To search the default's settings with ``reservoir__<name>``, pass it
+        explicitly.
     alphas : tuple of float, default=DEFAULT_ALPHAS
         Ridge penalties from which leave-one-out picks one.
     random_state : int, RandomState instance or None, default=None
-        When not None, the reservoir's ``random_state`` for this fit.
+        When not None, the reservoir's ``random_state`` for this fit (the reservoir's own
+        setting otherwise).
     n_jobs : int or None, default=None
         When not None, the reservoir's ``n_jobs``.
 

@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
-from ._docs import preset
+from ._docs import preset, with_parameters_of
 from ._fitting import keeps_state_on_failure
 from .exceptions import InvalidInputError
 from .readout import DEFAULT_ALPHAS, ReservoirReadout, check_alphas, fit_ridge
@@ -26,23 +26,12 @@ __all__ = ["REGRESSION_ALPHAS", "CoupledNanowireRegressor", "EchoStateRegressor"
 REGRESSION_ALPHAS = DEFAULT_ALPHAS
 
 
+@with_parameters_of(ReservoirReadout)
 class ReservoirRegressor(RegressorMixin, ReservoirReadout):
     """A reservoir's pooled features, standardised, and a ridge readout (leave-one-out penalty).
 
     Its default reservoir is ``NanowireReservoir()``; the presets :class:`NanowireRegressor`,
     :class:`EchoStateRegressor` and :class:`CoupledNanowireRegressor` choose theirs.
-
-    Parameters
-    ----------
-    reservoir : estimator or None, default=None
-        Any of the library's reservoirs (a transformer of a series batch into features),
-        cloned at ``fit``; None: the class's default reservoir (see the class description).
-    alphas : tuple of float, default=REGRESSION_ALPHAS
-        Ridge penalties from which leave-one-out picks one.
-    random_state : int, RandomState instance or None, default=None
-        When not None, the reservoir's ``random_state`` for this fit.
-    n_jobs : int or None, default=None
-        When not None, the reservoir's ``n_jobs``.
 
     Attributes
     ----------
