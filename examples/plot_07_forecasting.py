@@ -14,9 +14,12 @@ the example runs in seconds.
 # %%
 # Mackey–Glass, one step ahead
 # ----------------------------
-# The delay equation with ``tau = 17``, sampled once per time unit. The uncoupled nanowire
-# reservoir is a bank of first-order filters and cannot hold a 17-step delay, so its one-step
-# error is larger than that of an Echo State Network with a recurrent matrix.
+# The delay equation with ``tau = 17``, sampled once per time unit. A bank of first-order
+# filters (the uncoupled nanowire reservoir) holds a 17-step delay poorly; every forecaster's
+# readout therefore also sees a delay line of the input (``n_delays=12``, ``delay_step=2``), and
+# decides on the training series alone whether the quadratic monomials of those copies help its
+# closed loop (``quadratic="auto"``). The coupled preset runs its default reservoir, chosen by
+# validation on several systems and certified by the weighted contraction bound.
 import warnings
 
 import matplotlib.pyplot as plt
@@ -36,9 +39,7 @@ models = {
     "nanowire (exact, dt = 2)": nw.ReservoirForecaster(
         nw.NanowireReservoir(n_neurons=100, method="exact", dt=2.0, **FLOAT64_ONE_THREAD),
         random_state=0),
-    "coupled nanowire": nw.ReservoirForecaster(
-        nw.CoupledNanowireReservoir(n_neurons=100, coupling=0.05, dt=0.25, bias_scaling=1.0,
-                                    input_scaling=1.5, **FLOAT64_ONE_THREAD), random_state=0),
+    "coupled nanowire (preset)": nw.forecasting.CoupledNanowireForecaster(random_state=0),
     "tanh ESN": nw.ReservoirForecaster(
         nw.LeakyTanhReservoir(n_neurons=100, leak_rate=1.0, connectivity="sparse",
                               **FLOAT64_ONE_THREAD), random_state=0),
@@ -48,7 +49,7 @@ ax.plot(np.arange(200), test[1:201], "k", lw=1.5, label="truth")
 for name, model in models.items():
     model.fit(train)
     pred = model.predict(y)[1500:-1]  # row t forecasts y[t + 1]
-    print(f"{name:26s} one-step NRMSE {nrmse(test[1:], pred):.4f}")
+    print(f"{name:26s} one-step NRMSE {nrmse(test[1:], pred):.4f}  monomials: {model.quadratic_}")
     ax.plot(np.arange(200), pred[:200], lw=1, ls="--", label=name)
 ax.set_xlabel("time step after the training series")
 ax.legend(frameon=False, fontsize=8)

@@ -1,14 +1,22 @@
-"""Delay-line and quadratic readout features of the forecasters."""
+"""Delay lines: the forecasters' delayed and quadratic readout features, and the delay line
+before a reservoir (checked against loops, hand-made copies and a task it alone solves)."""
 
+import itertools
 import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
 
 import nanowire_rc as nw
-from nanowire_rc.delays import input_features, n_input_features
+from nanowire_rc.classifiers import classification_reservoir
+from nanowire_rc.delays import DelayLine, input_features, n_input_features
+from nanowire_rc.exceptions import InvalidInputError, InvalidParameterError
 from nanowire_rc.forecasting import CoupledNanowireForecaster, NanowireForecaster
 from nanowire_rc.generators import mackey_glass
+from nanowire_rc.metrics import nrmse
 
 
 def test_features_against_a_loop():
@@ -36,8 +44,9 @@ def test_a_delayed_series_is_forecast_exactly():
     y += 1e-3 * rng.random(600)  # not exactly periodic
     reservoir = nw.NanowireReservoir(n_neurons=20, dtype="float64")
     kw = dict(washout=20, random_state=0)
-    with_line = NanowireForecaster(reservoir, n_delays=5, **kw).fit(y[:400])
-    without = NanowireForecaster(reservoir, **kw).fit(y[:400])
+    with_line = NanowireForecaster(reservoir, n_delays=5, delay_step=1, quadratic=False,
+                                   **kw).fit(y[:400])
+    without = NanowireForecaster(reservoir, n_delays=0, quadratic=False, **kw).fit(y[:400])
     err = np.abs(with_line.predict(y)[400:-1] - y[401:]).max()
     assert err < 5e-3
     assert np.abs(without.predict(y)[400:-1] - y[401:]).max() > 10 * err
@@ -58,10 +67,11 @@ def test_closed_loop_reads_the_same_features_as_teacher_forcing():
     assert gen[1] == pytest.approx(step2, rel=1e-8)
 
 
-def test_default_off_is_bit_identical_to_no_delays():
+def test_no_delay_line_ignores_the_step():
     y = mackey_glass(500, discard=300)
     reservoir = nw.CoupledNanowireReservoir(n_neurons=20, dtype="float64")
-    a = CoupledNanowireForecaster(reservoir, random_state=0).fit(y[:400])
+    a = CoupledNanowireForecaster(reservoir, random_state=0, n_delays=0,
+                                  quadratic=False).fit(y[:400])
     b = CoupledNanowireForecaster(reservoir, random_state=0, n_delays=0, delay_step=7,
                                   quadratic=False).fit(y[:400])
     np.testing.assert_array_equal(a.predict(y), b.predict(y))
@@ -70,11 +80,105 @@ def test_default_off_is_bit_identical_to_no_delays():
         np.testing.assert_array_equal(a.generate(50), b.generate(50))
 
 
+def test_auto_refits_the_choice_its_held_out_fifth_prefers():
+    """quadratic="auto" equals the explicit choice bit for bit, and chooses what a hand-made
+    split of the training series (first four fifths fitted, last fifth run in closed loop)
+    prefers."""
+    y = mackey_glass(700, discard=300)
+    reservoir = nw.CoupledNanowireReservoir(n_neurons=30, dtype="float64")
+    auto = CoupledNanowireForecaster(reservoir, random_state=0).fit(y[:500])
+    assert auto.validation_ is not None and set(auto.validation_) == {False, True}
+    explicit = CoupledNanowireForecaster(reservoir, quadratic=auto.quadratic_,
+                                         random_state=0).fit(y[:500])
+    np.testing.assert_array_equal(auto.predict(y), explicit.predict(y))
+    np.testing.assert_array_equal(auto.generate(30), explicit.generate(30))
+    scale = y[:400].std()
+    for quadratic, record in auto.validation_.items():
+        part = CoupledNanowireForecaster(reservoir, quadratic=quadratic,
+                                         random_state=0).fit(y[:400])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gen = part.generate(100)
+        error = np.abs(gen - y[400:500]) / scale
+        valid = int(np.argmax(~(error <= 0.4))) if np.any(~(error <= 0.4)) else 100
+        assert record["valid_steps"] == valid
+        forced = part.predict(y[:500])[399:-1]
+        assert record["nrmse"] == pytest.approx(nrmse(y[400:500], forced, scale=scale),
+                                                rel=1e-9)
+    best = max(auto.validation_, key=lambda q: (auto.validation_[q]["valid_steps"],
+                                                -auto.validation_[q]["nrmse"]))
+    assert auto.quadratic_ == best
+
+
+def test_auto_without_room_to_hold_out_keeps_the_linear_features():
+    y = mackey_glass(110, discard=300)
+    fc = NanowireForecaster(nw.NanowireReservoir(n_neurons=10, dtype="float64"),
+                            random_state=0).fit(y)  # 100 washout steps leave no fifth to fit
+    assert fc.validation_ is None and fc.quadratic_ is False
+
+
 @pytest.mark.parametrize("kw, match", [
     ({"n_delays": -1}, "n_delays"), ({"delay_step": 0}, "delay_step"),
-    ({"quadratic": "yes"}, "quadratic"), ({"n_delays": 2.5}, "n_delays"),
+    ({"quadratic": "yes"}, "quadratic"), ({"quadratic": "AUTO"}, "quadratic"),
+    ({"n_delays": 2.5}, "n_delays"),
 ])
 def test_bad_delay_options_are_refused(kw, match):
     with pytest.raises(nw.InvalidParameterError, match=match):
         NanowireForecaster(nw.NanowireReservoir(n_neurons=5), **kw).fit(
             np.random.default_rng(0).random(300))
+
+
+# --------------------------------------------------------------- a delay line before a reservoir
+def test_delay_line_against_a_loop():
+    X = np.random.default_rng(0).random((3, 2, 20))
+    out = DelayLine(n_delays=3, delay_step=2).fit_transform(X)
+    assert out.shape == (3, 8, 20)
+    for i, c, k, t in itertools.product(range(3), range(2), range(4), range(20)):
+        assert out[i, c + 2 * k, t] == X[i, c, max(t - 2 * k, 0)]
+
+
+def test_delay_line_keeps_each_case_within_its_length():
+    cases = [np.arange(1.0, 8.0), np.arange(10.0, 14.0)]
+    line = DelayLine(n_delays=2, delay_step=3).fit(cases)
+    out = line.transform(cases)
+    assert isinstance(out, list) and [o.shape for o in out] == [(3, 7), (3, 4)]
+    for case, got in zip(cases, out, strict=True):
+        np.testing.assert_array_equal(got, line.transform(case[None])[0])
+
+
+def test_delay_line_tells_echo_lags_apart_where_the_reservoir_alone_cannot():
+    """Classes differ only in the lag of an echo, 20 or 16 steps: the pooled states of
+    first-order neurons blur it (chance), the delayed copies as channels resolve it. The
+    pipeline equals the classifier fitted on the copies made by hand."""
+    rng = np.random.default_rng(0)
+
+    def echoes(n):
+        e, y = rng.standard_normal((n, 150)), rng.integers(0, 2, n)
+        late = np.where(y[:, None] == 1, e[:, :-20], e[:, 4:-16])
+        return (e[:, 20:] + late) / np.sqrt(2), y
+
+    (X, y), (X_test, y_test) = echoes(200), echoes(200)
+    reservoir = classification_reservoir(nw.NanowireReservoir, n_neurons=50, random_state=0)
+    plain = nw.ReservoirClassifier(reservoir).fit(X, y).score(X_test, y_test)
+    piped = make_pipeline(DelayLine(n_delays=10, delay_step=2), nw.ReservoirClassifier(reservoir))
+    assert plain < 0.65 < 0.95 < piped.fit(X, y).score(X_test, y_test)
+    by_hand = np.stack([np.concatenate([x[None]] + [np.concatenate([np.full(2 * k, x[0]),
+                                                                     x[:-2 * k]])[None]
+                                                    for k in range(1, 11)]) for x in X])
+    direct = nw.ReservoirClassifier(reservoir).fit(by_hand, y)
+    np.testing.assert_array_equal(piped.decision_function(X),
+                                  direct.decision_function(by_hand))
+
+
+def test_delay_line_in_a_grid_search_and_its_errors():
+    X = np.random.default_rng(1).random((12, 40))
+    y = X[:, -5]
+    reservoir = nw.NanowireReservoir(n_neurons=8, features="last", random_state=0)
+    search = GridSearchCV(make_pipeline(DelayLine(), nw.ReservoirRegressor(reservoir)),
+                          {"delayline__n_delays": [0, 2]}, cv=2).fit(X, y)
+    assert search.best_params_["delayline__n_delays"] in (0, 2)
+    line = clone(DelayLine(n_delays=1)).fit(X)
+    with pytest.raises(InvalidInputError, match="fitted with 1"):
+        line.transform(np.zeros((2, 3, 40)))
+    with pytest.raises(InvalidParameterError, match="delay_step"):
+        DelayLine(delay_step=0).fit(X)

@@ -65,6 +65,7 @@ MODULES = (
     "nanowire_rc.forecasting",
     "nanowire_rc.regression",
     "nanowire_rc.readout",
+    "nanowire_rc.delays",
     "nanowire_rc.datasets",
     "nanowire_rc.series",
     "nanowire_rc.plotting",

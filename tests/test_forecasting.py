@@ -135,10 +135,14 @@ class TestReadoutRecoversLinearSystem:
 
     def test_univariate_shapes(self):
         y = np.cos(0.3 * np.arange(600))
-        fc = FORECASTERS[0](alphas=TINY, washout=200, include_input=False).fit(y[:400])
+        fc = FORECASTERS[0](alphas=TINY, washout=200, include_input=False, n_delays=0,
+                            quadratic=False).fit(y[:400])
         assert fc.predict(y).shape == (600,)
         assert fc.generate(7).shape == (7,)
         assert fc.n_features_readout_ == 12
+        # the default delay line adds 12 copies; "auto" keeps the monomials off here
+        fc = FORECASTERS[0](alphas=TINY, washout=200, include_input=False).fit(y[:400])
+        assert fc.n_features_readout_ == 24 + 300 * fc.quadratic_
 
 
 class TestClosedLoopMechanics:
@@ -195,7 +199,7 @@ class TestScalingAndStability:
             built(NanowireForecaster, n_neurons=5, dt=2.0, random_state=0).fit(y)
         with pytest.raises(UnstableReservoirError):
             built(CoupledNanowireForecaster, n_neurons=5, coupling=50.0, gain=5.0,
-                                      random_state=0).fit(y)
+                  connectivity="dense", random_state=0).fit(y)
 
     def test_coupled_bound_reported(self):
         fc = FORECASTERS[1]().fit(mackey_glass(300))
@@ -228,12 +232,25 @@ class TestScalingAndStability:
         assert fc.get_params()["reservoir__n_neurons"] == 5
 
     @pytest.mark.parametrize("setting", [{"device": Device(variability=0.1)},
-                                         {"bidirectional": True}, {"difference": True},
-                                         {"dt_spread": 0.5}])
+                                         {"bidirectional": True}, {"difference": True}])
     def test_closed_loop_refuses_what_it_cannot_step(self, setting):
         reservoir = NanowireReservoir(n_neurons=5, **setting)
         with pytest.raises(InvalidParameterError, match=next(iter(setting))):
             ReservoirForecaster(reservoir).fit(mackey_glass(300))
+
+    def test_time_scale_spread_steps_in_closed_loop_as_in_teacher_forcing(self):
+        """Per-neuron time steps (dt_spread): one generated step from a warmup equals the
+        teacher-forced (compiled) forecast at its end, and the spread changes the forecasts."""
+        y = mackey_glass(600, discard=300)
+        spread = NanowireReservoir(n_neurons=20, dt_spread=1.0, method="exact", dtype="float64")
+        fc = ReservoirForecaster(spread, random_state=0).fit(y[:400])
+        assert fc.reservoir_.time_steps_.std() > 0
+        for end in (150, 400):
+            assert fc.generate(1, warmup=y[:end])[0] == pytest.approx(
+                fc.predict(y[:end])[-1], rel=1e-10)
+        plain = ReservoirForecaster(clone(spread).set_params(dt_spread=0.0),
+                                    random_state=0).fit(y[:400])
+        assert not np.allclose(plain.predict(y), fc.predict(y))
 
     def test_refuses_what_is_not_a_reservoir(self):
         with pytest.raises(InvalidParameterError, match="str"):
@@ -250,7 +267,9 @@ class TestScalingAndStability:
         thread): same forecasts as the composed form, and no parameter of its own."""
         y = mackey_glass(500, discard=200)
         for cls, kind, extra in ((NanowireForecaster, NanowireReservoir, {}),
-                                 (CoupledNanowireForecaster, CoupledNanowireReservoir, {}),
+                                 (CoupledNanowireForecaster, CoupledNanowireReservoir,
+                                  {"coupling": 0.3, "connectivity": "sparse", "dt": 0.25,
+                                   "bias_scaling": 1.0, "input_scaling": 1.5}),
                                  (EchoStateForecaster, LeakyTanhReservoir,
                                   {"connectivity": "sparse"})):
             assert inspect.signature(cls.__init__) == inspect.signature(
@@ -372,7 +391,8 @@ class TestExperiment:
             write_forecast_results,
         )
 
-        result = forecast_experiment(system, n_neurons=10, n_train=400, n_test=60,
+        # 20 neurons: the coupled defaults are certified from there up (docs/forecasting.md)
+        result = forecast_experiment(system, n_neurons=20, n_train=400, n_test=60,
                                      n_generate=40, random_state=0)
         assert [r["model"] for r in result["rows"]] == ["nanowire", "nanowire-coupled", "tanh"]
         channels = 1 if system == "mackey-glass" else 3

@@ -1,4 +1,4 @@
-"""Delay-line and polynomial readout features of a reservoir's input (next-generation RC).
+"""Delay lines: delayed copies of a reservoir's input, for its readout or as its input.
 
 A bank of first-order filters holds a value seen many steps ago poorly; a delay line holds it
 exactly. Next to the reservoir's state, a readout may see the scaled input's delayed copies
@@ -6,9 +6,15 @@ exactly. Next to the reservoir's state, a readout may see the scaled input's del
 quadratic monomials of the linear input features (the current input, when the readout sees it,
 and the delayed copies), as in next-generation reservoir computing (Gauthier, Bollt, Griffith
 and Barbosa, Nat. Commun. 12, 5564, 2021; their constant term is the readout's intercept). This
-module builds those features for every estimator that offers them, from a time-first series of
-scaled inputs; before the series' start the input is taken to have been its first value (the
-state also starts at rest there).
+module builds those features for the forecasters, from a time-first series of scaled inputs;
+before the series' start the input is taken to have been its first value (the state also starts
+at rest there).
+
+For the estimators that read whole series (classifiers, regressors, the model space, the CV
+classifier), :class:`DelayLine` puts the delay line in front of the reservoir instead: a
+scikit-learn transformer that appends the delayed copies as extra input channels (a delay line
+is itself a chain of neurons that each pass their input on), to compose in a ``Pipeline`` with
+any of them.
 """
 
 from __future__ import annotations
@@ -16,10 +22,14 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
-from .exceptions import InvalidParameterError
+from .exceptions import InvalidInputError, InvalidParameterError
+from .series import as_batch
 
-__all__ = ["check_delay_options", "input_features", "n_input_features"]
+__all__ = ["DelayLine", "check_delay_options", "input_features", "n_input_features"]
 
 
 def check_delay_options(n_delays: int, delay_step: int, quadratic: bool) -> None:
@@ -139,3 +149,114 @@ def input_features(U: np.ndarray, include_input: bool, n_delays: int = 0, delay_
         return Z
     i, j = np.triu_indices(Z.shape[1])
     return np.hstack([Z, Z[:, i] * Z[:, j]])
+
+
+class DelayLine(TransformerMixin, BaseEstimator):
+    """Append delayed copies of every channel as extra channels: a delay line before a reservoir.
+
+    Channel ``c + k n_channels`` of the output holds ``x_c(t - k delay_step)``, ``k = 1 ..
+    n_delays`` (before a series' start: its first value, within each series' own length). Series
+    in aeon's shapes (see :func:`~nanowire_rc.series.as_batch`) come back in the same form: an
+    array ``(n_cases, n_channels (1 + n_delays), n_timepoints)``, or a list of per-case arrays
+    when the lengths differ. It learns nothing but the number of channels, so it composes with
+    every estimator that takes series: ``make_pipeline(DelayLine(), ReservoirClassifier(...))``.
+
+    Parameters
+    ----------
+    n_delays : int, default=8
+        Delayed copies of each channel.
+    delay_step : int, default=2
+        Steps between consecutive copies.
+
+    Attributes
+    ----------
+    n_channels_ : int
+        Channels of the series seen at ``fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc.delays import DelayLine
+    >>> DelayLine(n_delays=2, delay_step=1).fit_transform(np.arange(1.0, 5.0)[None])[0]
+    array([[1., 2., 3., 4.],
+           [1., 1., 2., 3.],
+           [1., 1., 1., 2.]])
+    """
+
+    def __init__(self, n_delays: int = 8, delay_step: int = 2):
+        self.n_delays = n_delays
+        self.delay_step = delay_step
+
+    def fit(self, X: ArrayLike, y=None) -> DelayLine:
+        """Check the options and remember the number of channels.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Series in aeon's shapes.
+        y : ignored
+            Accepted for pipelines.
+
+        Returns
+        -------
+        DelayLine
+            This transformer, with ``n_channels_``.
+
+        Raises
+        ------
+        InvalidParameterError
+            For a negative count or a step below 1.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nanowire_rc.delays import DelayLine
+        >>> DelayLine().fit(np.zeros((3, 2, 50))).n_channels_
+        2
+        """
+        check_delay_options(self.n_delays, self.delay_step, False)
+        self.n_channels_ = as_batch(X).n_channels
+        return self
+
+    def transform(self, X: ArrayLike) -> np.ndarray | list[np.ndarray]:
+        """The series with their delayed copies appended as channels.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Series in aeon's shapes, with the channels seen at ``fit``.
+
+        Returns
+        -------
+        ndarray (n_cases, n_channels (1 + n_delays), n_timepoints) or list of ndarray
+            A list of per-case arrays ``(n_channels (1 + n_delays), n_timepoints_i)`` when the
+            cases' lengths differ.
+
+        Raises
+        ------
+        InvalidInputError
+            When ``X`` has another number of channels than at ``fit``.
+
+        Examples
+        --------
+        >>> from nanowire_rc.delays import DelayLine
+        >>> out = DelayLine(n_delays=1, delay_step=1).fit([[1.0, 2.0]]).transform(
+        ...     [[1.0, 2.0, 3.0], [4.0, 5.0]])
+        >>> [case.tolist() for case in out]
+        [[[1.0, 2.0, 3.0], [1.0, 1.0, 2.0]], [[4.0, 5.0], [4.0, 4.0]]]
+        """
+        check_is_fitted(self, "n_channels_")
+        batch = as_batch(X)
+        if batch.n_channels != self.n_channels_:
+            raise InvalidInputError(f"X has {batch.n_channels} channel(s), but the delay line was "
+                                    f"fitted with {self.n_channels_}")
+        values, lengths = batch.values, batch.lengths
+        blocks = [values]
+        t = np.arange(values.shape[2])
+        for k in range(1, self.n_delays + 1):
+            source = np.maximum(t - k * self.delay_step, 0)  # before the start: the first value
+            blocks.append(values[:, :, source])
+        out = np.concatenate(blocks, axis=1)
+        if np.all(lengths == values.shape[2]):
+            return out
+        return [out[i, :, :length] for i, length in enumerate(lengths)]

@@ -80,8 +80,8 @@ def nanowire_reference(
         Input weights, transposed: ``v = x_t @ weights``.
     h0 : ndarray of shape (n_neurons,)
         Initial state.
-    dt : float
-        Time step.
+    dt : float or ndarray of shape (n_neurons,)
+        Time step, common or per neuron (``dt_spread``).
     params : NanowireParams
         Physical constants.
     method : {"euler", "exact"}
