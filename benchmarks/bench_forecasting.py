@@ -21,10 +21,11 @@ leave-one-out).
 coupled nanowire forecaster with its defaults (chosen by validation on training segments,
 ``benchmarks/choose_forecaster.py``; certified by the weighted certificate), the same with
 stronger coupling and ``stability="warn"`` (uncertified), and ReservoirPy's ESN of the same size
-(``ESN``, the best of three standard settings on a validation segment of the training series). One-step NRMSE on the 1,000 steps after the training series (teacher forced);
-closed-loop valid prediction time from the end of the training series (threshold 0.4 of the
-training standard deviation; Mackey–Glass in steps, at most 1,000; Lorenz-63 in Lyapunov times,
-at most 500 steps = 9.1). Medians over seeds.
+(``ESN``, the best of three standard settings on a validation segment of the training series).
+One-step NRMSE on the 1,000 steps after the training series (teacher forced); closed-loop valid
+prediction time from the end of the training series (threshold 0.4 of the training standard
+deviation; Mackey–Glass in steps, at most 1,000; Lorenz-63 in Lyapunov times, at most 500
+steps = 9.1). Medians over seeds.
 
     python benchmarks/bench_forecasting.py --seeds 5 --size 500
 """

@@ -15,14 +15,9 @@ from nanowire_rc.device import (
     device_memory_factor,
     quantise_voltage,
 )
-from nanowire_rc.kernels.device import (
-    case_seeds,
-    device_contraction_bound,
-    normal_draws,
-    run_coupled_nanowire_device,
-    run_nanowire_device,
-)
-from nanowire_rc.stability import memory_factor_voltage
+from nanowire_rc.kernels.device import run_coupled_nanowire_device, run_nanowire_device
+from nanowire_rc.kernels.streams import case_seeds, normal_draws
+from nanowire_rc.stability import device_contraction_bound, memory_factor_voltage
 
 FIELDS = ("last", "mean", "windows", "states")
 # Spread of the kappas and the window only: eta_p / eta_d stays 10, so most tests share one

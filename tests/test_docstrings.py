@@ -79,6 +79,7 @@ MODULES = (
     "nanowire_rc.kernels.multiscale",
     "nanowire_rc.kernels",
     "nanowire_rc.kernels.device",
+    "nanowire_rc.kernels.streams",
     "nanowire_rc.exceptions",
     "nanowire_rc.experiments.pulse",
     "nanowire_rc.experiments.heatmap",

@@ -498,7 +498,8 @@ def test_seeded_noise_matches_device_kernel_reference(noise):
     """With noise_seeds, the noise is the kernels' own streams, keyed to each series: the reads
     equal the NumPy device reference's with the same seed, noise included, and a series' reads
     do not depend on the batch it is in."""
-    from nanowire_rc.kernels.device import case_seeds, run_coupled_nanowire_device
+    from nanowire_rc.kernels.device import run_coupled_nanowire_device
+    from nanowire_rc.kernels.streams import case_seeds
 
     memristor = nw.Device(variability=0.1, **noise)
     m = small_rnn(memristor, n=6, memristor_seed=2, dt=0.1, retention=0.9)
@@ -620,7 +621,7 @@ def test_memristor_gradcheck_with_variability(method):
 
 
 def test_memristor_projection_uses_each_neurons_constants():
-    from nanowire_rc.kernels.device import device_contraction_bound
+    from nanowire_rc.stability import device_contraction_bound
 
     m = small_rnn(nw.Device(variability=0.2, voltage_step=0.01), n_in=1, n=12, dt=0.1,
                   retention=0.9, v_max=0.6)
@@ -684,7 +685,7 @@ def test_classifier_with_memristor():
     np.testing.assert_allclose(a.decision_function(X[rows]), scores[rows], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(a.decision_function(X[5:6]), scores[5:6], rtol=1e-6, atol=1e-6)
     # and it is the kernels' noise for that series: the network's reads with noise_seeds
-    from nanowire_rc.kernels.device import case_seeds
+    from nanowire_rc.kernels.streams import case_seeds
 
     batch = a._scale(nw.series.as_batch(X))
     x = torch.as_tensor(batch.values.transpose(0, 2, 1), dtype=torch.float32)

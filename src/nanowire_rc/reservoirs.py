@@ -43,11 +43,7 @@ from .exceptions import (
     UnstableReservoirError,
 )
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
-from .kernels.device import (
-    device_contraction_terms,
-    run_coupled_nanowire_device,
-    run_nanowire_device,
-)
+from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
 from .kernels.pooling import check_memory
 from .physics import METHODS, NanowireParams
 from .series import SeriesBatch, as_batch, reverse_time, scale_minmax, with_difference
@@ -55,6 +51,7 @@ from .stability import (
     _certify,
     coupled_contraction_terms,
     coupled_voltage_range,
+    device_contraction_terms,
     input_voltage_range,
     memory_factor_voltage,
 )

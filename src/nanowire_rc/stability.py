@@ -1,4 +1,4 @@
-"""Stability theory of the nanowire neuron: memory factor, pruning, empirical echo-state check.
+"""Stability theory: memory factors, contraction bounds and certificates, echo-state checks.
 
 The paper's Theorem 3.1: with ``rho(t) = |1 - dt S(v(t))|`` and ``rho = sup_t rho(t) < 1``, two
 trajectories driven by the same input contract towards each other by at least ``rho`` per step
@@ -11,6 +11,8 @@ functions here return that instead when asked.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,10 +29,15 @@ from .physics import (
     total_rate,
 )
 
+if TYPE_CHECKING:  # a type only: the bounds read a device's constants through .params(n)
+    from .device import DeviceConstants
+
 __all__ = [
     "coupled_contraction_bound",
     "coupled_contraction_terms",
     "coupled_voltage_range",
+    "device_contraction_bound",
+    "device_contraction_terms",
     "echo_state_gap",
     "input_voltage_range",
     "is_stable",
@@ -523,6 +530,94 @@ def coupled_contraction_terms(
 #: Largest network whose Perron vector is refined by dense LU solves; beyond it, by power
 #: iteration with sparse products (any positive vector still gives a valid bound).
 _DENSE_PERRON = 4096
+
+
+def device_contraction_bound(
+    v_lo: ArrayLike, v_hi: ArrayLike, dt: float, row_abs_sum: ArrayLike, gain_max: ArrayLike,
+    retention: float, constants: DeviceConstants,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~nanowire_rc.stability.coupled_contraction_bound` with each neuron's own constants.
+
+    Parameters
+    ----------
+    v_lo, v_hi : array-like of shape (n_neurons,)
+        Per-neuron voltage interval.
+    dt : float
+        Time step (> 0).
+    row_abs_sum : array-like of shape (n_neurons,)
+        ``sum_j |W_nj|`` for each row of the recurrent matrix.
+    gain_max : array-like of shape (n_neurons,)
+        Upper bound of the voltage map's slope ``g'`` (1 for the identity).
+    retention : float
+        State retention ``gamma`` in (0, 1].
+    constants : DeviceConstants
+        Per-neuron constants.
+
+    Returns
+    -------
+    bound : ndarray of shape (n_neurons,)
+        Bound on each Jacobian row sum (see
+        :func:`~nanowire_rc.stability.coupled_contraction_bound`).
+    invariant : ndarray of bool, shape (n_neurons,)
+        Whether each neuron's state provably stays in [0, 1]. The network's guarantee is
+        ``max(bound) < 1`` with every neuron invariant.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, NanowireParams
+    >>> from nanowire_rc.stability import coupled_contraction_bound, device_contraction_bound
+    >>> p = NanowireParams()
+    >>> args = (np.zeros(2), np.full(2, 0.8), 0.1, np.full(2, 0.05), np.ones(2), 1.0)
+    >>> bound, invariant = device_contraction_bound(*args, Device().nominal(2, p))
+    >>> same, _ = coupled_contraction_bound(*args, p)  # identical neurons: the same bound
+    >>> bool(np.allclose(bound, same)), invariant.tolist()
+    (True, [True, True])
+    """
+    diagonal, coupling_gain, invariant = device_contraction_terms(v_lo, v_hi, dt, gain_max,
+                                                                  retention, constants)
+    return diagonal + coupling_gain * np.asarray(row_abs_sum, float), invariant
+
+
+def device_contraction_terms(
+    v_lo: ArrayLike, v_hi: ArrayLike, dt: float, gain_max: ArrayLike, retention: float,
+    constants: DeviceConstants,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`~nanowire_rc.stability.coupled_contraction_terms` with each neuron's own constants.
+
+    Parameters
+    ----------
+    v_lo, v_hi, dt, gain_max, retention : array-like or float
+        As for :func:`device_contraction_bound`.
+    constants : DeviceConstants
+        Each neuron's constants.
+
+    Returns
+    -------
+    diagonal, coupling_gain : ndarray of shape (n_neurons,)
+        ``a_n`` and ``c_n`` of the entrywise Jacobian bound ``a_n delta_nj + c_n |W_nj|``.
+    invariant : ndarray of bool, shape (n_neurons,)
+        Whether each neuron's state provably stays in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nanowire_rc import Device, NanowireParams
+    >>> from nanowire_rc.stability import device_contraction_terms
+    >>> a, c, _ = device_contraction_terms(np.zeros(2), np.full(2, 0.8), 0.1, np.ones(2), 1.0,
+    ...                                    Device().nominal(2, NanowireParams()))
+    >>> a.round(4), c.round(4)
+    (array([0.9687, 0.9687]), array([0.2981, 0.2981]))
+    """
+    v_lo, v_hi, gains = np.broadcast_arrays(
+        np.asarray(v_lo, float), np.asarray(v_hi, float), np.asarray(gain_max, float))
+    diagonal, coupling_gain = np.empty(v_lo.shape), np.empty(v_lo.shape)
+    invariant = np.empty(v_lo.shape, dtype=bool)
+    for n in range(v_lo.shape[0]):
+        a, c, inv = coupled_contraction_terms(v_lo[n], v_hi[n], dt, gains[n], retention,
+                                              constants.params(n))
+        diagonal[n], coupling_gain[n], invariant[n] = float(a), float(c), bool(inv)
+    return diagonal, coupling_gain, invariant
 
 
 def _collatz_wielandt(M, d: np.ndarray) -> tuple[float, np.ndarray]:

@@ -42,14 +42,12 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 from ..device import Device, DeviceConstants, quantise_voltage
 from ..exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
-from ..kernels.device import seeded_noise
+from ..kernels.streams import SPLITMIX_INCREMENT, seeded_noise
 from ..physics import METHODS, NanowireParams
 
 __all__ = ["VOLTAGE_MAPS", "NanowireRNN", "contraction_bound", "nanowire_cell"]
 
 VOLTAGE_MAPS = ("sigmoid", "identity")
-#: SplitMix64's Weyl increment: layer ``l`` of a seeded run adds ``l`` times it to the seeds.
-_SPLITMIX_INCREMENT = 0x9E3779B97F4A7C15
 
 
 def _pointwise_forward(a: Tensor, h: Tensor, kp_c0: Tensor, kp_c1: Tensor, kd_c0: Tensor,
@@ -361,7 +359,7 @@ def contraction_bound(
     ``dt`` times its largest value).
 
     The constants may be per neuron (tensors of shape (N,)): the bound is then each neuron's with
-    its own constants, as :func:`nanowire_rc.kernels.device.device_contraction_bound`. With a DAC
+    its own constants, as :func:`nanowire_rc.stability.device_contraction_bound`. With a DAC
     (``voltage_step > 0``) both ends of the voltage interval are rounded first, as the device
     kernels do (rounding is monotone, so every applied voltage lies in the rounded interval); the
     coupling term keeps the slope of the unrounded map.
@@ -934,7 +932,7 @@ class NanowireRNN(nn.Module):
         The first layer's inputs lie in ``input_range`` (default: the module's), later layers'
         in [0, 1] (their inputs are states). With a non-ideal ``memristor`` each neuron's bound
         uses its own constants over the DAC-rounded voltage interval (equal, for the Euler
-        update, to :func:`~nanowire_rc.kernels.device.device_contraction_bound`), and later
+        update, to :func:`~nanowire_rc.stability.device_contraction_bound`), and later
         layers' inputs lie in the range of the reads (class Notes).
 
         Parameters
@@ -1090,9 +1088,9 @@ class NanowireRNN(nn.Module):
             Random source of the memristor's state and read noise (default: torch's global
             one); the noise is on in training and evaluation alike. Unused without noise.
         noise_seeds : array-like of uint64, shape (B,), optional
-            One 64-bit seed per series (e.g. :func:`~nanowire_rc.kernels.device.case_seeds` of
+            One 64-bit seed per series (e.g. :func:`~nanowire_rc.kernels.streams.case_seeds` of
             its values): the noise then comes from the compiled kernels' counter-based streams
-            keyed to each series (:func:`~nanowire_rc.kernels.device.seeded_noise`; layer
+            keyed to each series (:func:`~nanowire_rc.kernels.streams.seeded_noise`; layer
             ``l`` adds ``l`` times the SplitMix64 increment to the seeds), so a series' noise
             does not depend on the batch it is in, and one layer's reads equal those of
             :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device` with the same seed.
@@ -1218,7 +1216,7 @@ class NanowireRNN(nn.Module):
         ou_decay = math.exp(-dt / tau) if tau > 0 else 0.0
         ou_std = read_sigma * math.sqrt(1.0 - ou_decay * ou_decay)
         if noise_seeds is not None:  # the kernels' streams, keyed to each series
-            seeds = noise_seeds + np.uint64(layer * _SPLITMIX_INCREMENT % 2**64)
+            seeds = noise_seeds + np.uint64(layer * SPLITMIX_INCREMENT % 2**64)
             dtype = np.float64 if drive.dtype == torch.float64 else np.float32
             z_start, z_state, z_read = (
                 None if z is None else torch.as_tensor(z, device=drive.device)

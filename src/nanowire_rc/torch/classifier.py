@@ -28,8 +28,8 @@ from torch import nn
 from .._fitting import keeps_state_on_failure
 from ..device import Device
 from ..exceptions import InvalidInputError, InvalidParameterError
-from ..kernels.device import case_seeds
 from ..kernels.pooling import window_index
+from ..kernels.streams import case_seeds
 from ..physics import METHODS, NanowireParams
 from ..readout import check_labels
 from ..reservoirs import _parse_features
