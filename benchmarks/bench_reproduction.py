@@ -7,8 +7,8 @@ grid, for seed 0, one thread, and splits the time by phase (profiled):
 
 - *reservoir*: fitting the input scaling, running the compiled kernel and pooling (its rate in
   neuron-updates per second is printed: the bare kernel runs at about 2 G/s, bench_kernels.py);
-- *Grams*: standardised Gram blocks (``selection._standardised_grams``);
-- *eigh*: one eigendecomposition per representation (``selection._FoldSolver``);
+- *Grams*: standardised Gram blocks (``readout._standardised_grams``);
+- *eigh*: one eigendecomposition per representation (``readout._FoldSolver``);
 - *scores*: validation predictions for the 21 penalties;
 - *other*: the rest (Python, label codes, block slicing).
 
@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 
-from nanowire_rc import selection
+from nanowire_rc import readout, selection
 from nanowire_rc.datasets import load_ucr
 from nanowire_rc.experiments.classification import DATASETS, N_WINDOWS, SIZES
 from nanowire_rc.readout import one_blas_thread
@@ -47,9 +47,9 @@ PHASES = ("reservoir", "Grams", "eigh", "scores", "other")
 #: Profiled functions whose cumulative time is each phase's.
 _PROFILED = {"reservoir": [cls.fit for cls in selection.MODELS.values()]
                           + [cls.pool for cls in selection.MODELS.values()],
-             "Grams": [selection._standardised_grams],
-             "eigh": [selection._FoldSolver.__init__],
-             "scores": [selection._FoldSolver.scores]}
+             "Grams": [readout._standardised_grams],
+             "eigh": [readout._FoldSolver.__init__],
+             "scores": [readout._FoldSolver.scores]}
 
 
 def _data(dataset: str):
@@ -117,16 +117,16 @@ def gram_flops(n_train: int, n_val: int, size: int) -> float:
 def float32_effect(dataset: str, model: str, size: int) -> None:
     X, y, splits = _data(dataset)
     kept, _ = selection.configurations(model)
-    library = selection._standardised_grams
+    library = readout._standardised_grams
     runs = {}
     try:
         for name, grams in (("float64", library),
                             ("float32", functools.partial(library, dtype=np.float32))):
-            selection._standardised_grams = grams
+            readout._standardised_grams = grams
             runs[name] = selection.evaluate_configs(model, kept, X, y, splits, size, 0,
                                                     N_WINDOWS, n_jobs=1)
     finally:
-        selection._standardised_grams = library
+        readout._standardised_grams = library
     rows64, rows32 = runs["float64"], runs["float32"]
     moved = {k: sum(a[k] != b[k] for a, b in zip(rows64, rows32, strict=True))
              for k in ("alpha", "val_accuracy")}

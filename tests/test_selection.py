@@ -8,6 +8,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import nanowire_rc as nw
+from nanowire_rc import readout as R
 from nanowire_rc import selection as S
 from nanowire_rc.reservoirs import pooled_features
 
@@ -21,7 +22,7 @@ def test_block_gram_scores_equal_sklearn_ridge(n_classes):
               "windows": rng.normal(size=(n, 40)) + y[:, None] * 0.1}
     train, val = S.validation_split(y, 0.3, seed=1)
     alphas = (1e-3, 0.1, 10.0, 1e3)
-    scores = S.score_representations(blocks, y, [(train, val)], S.REPRESENTATIONS, alphas)
+    scores = R.score_representations(blocks, y, [(train, val)], S.REPRESENTATIONS, alphas)
     for rep in S.REPRESENTATIONS:
         F = np.hstack([blocks[b] for b in rep.split("+")])
         grid, acc, mse = scores[rep]
@@ -52,7 +53,7 @@ def test_fold_codes_are_the_label_binarizers(labels):
         Y = lb.transform(part).astype(np.float64)
         return np.hstack([-Y, Y]) if Y.shape[1] == 1 else Y
 
-    fold = S._FoldLabels(y, train, val)
+    fold = R._FoldLabels(y, train, val)
     np.testing.assert_array_equal(fold.classes, lb.classes_)
     np.testing.assert_array_equal(fold.Y, codes(y[train]))
     np.testing.assert_array_equal(fold.Y_val, codes(y[val]))
@@ -76,7 +77,7 @@ def test_kfold_scores_equal_cross_val_score(subsample):
     blocks = _reservoir_blocks(X, y)
     splits = S.kfold_splits(y, 5, seed=3)
     alphas = (1e-2, 1.0, 100.0)
-    scores = S.score_representations(blocks, y, splits, ("mean", "windows+last"), alphas)
+    scores = R.score_representations(blocks, y, splits, ("mean", "windows+last"), alphas)
     for rep in ("mean", "windows+last"):
         F = np.hstack([blocks[b] for b in rep.split("+")]).astype(np.float64)
         for i, a in enumerate(alphas):
@@ -99,7 +100,7 @@ def test_kfold_splits_repeat_small_sets_and_fit_small_classes():
     splits = S.kfold_splits(y1, 5, seed=0)
     rng = np.random.default_rng(0)
     blocks = {"mean": rng.normal(size=(25, 4)) + y1[:, None]}
-    _, acc, _ = S.score_representations(blocks, y1, splits, ["mean"], (1.0,))["mean"]
+    _, acc, _ = R.score_representations(blocks, y1, splits, ["mean"], (1.0,))["mean"]
     expected = cross_val_score(make_pipeline(StandardScaler(), RidgeClassifier(alpha=1.0)),
                                blocks["mean"], y1, cv=splits).mean()
     assert acc[0] == pytest.approx(expected, abs=1e-12)
@@ -113,14 +114,14 @@ def test_penalty_on_the_grid_edge_extends_the_grid():
     blocks = {"mean": rng.normal(size=(60, 200)) + 0.15 * y[:, None]}
     splits = S.kfold_splits(y, 5, seed=0)
     alphas = (1e-4, 1e-3)
-    plain = S.score_representations(blocks, y, splits, ["mean"], alphas)["mean"]
-    grid, acc, mse = S.score_representations(blocks, y, splits, ["mean"], alphas,
+    plain = R.score_representations(blocks, y, splits, ["mean"], alphas)["mean"]
+    grid, acc, mse = R.score_representations(blocks, y, splits, ["mean"], alphas,
                                              extend=True)["mean"]
-    assert S._best_index(plain[1], plain[2]) == 1  # the edge: so extension was due
+    assert R._best_index(plain[1], plain[2]) == 1  # the edge: so extension was due
     assert grid[-1] > alphas[-1] and len(grid) > len(alphas)
     np.testing.assert_allclose(acc[:2], plain[1])  # the original penalties score alike
-    i = S._best_index(acc, mse)
-    assert 0 < i < len(grid) - 1 or grid[-1] >= alphas[-1] * 10**S.EXTEND_DECADES * 0.99
+    i = R._best_index(acc, mse)
+    assert 0 < i < len(grid) - 1 or grid[-1] >= alphas[-1] * 10**R.EXTEND_DECADES * 0.99
 
 
 def test_paper_and_kfold_protocols():

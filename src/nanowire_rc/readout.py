@@ -1,14 +1,19 @@
-"""The ridge readout every estimator trains: penalty grids, the fit, and its application.
+"""The ridge readout every estimator trains: penalty grids, the fit, its application, and the
+block-Gram scorer of the selection protocols.
 
 One policy: a readout standardises its features and picks its ridge penalty among a grid by
 scikit-learn's efficient leave-one-out cross-validation (``RidgeClassifierCV`` for labels,
 ``RidgeCV`` for values). The grids are :data:`DEFAULT_ALPHAS` (classifiers, regressors, the model
 space, the selection protocols) and :data:`FORECAST_ALPHAS` (forecasters, whose one-step targets
-are nearly noise-free and want smaller penalties).
+are nearly noise-free and want smaller penalties). :func:`score_representations` scores the same
+standardised ridge classifier on given folds for many feature blocks and penalties at once: the
+Gram matrix of a concatenation of standardised blocks is the sum of the blocks' Gram matrices, and
+one eigendecomposition per fold gives the validation predictions for every penalty.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import cache
 from numbers import Integral
 from typing import ClassVar
@@ -17,7 +22,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
@@ -27,6 +32,7 @@ from .exceptions import InvalidInputError, InvalidParameterError
 
 __all__ = [
     "DEFAULT_ALPHAS",
+    "EXTEND_DECADES",
     "FORECAST_ALPHAS",
     "ReservoirReadout",
     "apply_readout",
@@ -36,6 +42,7 @@ __all__ = [
     "fit_ridge",
     "fold_readout",
     "one_blas_thread",
+    "score_representations",
 ]
 
 #: Ridge penalties tried by leave-one-out: 1e-5 ... 1e5, two per decade.
@@ -366,3 +373,173 @@ class ReservoirReadout(BaseEstimator):
         given = {k: getattr(self, k) for k in ("random_state", "n_jobs")
                  if getattr(self, k) is not None and k in own}
         return reservoir.set_params(**given)
+
+
+def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray,
+                        dtype=np.float64):
+    """Gram blocks of the standardised features: ``(K_train, K_val_train)``, in float64.
+
+    Standardisation uses the training part's statistics (what ``StandardScaler`` would learn),
+    in float64; ``dtype`` is the type of the products (another than float64 only in
+    benchmarks/bench_reproduction.py, which measures what float32 would change).
+    """
+    Z_tr = F[train].astype(np.float64)  # copies, standardised in place below
+    Z_val = F[val].astype(np.float64)
+    mu, sd = Z_tr.mean(axis=0), Z_tr.std(axis=0)
+    inv = 1.0 / np.where(sd > 0, sd, 1.0)
+    for Z in (Z_tr, Z_val):
+        Z -= mu
+        Z *= inv
+    Z_tr, Z_val = Z_tr.astype(dtype, copy=False), Z_val.astype(dtype, copy=False)
+    return ((Z_tr @ Z_tr.T).astype(np.float64, copy=False),
+            (Z_val @ Z_tr.T).astype(np.float64, copy=False))
+
+
+class _FoldLabels:
+    """One fold's labels as ±1 class codes, one column per class of its training part.
+
+    The codes ``RidgeClassifier`` regresses on (``LabelBinarizer(neg_label=-1)``, two classes as
+    a mirrored pair); a validation label the training part never saw gets -1 everywhere. Built
+    once per fold and shared by every representation (through scikit-learn's binariser it cost
+    more than the readout algebra on small datasets).
+    """
+
+    def __init__(self, y: np.ndarray, train: np.ndarray, val: np.ndarray):
+        self.classes = np.unique(y[train])
+        self.y_val = y[val]
+        if len(self.classes) < 2:  # the binariser's degenerate case, kept as it decides
+            lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
+            self.Y, self.Y_val = (np.hstack([-c, c]) for c in
+                                  (lb.transform(y[part]).astype(np.float64)
+                                   for part in (train, val)))
+        else:
+            self.Y, self.Y_val = (np.where(y[part][:, None] == self.classes[None, :], 1.0, -1.0)
+                                  for part in (train, val))
+        self.y_mean = self.Y.mean(axis=0)
+
+
+class _FoldSolver:
+    """One fold's dual ridge solution for every penalty, from one eigendecomposition."""
+
+    def __init__(self, K_tr, K_val, labels: _FoldLabels):
+        self.Y_val, self.y_val, self.classes = labels.Y_val, labels.y_val, labels.classes
+        self.y_mean = labels.y_mean
+        lam, Q = np.linalg.eigh(K_tr)
+        self.lam = np.clip(lam, 0, None)
+        self.QtY = Q.T @ (labels.Y - self.y_mean)
+        self.KvQ = K_val @ Q
+
+    def scores(self, alphas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        acc, mse = np.empty(len(alphas)), np.empty(len(alphas))
+        for i, a in enumerate(alphas):
+            pred = self.KvQ @ (self.QtY / (self.lam + a)[:, None]) + self.y_mean
+            acc[i] = np.mean(self.classes[pred.argmax(axis=1)] == self.y_val)
+            mse[i] = np.mean((pred - self.Y_val) ** 2)
+        return acc, mse
+
+
+def _best_index(acc: np.ndarray, mse: np.ndarray) -> int:
+    """Highest accuracy; among ties the smallest squared error, then the first."""
+    tied = np.flatnonzero(acc == acc.max())
+    return int(tied[np.argmin(mse[tied])])
+
+
+#: How far a penalty grid is extended when its best value sits on an edge: up to this many
+#: decades beyond each end, two values per decade.
+EXTEND_DECADES = 4
+
+
+def score_representations(
+    blocks: dict[str, np.ndarray],
+    y: np.ndarray,
+    splits: Sequence[tuple[np.ndarray, np.ndarray]],
+    representations: Iterable[str],
+    alphas: Sequence[float] = DEFAULT_ALPHAS,
+    extend: bool = False,
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Validation accuracy and squared error of a standardised ridge classifier for each
+    representation and penalty, averaged over the folds ``splits``.
+
+    Parameters
+    ----------
+    blocks : dict of str to ndarray
+        Block names (``mean``, ``last``, ``windows``) to feature matrices over all training
+        cases.
+    y : ndarray (n_cases,)
+        Labels.
+    splits : sequence of (train, val) index arrays
+        The folds; per fold, the classifier is the one ``StandardScaler`` +
+        ``RidgeClassifier(alpha)`` fits on ``train`` (dual form, same predictions).
+    representations : iterable of str
+        ``+``-joined block names to score (the selection's are
+        :data:`~nanowire_rc.selection.REPRESENTATIONS`).
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Ridge penalties, increasing.
+    extend : bool, default=False
+        When a representation's best penalty lies on an edge of ``alphas``, score further
+        penalties beyond that edge (two per decade, up to :data:`EXTEND_DECADES` decades) until
+        the best lies inside.
+
+    Returns
+    -------
+    dict
+        ``{representation: (alphas, accuracy, mse)}``, arrays over the penalties scored for it
+        (``alphas`` grows when extended). ``accuracy`` and ``mse`` are means over the folds:
+        accuracy as ``cross_val_score`` averages it, ``mse`` the mean squared error of the
+        decision values against the ±1 class codes, a continuous score that separates
+        accuracy ties.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.model_selection import StratifiedKFold
+    >>> from nanowire_rc.readout import score_representations
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 10)
+    >>> blocks = {"mean": rng.normal(size=(20, 3)) + 2 * y[:, None],
+    ...           "last": rng.normal(size=(20, 3))}
+    >>> splits = list(StratifiedKFold(5).split(y, y))
+    >>> scores = score_representations(blocks, y, splits, ["mean", "mean+last"],
+    ...                                alphas=[0.1, 1.0, 10.0])
+    >>> alphas, accuracy, mse = scores["mean"]
+    >>> alphas.tolist(), accuracy.shape, bool(accuracy.max() > 0.8)
+    ([0.1, 1.0, 10.0], (3,), True)
+    """
+    alphas = np.sort(np.asarray(alphas, dtype=np.float64))
+    used = {b for r in representations for b in r.split("+")}
+    folds = []
+    for train, val in splits:
+        gram = {b: _standardised_grams(blocks[b], train, val) for b in sorted(used)}
+        folds.append((_FoldLabels(y, train, val), gram))
+    step = np.sqrt(10.0)
+    scores = {}
+    for rep in representations:
+        solvers = [_FoldSolver(sum(gram[b][0] for b in rep.split("+")),
+                               sum(gram[b][1] for b in rep.split("+")), labels)
+                   for labels, gram in folds]
+
+        def mean_scores(values, solvers=solvers):
+            per_fold = [s.scores(values) for s in solvers]
+            return (np.mean([a for a, _ in per_fold], axis=0),
+                    np.mean([m for _, m in per_fold], axis=0))
+
+        grid = alphas
+        acc, mse = mean_scores(grid)
+        if extend:
+            lowest, highest = alphas[0] / 10**EXTEND_DECADES, alphas[-1] * 10**EXTEND_DECADES
+            while True:
+                i = _best_index(acc, mse)
+                if i == 0 and grid[0] / step >= lowest * (1 - 1e-9):
+                    more = grid[0] / step ** np.arange(4, 0, -1)
+                    a, m = mean_scores(more)
+                    grid, acc, mse = (np.concatenate([more, grid]), np.concatenate([a, acc]),
+                                      np.concatenate([m, mse]))
+                elif i == len(grid) - 1 and grid[-1] * step <= highest * (1 + 1e-9):
+                    more = grid[-1] * step ** np.arange(1, 5)
+                    a, m = mean_scores(more)
+                    grid, acc, mse = (np.concatenate([grid, more]), np.concatenate([acc, a]),
+                                      np.concatenate([mse, m]))
+                else:
+                    break
+        scores[rep] = (grid, acc, mse)
+    return scores

@@ -46,13 +46,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedShuffleSplit
-from sklearn.preprocessing import LabelBinarizer
 
 from .classifiers import ReservoirClassifier
 from .exceptions import InvalidParameterError, UnstableReservoirError
 from .model_space import ModelSpaceClassifier, ReservoirModelSpace
 from .physics import NanowireParams
-from .readout import DEFAULT_ALPHAS, one_blas_thread
+from .readout import (
+    DEFAULT_ALPHAS,
+    EXTEND_DECADES,
+    _best_index,
+    one_blas_thread,
+    score_representations,
+)
 from .reservoirs import (
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
@@ -86,7 +91,6 @@ __all__ = [
     "refit_and_test",
     "row_rank",
     "score_config",
-    "score_representations",
     "seconds_per_config",
     "unit_seed",
     "validation_split",
@@ -259,173 +263,6 @@ def unit_seed(*identity) -> int:
     return zlib.crc32(repr(identity).encode())
 
 
-def _standardised_grams(F: np.ndarray, train: np.ndarray, val: np.ndarray,
-                        dtype=np.float64):
-    """Gram blocks of the standardised features: ``(K_train, K_val_train)``, in float64.
-
-    Standardisation uses the training part's statistics (what ``StandardScaler`` would learn),
-    in float64; ``dtype`` is the type of the products (another than float64 only in
-    benchmarks/bench_reproduction.py, which measures what float32 would change).
-    """
-    Z_tr = F[train].astype(np.float64)  # copies, standardised in place below
-    Z_val = F[val].astype(np.float64)
-    mu, sd = Z_tr.mean(axis=0), Z_tr.std(axis=0)
-    inv = 1.0 / np.where(sd > 0, sd, 1.0)
-    for Z in (Z_tr, Z_val):
-        Z -= mu
-        Z *= inv
-    Z_tr, Z_val = Z_tr.astype(dtype, copy=False), Z_val.astype(dtype, copy=False)
-    return ((Z_tr @ Z_tr.T).astype(np.float64, copy=False),
-            (Z_val @ Z_tr.T).astype(np.float64, copy=False))
-
-
-class _FoldLabels:
-    """One fold's labels as ±1 class codes, one column per class of its training part.
-
-    The codes ``RidgeClassifier`` regresses on (``LabelBinarizer(neg_label=-1)``, two classes as
-    a mirrored pair); a validation label the training part never saw gets -1 everywhere. Built
-    once per fold and shared by every representation (through scikit-learn's binariser it cost
-    more than the readout algebra on small datasets).
-    """
-
-    def __init__(self, y: np.ndarray, train: np.ndarray, val: np.ndarray):
-        self.classes = np.unique(y[train])
-        self.y_val = y[val]
-        if len(self.classes) < 2:  # the binariser's degenerate case, kept as it decides
-            lb = LabelBinarizer(neg_label=-1, pos_label=1).fit(y[train])
-            self.Y, self.Y_val = (np.hstack([-c, c]) for c in
-                                  (lb.transform(y[part]).astype(np.float64)
-                                   for part in (train, val)))
-        else:
-            self.Y, self.Y_val = (np.where(y[part][:, None] == self.classes[None, :], 1.0, -1.0)
-                                  for part in (train, val))
-        self.y_mean = self.Y.mean(axis=0)
-
-
-class _FoldSolver:
-    """One fold's dual ridge solution for every penalty, from one eigendecomposition."""
-
-    def __init__(self, K_tr, K_val, labels: _FoldLabels):
-        self.Y_val, self.y_val, self.classes = labels.Y_val, labels.y_val, labels.classes
-        self.y_mean = labels.y_mean
-        lam, Q = np.linalg.eigh(K_tr)
-        self.lam = np.clip(lam, 0, None)
-        self.QtY = Q.T @ (labels.Y - self.y_mean)
-        self.KvQ = K_val @ Q
-
-    def scores(self, alphas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        acc, mse = np.empty(len(alphas)), np.empty(len(alphas))
-        for i, a in enumerate(alphas):
-            pred = self.KvQ @ (self.QtY / (self.lam + a)[:, None]) + self.y_mean
-            acc[i] = np.mean(self.classes[pred.argmax(axis=1)] == self.y_val)
-            mse[i] = np.mean((pred - self.Y_val) ** 2)
-        return acc, mse
-
-
-def _best_index(acc: np.ndarray, mse: np.ndarray) -> int:
-    """Highest accuracy; among ties the smallest squared error, then the first."""
-    tied = np.flatnonzero(acc == acc.max())
-    return int(tied[np.argmin(mse[tied])])
-
-
-#: How far a penalty grid is extended when its best value sits on an edge: up to this many
-#: decades beyond each end, two values per decade.
-EXTEND_DECADES = 4
-
-
-def score_representations(
-    blocks: dict[str, np.ndarray],
-    y: np.ndarray,
-    splits: Sequence[tuple[np.ndarray, np.ndarray]],
-    representations: Iterable[str] = REPRESENTATIONS,
-    alphas: Sequence[float] = DEFAULT_ALPHAS,
-    extend: bool = False,
-) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Validation accuracy and squared error of a standardised ridge classifier for each
-    representation and penalty, averaged over the folds ``splits``.
-
-    Parameters
-    ----------
-    blocks : dict of str to ndarray
-        Block names (``mean``, ``last``, ``windows``) to feature matrices over all training
-        cases.
-    y : ndarray (n_cases,)
-        Labels.
-    splits : sequence of (train, val) index arrays
-        The folds; per fold, the classifier is the one ``StandardScaler`` +
-        ``RidgeClassifier(alpha)`` fits on ``train`` (dual form, same predictions).
-    representations : iterable of str, default=REPRESENTATIONS
-        ``+``-joined block names to score.
-    alphas : sequence of float, default=DEFAULT_ALPHAS
-        Ridge penalties, increasing.
-    extend : bool, default=False
-        When a representation's best penalty lies on an edge of ``alphas``, score further
-        penalties beyond that edge (two per decade, up to :data:`EXTEND_DECADES` decades) until
-        the best lies inside.
-
-    Returns
-    -------
-    dict
-        ``{representation: (alphas, accuracy, mse)}``, arrays over the penalties scored for it
-        (``alphas`` grows when extended). ``accuracy`` and ``mse`` are means over the folds:
-        accuracy as ``cross_val_score`` averages it, ``mse`` the mean squared error of the
-        decision values against the ±1 class codes, a continuous score that separates
-        accuracy ties.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.selection import kfold_splits, score_representations
-    >>> rng = np.random.default_rng(0)
-    >>> y = np.repeat([0, 1], 10)
-    >>> blocks = {"mean": rng.normal(size=(20, 3)) + 2 * y[:, None],
-    ...           "last": rng.normal(size=(20, 3))}
-    >>> scores = score_representations(blocks, y, kfold_splits(y, n_repeats=1),
-    ...                                ["mean", "mean+last"], alphas=[0.1, 1.0, 10.0])
-    >>> alphas, accuracy, mse = scores["mean"]
-    >>> alphas.tolist(), accuracy.shape, bool(accuracy.max() > 0.8)
-    ([0.1, 1.0, 10.0], (3,), True)
-    """
-    alphas = np.sort(np.asarray(alphas, dtype=np.float64))
-    used = {b for r in representations for b in r.split("+")}
-    folds = []
-    for train, val in splits:
-        gram = {b: _standardised_grams(blocks[b], train, val) for b in sorted(used)}
-        folds.append((_FoldLabels(y, train, val), gram))
-    step = np.sqrt(10.0)
-    scores = {}
-    for rep in representations:
-        solvers = [_FoldSolver(sum(gram[b][0] for b in rep.split("+")),
-                               sum(gram[b][1] for b in rep.split("+")), labels)
-                   for labels, gram in folds]
-
-        def mean_scores(values, solvers=solvers):
-            per_fold = [s.scores(values) for s in solvers]
-            return (np.mean([a for a, _ in per_fold], axis=0),
-                    np.mean([m for _, m in per_fold], axis=0))
-
-        grid = alphas
-        acc, mse = mean_scores(grid)
-        if extend:
-            lowest, highest = alphas[0] / 10**EXTEND_DECADES, alphas[-1] * 10**EXTEND_DECADES
-            while True:
-                i = _best_index(acc, mse)
-                if i == 0 and grid[0] / step >= lowest * (1 - 1e-9):
-                    more = grid[0] / step ** np.arange(4, 0, -1)
-                    a, m = mean_scores(more)
-                    grid, acc, mse = (np.concatenate([more, grid]), np.concatenate([a, acc]),
-                                      np.concatenate([m, mse]))
-                elif i == len(grid) - 1 and grid[-1] * step <= highest * (1 + 1e-9):
-                    more = grid[-1] * step ** np.arange(1, 5)
-                    a, m = mean_scores(more)
-                    grid, acc, mse = (np.concatenate([grid, more]), np.concatenate([acc, a]),
-                                      np.concatenate([mse, m]))
-                else:
-                    break
-        scores[rep] = (grid, acc, mse)
-    return scores
-
-
 @dataclass
 class UnitResult:
     """Everything one (dataset, model, size, seed) unit produced.
@@ -583,7 +420,7 @@ def score_config(
         Ridge penalties.
     extend : bool, default=False
         Extend the penalty grid past an edge that holds the best (see
-        :func:`score_representations`).
+        :func:`~nanowire_rc.readout.score_representations`).
 
     Returns
     -------
