@@ -273,7 +273,7 @@ FAMILIES = {
         (regression_module, "fit_ridge"), _values),
     "NanowireRNNClassifier": Family(
         _torch_classifier, (X, Y), (X2[:12], Y2[:12] % 2), (NAN_X, Y2), {"n_windows": 0},
-        ("nanowire_rc.torch.classifier._Network", "forward"), _decision),
+        ("nanowire_rc.torch.training._Network", "forward"), _decision),
     # aeon refuses a single class only after resetting the estimator
     "ReservoirAeonClassifier": Family(
         _aeon_adapter(_classifier(nw.NanowireClassifier, lambda: nanowire(n_neurons=6))),

@@ -290,7 +290,7 @@ def test_classifier_keeps_the_best_of_several_initialisations():
 
 
 def test_update_average_is_an_exponential_moving_average():
-    from nanowire_rc.torch.classifier import _update_average
+    from nanowire_rc.torch.training import _update_average
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).double()
     average = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2)).double()
@@ -383,7 +383,7 @@ def test_classifier_rejects_bad_averaging_and_refit(name, value):
 
 
 def test_jitter_adds_noise_of_its_standard_deviation_inside_the_range():
-    from nanowire_rc.torch.classifier import _jitter
+    from nanowire_rc.torch.training import _jitter
     x = torch.full((200, 50, 2), 0.5, dtype=F64)
     z = _jitter(x, 0.1, (0.0, 1.0), torch.Generator().manual_seed(0)) - x
     assert abs(float(z.mean())) < 0.003 and abs(float(z.std()) - 0.1) < 0.003
@@ -394,7 +394,7 @@ def test_jitter_adds_noise_of_its_standard_deviation_inside_the_range():
 
 
 def test_dropout_masks_the_readout_features_in_training_only():
-    from nanowire_rc.torch.classifier import _Network
+    from nanowire_rc.torch.training import _Network
     x = torch.rand(64, 20, 1, dtype=F64, generator=torch.Generator().manual_seed(0))
     lengths, pool = torch.full((64,), 20), torch.full((64, 1, 20), 1 / 20, dtype=F64)
     seen = {}

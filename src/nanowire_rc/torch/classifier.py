@@ -11,7 +11,6 @@ quantisation, conductance window) and the features are its read conductances.
 
 from __future__ import annotations
 
-import copy
 import numbers
 import time
 import warnings
@@ -23,7 +22,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
-from torch import nn
 
 from .._fitting import keeps_state_on_failure
 from ..device import Device
@@ -34,85 +32,14 @@ from ..physics import METHODS, NanowireParams
 from ..readout import check_labels
 from ..reservoirs import _parse_features
 from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
-from .cell import VOLTAGE_MAPS, NanowireRNN, _draws
+from .cell import VOLTAGE_MAPS
+from .training import Seeds, Trainer, TrainingData
 
 __all__ = ["STABILITY", "NanowireRNNClassifier"]
 
 STABILITY = ("project", "penalty", "off")
 LR_SCHEDULES = ("plateau", "cosine", "none")
 NORMALIZATIONS = ("batch", "layer", "none")
-
-
-@torch.no_grad()
-def _update_average(average: nn.Module, net: nn.Module, decay: float) -> None:
-    """Move ``average``'s weights and float buffers (batch-norm statistics) towards ``net``'s:
-    an exponential moving average with factor ``decay`` per optimiser step."""
-    values = net.state_dict()
-    for key, mean in average.state_dict().items():
-        value = values[key]
-        if mean.is_floating_point():
-            mean.lerp_(value, 1.0 - decay)
-        else:
-            mean.copy_(value)
-
-
-def _jitter(x: torch.Tensor, sigma: float, input_range: tuple[float, float],
-            generator: torch.Generator | None) -> torch.Tensor:
-    """``x`` plus Gaussian noise of standard deviation ``sigma`` from ``generator``, clipped to
-    ``input_range``: the contraction bound holds over that range only."""
-    return torch.clamp(x + sigma * _draws(x.shape, generator, x), *input_range)
-
-
-class _Network(nn.Module):
-    """NanowireRNN -> pooled states -> normalisation -> linear readout.
-
-    ``pool`` holds averaging weights over time, one row per pooled quantity; with ``std`` its
-    first row is the mean over the whole series, which also gives each state's standard
-    deviation (kept among the features only when ``mean`` is asked for: ``keep_mean``).
-    """
-
-    def __init__(self, rnn: NanowireRNN, n_pooled: int, n_classes: int, normalization: str,
-                 std: bool = False, keep_mean: bool = True, dropout: float = 0.0):
-        super().__init__()
-        self.rnn = rnn
-        self.std, self.keep_mean, self.dropout = std, keep_mean, dropout
-        n_features = n_pooled * rnn.hidden_size
-        self.norm = {"batch": nn.BatchNorm1d, "layer": nn.LayerNorm,
-                     "none": lambda n: nn.Identity()}[normalization](n_features)
-        self.readout = nn.Linear(n_features, n_classes)
-
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor, pool: torch.Tensor | None,
-                use_last: bool, generator: torch.Generator | None = None,
-                noise_seeds: np.ndarray | None = None,
-                dropout_generator: torch.Generator | None = None) -> torch.Tensor:
-        states, h_n = self.rnn(x, lengths=lengths, generator=generator,
-                               noise_seeds=noise_seeds)  # (B, T, N)
-        blocks = []
-        if pool is not None:  # (B, P, T) averaging weights: one batched product
-            pool = pool[:, :, : states.shape[1]]
-            pooled = torch.bmm(pool, states)
-            if self.std:
-                squares = torch.bmm(pool[:, :1], states * states)[:, 0]
-                variance = torch.clamp(squares - pooled[:, 0] ** 2, min=0.0)
-                # the offset keeps the gradient of the root finite for a constant state
-                deviation = torch.sqrt(variance + 1e-12)
-                if not self.keep_mean:
-                    pooled = pooled[:, 1:]
-            blocks.append(pooled.flatten(1))
-            if self.std:
-                blocks.append(deviation)
-        if use_last:
-            if self.rnn.ideal:
-                blocks.append(h_n[-1])
-            else:  # the last read conductance (what is measured), not the hidden state
-                rows = torch.arange(states.shape[0], device=states.device)
-                blocks.append(states[rows, lengths - 1])
-        features = self.norm(torch.cat(blocks, dim=1))
-        if self.training and self.dropout:
-            keep = _draws(features.shape, dropout_generator, features,
-                          torch.rand) >= self.dropout
-            features = features * keep / (1.0 - self.dropout)
-        return self.readout(features)
 
 
 class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
@@ -532,222 +459,24 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         dtype = getattr(torch, self.dtype)
         rng = check_random_state(self.random_state)
         generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-
-        idx = np.arange(batch.n_cases)
-        counts = np.bincount(y_idx)
-        n_val = round(self.validation_fraction * batch.n_cases)
-        # a class with a single series cannot be stratified: it stays in training
-        split = counts[y_idx] >= 2
-        n_split_classes = int(np.sum(counts >= 2))
-        if n_val >= max(n_split_classes, 1) and split.sum() - n_val >= n_split_classes:
-            train_idx, val_idx = train_test_split(idx[split], test_size=n_val,
-                                                  stratify=y_idx[split],
-                                                  random_state=rng.randint(2**31 - 1))
-            train_idx = np.concatenate([train_idx, idx[~split]])
-        else:
-            train_idx, val_idx = idx, idx[:0]
-            if n_val:
-                warnings.warn(f"{type(self).__name__}: too few series for a validation split "
-                              f"of {self.validation_fraction} ({n_val} series, "
-                              f"{n_split_classes} classes with two or more series); training "
-                              f"for max_epochs={self.max_epochs} without early stopping",
-                              UserWarning, stacklevel=2)
+        train_idx, val_idx = self._split(y_idx, rng)
         # the devices and their noise: drawn after the weights and the split, and only for a
         # non-ideal memristor (an ideal one leaves every draw as it was)
         memristor_seed, train_noise_seed, self.noise_seed_ = 0, None, None
         if self._non_ideal():
             memristor_seed, train_noise_seed, self.noise_seed_ = (
                 int(seed) for seed in rng.randint(2**31 - 1, size=3))
-
         # the regularisers' randomness: drawn last, and only when one is on (fits without them
         # keep every earlier draw)
         regulariser_seed = (int(rng.randint(2**31 - 1))
                             if self.input_noise > 0 or self.dropout > 0 else None)
-
-        def noise(seed: int | None, offset: int) -> torch.Generator | None:
-            """A generator seeded ``seed + offset`` (one per training run); None when off."""
-            return (None if seed is None
-                    else torch.Generator(device=device).manual_seed(seed + offset))
-
-        x_all, len_all, pool_all = self._tensors(batch, device, dtype)
-        seeds_all = self._noise_seeds(batch)
-        y_all = torch.as_tensor(y_idx, dtype=torch.long, device=device)
-        use_last = "last" in _parse_features(self.features)
-        loss_fn = nn.CrossEntropyLoss()
-        train_loss_fn = nn.CrossEntropyLoss(label_smoothing=float(self.label_smoothing))
-
-        def build(generator: torch.Generator) -> _Network:
-            """A fresh network, its weights drawn from ``generator`` (and projected)."""
-            rnn = NanowireRNN(
-                self.n_inputs_, self.hidden_size, self.num_layers, batch_first=True, dt=self.dt,
-                method=self.method, voltage_map=self.voltage_map, v_min=self.v_min,
-                v_max=self.v_max, gain=self.gain, retention=self.retention, params=self.params,
-                train_params=self.train_params, input_range=tuple(self.input_range), dtype=dtype,
-                memristor=self.memristor, memristor_seed=memristor_seed)
-            rnn.reset_parameters(generator, self.input_scale, self.bias_scale, self.recurrent_scale)
-            parts = _parse_features(self.features)
-            net = _Network(rnn, self._n_pooled(), classes.size, self.normalization,
-                           std="std" in parts, keep_mean="mean" in parts,
-                           dropout=float(self.dropout)).to(dtype)
-            with torch.no_grad():  # the readout's initial weights from the same generator
-                bound = 1.0 / np.sqrt(net.readout.in_features)
-                net.readout.weight.uniform_(-bound, bound, generator=generator)
-                net.readout.bias.uniform_(-bound, bound, generator=generator)
-            net = net.to(device)
-            if self.stability == "project":
-                rnn.project_(self.bound_target)
-            return net
-
-        def run(net: _Network, rows: np.ndarray, generator: torch.Generator | None,
-                regulariser: torch.Generator | None = None) -> torch.Tensor:
-            """Logits of ``rows``: noise from ``generator``, or without one each series'
-            own (the same at every evaluation); input noise and dropout from ``regulariser``
-            (training only)."""
-            sel = torch.as_tensor(rows, device=device)
-            n_steps = int(len_all[sel].max())
-            x = x_all[sel, :n_steps]
-            if regulariser is not None and self.input_noise:
-                x = _jitter(x, self.input_noise, tuple(self.input_range), regulariser)
-            pool = None if pool_all is None else pool_all[sel]
-            seeds = None if generator is not None or seeds_all is None else seeds_all[rows]
-            return net(x, len_all[sel], pool, use_last, generator, seeds, regulariser)
-
-        def evaluate(net: _Network, rows: np.ndarray) -> tuple[float, float]:
-            net.eval()
-            with torch.no_grad():
-                logits = torch.cat([run(net, rows[i:i + 512], None)
-                                    for i in range(0, len(rows), 512)])
-                target = y_all[torch.as_tensor(rows, device=device)]
-                loss = float(loss_fn(logits, target))
-                acc = float((logits.argmax(1) == target).double().mean())
-            return loss, acc
-
-        def train_epoch(net: _Network, optimizer: torch.optim.Optimizer,
-                        average: _Network | None, rows_pool: np.ndarray,
-                        train_noise: torch.Generator | None,
-                        regulariser: torch.Generator | None) -> float:
-            """One pass over ``rows_pool`` in a random order; the mean training loss."""
-            rnn = net.rnn
-            net.train()
-            order = rows_pool[rng.permutation(len(rows_pool))]
-            total, seen = 0.0, 0
-            for i in range(0, len(order), self.batch_size):
-                rows = order[i:i + self.batch_size]
-                if len(rows) < 2 and len(order) > 1 and self.normalization == "batch":
-                    continue  # batch norm needs two samples
-                loss = train_loss_fn(run(net, rows, train_noise, regulariser),
-                                     y_all[torch.as_tensor(rows, device=device)])
-                total += float(loss.detach()) * len(rows)
-                seen += len(rows)
-                if self.stability == "penalty":
-                    excess = torch.cat([torch.relu(b - self.bound_target)
-                                        for b, _ in rnn.contraction_bound()])
-                    loss = loss + self.penalty * excess.sum()
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
-                if self.stability == "project":
-                    rnn.project_(self.bound_target)
-                if average is not None:
-                    _update_average(average, net, self.weight_averaging)
-            if average is not None and self.stability == "project":
-                # a mean of projected weights need not meet the bound: project it too
-                average.rnn.project_(self.bound_target)
-            return total / max(seen, 1)
-
-        def optimizer_for(net: _Network) -> torch.optim.Optimizer:
-            return torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
-
-        def epoch_range(n_epochs: int, desc: str):
-            """``range(n_epochs)``, behind a tqdm bar when asked for."""
-            if not self.progress_bar:
-                return range(n_epochs)
-            from tqdm.auto import tqdm
-            return tqdm(range(n_epochs), desc=f"{type(self).__name__} ({desc})", unit="epoch")
-
-        def train_once(init: int, generator: torch.Generator):
-            """One training run from a fresh initialisation: returns the best validation
-            loss (training loss without validation), the network, its history, the best epoch
-            and (for ``refit``) the network as initialised."""
-            net = build(generator)
-            initial = copy.deepcopy(net) if self.refit else None
-            average = copy.deepcopy(net) if self.weight_averaging else None
-            optimizer = optimizer_for(net)
-            if self.lr_schedule == "plateau":
-                scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
-                    optimizer, factor=0.5, patience=max(1, self.patience // 4))
-            elif self.lr_schedule == "cosine":
-                scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, self.max_epochs)
-            else:
-                scheduler = None
-            train_noise = noise(train_noise_seed, init)
-            regulariser = noise(regulariser_seed, init)
-            scored = net if average is None else average  # what is validated and returned
-
-            history = {k: [] for k in ("loss", "val_loss", "val_accuracy", "bound", "lr", "time")}
-            best = (np.inf, -1, copy.deepcopy(scored.state_dict()))
-            epochs = epoch_range(self.max_epochs, f"init {init + 1}")
-            since_best = 0
-            for epoch in epochs:
-                history["lr"].append(optimizer.param_groups[0]["lr"])
-                history["loss"].append(train_epoch(net, optimizer, average, train_idx,
-                                                   train_noise, regulariser))
-                if len(val_idx):
-                    val_loss, val_acc = evaluate(scored, val_idx)
-                else:
-                    val_loss, val_acc = history["loss"][-1], float("nan")
-                history["val_loss"].append(val_loss)
-                history["val_accuracy"].append(val_acc)
-                history["bound"].append(scored.rnn.max_bound())
-                history["time"].append(time.perf_counter() - start)
-                if self.progress_bar:
-                    epochs.set_postfix(loss=f"{history['loss'][-1]:.3f}", val_acc=f"{val_acc:.3f}",
-                                       bound=f"{history['bound'][-1]:.3f}")
-                if isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
-                    scheduler.step(val_loss)
-                elif scheduler is not None:
-                    scheduler.step()
-                if not len(val_idx):
-                    continue
-                if val_loss < best[0]:
-                    best = (val_loss, epoch, copy.deepcopy(scored.state_dict()))
-                    since_best = 0
-                else:
-                    since_best += 1
-                    if since_best >= self.patience:
-                        break
-            if len(val_idx):
-                scored.load_state_dict(best[2])
-                best_epoch, score = best[1], best[0]
-            else:
-                best_epoch, score = len(history["loss"]) - 1, history["loss"][-1]
-            if self.progress_bar:
-                epochs.close()
-            return score, scored, history, best_epoch, initial
-
-        def refit(net: _Network, history: dict, best_epoch: int, init: int) -> _Network:
-            """Train ``net`` (the chosen run as initialised) on every training series for the
-            validated number of epochs, replaying the validated run's learning rates."""
-            average = copy.deepcopy(net) if self.weight_averaging else None
-            optimizer = optimizer_for(net)
-            train_noise = noise(train_noise_seed, self.n_init + init)
-            regulariser = noise(regulariser_seed, self.n_init + init)
-            for epoch in epoch_range(best_epoch + 1, "refit"):
-                for group in optimizer.param_groups:
-                    group["lr"] = history["lr"][epoch]
-                train_epoch(net, optimizer, average, idx, train_noise, regulariser)
-            return net if average is None else average
-
-        runs = []
-        for init in range(self.n_init):
-            if init:
-                generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-            runs.append(train_once(init, generator))
-        chosen = min(range(self.n_init), key=lambda i: runs[i][0])
-        _, net, history, self.best_epoch_, initial = runs[chosen]
-        self.init_scores_ = [r[0] for r in runs]
-        if self.refit and len(val_idx):
-            net = refit(initial, history, self.best_epoch_, chosen)
+        x, lengths, pool = self._tensors(batch, device, dtype)
+        data = TrainingData(x, lengths, pool, self._noise_seeds(batch),
+                            torch.as_tensor(y_idx, dtype=torch.long, device=device),
+                            train_idx, val_idx, classes.size)
+        seeds = Seeds(memristor_seed, train_noise_seed, regulariser_seed)
+        trainer = Trainer(self, data, seeds, rng, device, dtype, start)
+        net, history, self.best_epoch_, self.init_scores_ = trainer.train(generator)
         rnn = net.rnn
         net = net.cpu().eval()
         self.module_ = net
@@ -759,6 +488,29 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.states_invariant_ = all(bool(inv.all()) for _, inv in bounds)
         self.fit_time_ = time.perf_counter() - start
         return self
+
+    def _split(self, y_idx: np.ndarray, rng: np.random.RandomState
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Stratified training and validation rows (``validation_fraction``); no validation
+        rows, with a warning, when too few series allow none."""
+        idx = np.arange(len(y_idx))
+        counts = np.bincount(y_idx)
+        n_val = round(self.validation_fraction * len(y_idx))
+        # a class with a single series cannot be stratified: it stays in training
+        split = counts[y_idx] >= 2
+        n_split_classes = int(np.sum(counts >= 2))
+        if n_val >= max(n_split_classes, 1) and split.sum() - n_val >= n_split_classes:
+            train_idx, val_idx = train_test_split(idx[split], test_size=n_val,
+                                                  stratify=y_idx[split],
+                                                  random_state=rng.randint(2**31 - 1))
+            return np.concatenate([train_idx, idx[~split]]), val_idx
+        if n_val:
+            warnings.warn(f"{type(self).__name__}: too few series for a validation split "
+                          f"of {self.validation_fraction} ({n_val} series, "
+                          f"{n_split_classes} classes with two or more series); training "
+                          f"for max_epochs={self.max_epochs} without early stopping",
+                          UserWarning, stacklevel=3)
+        return idx, idx[:0]
 
     # ------------------------------------------------------------------ predict
     def _logits(self, X: ArrayLike) -> torch.Tensor:
