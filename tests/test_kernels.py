@@ -229,6 +229,26 @@ def test_results_do_not_depend_on_thread_count():
     assert np.array_equal(one.windows, many.windows)
 
 
+def test_n_jobs_follows_scikit_learns_convention():
+    """None is one thread, -1 all of them, as in scikit-learn; the reservoirs default to -1."""
+    import numba
+
+    from nanowire_rc.kernels.runners import _numba_threads
+
+    outer = numba.get_num_threads()
+    with _numba_threads(None):
+        assert numba.get_num_threads() == 1
+    with _numba_threads(-1):
+        assert numba.get_num_threads() == outer
+    assert numba.get_num_threads() == outer
+    for bad in (0, -2, 1.5):
+        with pytest.raises(nw.exceptions.InvalidParameterError, match="n_jobs"), \
+                _numba_threads(bad):
+            pass
+    for cls in (nw.NanowireReservoir, nw.LeakyTanhReservoir, nw.CoupledNanowireReservoir):
+        assert cls().n_jobs == -1
+
+
 def test_memory_stays_pooled_unless_states_requested():
     out = nw.kernels.run_nanowire(np.random.default_rng(0).random((5, 40)), [1.0] * 8, 0.1,
                                   n_windows=3)

@@ -86,7 +86,7 @@ class ReservoirAeonClassifier(_StateKeepingClassifier):
         addressed as ``estimator__<name>`` (``estimator__reservoir__dt``, ...).
     n_jobs : int, default=1
         Threads for the compiled kernels; -1 for all cores. aeon's default (1), not the
-        wrapped estimator's (``None``: all cores).
+        wrapped reservoir's (-1: all cores).
 
     Attributes
     ----------

@@ -30,7 +30,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import keeps_state_on_failure
@@ -122,7 +122,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
     random_state : int, RandomState, Generator or None, default=None
         Seed of the draws (time steps, the series thresholds come from, quantile levels).
     n_jobs : int or None, default=None
-        Threads of the kernel (None: one).
+        Threads of the kernel (-1: all cores; ``None``: one, as in scikit-learn).
 
     Attributes
     ----------
@@ -157,7 +157,8 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         "params": [NanowireParams, None],
         "dtype": [StrOptions({"float32", "float64"})],
         "random_state": ["random_state", np.random.Generator],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Options(Integral, {-1}),
+                   Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -337,7 +338,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         a = self._arrays()
         states = np.zeros((self.n_blocks, x.shape[2], N_KERNELS), dtype=self.dtype)
         kernel = multiscale_record_kernel(*self._kernel_args())
-        with _numba_threads(self.n_jobs or 1):
+        with _numba_threads(self.n_jobs):
             kernel(x, lengths, cases.astype(np.int64), self.dilations_, self.sources_, a["W"],
                    a["gain_"], a["offset_"], a["v_lo_"], a["v_hi_"], a["time_steps_"], a["h0_"],
                    *a["constants"], states)
@@ -392,7 +393,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
             mean = np.zeros((n, G, N_KERNELS), dtype=self.dtype)
             kernel = multiscale_kernel(*self._kernel_args())
             thr = np.ascontiguousarray(self.thresholds_, dtype=self.dtype)
-            with _numba_threads(self.n_jobs or 1):
+            with _numba_threads(self.n_jobs):
                 kernel(x, lengths, self.dilations_, self.sources_, a["W"], a["gain_"],
                        a["offset_"],
                        a["v_lo_"], a["v_hi_"], a["time_steps_"], a["h0_"], thr,

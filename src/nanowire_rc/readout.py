@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import HasMethods, Interval, Options
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 from threadpoolctl import ThreadpoolController
@@ -350,7 +350,8 @@ class ReservoirReadout(BaseEstimator):
         "reservoir": [HasMethods(["fit_transform", "transform"]), None],
         "alphas": ["array-like"],
         "random_state": ["random_state", np.random.Generator],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Options(Integral, {-1}),
+                   Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(self, reservoir=None, *, alphas: tuple[float, ...] = DEFAULT_ALPHAS,

@@ -211,7 +211,8 @@ _COMMON_DOCS = {
     "random_state": ("int, RandomState instance or None", "Seeds the reservoir's random draws "
                      "at ``fit`` (its weights, then any per-neuron time steps and device "
                      "constants)."),
-    "n_jobs": ("int or None", "Threads for the compiled kernel (``None``: all cores)."),
+    "n_jobs": ("int or None", "Threads for the compiled kernel (-1: all cores; ``None``: one, "
+               "scikit-learn's convention)."),
 }
 _NEURON_DOCS = {
     "input_scaling": ("float", "Centre ``omega0`` of the per-neuron input scalings ``omega_n ~ "
@@ -791,7 +792,7 @@ class NanowireReservoir(_Reservoir):
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         random_state=None,
-        n_jobs: int | None = None,
+        n_jobs: int | None = -1,
     ):
         self.n_neurons = n_neurons
         self.input_scaling = input_scaling
@@ -925,7 +926,7 @@ class LeakyTanhReservoir(_Reservoir):
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         random_state=None,
-        n_jobs: int | None = None,
+        n_jobs: int | None = -1,
     ):
         self.n_neurons = n_neurons
         self.leak_rate = leak_rate
@@ -1091,7 +1092,7 @@ class CoupledNanowireReservoir(_Reservoir):
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float32",
         random_state=None,
-        n_jobs: int | None = None,
+        n_jobs: int | None = -1,
     ):
         self.n_neurons = n_neurons
         self.input_scaling = input_scaling

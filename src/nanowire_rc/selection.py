@@ -497,7 +497,7 @@ def evaluate_configs(
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Ridge penalties.
     n_jobs : int or None, default=None
-        Threads of the compiled kernels.
+        Threads of the compiled kernels (-1: all cores; ``None``: one).
     extend : bool, default=False
         Extend the penalty grid past an edge that holds the best.
 
@@ -861,7 +861,7 @@ def refit_and_test(
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Penalties leave-one-out chooses from (``"paper"``).
     n_jobs : int or None, default=None
-        Threads of the compiled kernels.
+        Threads of the compiled kernels (-1: all cores; ``None``: one).
     protocol : Protocol, default=PROTOCOLS["paper"]
         How the refit's penalty is chosen.
 
@@ -1027,7 +1027,7 @@ def evaluate_unit(
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Ridge penalties.
     n_jobs : int or None, default=None
-        Threads of the compiled kernels.
+        Threads of the compiled kernels (-1: all cores; ``None``: one).
     map_chunks : callable or None, default=None
         ``map_chunks(fn, chunks)`` runs the configuration chunks elsewhere (e.g. joblib) and
         returns their results in order; ``None``: here, one after the other.

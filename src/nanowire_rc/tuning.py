@@ -31,7 +31,7 @@ from joblib import Parallel, delayed
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, Options
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset
@@ -183,7 +183,8 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         ``random_state`` does.
     n_jobs : int or None, default=None
         ``None``: configurations one after the other, each reservoir with its own ``n_jobs``;
-        an integer: that many configurations side by side (joblib), each on one core.
+        an integer: that many configurations side by side (joblib; -1: as many as cores), each
+        on one core.
     verbose : int, default=0
         > 0 shows a progress bar over the configurations.
 
@@ -228,7 +229,8 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         "cv": [Interval(Integral, 2, None, closed="left")],
         "n_repeats": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
-        "n_jobs": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Options(Integral, {-1}),
+                   Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
     }
 

@@ -372,7 +372,7 @@ def run_selection(
     pending_tests = [g for g in groups if store.test_result(g, grid_id(grids[g[1]])) is None]
     if scheduler is None:
         jobs = _workers(jobs, max(len(plan), len(pending_tests)))
-    local_jobs = None if (jobs == 1 and scheduler is None) else 1
+    local_jobs = -1 if (jobs == 1 and scheduler is None) else 1
     plan = [(group, chunk, *data[group[0]][:2], local_jobs, protocol_name)
             for group, chunk in plan]
     if progress:

@@ -465,7 +465,7 @@ def run_nanowire_device(
     return_states: bool = False,
     std: bool = False,
     backend: str = "compiled",
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     check: bool = True,
     force_device_kernel: bool = False,
 ) -> PooledStates:
@@ -515,8 +515,8 @@ def run_nanowire_device(
     backend : {"compiled", "numpy"}, default="compiled"
         The Numba kernel (compiled at its first call in a process) or the NumPy reference; both
         draw the same noise and agree to rounding.
-    n_jobs : int, optional
-        Threads for the compiled kernel (``None`` or -1: all).
+    n_jobs : int or None, default=-1
+        Threads for the compiled kernel (-1: all cores; ``None``: one).
     check : bool, default=True
         Refuse to run when some device's memory factor over the (quantised) voltages of this
         batch is >= 1 (:func:`~nanowire_rc.device.device_memory_factor`); ``False`` runs anyway.
@@ -856,7 +856,7 @@ def run_coupled_nanowire_device(
     return_states: bool = False,
     std: bool = False,
     backend: str = "compiled",
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     check: bool = True,
 ) -> PooledStates:
     """Run a coupled network of non-ideal devices over a batch; pool its read conductances.
@@ -910,8 +910,8 @@ def run_coupled_nanowire_device(
     backend : {"compiled", "numpy"}, default="compiled"
         BLAS plus a Numba point-wise kernel (compiled at its first call in a process), or the
         NumPy reference; both draw the same noise and agree to rounding.
-    n_jobs : int, optional
-        Threads for the compiled kernel (``None`` or -1: all).
+    n_jobs : int or None, default=-1
+        Threads for the compiled kernel (-1: all cores; ``None``: one).
     check : bool, default=True
         Refuse a network whose contraction bound in the best weighted max-norm
         (:func:`~nanowire_rc.stability.weighted_contraction_bound` of

@@ -65,10 +65,12 @@ _DTYPES = {"float32": np.float32, "float64": np.float64}
 
 @contextlib.contextmanager
 def _numba_threads(n_jobs: int | None) -> Iterator[None]:
-    """Run the enclosed kernels on ``n_jobs`` threads (``None`` or -1: all available)."""
-    if n_jobs is None or n_jobs == -1:
+    """Run the enclosed kernels on ``n_jobs`` threads: -1 all available, ``None`` one (the
+    library's ``n_jobs`` follows scikit-learn's convention everywhere)."""
+    if n_jobs == -1:
         yield
         return
+    n_jobs = 1 if n_jobs is None else n_jobs
     if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
         raise InvalidParameterError(
             f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
@@ -169,7 +171,7 @@ def run_nanowire(
     return_states: bool = False,
     std: bool = False,
     backend: str = "compiled",
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     check: bool = True,
 ) -> PooledStates:
     """Run an uncoupled nanowire assembly over a batch of series and pool its states.
@@ -208,8 +210,8 @@ def run_nanowire(
         (``PooledStates.std``), from one more accumulator of squared states while stepping.
     backend : {"compiled", "numpy"}, default="compiled"
         The Numba kernel (parallel over series) or the plain NumPy reference.
-    n_jobs : int, optional
-        Threads for the compiled kernel (``None`` or -1: all).
+    n_jobs : int or None, default=-1
+        Threads for the compiled kernel (-1: all cores; ``None``: one).
     check : bool, default=True
         Refuse to run when the memory factor over the voltages this batch produces is >= 1
         (what the estimators enforce at ``fit``); ``False`` runs anyway.
@@ -376,7 +378,7 @@ def run_leaky_tanh(
     return_states: bool = False,
     std: bool = False,
     backend: str = "compiled",
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
 ) -> PooledStates:
     """Run a leaky-integrator tanh reservoir over a batch and pool its states.
 
@@ -414,8 +416,8 @@ def run_leaky_tanh(
         (``PooledStates.std``), from one more accumulator of squared states while stepping.
     backend : {"compiled", "numpy"}, default="compiled"
         Numba kernels or the plain NumPy reference.
-    n_jobs : int, optional
-        Threads for the compiled kernels (``None`` or -1: all).
+    n_jobs : int or None, default=-1
+        Threads for the compiled kernels (-1: all cores; ``None``: one).
 
     Returns
     -------
@@ -499,7 +501,7 @@ def run_coupled_nanowire(
     return_states: bool = False,
     std: bool = False,
     backend: str = "compiled",
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     check: bool = True,
 ) -> PooledStates:
     """Run a coupled nanowire network over a batch and pool its states.
@@ -544,8 +546,8 @@ def run_coupled_nanowire(
         (``PooledStates.std``), from one more accumulator of squared states while stepping.
     backend : {"compiled", "numpy"}, default="compiled"
         Numba kernels or the plain NumPy reference.
-    n_jobs : int, optional
-        Threads for the compiled kernels (``None`` or -1: all).
+    n_jobs : int or None, default=-1
+        Threads for the compiled kernels (-1: all cores; ``None``: one).
     check : bool, default=True
         Refuse a network without the echo-state guarantee on this batch (contraction bound of
         :func:`~nanowire_rc.stability.weighted_contraction_bound` >= 1, or states not provably in

@@ -31,6 +31,7 @@ time (docs/network.md), so constants fitted with it belong to one sampling of th
 from __future__ import annotations
 
 import math
+import os
 import time as _time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -271,8 +272,9 @@ def fit_network(
         Evaluations of the residual per start (the Jacobian's columns not counted).
     polish_nfev : int, default=20
         Evaluations of the polish on every sample (0: none).
-    n_jobs : int, default=2
-        Threads running the simulations of one Jacobian side by side.
+    n_jobs : int or None, default=2
+        Threads running the simulations of one Jacobian side by side (-1: as many as cores;
+        ``None``: one).
     random_state : int, SeedSequence or None, default=0
         Seeds the random starts (through :class:`numpy.random.SeedSequence`).
 
@@ -326,7 +328,8 @@ def fit_network(
         raise NetworkError("nothing to start from: give starts= or n_starts >= 1")
     idx = np.arange(t.size) if fit_on is None else np.unique(np.asarray(fit_on, dtype=int))
     counter = [0]
-    pool = ThreadPoolExecutor(max(1, int(n_jobs)))
+    pool = ThreadPoolExecutor(1 if n_jobs is None else
+                              (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs)))
 
     def curve(z: np.ndarray, rows: np.ndarray) -> np.ndarray:
         params, g_min, g_max, h0 = _decode(z)

@@ -148,8 +148,9 @@ class NetworkReservoir(_Reservoir):
         Type of the features (the network is always stepped in float64).
     random_state : int, SeedSequence or None, default=None
         Seeds the draws at ``fit``.
-    n_jobs : int or None, default=None
-        Threads stepping the series of a batch side by side (``None``: Numba's count).
+    n_jobs : int or None, default=-1
+        Threads stepping the series of a batch side by side (-1: Numba's count; ``None``:
+        one, as in scikit-learn).
 
     Attributes
     ----------
@@ -232,7 +233,7 @@ class NetworkReservoir(_Reservoir):
         input_range: tuple[float, float] | None = (0.0, 1.0),
         dtype: str = "float64",
         random_state: int | np.random.SeedSequence | None = None,
-        n_jobs: int | None = None,
+        n_jobs: int | None = -1,
     ):
         self.network = network
         self.sources = sources

@@ -177,7 +177,7 @@ def simulate(
     read_nodes: ArrayLike | None = None,
     record_states: bool = False,
     solver: str = "auto",
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
 ) -> NetworkResult:
     """Drive a network's sources with voltage series; step junctions and circuit together.
 
@@ -213,9 +213,9 @@ def simulate(
         Keep the junction states at every stamp.
     solver : {"auto", "cholesky", "pcg"}, default="auto"
         Linear solver (see :class:`.Circuit`).
-    n_jobs : int, optional
-        Threads for a batch, one series each (``None`` or -1: Numba's thread count). Results
-        do not depend on it.
+    n_jobs : int or None, default=-1
+        Threads for a batch, one series each (-1: Numba's thread count; ``None``: one).
+        Results do not depend on it.
 
     Returns
     -------
@@ -306,7 +306,9 @@ def simulate(
 
 
 def _threads(n_jobs: int | None) -> int:
-    if n_jobs is None or n_jobs == -1:
+    if n_jobs is None:
+        return 1
+    if n_jobs == -1:
         return numba.get_num_threads()
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
         raise NetworkError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
