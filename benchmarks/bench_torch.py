@@ -7,7 +7,7 @@ side by side in one run (median of ``--repeats``), on CPU and on CUDA when one i
 
     OMP_NUM_THREADS=1 python benchmarks/bench_torch.py --threads 1
 
-Accuracy (``--train``): fit ``NanowireRNNClassifier`` (defaults, ``stability="project"``) on the
+Accuracy (``--train``): fit ``NanowireRNNClassifier`` (defaults, ``constraint="project"``) on the
 official train split of each dataset for several seeds, report test accuracy per seed,
 mean ± std, fit time and the contraction bound of each model, and draw the training history::
 

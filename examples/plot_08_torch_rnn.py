@@ -6,7 +6,7 @@ A trainable nanowire RNN in PyTorch
 trainable by back-propagation through time. :class:`~nanowire_rc.torch.cell.NanowireRNN` is
 shaped like ``torch.nn.RNN``; :class:`~nanowire_rc.torch.classifier.NanowireRNNClassifier`
 trains one end to end as a scikit-learn classifier while keeping the cell a contraction
-(``stability="project"`` rescales rows of the recurrent matrix after every optimiser step).
+(``constraint="project"`` rescales rows of the recurrent matrix after every optimiser step).
 This example is skipped when PyTorch is not installed.
 """
 

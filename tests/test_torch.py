@@ -214,8 +214,8 @@ def test_classifier_project_keeps_bound_below_target():
 
 def test_classifier_penalty_and_off_record_the_bound():
     X, y = toy_data()
-    for stability in ("penalty", "off"):
-        clf = NanowireRNNClassifier(**FAST, stability=stability, random_state=1).fit(X, y)
+    for constraint in ("penalty", "off"):
+        clf = NanowireRNNClassifier(**FAST, constraint=constraint, random_state=1).fit(X, y)
         assert len(clf.history_["bound"]) == clf.n_epochs_
         assert np.isfinite(clf.contraction_bound_)
 
@@ -256,8 +256,8 @@ def test_classifier_bad_input():
         clf.fit(X, y[:-1])
     with pytest.raises(ValueError, match="dimension"):
         clf.fit(X[0], y)
-    with pytest.raises(ValueError, match="stability"):
-        NanowireRNNClassifier(stability="maybe").fit(X, y)
+    with pytest.raises(ValueError, match="constraint"):
+        NanowireRNNClassifier(constraint="maybe").fit(X, y)
     with pytest.raises(ValueError, match="bound_target"):
         NanowireRNNClassifier(bound_target=1.0).fit(X, y)
     with pytest.raises(ValueError, match="device"):
@@ -313,7 +313,7 @@ def test_classifier_weight_averaging_returns_the_average_of_the_steps():
     # w0 the initial weights (a step with a negligible rate) and w1 those after the step
     X, y = toy_data()
     one_step = dict(FAST, max_epochs=1, batch_size=len(X), validation_fraction=0.0,
-                    stability="off", dtype="float64", random_state=4)
+                    constraint="off", dtype="float64", random_state=4)
     w0 = NanowireRNNClassifier(**{**one_step, "lr": 1e-14}).fit(X, y).module_.state_dict()
     w1 = NanowireRNNClassifier(**one_step).fit(X, y).module_.state_dict()
     avg = NanowireRNNClassifier(**one_step, weight_averaging=0.75).fit(X, y)

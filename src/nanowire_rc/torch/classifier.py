@@ -4,7 +4,7 @@
 as the reservoir classifiers do), runs a :class:`~nanowire_rc.torch.NanowireRNN`, pools its
 states per series (mean, last, window means) and reads them out with a linear layer; all of it is
 trained by back-propagation through time with Adam, early stopping on a stratified validation
-split and a learning-rate schedule, while the cell is kept a contraction (``stability``).
+split and a learning-rate schedule, while the cell is kept a contraction (``constraint``).
 With ``memristor=nw.Device(...)`` every neuron is a physical device (variability, noise,
 quantisation, conductance window) and the features are its read conductances.
 """
@@ -35,9 +35,11 @@ from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
 from .cell import VOLTAGE_MAPS
 from .training import Seeds, Trainer, TrainingData
 
-__all__ = ["STABILITY", "NanowireRNNClassifier"]
+__all__ = ["CONSTRAINTS", "NanowireRNNClassifier"]
 
-STABILITY = ("project", "penalty", "off")
+#: How training keeps the cell a contraction (``constraint``). A reservoir's ``stability`` is
+#: another thing: what its ``fit`` does when the guarantee fails ("raise", "warn").
+CONSTRAINTS = ("project", "penalty", "off")
 LR_SCHEDULES = ("plateau", "cosine", "none")
 NORMALIZATIONS = ("batch", "layer", "none")
 
@@ -72,14 +74,15 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Physical constants (default: the paper's Table 2).
     train_params : bool, default=False
         Train the constants too.
-    stability : {"project", "penalty", "off"}, default="project"
-        ``"project"`` rescales rows of the recurrent matrices after every optimiser step so that
-        the contraction bound stays ``<= bound_target``; ``"penalty"`` adds
-        ``penalty * sum(relu(bound - bound_target))`` to the loss; ``"off"`` does neither.
+    constraint : {"project", "penalty", "off"}, default="project"
+        How training keeps the cell a contraction: ``"project"`` rescales rows of the recurrent
+        matrices after every optimiser step so that the contraction bound stays
+        ``<= bound_target``; ``"penalty"`` adds ``penalty * sum(relu(bound - bound_target))`` to
+        the loss; ``"off"`` does neither.
     bound_target : float, default=0.99
         Target for the contraction bound (< 1).
     penalty : float, default=1.0
-        Weight of the stability penalty.
+        Weight of the contraction penalty (``constraint="penalty"``).
     features : str, default="mean+last+windows+std"
         Pooled states the readout sees, ``+``-joined from ``mean``, ``last``, ``windows`` and
         ``std`` (each state's standard deviation over the series).
@@ -141,7 +144,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Decay ``d`` of an exponential moving average of the weights (and batch-norm
         statistics), updated after every optimiser step: ``w_avg <- d w_avg + (1 - d) w``. The
         average is what is validated, early-stopped and returned (projected too, with
-        ``stability="project"``); ``0`` turns it off.
+        ``constraint="project"``); ``0`` turns it off.
     refit : bool, default=False
         After early stopping, train the chosen initialisation again from its initial weights on
         all the training series (validation split included) for the best epoch's number of
@@ -218,7 +221,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         retention: float = 0.9,
         params: NanowireParams | None = None,
         train_params: bool = False,
-        stability: str = "project",
+        constraint: str = "project",
         bound_target: float = 0.99,
         penalty: float = 1.0,
         features: str = "mean+last+windows+std",
@@ -259,7 +262,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.retention = retention
         self.params = params
         self.train_params = train_params
-        self.stability = stability
+        self.constraint = constraint
         self.bound_target = bound_target
         self.penalty = penalty
         self.features = features
@@ -303,9 +306,9 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
                 raise InvalidParameterError(f"{name} must be a finite number > 0, got {value!r}")
-        if self.stability not in STABILITY:
+        if self.constraint not in CONSTRAINTS:
             raise InvalidParameterError(
-                f"stability must be one of {STABILITY}, got {self.stability!r}")
+                f"constraint must be one of {CONSTRAINTS}, got {self.constraint!r}")
         if self.method not in METHODS:
             raise InvalidParameterError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.voltage_map not in VOLTAGE_MAPS:

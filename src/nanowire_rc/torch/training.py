@@ -3,7 +3,7 @@
 The estimator validates its hyper-parameters, scales the series, draws the split and the seeds
 (:class:`TrainingData`, :class:`Seeds`); a :class:`Trainer` then builds the network (the cell,
 pooling, normalisation and a linear readout: ``_Network``), trains it with Adam for each
-initialisation (mini-batches in a random order, the stability option applied at every step, a
+initialisation (mini-batches in a random order, the contraction constraint applied at every step, a
 learning-rate schedule, early stopping on the validation rows, optional weight averaging), keeps
 the initialisation with the best validation loss, and optionally refits it on every training
 series for the validated number of epochs. Every random draw comes from the estimator's
@@ -125,7 +125,7 @@ class Trainer:
     Parameters
     ----------
     estimator : NanowireRNNClassifier
-        Whose settings (cell, features, optimiser, schedule, stability, regularisers) are used.
+        Whose settings (cell, features, optimiser, schedule, constraint, regularisers) are used.
     data : TrainingData
         Tensors and split.
     seeds : Seeds
@@ -174,7 +174,7 @@ class Trainer:
             net.readout.weight.uniform_(-bound, bound, generator=generator)
             net.readout.bias.uniform_(-bound, bound, generator=generator)
         net = net.to(self.device)
-        if est.stability == "project":
+        if est.constraint == "project":
             rnn.project_(est.bound_target)
         return net
 
@@ -220,18 +220,18 @@ class Trainer:
                                       self.data.y[torch.as_tensor(rows, device=self.device)])
             total += float(loss.detach()) * len(rows)
             seen += len(rows)
-            if est.stability == "penalty":
+            if est.constraint == "penalty":
                 excess = torch.cat([torch.relu(b - est.bound_target)
                                     for b, _ in rnn.contraction_bound()])
                 loss = loss + est.penalty * excess.sum()
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
-            if est.stability == "project":
+            if est.constraint == "project":
                 rnn.project_(est.bound_target)
             if average is not None:
                 _update_average(average, net, est.weight_averaging)
-        if average is not None and est.stability == "project":
+        if average is not None and est.constraint == "project":
             # a mean of projected weights need not meet the bound: project it too
             average.rnn.project_(est.bound_target)
         return total / max(seen, 1)
