@@ -51,7 +51,7 @@ from scipy.stats import truncnorm
 from sklearn.utils import check_random_state
 
 from .exceptions import InvalidParameterError
-from .physics import METHODS, NanowireParams, _as_params, check_voltages
+from .physics import METHODS, NEURON, NanowireParams, _as_params, check_voltages
 
 __all__ = [
     "CONSTANTS",
@@ -488,7 +488,7 @@ def device_memory_factor(
     v_hi: ArrayLike,
     dt: float,
     constants: DeviceConstants,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> np.ndarray:
     """Closed-form memory factor of each neuron with its own constants (docs/theory.md).
 

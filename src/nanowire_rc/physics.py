@@ -31,7 +31,9 @@ from .exceptions import InvalidInputError, InvalidParameterError, VoltageOverflo
 
 __all__ = [
     "METHODS",
+    "NEURON",
     "NanowireParams",
+    "NeuronDefaults",
     "VoltageOverflowError",
     "check_voltages",
     "fixed_point",
@@ -45,6 +47,50 @@ METHODS = ("euler", "exact")
 
 # exp(709.78) is the largest finite float64; stay a little below it.
 _LOG_MAX = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0}
+
+
+@dataclass(frozen=True)
+class NeuronDefaults:
+    """The nanowire neuron's hyper-parameter defaults, in one table.
+
+    Every reservoir, kernel, bound and cell that takes one of these takes its default from
+    :data:`NEURON`; estimators whose defaults were chosen for a task (the multi-scale reservoir,
+    the trainable classifier) say so where they differ.
+
+    Parameters
+    ----------
+    dt : float, default=0.1
+        Time step of the update.
+    method : {"euler", "exact"}, default="euler"
+        Update rule (docs/theory.md, "The neuron").
+    input_scaling, input_scaling_spread : float, default=0.8, 0.3
+        Each neuron's input scale ``omega_n`` is drawn from ``[input_scaling -
+        input_scaling_spread, input_scaling + input_scaling_spread]``.
+    retention : float, default=1.0
+        State retention ``gamma`` of a coupled neuron, in (0, 1].
+    v_min, v_max, gain : float, default=0.0, 1.0, 1.0
+        The sigmoid voltage map of a coupled neuron: ``v = v_min + (v_max - v_min)
+        sigmoid(gain a)``.
+
+    Examples
+    --------
+    >>> from nanowire_rc.physics import NEURON
+    >>> NEURON.dt, NEURON.method, NEURON.input_scaling
+    (0.1, 'euler', 0.8)
+    """
+
+    dt: float = 0.1
+    method: str = "euler"
+    input_scaling: float = 0.8
+    input_scaling_spread: float = 0.3
+    retention: float = 1.0
+    v_min: float = 0.0
+    v_max: float = 1.0
+    gain: float = 1.0
+
+
+#: The neuron's defaults (:class:`NeuronDefaults`).
+NEURON = NeuronDefaults()
 
 
 @dataclass(frozen=True)
@@ -311,7 +357,7 @@ def step(
     v: ArrayLike,
     dt: float,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> np.ndarray:
     """One update of the state ``h`` under voltage ``v`` (broadcast together).
 
@@ -381,7 +427,7 @@ def simulate(
     omega: ArrayLike = 1.0,
     params: NanowireParams | None = None,
     h0: ArrayLike = 0.0,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> np.ndarray:
     """Drive uncoupled neurons with one input series and return the state trajectory.
 

@@ -45,7 +45,7 @@ from .exceptions import (
 from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
 from .kernels.pooling import check_memory
-from .physics import METHODS, NanowireParams
+from .physics import METHODS, NEURON, NanowireParams
 from .series import SeriesBatch, as_batch, reverse_time, scale_minmax, with_difference
 from .stability import (
     _certify,
@@ -777,12 +777,12 @@ class NanowireReservoir(_Reservoir):
         self,
         *,
         n_neurons: int = 100,
-        input_scaling: float = 0.8,
-        input_scaling_spread: float = 0.3,
-        dt: float = 0.1,
+        input_scaling: float = NEURON.input_scaling,
+        input_scaling_spread: float = NEURON.input_scaling_spread,
+        dt: float = NEURON.dt,
         dt_spread: float = 0.0,
         params: NanowireParams | None = None,
-        method: str = "euler",
+        method: str = NEURON.method,
         device: Device | None = None,
         features: str = "mean+last+windows",
         n_windows: int = 8,
@@ -1068,19 +1068,19 @@ class CoupledNanowireReservoir(_Reservoir):
         self,
         *,
         n_neurons: int = 100,
-        input_scaling: float = 0.8,
-        input_scaling_spread: float = 0.3,
+        input_scaling: float = NEURON.input_scaling,
+        input_scaling_spread: float = NEURON.input_scaling_spread,
         coupling: float = 0.05,
         connectivity: str = "dense",
         density: float = 0.1,
         bias_scaling: float = 0.0,
-        dt: float = 0.1,
+        dt: float = NEURON.dt,
         dt_spread: float = 0.0,
-        retention: float = 1.0,
+        retention: float = NEURON.retention,
         voltage_map: str = "sigmoid",
-        v_min: float = 0.0,
-        v_max: float = 1.0,
-        gain: float = 1.0,
+        v_min: float = NEURON.v_min,
+        v_max: float = NEURON.v_max,
+        gain: float = NEURON.gain,
         params: NanowireParams | None = None,
         device: Device | None = None,
         stability: str = "raise",

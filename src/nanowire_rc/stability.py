@@ -21,6 +21,7 @@ from scipy.special import expit
 
 from .exceptions import InvalidInputError, InvalidParameterError
 from .physics import (
+    NEURON,
     NanowireParams,
     _as_params,
     _check_method,
@@ -67,7 +68,7 @@ def memory_factor(
     dt: float,
     omega: ArrayLike = 1.0,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> float:
     """Memory factor of a signal: ``sup_t |1 - dt S(omega x(t))|`` (max over neurons too).
 
@@ -128,7 +129,7 @@ def memory_factor_voltage(
     v_hi: ArrayLike,
     dt: ArrayLike,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> np.ndarray | float:
     """Closed-form memory factor for voltages anywhere in ``[v_lo, v_hi]`` (broadcasting).
 
@@ -191,7 +192,7 @@ def memory_factor_range(
     dt: ArrayLike,
     omega: ArrayLike = 1.0,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> np.ndarray | float:
     """Closed-form memory factor for inputs in ``[x_lo, x_hi]`` scaled by ``omega``.
 
@@ -251,7 +252,7 @@ def memory_factor_box(
     omega_hi: ArrayLike,
     dt: ArrayLike,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> np.ndarray | float:
     """Memory factor of an assembly whose scalings lie in ``[omega_lo, omega_hi]`` (broadcasting).
 
@@ -309,7 +310,7 @@ def is_stable(
     dt: ArrayLike,
     omega: ArrayLike = 1.0,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> np.ndarray | bool:
     """``memory_factor_range(...) < 1``: the echo-state guarantee holds on that input range.
 
@@ -348,7 +349,7 @@ def echo_state_gap(
     dt: float,
     omega: ArrayLike = 1.0,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
     h0: tuple[float, float] = (0.0, 1.0),
 ) -> np.ndarray:
     """Empirical echo-state check: ``|h(t) - h'(t)|`` for two initial states and the same input.
@@ -396,7 +397,7 @@ def coupled_contraction_bound(
     dt: float,
     row_abs_sum: ArrayLike,
     gain_max: ArrayLike,
-    retention: float = 1.0,
+    retention: float = NEURON.retention,
     params: NanowireParams | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-neuron bound on the Jacobian row sums of a coupled nanowire network, and invariance.
@@ -463,7 +464,7 @@ def coupled_contraction_terms(
     v_hi: ArrayLike,
     dt: ArrayLike,
     gain_max: ArrayLike,
-    retention: float = 1.0,
+    retention: float = NEURON.retention,
     params: NanowireParams | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The two terms of each Jacobian row bound of a coupled network, and invariance.

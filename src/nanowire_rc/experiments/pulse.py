@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..exceptions import InvalidParameterError
-from ..physics import NanowireParams, simulate
+from ..physics import NEURON, NanowireParams, simulate
 
 __all__ = ["DEFAULT_DTS", "DEFAULT_OMEGAS", "pulse_input", "pulse_responses"]
 
@@ -55,7 +55,7 @@ def pulse_responses(
     omega_for_dts: float = 0.1,
     dt_for_omegas: float = 0.1,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
     n_steps: int = 100,
 ) -> list[dict]:
     """Rows ``{panel, dt, omega, t, x, h}``: the state over time for each curve of Fig. 1.

@@ -35,7 +35,7 @@ from sklearn.utils import check_random_state
 
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
 from ..exceptions import InvalidParameterError
-from ..physics import METHODS, NanowireParams, _as_params, _check_dt
+from ..physics import METHODS, NEURON, NanowireParams, _as_params, _check_dt
 from ..stability import (
     _certify,
     coupled_voltage_range,
@@ -454,7 +454,7 @@ def run_nanowire_device(
     device: Device | None = None,
     constants: DeviceConstants | None = None,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
     *,
     random_state=None,
     lengths: ArrayLike | None = None,
@@ -845,7 +845,7 @@ def run_coupled_nanowire_device(
     params: NanowireParams | None = None,
     *,
     bias: ArrayLike = 0.0,
-    retention: float = 1.0,
+    retention: float = NEURON.retention,
     voltage_map: tuple[float, float, float] | None = None,
     random_state=None,
     lengths: ArrayLike | None = None,

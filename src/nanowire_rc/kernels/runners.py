@@ -32,6 +32,7 @@ from ..exceptions import (
     UnstableReservoirError,
 )
 from ..physics import (
+    NEURON,
     NanowireParams,
     VoltageOverflowError,
     _as_params,
@@ -161,7 +162,7 @@ def run_nanowire(
     input_weights: ArrayLike,
     dt: float,
     params: NanowireParams | None = None,
-    method: str = "euler",
+    method: str = NEURON.method,
     *,
     lengths: ArrayLike | None = None,
     washout: int = 0,
@@ -491,7 +492,7 @@ def run_coupled_nanowire(
     params: NanowireParams | None = None,
     *,
     bias: ArrayLike = 0.0,
-    retention: float = 1.0,
+    retention: float = NEURON.retention,
     voltage_map: tuple[float, float, float] | None = None,
     lengths: ArrayLike | None = None,
     washout: int = 0,

@@ -43,7 +43,7 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 from ..device import Device, DeviceConstants, quantise_voltage
 from ..exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from ..kernels.streams import SPLITMIX_INCREMENT, seeded_noise
-from ..physics import METHODS, NanowireParams
+from ..physics import METHODS, NEURON, NanowireParams
 
 __all__ = ["VOLTAGE_MAPS", "NanowireRNN", "contraction_bound", "nanowire_cell"]
 
@@ -271,10 +271,10 @@ def nanowire_cell(
     a: Tensor,
     h: Tensor,
     params: NanowireParams | Sequence[Tensor] | None = None,
-    dt: float = 0.1,
-    retention: float = 1.0,
+    dt: float = NEURON.dt,
+    retention: float = NEURON.retention,
     voltage_map: tuple[float, float, float] | None = (0.0, 1.0, 1.0),
-    method: str = "euler",
+    method: str = NEURON.method,
 ) -> Tensor:
     """One fused point-wise nanowire update ``h' = f(a, h)`` (``a`` is the pre-activation).
 
@@ -340,10 +340,10 @@ def contraction_bound(
     x_lo: Tensor | float,
     x_hi: Tensor | float,
     dt: float,
-    retention: float = 1.0,
+    retention: float = NEURON.retention,
     params: NanowireParams | Sequence[Tensor] | None = None,
     voltage_map: tuple[float, float, float] | None = (0.0, 1.0, 1.0),
-    method: str = "euler",
+    method: str = NEURON.method,
     row_scale: Tensor | None = None,
     voltage_step: float = 0.0,
 ) -> tuple[Tensor, Tensor]:
@@ -607,13 +607,13 @@ class NanowireRNN(nn.Module):
         hidden_size: int,
         num_layers: int = 1,
         batch_first: bool = False,
-        dt: float = 0.1,
-        method: str = "euler",
+        dt: float = NEURON.dt,
+        method: str = NEURON.method,
         voltage_map: str = "sigmoid",
-        v_min: float = 0.0,
-        v_max: float = 1.0,
-        gain: float = 1.0,
-        retention: float = 1.0,
+        v_min: float = NEURON.v_min,
+        v_max: float = NEURON.v_max,
+        gain: float = NEURON.gain,
+        retention: float = NEURON.retention,
         params: NanowireParams | None = None,
         train_params: bool = False,
         h0: float = 0.0,
