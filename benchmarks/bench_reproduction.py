@@ -37,6 +37,7 @@ import numpy as np
 
 from nanowire_rc import readout, selection
 from nanowire_rc.datasets import load_ucr
+from nanowire_rc.experiments import grids
 from nanowire_rc.experiments.classification import DATASETS, N_WINDOWS, SIZES
 from nanowire_rc.readout import one_blas_thread
 from nanowire_rc.series import as_batch
@@ -73,7 +74,7 @@ def profile_phases(n_configs: int) -> list[dict]:
     for dataset in DATASETS:
         X, y, splits = _data(dataset)
         for model in MODELS:
-            kept, _ = selection.configurations(model)
+            kept, _ = grids.configurations(model)
             sample = [kept[i] for i in np.linspace(0, len(kept) - 1, n_configs).astype(int)]
             for size in SIZES:
                 selection.evaluate_configs(model, sample[:1], X, y, splits, size, 0, N_WINDOWS,
@@ -116,7 +117,7 @@ def gram_flops(n_train: int, n_val: int, size: int) -> float:
 
 def float32_effect(dataset: str, model: str, size: int) -> None:
     X, y, splits = _data(dataset)
-    kept, _ = selection.configurations(model)
+    kept, _ = grids.configurations(model)
     library = readout._standardised_grams
     runs = {}
     try:

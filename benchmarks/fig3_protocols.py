@@ -26,12 +26,11 @@ from pathlib import Path
 import numpy as np
 
 import nanowire_rc as nw
+from nanowire_rc.experiments.grids import GRIDS, configurations
 from nanowire_rc.selection import (
-    GRIDS,
     PROTOCOLS,
     REPRESENTATIONS,
     best_row,
-    configurations,
     evaluate_configs,
     refit_and_test,
 )

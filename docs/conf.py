@@ -102,6 +102,7 @@ API_SECTIONS = [
     ("Data", ["nanowire_rc.datasets", "nanowire_rc.series"]),
     ("Model selection", ["nanowire_rc.selection", "nanowire_rc.store"]),
     ("Experiments and figures", ["nanowire_rc.experiments.pulse", "nanowire_rc.experiments.heatmap",
+                                 "nanowire_rc.experiments.grids",
                                  "nanowire_rc.experiments.classification",
                                  "nanowire_rc.experiments.robustness",
                                  "nanowire_rc.experiments.forecasting",

@@ -21,8 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import nanowire_rc as nw
+from nanowire_rc.experiments.grids import configurations
 from nanowire_rc.experiments.heatmap import memory_factor_heatmap
-from nanowire_rc.selection import configurations
 
 dts, omegas, rho = memory_factor_heatmap(np.linspace(0.01, 1.0, 100), np.linspace(0, 2, 101))
 
@@ -71,7 +71,7 @@ fig.tight_layout()
 # A reservoir draws each neuron's scaling from ``[omega0 - d_omega, omega0 + d_omega]``; its
 # worst case is :func:`~nanowire_rc.stability.memory_factor_box`. The paper's Table 3 grid has
 # 490 configurations ``(omega0, d_omega, dt)``; with Table 2 constants 140 are stable, and
-# :func:`~nanowire_rc.selection.configurations` prunes the rest before any simulation.
+# :func:`~nanowire_rc.experiments.grids.configurations` prunes the rest before any simulation.
 box = nw.stability.memory_factor_box
 print(f"omega in [0.7, 0.9], dt = 0.1: rho = {box(0, 1, 0.7, 0.9, 0.1):.4f}")
 print(f"omega in [0.7, 1.3], dt = 0.1: rho = {box(0, 1, 0.7, 1.3, 0.1):.4f}")

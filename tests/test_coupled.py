@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import nanowire_rc as nw
-from nanowire_rc import selection as S
+from nanowire_rc.experiments import grids as G
 from nanowire_rc.stability import coupled_contraction_bound, coupled_voltage_range
 
 TOL = {"float64": {"rtol": 1e-10, "atol": 1e-12}, "float32": {"rtol": 1e-5, "atol": 1e-6}}
@@ -122,7 +122,7 @@ def test_unstable_coupled_reservoir_raises_or_warns_with_the_reason():
 
 
 def test_grid_pruning_is_a_worst_case_over_drawn_networks():
-    kept, pruned = S.configurations("nanowire-coupled")
+    kept, pruned = G.configurations("nanowire-coupled")
     assert len(kept) + len(pruned) == 72 and kept and pruned
     X = np.random.default_rng(0).random((6, 20))
     for c in kept[::7]:
@@ -137,6 +137,6 @@ def test_coupled_classifier_and_selection(tmp_path):
     clf = nw.classifiers.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=40),
                                        random_state=0).fit(X, y)
     assert clf.score(X_te, y_te) > 0.85 and clf.reservoir_.contraction_bound_ < 1
-    unit = S.evaluate_unit("SyntheticControl", "nanowire-coupled", 20, 0, X[::3], y[::3],
-                           X_te[::5], y_te[::5], grid=S.QUICK_GRIDS["nanowire-coupled"])
+    unit = G.evaluate_unit("SyntheticControl", "nanowire-coupled", 20, 0, X[::3], y[::3],
+                           X_te[::5], y_te[::5], grid=G.QUICK_GRIDS["nanowire-coupled"])
     assert unit.n_configs == 4 and 0.5 < unit.test_accuracy <= 1

@@ -110,6 +110,14 @@ def test_auto_refits_the_choice_its_held_out_fifth_prefers():
     assert auto.quadratic_ == best
 
 
+def test_auto_beyond_one_step_decides_by_the_teacher_forced_error():
+    y = mackey_glass(800, discard=300)
+    fc = NanowireForecaster(nw.NanowireReservoir(n_neurons=20, dtype="float64"), horizon=3,
+                            random_state=0).fit(y[:600])
+    assert {r["valid_steps"] for r in fc.validation_.values()} == {0}  # no closed loop
+    assert fc.quadratic_ == min(fc.validation_, key=lambda q: fc.validation_[q]["nrmse"])
+
+
 def test_auto_without_room_to_hold_out_keeps_the_linear_features():
     y = mackey_glass(110, discard=300)
     fc = NanowireForecaster(nw.NanowireReservoir(n_neurons=10, dtype="float64"),

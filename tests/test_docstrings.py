@@ -83,6 +83,7 @@ MODULES = (
     "nanowire_rc.exceptions",
     "nanowire_rc.experiments.pulse",
     "nanowire_rc.experiments.heatmap",
+    "nanowire_rc.experiments.grids",
     "nanowire_rc.experiments.robustness",
     "nanowire_rc.experiments.forecasting",
     "nanowire_rc.experiments.report",

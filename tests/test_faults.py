@@ -38,7 +38,8 @@ from nanowire_rc.exceptions import (
     StoreInUseError,
 )
 from nanowire_rc.experiments.classification import plan_groups, protocol, run_selection
-from nanowire_rc.selection import PROTOCOLS, QUICK_GRIDS, configurations
+from nanowire_rc.experiments.grids import QUICK_GRIDS, configurations
+from nanowire_rc.selection import PROTOCOLS
 from nanowire_rc.store import ResultsStore
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ from test_faults import Held, fault, write_toy
 from nanowire_rc.cli import main
 from nanowire_rc.datasets import MAX_BYTES_VAR, MAX_LINE_VAR, load_ucr, splits_fingerprint
 from nanowire_rc.exceptions import DatasetFormatError, InvalidArgumentError, StoreError
-from nanowire_rc.experiments import classification
+from nanowire_rc.experiments import classification, grids
 from nanowire_rc.experiments.classification import plan_groups, protocol, run_selection
 from nanowire_rc.store import ResultsStore
 
@@ -193,8 +193,8 @@ def test_jobs_beyond_the_work_and_the_cores_are_capped(tmp_path, monkeypatch):
 
     monkeypatch.setattr(classification, "Parallel", Spy)
     groups = plan_groups(["SyntheticControl"], ["nanowire"], [10], 1)
-    pieces = len(classification.configurations("nanowire",
-                                               classification.QUICK_GRIDS["nanowire"])[0])
+    pieces = len(grids.configurations("nanowire",
+                                               grids.QUICK_GRIDS["nanowire"])[0])
     used = min(pieces, cpu_count())
     with ResultsStore(tmp_path / "results.sqlite", protocol()) as store:
         with pytest.warns(UserWarning, match=f"jobs=1000 capped at {used} worker"):

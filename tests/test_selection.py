@@ -10,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 import nanowire_rc as nw
 from nanowire_rc import readout as R
 from nanowire_rc import selection as S
+from nanowire_rc.experiments import grids as G
 from nanowire_rc.reservoirs import pooled_features
 
 
@@ -135,18 +136,18 @@ def test_paper_and_kfold_protocols():
 
 
 def test_configurations_prune_table3_and_keep_tanh():
-    kept, pruned = S.configurations("nanowire")
+    kept, pruned = G.configurations("nanowire")
     assert (len(kept), len(pruned)) == (140, 350)
     assert all(c["memory_factor"] < 1 for c in kept)
     assert all(c["memory_factor"] >= 1 for c in pruned)
-    kept, pruned = S.configurations("tanh")
+    kept, pruned = G.configurations("tanh")
     assert (len(kept), len(pruned)) == (360, 0)
     with pytest.raises(ValueError, match="model"):
-        S.configurations("lstm")
+        G.configurations("lstm")
 
 
 def test_pruned_configurations_really_are_refused_by_the_reservoir():
-    _, pruned = S.configurations("nanowire")
+    _, pruned = G.configurations("nanowire")
     c = max(pruned, key=lambda c: c["memory_factor"])
     X = np.random.default_rng(0).random((4, 20))
     with pytest.raises(nw.UnstableReservoirError):
@@ -170,15 +171,15 @@ def test_unit_is_deterministic_and_schedule_independent(small_data):
         return Parallel(n_jobs=2)(delayed(fn)(c) for c in chunks)
 
     args = ("SyntheticControl", "nanowire", 20, 0, *small_data)
-    a = S.evaluate_unit(*args, grid=S.QUICK_GRIDS["nanowire"])
-    b = S.evaluate_unit(*args, grid=S.QUICK_GRIDS["nanowire"], map_chunks=in_workers)
+    a = G.evaluate_unit(*args, grid=G.QUICK_GRIDS["nanowire"])
+    b = G.evaluate_unit(*args, grid=G.QUICK_GRIDS["nanowire"], map_chunks=in_workers)
     assert a.best == b.best and a.test_accuracy == b.test_accuracy
     assert a.validation == b.validation
     assert (a.n_configs, a.n_pruned) == (8, 2)  # 0.9 ± 0.5 at dt = 0.25 is unstable
     assert len({r["input_scaling"] for r in a.validation}) == 2
     assert 0.5 < a.test_accuracy <= 1.0
-    other_seed = S.evaluate_unit("SyntheticControl", "nanowire", 20, 1, *small_data,
-                                 grid=S.QUICK_GRIDS["nanowire"])
+    other_seed = G.evaluate_unit("SyntheticControl", "nanowire", 20, 1, *small_data,
+                                 grid=G.QUICK_GRIDS["nanowire"])
     assert other_seed.validation != a.validation
 
 

@@ -254,12 +254,12 @@ def read_ts(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.
         ``(n_cases, n_channels, n_timepoints)`` for equal-length multivariate ones, else a list
         of per-case arrays.
     y : ndarray of shape (n_cases,)
-        The labels: integers if every label is one, else floats, else strings.
+        Class labels, typed as :func:`read_tsv` types them.
 
     Raises
     ------
     DatasetFormatError
-        Naming the file and line, for a line that cannot be parsed.
+        For a line that cannot be parsed (the message names the file and the line).
 
     Examples
     --------

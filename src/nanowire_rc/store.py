@@ -462,7 +462,8 @@ class ResultsStore:
         Raises
         ------
         StoreError
-            If the database is locked or cannot be written; nothing is stored then.
+            When the database cannot be written (locked, read-only, full): the result is not
+            stored.
 
         Examples
         --------

@@ -30,21 +30,18 @@ from joblib import Parallel, cpu_count, delayed, parallel_config
 from .. import __version__
 from ..datasets import load_ucr, splits_fingerprint
 from ..exceptions import InvalidArgumentError
-from ..readout import DEFAULT_ALPHAS
+from ..readout import DEFAULT_ALPHAS, EXTEND_DECADES
 from ..selection import (
-    EXTEND_DECADES,
-    GRIDS,
     PROTOCOLS,
-    QUICK_GRIDS,
     best_row,
     chunk_configs,
     config_key,
-    configurations,
     evaluate_configs,
     refit_and_test,
 )
 from ..series import as_batch
 from ..store import ResultsStore
+from .grids import GRIDS, QUICK_GRIDS, configurations
 
 __all__ = ["DATASETS", "N_WINDOWS", "SIZES", "edge_penalty", "grid_id", "plan_groups",
            "protocol", "run_selection", "summarise"]
@@ -297,7 +294,7 @@ def run_selection(
     store : ResultsStore
         Where pieces are stored as they finish, and found on a rerun.
     quick : bool, default=False
-        Use :data:`~nanowire_rc.selection.QUICK_GRIDS` instead of the paper's grids.
+        Use :data:`~nanowire_rc.experiments.grids.QUICK_GRIDS` instead of the paper's grids.
     jobs : int, default=1
         Local worker processes (joblib); 1 runs here.
     scheduler : str or None, default=None
