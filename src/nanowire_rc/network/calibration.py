@@ -226,6 +226,23 @@ def _starts(n_starts: int, g_lo: float, g_hi: float, rng: np.random.Generator) -
     return out
 
 
+def _start_points(starts, n_starts: int, g_lo: float, g_hi: float,
+                  rng: np.random.Generator) -> list[np.ndarray]:
+    """The encoded starts: the given ones (each naming every constant), then ``n_starts``
+    drawn from the box."""
+    points = []
+    for s in starts or []:
+        missing = [n for n in NAMES if n not in s]
+        if missing:
+            raise NetworkError(f"a start lacks {missing}: give all of {NAMES}")
+        p = NanowireParams(s["kappa_p0"], s["kappa_d0"], s["eta_p"], s["eta_d"])
+        points.append(_encode(p, s["g_min"], s["g_max"], min(max(s["h0"], 0.0), 1.0)))
+    points += _starts(n_starts, g_lo, g_hi, rng)
+    if not points:
+        raise NetworkError("nothing to start from: give starts= or n_starts >= 1")
+    return points
+
+
 def fit_network(
     time: ArrayLike,
     voltage: ArrayLike,
@@ -315,17 +332,7 @@ def fit_network(
     base = grid_network() if network is None else network
     c = _unit_conductance(base, source, ground)
     g_lo, g_hi = float(g.min()) / c, float(g.max()) / c
-    rng = np.random.default_rng(random_state)
-    points = []
-    for s in starts or []:
-        missing = [n for n in NAMES if n not in s]
-        if missing:
-            raise NetworkError(f"a start lacks {missing}: give all of {NAMES}")
-        p = NanowireParams(s["kappa_p0"], s["kappa_d0"], s["eta_p"], s["eta_d"])
-        points.append(_encode(p, s["g_min"], s["g_max"], min(max(s["h0"], 0.0), 1.0)))
-    points += _starts(n_starts, g_lo, g_hi, rng)
-    if not points:
-        raise NetworkError("nothing to start from: give starts= or n_starts >= 1")
+    points = _start_points(starts, n_starts, g_lo, g_hi, np.random.default_rng(random_state))
     idx = np.arange(t.size) if fit_on is None else np.unique(np.asarray(fit_on, dtype=int))
     counter = [0]
     pool = ThreadPoolExecutor(1 if n_jobs is None else
