@@ -48,7 +48,7 @@ def load_input(n_cases: int) -> np.ndarray:
 
 
 def measure_device(n_cases: int = 5000, n_neurons: int = 1000, repeats: int = 5,
-                   n_jobs: int | None = None) -> list[dict]:
+                   n_jobs: int | None = -1) -> list[dict]:
     """Median seconds and G neuron-updates/s of each configuration, and its ratio to ideal."""
     import nanowire_rc as nw
     from nanowire_rc.device import Device
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--cases", type=int, default=5000)
     parser.add_argument("--neurons", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=-1)
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     rows = measure_device(args.cases, args.neurons, args.repeats, args.threads)

@@ -118,6 +118,36 @@ def test_auto_beyond_one_step_decides_by_the_teacher_forced_error():
     assert fc.quadratic_ == min(fc.validation_, key=lambda q: fc.validation_[q]["nrmse"])
 
 
+def test_auto_trials_and_fit_draw_one_reservoir_whatever_the_seed():
+    """A seed that is not an integer becomes one integer, used by the trial fits and the final
+    fit alike: the same forecasts as that integer given directly."""
+    y = mackey_glass(600, discard=300)
+    reservoir = nw.NanowireReservoir(n_neurons=15, dtype="float64")
+    seed = np.random.RandomState(3).randint(2**31 - 1)
+    drawn = NanowireForecaster(reservoir, random_state=np.random.RandomState(3)).fit(y)
+    given = NanowireForecaster(reservoir, random_state=int(seed)).fit(y)
+    np.testing.assert_array_equal(drawn.predict(y), given.predict(y))
+    assert drawn.validation_ == given.validation_
+
+
+def test_auto_leaves_out_monomials_that_would_outnumber_the_rows():
+    Y = np.random.default_rng(0).random((400, 6))  # 6 x 13 linear features: 3081 monomials
+    fc = NanowireForecaster(nw.NanowireReservoir(n_neurons=10, dtype="float64"),
+                            random_state=0).fit(Y)
+    assert set(fc.validation_) == {False} and fc.quadratic_ is False
+
+
+def test_auto_fits_a_series_whose_last_fifth_leaves_the_range_of_the_rest():
+    """The trial fits see the held-out fifth beyond their range; with out_of_range="raise" the
+    forecaster still fits (the trials only warn), and refuses such values only at predict."""
+    y = np.linspace(0.0, 1.0, 300) ** 4
+    fc = NanowireForecaster(nw.NanowireReservoir(n_neurons=10, dtype="float64"),
+                            out_of_range="raise", random_state=0).fit(y)
+    assert set(fc.validation_) == {False, True}
+    with pytest.raises(InvalidInputError, match="training range"):
+        fc.predict(3 * y)
+
+
 def test_auto_without_room_to_hold_out_keeps_the_linear_features():
     y = mackey_glass(110, discard=300)
     fc = NanowireForecaster(nw.NanowireReservoir(n_neurons=10, dtype="float64"),

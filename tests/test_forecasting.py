@@ -238,11 +238,13 @@ class TestScalingAndStability:
         with pytest.raises(InvalidParameterError, match=next(iter(setting))):
             ReservoirForecaster(reservoir).fit(mackey_glass(300))
 
-    def test_time_scale_spread_steps_in_closed_loop_as_in_teacher_forcing(self):
+    @pytest.mark.parametrize("spread", [
+        NanowireReservoir(n_neurons=20, dt_spread=1.0, method="exact", dtype="float64"),
+        CoupledNanowireReservoir(n_neurons=20, dt_spread=1.0, dtype="float64")])
+    def test_time_scale_spread_steps_in_closed_loop_as_in_teacher_forcing(self, spread):
         """Per-neuron time steps (dt_spread): one generated step from a warmup equals the
         teacher-forced (compiled) forecast at its end, and the spread changes the forecasts."""
         y = mackey_glass(600, discard=300)
-        spread = NanowireReservoir(n_neurons=20, dt_spread=1.0, method="exact", dtype="float64")
         fc = ReservoirForecaster(spread, random_state=0).fit(y[:400])
         assert fc.reservoir_.time_steps_.std() > 0
         for end in (150, 400):

@@ -767,3 +767,23 @@ def test_bench_torch_cross_validates_on_the_training_split_only(capsys, monkeypa
     line = capsys.readouterr().out
     assert f"CV accuracy {np.mean(expected):.4f}" in line
     assert line.rstrip().endswith(" ".join(f"{a:.3f}" for a in expected))
+
+
+def test_classifiers_pickled_before_the_constraint_rename_still_load():
+    """A pickled state with the former ``stability`` key (and the network class at its former
+    path) loads with ``constraint`` set and predicts the same."""
+    import pickle
+
+    import nanowire_rc.torch.classifier as former
+
+    X, y = nw.load_ucr("SyntheticControl", "train")
+    clf = NanowireRNNClassifier(hidden_size=4, max_epochs=1, constraint="penalty",
+                                random_state=0).fit(X[::10], y[::10])
+    state = clf.__getstate__()
+    state["stability"] = state.pop("constraint")
+    old = NanowireRNNClassifier.__new__(NanowireRNNClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["constraint"] == "penalty"
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(old)).predict(X[:5]),
+                                  clf.predict(X[:5]))
+    assert former._Network is type(clf.module_)

@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import r2_score
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset
@@ -71,18 +72,22 @@ _FIXED = {"features": "last", "n_windows": 1, "washout": 0, "input_range": None}
 _NOT_OFFERED = {"device": None, "bidirectional": False, "difference": False}
 
 
+def _time_steps(res, dtype):
+    """The neurons' own time steps (``dt_spread``), or the common one."""
+    return res.dt if res.time_steps_ is None else res.time_steps_.astype(dtype)
+
+
 def _nanowire_step(res, w, dtype):
-    params = _as_params(res.params)
-    dt = res.dt if res.time_steps_ is None else res.time_steps_.astype(dtype)  # dt_spread
+    params, dt = _as_params(res.params), _time_steps(res, dtype)
     return lambda x, lengths, h0: reference.nanowire_reference(
         x, lengths, w, h0, dt, params, res.method, washout=0, n_windows=1, store=False)
 
 
 def _coupled_step(res, w, dtype):
     rec, bias = res.recurrent_.astype(dtype), res.bias_.astype(dtype)
-    params, voltage_map = _as_params(res.params), res._map()
+    params, voltage_map, dt = _as_params(res.params), res._map(), _time_steps(res, dtype)
     return lambda x, lengths, h0: reference.coupled_nanowire_reference(
-        x, lengths, w, h0, bias, rec, res.dt, params, res.retention, voltage_map,
+        x, lengths, w, h0, bias, rec, dt, params, res.retention, voltage_map,
         washout=0, n_windows=1, store=False)
 
 
@@ -212,7 +217,9 @@ class ReservoirForecaster(BaseEstimator):
         decides on the training series alone: both readouts are fitted on its first four
         fifths and the one whose closed loop stays valid longer on the last fifth (error within
         0.4 training standard deviations; ties, and ``horizon > 1``, by the teacher-forced
-        error there) is refitted on the whole series (``quadratic_``, ``validation_``).
+        error there) is refitted on the whole series (``quadratic_``, ``validation_``); the
+        monomials are not tried when they would outnumber the readout's training rows (many
+        channels or delays: their count grows with the square of both).
     input_range : (float, float), default=(0.0, 1.0)
         Min–max scaling target of every channel (fitted on the training series, in float64;
         later values clipped to the training range).
@@ -254,9 +261,10 @@ class ReservoirForecaster(BaseEstimator):
         Whether the readout sees the quadratic monomials (``quadratic``, or what ``"auto"``
         chose).
     validation_ : dict or None
-        With ``quadratic="auto"``: for each choice (False, True), the closed-loop valid steps and
-        the teacher-forced NRMSE on the last fifth of the training series; None otherwise, or
-        when the series is too short to hold a fifth out (then ``quadratic_`` is False).
+        With ``quadratic="auto"``: for each choice tried (False, and True unless the monomials
+        would outnumber the training rows), the closed-loop valid steps and the teacher-forced
+        NRMSE on the last fifth of the training series; None otherwise, or when the series is
+        too short to hold a fifth out (then ``quadratic_`` is False).
 
     Raises
     ------
@@ -310,7 +318,7 @@ class ReservoirForecaster(BaseEstimator):
         return NanowireReservoir(dtype="float64", n_jobs=1)
 
     # ----------------------------------------------------------------- set-up and checks
-    def _reservoir(self) -> _Reservoir:
+    def _reservoir(self, random_state=None) -> _Reservoir:
         given = self._default_reservoir() if self.reservoir is None else self.reservoir
         if type(given) not in _STEPS:
             raise InvalidParameterError(
@@ -323,8 +331,8 @@ class ReservoirForecaster(BaseEstimator):
                 raise InvalidParameterError(
                     f"a forecaster's closed loop cannot step a reservoir with {name}="
                     f"{settings[name]!r} (it needs {needed!r})")
-        if self.random_state is not None:
-            reservoir.set_params(random_state=self.random_state)
+        if random_state is not None:
+            reservoir.set_params(random_state=random_state)
         return reservoir.set_params(**_FIXED)
 
     def _validate(self) -> None:
@@ -458,22 +466,42 @@ class ReservoirForecaster(BaseEstimator):
             h = step(h, u)
             inputs = np.vstack([inputs, u[None]])[-keep:]
 
-    def _validate_quadratic(self, Y: np.ndarray) -> dict | None:
+    def _fit_seed(self):
+        """The reservoir seed of a fit with ``quadratic="auto"``: the trial fits and the final
+        one must draw the same reservoir, so a seed that is not an integer (None, a
+        ``RandomState``) is turned into one integer first; None when the reservoir's own
+        integer seed will do."""
+        given = self.random_state
+        if given is None:
+            reservoir = self._default_reservoir() if self.reservoir is None else self.reservoir
+            if isinstance(getattr(reservoir, "random_state", None), numbers.Integral):
+                return None
+        if isinstance(given, numbers.Integral):
+            return given
+        return int(check_random_state(given).randint(2**31 - 1))
+
+    def _validate_quadratic(self, Y: np.ndarray, seed) -> dict | None:
         """Closed-loop valid steps and teacher-forced NRMSE on the last fifth of the training
-        series ``Y`` of this forecaster without and with monomials, fitted on the rest (see
-        ``quadratic``); None when the series is too short to hold a fifth out."""
+        series ``Y`` of this forecaster without and with monomials, fitted on the rest with the
+        reservoir seed ``seed`` (see ``quadratic``); None when the series is too short to hold
+        a fifth out. The monomials are not tried (no ``True`` entry) when they would outnumber
+        the readout's training rows."""
         n = Y.shape[0]
         n_fit = n - n // 5
         if n // 5 < 2 or n_fit - self.horizon - self.washout < 2:
             return None
+        n_delays, _, _ = self._delay_options()
+        linear = Y.shape[1] * (int(self.include_input) + n_delays)
+        candidates = (False, True) if linear * (linear + 1) // 2 <= n - self.washout else (False,)
         truth, scale = Y[n_fit:], Y[:n_fit].std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)
         scores = {}
         with warnings.catch_warnings():
             # the held-out fifth may leave the first four fifths' range
             warnings.simplefilter("ignore", TrainingRangeWarning)
-            for quadratic in (False, True):
-                part = clone(self).set_params(quadratic=quadratic).fit(Y[:n_fit])
+            for quadratic in candidates:
+                part = clone(self).set_params(quadratic=quadratic, out_of_range="warn",
+                                              random_state=seed).fit(Y[:n_fit])
                 forced = part.predict(Y)[n_fit - self.horizon:n - self.horizon]
                 valid = 0
                 if self.horizon == 1:
@@ -543,17 +571,18 @@ class ReservoirForecaster(BaseEstimator):
         lo, hi = (float(v) for v in self.input_range)
         box = np.empty((1, self.n_channels_, 2))
         box[..., 0], box[..., 1] = lo, hi
-        quadratic = self._delay_options()[2]
+        quadratic, seed = self._delay_options()[2], self.random_state
         self.validation_ = None
         if isinstance(quadratic, str):  # "auto"
-            self.validation_ = self._validate_quadratic(Y)
+            seed = self._fit_seed()
+            self.validation_ = self._validate_quadratic(Y, seed)
             quadratic = self.validation_ is not None and min(
                 self.validation_, key=lambda q: (-self.validation_[q]["valid_steps"],
                                                  self.validation_[q]["nrmse"]))
         self.quadratic_ = bool(quadratic)
         # Fitting on the corners of the input box makes the reservoir's stability check cover
         # exactly the range our scaling produces (it only clips, input_range=None).
-        self.reservoir_ = self._reservoir().fit(box)
+        self.reservoir_ = self._reservoir(seed).fit(box)
         U = self._scale(Y)
         S = self._states(U)
         F = self._features(S, U, self.quadratic_)

@@ -277,7 +277,7 @@ def evaluate_configs(
     n_windows: int = 8,
     representations: Sequence[str] = REPRESENTATIONS,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     extend: bool = False,
 ) -> list[dict]:
     """Validation scores of each configuration (features computed once each).
@@ -287,8 +287,8 @@ def evaluate_configs(
     model : {"nanowire", "tanh", "nanowire-coupled"}
         The model (a key of :data:`MODELS`).
     configs : list of dict
-        Configurations (e.g. from :func:`configurations`; a ``memory_factor`` entry is kept
-        in the rows and not passed to the reservoir).
+        Configurations (e.g. from :func:`~nanowire_rc.experiments.grids.configurations`; a
+        ``memory_factor`` entry is kept in the rows and not passed to the reservoir).
     X : SeriesBatch, array or list of arrays
         Training series.
     y : ndarray (n_cases,)
@@ -306,7 +306,7 @@ def evaluate_configs(
         Representations to score.
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Ridge penalties.
-    n_jobs : int or None, default=None
+    n_jobs : int or None, default=-1
         Threads of the compiled kernels (-1: all cores; ``None``: one).
     extend : bool, default=False
         Extend the penalty grid past an edge that holds the best.
@@ -640,7 +640,7 @@ def refit_and_test(
     y_test: np.ndarray,
     n_windows: int = 8,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     protocol: Protocol = PROTOCOLS["paper"],
 ):
     """Refit the selected configuration on the whole training set and score it on the test set.
@@ -671,7 +671,7 @@ def refit_and_test(
         Windows of the ``windows`` block.
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Penalties leave-one-out chooses from (``"paper"``).
-    n_jobs : int or None, default=None
+    n_jobs : int or None, default=-1
         Threads of the compiled kernels (-1: all cores; ``None``: one).
     protocol : Protocol, default=PROTOCOLS["paper"]
         How the refit's penalty is chosen.

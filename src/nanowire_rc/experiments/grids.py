@@ -230,7 +230,7 @@ def evaluate_unit(
     n_windows: int = 8,
     representations: Sequence[str] | None = None,
     alphas: Sequence[float] = DEFAULT_ALPHAS,
-    n_jobs: int | None = None,
+    n_jobs: int | None = -1,
     map_chunks=None,
     protocol: Protocol | str = "kfold",
 ) -> UnitResult:
@@ -262,7 +262,7 @@ def evaluate_unit(
         Representations to compare; ``None``: the protocol's.
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Ridge penalties.
-    n_jobs : int or None, default=None
+    n_jobs : int or None, default=-1
         Threads of the compiled kernels (-1: all cores; ``None``: one).
     map_chunks : callable or None, default=None
         ``map_chunks(fn, chunks)`` runs the configuration chunks elsewhere (e.g. joblib) and

@@ -182,7 +182,7 @@ def device_reference(
     method : {"euler", "exact"}
         Update rule.
     seed : int
-        Noise seed (see :func:`case_seeds`).
+        Noise seed (see :func:`~nanowire_rc.kernels.streams.case_seeds`).
     washout : int
         Initial steps left out of the pooling.
     n_windows : int
@@ -309,8 +309,9 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
         ``kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
         state_sigma, read_sigma, ou_decay, ou_gain, adc_levels, adc_lo, adc_step, seed, last,
         sums, states, store, sq)``, parallel over cases: :func:`device_reference`'s
-        computation, with the per-neuron constants as arrays and ``seed`` the :func:`case_seeds`
-        of the batch; ``sq`` as in :func:`~.compiled.nanowire_kernel`.
+        computation, with the per-neuron constants as arrays and ``seed`` the
+        :func:`~nanowire_rc.kernels.streams.case_seeds` of the batch; ``sq`` as in
+        :func:`~.compiled.nanowire_kernel`.
         It is compiled at its first call in each process (no on-disk cache).
 
     Examples
@@ -668,7 +669,7 @@ def coupled_device_reference(
     voltage_map : tuple of float (v_min, v_max, gain) or None
         ``None`` for ``g`` the identity, else ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
     seed : int
-        Noise seed (see :func:`case_seeds`).
+        Noise seed (see :func:`~nanowire_rc.kernels.streams.case_seeds`).
     washout : int
         Initial steps left out of the pooling.
     n_windows : int
@@ -915,8 +916,8 @@ def run_coupled_nanowire_device(
     check : bool, default=True
         Refuse a network whose contraction bound in the best weighted max-norm
         (:func:`~nanowire_rc.stability.weighted_contraction_bound` of
-        :func:`device_contraction_terms`) is >= 1 or whose states are not provably in [0, 1];
-        ``False`` runs anyway.
+        :func:`~nanowire_rc.stability.device_contraction_terms`) is >= 1 or whose states are
+        not provably in [0, 1]; ``False`` runs anyway.
 
     Returns
     -------

@@ -34,6 +34,7 @@ from ..reservoirs import _parse_features
 from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
 from .cell import VOLTAGE_MAPS
 from .training import Seeds, Trainer, TrainingData
+from .training import _Network as _Network  # where classifiers pickled before the split find it
 
 __all__ = ["CONSTRAINTS", "NanowireRNNClassifier"]
 
@@ -352,6 +353,12 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
                 f"memristor must be a nanowire_rc.Device or None, got "
                 f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
                 "compute device is device=)")
+
+    def __setstate__(self, state: dict) -> None:
+        # classifiers pickled before the training constraint was renamed from ``stability``
+        if "stability" in state and "constraint" not in state:
+            state["constraint"] = state.pop("stability")
+        super().__setstate__(state)
 
     def _non_ideal(self) -> bool:
         return self.memristor is not None and not self.memristor.is_ideal
