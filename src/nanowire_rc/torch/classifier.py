@@ -445,11 +445,14 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import load_ucr
+        The history holds one entry per epoch of each quantity:
+
+        >>> import nanowire_rc as nw
         >>> from nanowire_rc.torch import NanowireRNNClassifier
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
-        >>> sorted(clf.fit(X[::10], y[::10]).history_)
+        >>> X, y = nw.load_ucr("SyntheticControl", "train")
+        >>> fitted = NanowireRNNClassifier(hidden_size=8, max_epochs=2,
+        ...                                random_state=0).fit(X[::10], y[::10])
+        >>> sorted(fitted.history_)
         ['bound', 'loss', 'lr', 'time', 'val_accuracy', 'val_loss']
         """
         start = time.perf_counter()
@@ -573,22 +576,28 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints)
-            Series, or a list of series of unequal length.
+        X : array-like or list of array-like
+            Series shaped as for :meth:`predict_proba`.
 
         Returns
         -------
         ndarray of shape (n_cases, n_classes)
-            The logits.
+            The logits, whose softmax is :meth:`predict_proba` and whose largest entry names the
+            class :meth:`predict` returns.
 
         Examples
         --------
-        >>> from nanowire_rc import load_ucr
+        A logit per class; the largest picks the predicted label:
+
+        >>> import numpy as np
+        >>> import nanowire_rc as nw
         >>> from nanowire_rc.torch import NanowireRNNClassifier
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
-        >>> clf.fit(X[::10], y[::10]).decision_function(X[:2]).shape
-        (2, 6)
+        >>> X, y = nw.load_ucr("SyntheticControl", "train")
+        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0).fit(
+        ...     X[::10], y[::10])
+        >>> logits = clf.decision_function(X[:4])
+        >>> bool(np.array_equal(clf.classes_[logits.argmax(axis=1)], clf.predict(X[:4])))
+        True
         """
         return self._logits(X).double().numpy()
 
@@ -597,8 +606,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints)
-            Series, or a list of series of unequal length.
+        X : array-like or list of array-like
+            Series shaped as for :meth:`predict_proba`, any length.
 
         Returns
         -------
@@ -607,12 +616,16 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import load_ucr
+        Labels come back as they were given (integers here), and
+        :meth:`~sklearn.base.ClassifierMixin.score` is their accuracy:
+
+        >>> import nanowire_rc as nw
         >>> from nanowire_rc.torch import NanowireRNNClassifier
-        >>> X, y = load_ucr("SyntheticControl", "train")
+        >>> X, y = nw.load_ucr("SyntheticControl", "train")
         >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
-        >>> clf.fit(X[::10], y[::10]).predict(X[:3]).dtype == y.dtype
-        True
+        >>> labels = clf.fit(X[::10], y[::10]).predict(X[:3])
+        >>> labels.dtype == y.dtype, 0.0 <= clf.score(X[1::10], y[1::10]) <= 1.0
+        (True, True)
         """
         best = self._logits(X).argmax(1).numpy()
         return self.classes_[best]
