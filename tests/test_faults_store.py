@@ -382,6 +382,16 @@ def test_ctrl_c_in_a_real_command_process(tmp_path):
     assert err.strip() == "Interrupted (Ctrl-C): the command stopped before it finished."
 
 
+@fault("forecast-uncertified-size", "nanowire-coupled is left out")
+def test_forecast_leaves_out_a_forecaster_without_its_guarantee(tmp_path):
+    result = CliRunner().invoke(main, ["forecast", "--size", "10", "--train", "300", "--test",
+                                       "40", "--generate", "40", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "nanowire-coupled is left out: no echo-state guarantee" in result.output
+    table = (tmp_path / "forecast_mackey_glass.csv").read_text()
+    assert "nanowire," in table and "tanh," in table and "nanowire-coupled" not in table
+
+
 @fault("forecast-too-short", "Error: n_train=10 training samples are too few")
 def test_forecast_with_too_short_a_training_series(monkeypatch, tmp_path):
     monkeypatch.setattr("nanowire_rc.experiments.forecasting.make_series",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..exceptions import InvalidArgumentError, InvalidParameterError
+from ..exceptions import InvalidArgumentError, InvalidParameterError, UnstableReservoirError
 from ..forecasting import (
     ClosedLoopDivergenceWarning,
     CoupledNanowireForecaster,
@@ -141,6 +141,9 @@ def forecast_experiment(
         If a model is unknown or a length is below 1.
     InvalidArgumentError
         If ``n_train`` is too short for a model's washout and horizon; before any work.
+    UnstableReservoirError
+        If no model has its stability guarantee at this size (one that lacks it is left out,
+        with a warning, and the others run).
 
     Examples
     --------
@@ -181,7 +184,11 @@ def forecast_experiment(
     rows, one_step, closed = [], {}, {}
     for name, model in forecasters.items():
         start = time.perf_counter()
-        model.fit(train)
+        try:
+            model.fit(train)
+        except UnstableReservoirError as err:  # e.g. the coupled defaults on very few neurons
+            warnings.warn(f"{name} is left out: {err}", UserWarning, stacklevel=2)
+            continue
         fit_seconds = time.perf_counter() - start
         pred = model.predict(Y[: n_train + n_test])[n_train - 1:-1]
         with warnings.catch_warnings(record=True) as caught:
@@ -198,6 +205,10 @@ def forecast_experiment(
             "closed_loop_diverged": diverged,
             "fit_seconds": fit_seconds, "alpha": model.alpha_,
         })
+    if not rows:
+        raise UnstableReservoirError(
+            f"no forecaster has its stability guarantee at n_neurons={n_neurons}: use more "
+            "neurons")
     return {"system": system, "dt": dt, "lyapunov_exponent": lyap, "rows": rows, "truth": truth,
             "one_step": one_step, "closed_loop": closed}
 
