@@ -480,43 +480,6 @@ class ReservoirForecaster(BaseEstimator):
             return given
         return int(check_random_state(given).randint(2**31 - 1))
 
-    def _validate_quadratic(self, Y: np.ndarray, seed) -> dict | None:
-        """Closed-loop valid steps and teacher-forced NRMSE on the last fifth of the training
-        series ``Y`` of this forecaster without and with monomials, fitted on the rest with the
-        reservoir seed ``seed`` (see ``quadratic``); None when the series is too short to hold
-        a fifth out. The monomials are not tried (no ``True`` entry) when they would outnumber
-        the readout's training rows."""
-        n = Y.shape[0]
-        n_fit = n - n // 5
-        if n // 5 < 2 or n_fit - self.horizon - self.washout < 2:
-            return None
-        n_delays, _, _ = self._delay_options()
-        linear = Y.shape[1] * (int(self.include_input) + n_delays)
-        candidates = (False, True) if linear * (linear + 1) // 2 <= n - self.washout else (False,)
-        truth, scale = Y[n_fit:], Y[:n_fit].std(axis=0)
-        scale = np.where(scale > 0, scale, 1.0)
-        scores = {}
-        with warnings.catch_warnings():
-            # the held-out fifth may leave the first four fifths' range
-            warnings.simplefilter("ignore", TrainingRangeWarning)
-            for quadratic in candidates:
-                part = clone(self).set_params(quadratic=quadratic, out_of_range="warn",
-                                              random_state=seed).fit(Y[:n_fit])
-                forced = part.predict(Y)[n_fit - self.horizon:n - self.horizon]
-                valid = 0
-                if self.horizon == 1:
-                    loop = part._closed_loop(part.last_state_, part.input_history_,
-                                             part._readout, quadratic)
-                    for (_, value), target in zip(loop, truth, strict=False):
-                        with np.errstate(over="ignore", invalid="ignore"):
-                            error = np.sqrt(np.mean(((value - target) / scale) ** 2))
-                        if not error <= _VALID_ERROR:
-                            break
-                        valid += 1
-                scores[quadratic] = {"valid_steps": valid,
-                                     "nrmse": float(nrmse(truth, forced, scale=scale))}
-        return scores
-
     def _check_channels(self, Y: np.ndarray, name: str) -> None:
         if Y.shape[1] != self.n_channels_:
             raise InvalidInputError(
@@ -575,7 +538,7 @@ class ReservoirForecaster(BaseEstimator):
         self.validation_ = None
         if isinstance(quadratic, str):  # "auto"
             seed = self._fit_seed()
-            self.validation_ = self._validate_quadratic(Y, seed)
+            self.validation_ = _quadratic_trials(self, Y, seed)
             quadratic = self.validation_ is not None and min(
                 self.validation_, key=lambda q: (-self.validation_[q]["valid_steps"],
                                                  self.validation_[q]["nrmse"]))
@@ -772,6 +735,44 @@ class ReservoirForecaster(BaseEstimator):
                 warned = True
         result = out[:, 0] if self.n_channels_ == 1 else out
         return (result, states) if return_states else result
+
+
+def _quadratic_trials(forecaster: ReservoirForecaster, Y: np.ndarray, seed) -> dict | None:
+    """What ``quadratic="auto"`` decides by: closed-loop valid steps and teacher-forced NRMSE
+    on the last fifth of the training series ``Y`` of ``forecaster`` without and with
+    monomials, fitted on the rest with the reservoir seed ``seed``; None when the series is too
+    short to hold a fifth out. The monomials are not tried (no ``True`` entry) when they would
+    outnumber the readout's training rows."""
+    n, horizon, washout = Y.shape[0], forecaster.horizon, forecaster.washout
+    n_fit = n - n // 5
+    if n // 5 < 2 or n_fit - horizon - washout < 2:
+        return None
+    n_delays, _, _ = forecaster._delay_options()
+    linear = Y.shape[1] * (int(forecaster.include_input) + n_delays)
+    candidates = (False, True) if linear * (linear + 1) // 2 <= n - washout else (False,)
+    truth, scale = Y[n_fit:], Y[:n_fit].std(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    scores = {}
+    with warnings.catch_warnings():
+        # the held-out fifth may leave the first four fifths' range
+        warnings.simplefilter("ignore", TrainingRangeWarning)
+        for quadratic in candidates:
+            part = clone(forecaster).set_params(quadratic=quadratic, out_of_range="warn",
+                                                random_state=seed).fit(Y[:n_fit])
+            forced = part.predict(Y)[n_fit - horizon:n - horizon]
+            valid = 0
+            if horizon == 1:
+                loop = part._closed_loop(part.last_state_, part.input_history_,
+                                         part._readout, quadratic)
+                for (_, value), target in zip(loop, truth, strict=False):
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        error = np.sqrt(np.mean(((value - target) / scale) ** 2))
+                    if not error <= _VALID_ERROR:
+                        break
+                    valid += 1
+            scores[quadratic] = {"valid_steps": valid,
+                                 "nrmse": float(nrmse(truth, forced, scale=scale))}
+    return scores
 
 
 @preset

@@ -26,14 +26,13 @@ from sklearn.utils.validation import check_is_fitted
 from .._fitting import keeps_state_on_failure
 from ..device import Device
 from ..exceptions import InvalidInputError, InvalidParameterError
-from ..kernels.pooling import window_index
 from ..kernels.streams import case_seeds
 from ..physics import METHODS, NanowireParams
 from ..readout import check_labels
 from ..reservoirs import _parse_features
 from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
 from .cell import VOLTAGE_MAPS
-from .training import Seeds, Trainer, TrainingData
+from .training import Seeds, Trainer, TrainingData, series_tensors
 from .training import _Network as _Network  # where classifiers pickled before the split find it
 
 __all__ = ["CONSTRAINTS", "NanowireRNNClassifier"]
@@ -387,24 +386,6 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         return scale_minmax(self._inputs(batch), self.data_min_, self.data_max_,
                             tuple(self.input_range))
 
-    def _tensors(self, batch: SeriesBatch, device, dtype):
-        """Inputs (B, T, C), lengths and the pooling weights (B, P, T) of a scaled batch."""
-        parts = _parse_features(self.features)
-        x = torch.as_tensor(np.ascontiguousarray(batch.values.transpose(0, 2, 1)), dtype=dtype)
-        lengths = torch.as_tensor(batch.lengths)
-        n_steps = batch.values.shape[2]
-        rows = []
-        if "mean" in parts or "std" in parts:  # first: the network's std uses it
-            rows.append((np.arange(n_steps)[None, :] < batch.lengths[:, None])
-                        / batch.lengths[:, None])
-        if "windows" in parts:
-            kidx = window_index(batch.lengths, n_steps, 0, self.n_windows)
-            for k in range(self.n_windows):
-                hit = kidx == k
-                rows.append(hit / hit.sum(axis=1, keepdims=True))
-        pool = (torch.as_tensor(np.stack(rows, axis=1), dtype=dtype) if rows else None)
-        return x.to(device), lengths.to(device), None if pool is None else pool.to(device)
-
     def _noise_seeds(self, batch: SeriesBatch) -> np.ndarray | None:
         """Each scaled series' noise seed (a keyed hash of its values), None without noise."""
         seed = getattr(self, "noise_seed_", None)  # absent from models pickled before memristor=
@@ -483,7 +464,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         # keep every earlier draw)
         regulariser_seed = (int(rng.randint(2**31 - 1))
                             if self.input_noise > 0 or self.dropout > 0 else None)
-        x, lengths, pool = self._tensors(batch, device, dtype)
+        x, lengths, pool = series_tensors(batch, self.features, self.n_windows, device, dtype)
         data = TrainingData(x, lengths, pool, self._noise_seeds(batch),
                             torch.as_tensor(y_idx, dtype=torch.long, device=device),
                             train_idx, val_idx, classes.size)
@@ -533,7 +514,8 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             raise InvalidInputError(f"a series of length {batch.lengths.min()} is too short for "
                                     f"n_windows={self.n_windows}")
         dtype = next(self.module_.parameters()).dtype
-        x, lengths, pool = self._tensors(batch, torch.device("cpu"), dtype)
+        x, lengths, pool = series_tensors(batch, self.features, self.n_windows, torch.device("cpu"),
+                                           dtype)
         use_last = "last" in _parse_features(self.features)
         seeds = self._noise_seeds(batch)
         out = []

@@ -20,10 +20,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..kernels.pooling import window_index
 from ..reservoirs import _parse_features
+from ..series import SeriesBatch
 from .cell import NanowireRNN, _draws
 
-__all__ = ["Seeds", "Trainer", "TrainingData"]
+__all__ = ["Seeds", "Trainer", "TrainingData", "series_tensors"]
 
 
 @torch.no_grad()
@@ -96,6 +98,30 @@ class _Network(nn.Module):
                           torch.rand) >= self.dropout
             features = features * keep / (1.0 - self.dropout)
         return self.readout(features)
+
+
+def series_tensors(batch: SeriesBatch, features: str, n_windows: int, device: torch.device,
+                   dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Inputs (B, T, C), lengths and the pooling weights (B, P, T) of a scaled batch.
+
+    The pooling weights average the states over each series (``mean``, also the first row when
+    ``std`` is pooled) and over its ``n_windows`` windows (``windows``); None when neither.
+    """
+    parts = _parse_features(features)
+    x = torch.as_tensor(np.ascontiguousarray(batch.values.transpose(0, 2, 1)), dtype=dtype)
+    lengths = torch.as_tensor(batch.lengths)
+    n_steps = batch.values.shape[2]
+    rows = []
+    if "mean" in parts or "std" in parts:  # first: the network's std uses it
+        rows.append((np.arange(n_steps)[None, :] < batch.lengths[:, None])
+                    / batch.lengths[:, None])
+    if "windows" in parts:
+        kidx = window_index(batch.lengths, n_steps, 0, n_windows)
+        for k in range(n_windows):
+            hit = kidx == k
+            rows.append(hit / hit.sum(axis=1, keepdims=True))
+    pool = (torch.as_tensor(np.stack(rows, axis=1), dtype=dtype) if rows else None)
+    return x.to(device), lengths.to(device), None if pool is None else pool.to(device)
 
 
 class TrainingData(NamedTuple):
