@@ -193,13 +193,14 @@ class UnitResult:
 
     Examples
     --------
-    >>> from nanowire_rc import load_ucr
-    >>> from nanowire_rc.experiments.grids import evaluate_unit
-    >>> X, y = load_ucr("SyntheticControl", "train")
-    >>> X_te, y_te = load_ucr("SyntheticControl", "test")
-    >>> unit = evaluate_unit("SyntheticControl", "nanowire", 10, 0, X[::10], y[::10],
-    ...                      X_te[::10], y_te[::10], grid={"dt": [0.1, 5.0]},
-    ...                      representations=["mean"])
+    A unit over a two-point grid, one of whose points (``dt=5``) is pruned as unstable:
+
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.experiments import grids
+    >>> train, test = (nw.load_ucr("SyntheticControl", part) for part in ("train", "test"))
+    >>> unit = grids.evaluate_unit("SyntheticControl", "nanowire", 10, 0, train[0][::10],
+    ...                            train[1][::10], test[0][::10], test[1][::10],
+    ...                            grid={"dt": [0.1, 5.0]}, representations=["mean"])
     >>> unit.n_configs, unit.n_pruned, len(unit.validation), unit.best["dt"]
     (2, 1, 1, 0.1)
     """
@@ -246,14 +247,10 @@ def evaluate_unit(
         Reservoir size.
     seed : int
         The unit's seed index.
-    X_train : array or list of arrays
-        Training series.
-    y_train : ndarray (n_cases,)
-        Training labels.
-    X_test : array or list of arrays
-        Test series.
-    y_test : ndarray (n_test_cases,)
-        Test labels.
+    X_train, y_train : array or list of arrays, and ndarray (n_cases,)
+        Training series and their labels (validation folds are drawn from them).
+    X_test, y_test : array or list of arrays, and ndarray (n_test_cases,)
+        Test series and labels, read once, by the refitted selection.
     grid : dict of str to sequence, or None, default=None
         Hyper-parameter grid; ``None``: the model's :data:`GRIDS` entry.
     n_windows : int, default=8
@@ -278,8 +275,10 @@ def evaluate_unit(
 
     Raises
     ------
-    ValueError
-        When every configuration of the grid is unstable.
+    InvalidParameterError
+        For a model that is not one of :data:`~nanowire_rc.selection.MODELS`.
+    UnstableReservoirError
+        When every configuration of the grid is unstable: nothing to select.
 
     Examples
     --------
