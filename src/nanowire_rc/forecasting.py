@@ -31,6 +31,7 @@ back as the next input. When a generated value leaves the training range by more
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import warnings
 
@@ -46,7 +47,7 @@ from ._fitting import keeps_state_on_failure
 from .delays import check_delay_options, input_features
 from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
-from .metrics import nrmse
+from .metrics import nrmse, valid_prediction_time
 from .physics import _as_params
 from .readout import FORECAST_ALPHAS, check_alphas, fit_ridge
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir, _Reservoir
@@ -102,10 +103,6 @@ def _tanh_step(res, w, dtype):
 _STEPS = {NanowireReservoir: _nanowire_step, CoupledNanowireReservoir: _coupled_step,
           LeakyTanhReservoir: _tanh_step}
 
-
-#: Normalised error up to which a closed-loop step counts as valid (``quadratic="auto"``): the
-#: usual threshold of the valid prediction time (Pathak et al., Phys. Rev. Lett. 120, 2018).
-_VALID_ERROR = 0.4
 
 #: What ``predict`` does with inputs far outside the training range (``out_of_range``).
 OUT_OF_RANGE = ("warn", "raise")
@@ -529,11 +526,6 @@ class ReservoirForecaster(BaseEstimator):
             raise InvalidInputError(
                 f"y has {n} time points: need more than washout + horizon + 1 = "
                 f"{self.washout + self.horizon + 1} to fit a readout")
-        self.n_channels_ = Y.shape[1]
-        self.data_min_, self.data_max_ = Y.min(axis=0), Y.max(axis=0)
-        lo, hi = (float(v) for v in self.input_range)
-        box = np.empty((1, self.n_channels_, 2))
-        box[..., 0], box[..., 1] = lo, hi
         quadratic, seed = self._delay_options()[2], self.random_state
         self.validation_ = None
         if isinstance(quadratic, str):  # "auto"
@@ -543,12 +535,29 @@ class ReservoirForecaster(BaseEstimator):
                 self.validation_, key=lambda q: (-self.validation_[q]["valid_steps"],
                                                  self.validation_[q]["nrmse"]))
         self.quadratic_ = bool(quadratic)
+        self._fit_reservoir(Y, seed)
+        U = self._scale(Y)
+        self._fit_readout(self._states(U), U, Y, self.quadratic_)
+        return self
+
+    def _fit_reservoir(self, Y: np.ndarray, random_state) -> None:
+        """Fit the scaling on the series ``Y`` and draw the reservoir (seed ``random_state``
+        when not None)."""
+        self.n_channels_ = Y.shape[1]
+        self.data_min_, self.data_max_ = Y.min(axis=0), Y.max(axis=0)
+        lo, hi = (float(v) for v in self.input_range)
+        box = np.empty((1, self.n_channels_, 2))
+        box[..., 0], box[..., 1] = lo, hi
         # Fitting on the corners of the input box makes the reservoir's stability check cover
         # exactly the range our scaling produces (it only clips, input_range=None).
-        self.reservoir_ = self._reservoir(seed).fit(box)
-        U = self._scale(Y)
-        S = self._states(U)
-        F = self._features(S, U, self.quadratic_)
+        self.reservoir_ = self._reservoir(random_state).fit(box)
+
+    def _fit_readout(self, S: np.ndarray, U: np.ndarray, Y: np.ndarray,
+                     quadratic: bool) -> None:
+        """Fit the readout on the states ``S`` of the scaled series ``U`` (the teacher-forced
+        run of ``Y``), with or without the monomials, and keep where the run ended."""
+        n = Y.shape[0]
+        F = self._features(S, U, quadratic)
         self.readout_ = fit_ridge(F[self.washout:n - self.horizon], Y[self.washout + self.horizon:],
                                   self.alphas)
         scaler, ridge = self.readout_
@@ -560,7 +569,6 @@ class ReservoirForecaster(BaseEstimator):
         self.last_input_ = U[-1].copy()
         self.input_history_ = U[-1 - self._history():].copy()
         self.n_features_readout_ = F.shape[1]
-        return self
 
     def _readout(self, F: np.ndarray) -> np.ndarray:
         return F @ self.coef_.T + self.intercept_
@@ -742,7 +750,13 @@ def _quadratic_trials(forecaster: ReservoirForecaster, Y: np.ndarray, seed) -> d
     on the last fifth of the training series ``Y`` of ``forecaster`` without and with
     monomials, fitted on the rest with the reservoir seed ``seed``; None when the series is too
     short to hold a fifth out. The monomials are not tried (no ``True`` entry) when they would
-    outnumber the readout's training rows."""
+    outnumber the readout's training rows.
+
+    Both trials share one reservoir, scaled on the first four fifths, and one teacher-forced
+    run over the whole series: a state depends only on the inputs before it, so the run's first
+    rows are those a fit on the four fifths would compute, and its last rows those its
+    ``predict`` would.
+    """
     n, horizon, washout = Y.shape[0], forecaster.horizon, forecaster.washout
     n_fit = n - n // 5
     if n // 5 < 2 or n_fit - horizon - washout < 2:
@@ -752,26 +766,27 @@ def _quadratic_trials(forecaster: ReservoirForecaster, Y: np.ndarray, seed) -> d
     candidates = (False, True) if linear * (linear + 1) // 2 <= n - washout else (False,)
     truth, scale = Y[n_fit:], Y[:n_fit].std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
+    trial = clone(forecaster)
+    trial._fit_reservoir(Y[:n_fit], seed)
+    U = trial._scale(Y)  # the held-out fifth clipped to the four fifths' range, as predict does
+    S = trial._states(U)
     scores = {}
-    with warnings.catch_warnings():
-        # the held-out fifth may leave the first four fifths' range
-        warnings.simplefilter("ignore", TrainingRangeWarning)
-        for quadratic in candidates:
-            part = clone(forecaster).set_params(quadratic=quadratic, out_of_range="warn",
-                                                random_state=seed).fit(Y[:n_fit])
-            forced = part.predict(Y)[n_fit - horizon:n - horizon]
-            valid = 0
-            if horizon == 1:
-                loop = part._closed_loop(part.last_state_, part.input_history_,
-                                         part._readout, quadratic)
-                for (_, value), target in zip(loop, truth, strict=False):
-                    with np.errstate(over="ignore", invalid="ignore"):
-                        error = np.sqrt(np.mean(((value - target) / scale) ** 2))
-                    if not error <= _VALID_ERROR:
-                        break
-                    valid += 1
-            scores[quadratic] = {"valid_steps": valid,
-                                 "nrmse": float(nrmse(truth, forced, scale=scale))}
+    for quadratic in candidates:
+        trial._fit_readout(S[:n_fit], U[:n_fit], Y[:n_fit], quadratic)
+        forced = trial._readout(trial._features(S, U, quadratic))[n_fit - horizon:n - horizon]
+        valid = 0
+        if horizon == 1:
+            loop = trial._closed_loop(trial.last_state_, trial.input_history_, trial._readout,
+                                      quadratic)
+            free = np.empty((0, Y.shape[1]))
+            # generated in chunks, and no further once a step has left the valid range
+            while valid == len(free) < len(truth):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    chunk = [v for _, v in itertools.islice(loop, min(32, len(truth) - valid))]
+                free = np.vstack([free, chunk])
+                valid = int(valid_prediction_time(truth[:len(free)], free, scale=scale))
+        scores[quadratic] = {"valid_steps": valid,
+                             "nrmse": float(nrmse(truth, forced, scale=scale))}
     return scores
 
 
