@@ -250,13 +250,9 @@ class DelayLine(TransformerMixin, BaseEstimator):
         if batch.n_channels != self.n_channels_:
             raise InvalidInputError(f"X has {batch.n_channels} channel(s), but the delay line was "
                                     f"fitted with {self.n_channels_}")
-        values, lengths = batch.values, batch.lengths
-        blocks = [values]
-        t = np.arange(values.shape[2])
-        for k in range(1, self.n_delays + 1):
-            source = np.maximum(t - k * self.delay_step, 0)  # before the start: the first value
-            blocks.append(values[:, :, source])
-        out = np.concatenate(blocks, axis=1)
-        if np.all(lengths == values.shape[2]):
-            return out
-        return [out[i, :, :length] for i, length in enumerate(lengths)]
+        # each case within its own length, channels time-last as the batch holds them
+        cases = [input_features(batch.values[i, :, :length].T, True, self.n_delays,
+                                self.delay_step).T for i, length in enumerate(batch.lengths)]
+        if np.all(batch.lengths == batch.values.shape[2]):
+            return np.stack(cases)
+        return cases
