@@ -7,26 +7,27 @@ import re
 _SECTION = re.compile(r"^    (Parameters|Attributes|Raises|Examples)\n    -+\n", re.MULTILINE)
 
 
+def _span(doc: str, first: str, end: str | None = None) -> str:
+    """The text of ``doc`` from section ``first`` to section ``end`` (None: the next one)."""
+    starts = {m.group(1): m.start() for m in _SECTION.finditer(doc)}
+    stop = starts[end] if end else min(at for at in starts.values() if at > starts[first])
+    return doc[starts[first]:stop]
+
+
+def _insert(cls: type, text: str) -> type:
+    """``cls`` with ``text`` inserted before the first section of its docstring."""
+    at = _SECTION.search(cls.__doc__).start()
+    cls.__doc__ = cls.__doc__[:at] + text + cls.__doc__[at:]
+    return cls
+
+
 def with_parameters_of(source: type):
     """Class decorator: insert ``source``'s Parameters section before the class's first
     section (the parameters it shares with ``source``, described once there)."""
-    def decorate(cls: type) -> type:
-        starts = {m.group(1): m.start() for m in _SECTION.finditer(source.__doc__)}
-        after = [at for name, at in starts.items() if at > starts["Parameters"]]
-        shared = source.__doc__[starts["Parameters"]:min(after)]
-        at = _SECTION.search(cls.__doc__).start()
-        cls.__doc__ = cls.__doc__[:at] + shared + cls.__doc__[at:]
-        return cls
-    return decorate
+    return lambda cls: _insert(cls, _span(source.__doc__, "Parameters"))
 
 
 def preset(cls: type) -> type:
     """Class decorator for a preset (a subclass that only changes a default): insert the
     Parameters, Attributes and Raises sections of its base class before its own Examples."""
-    base = cls.__mro__[1].__doc__
-    starts = {m.group(1): m.start() for m in _SECTION.finditer(base)}
-    shared = base[starts["Parameters"]:starts["Examples"]]
-    own = cls.__doc__
-    at = _SECTION.search(own).start()  # its Examples
-    cls.__doc__ = own[:at] + shared + own[at:]
-    return cls
+    return _insert(cls, _span(cls.__mro__[1].__doc__, "Parameters", "Examples"))
