@@ -64,19 +64,23 @@ BACKENDS = ("compiled", "numpy")
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
+def _n_threads(n_jobs: int | None, error: type[Exception] = InvalidParameterError) -> int:
+    """The threads ``n_jobs`` asks for, by the library's convention (scikit-learn's): ``None``
+    one, -1 all that Numba may use, ``k >= 1`` that many; anything else raises ``error``."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or (
+            n_jobs < 1 and n_jobs != -1):
+        raise error(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
+    return numba.get_num_threads() if n_jobs == -1 else int(n_jobs)
+
+
 @contextlib.contextmanager
 def _numba_threads(n_jobs: int | None) -> Iterator[None]:
-    """Run the enclosed kernels on ``n_jobs`` threads: -1 all available, ``None`` one (the
-    library's ``n_jobs`` follows scikit-learn's convention everywhere)."""
-    if n_jobs == -1:
-        yield
-        return
-    n_jobs = 1 if n_jobs is None else n_jobs
-    if not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise InvalidParameterError(
-            f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
+    """Run the enclosed kernels on the threads ``n_jobs`` asks for (:func:`_n_threads`)."""
+    count = _n_threads(n_jobs)
     before = numba.get_num_threads()
-    numba.set_num_threads(min(int(n_jobs), numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(min(count, numba.config.NUMBA_NUM_THREADS))
     try:
         yield
     finally:

@@ -31,7 +31,6 @@ time (docs/network.md), so constants fitted with it belong to one sampling of th
 from __future__ import annotations
 
 import math
-import os
 import time as _time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from numpy.typing import ArrayLike
 from scipy.optimize import least_squares
 
 from ..exceptions import NetworkError
+from ..kernels.runners import _n_threads
 from ..physics import NanowireParams
 from .graphs import NanowireNetwork, grid_network
 
@@ -290,8 +290,8 @@ def fit_network(
     polish_nfev : int, default=20
         Evaluations of the polish on every sample (0: none).
     n_jobs : int or None, default=2
-        Threads running the simulations of one Jacobian side by side (-1: as many as cores;
-        ``None``: one).
+        Threads running the simulations of one Jacobian side by side (-1: as many as Numba
+        uses; ``None``: one).
     random_state : int, SeedSequence or None, default=0
         Seeds the random starts (through :class:`numpy.random.SeedSequence`).
 
@@ -335,8 +335,7 @@ def fit_network(
     points = _start_points(starts, n_starts, g_lo, g_hi, np.random.default_rng(random_state))
     idx = np.arange(t.size) if fit_on is None else np.unique(np.asarray(fit_on, dtype=int))
     counter = [0]
-    pool = ThreadPoolExecutor(1 if n_jobs is None else
-                              (os.cpu_count() or 1) if n_jobs == -1 else max(1, int(n_jobs)))
+    pool = ThreadPoolExecutor(_n_threads(n_jobs, NetworkError))
 
     def curve(z: np.ndarray, rows: np.ndarray) -> np.ndarray:
         params, g_min, g_max, h0 = _decode(z)

@@ -22,11 +22,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ..exceptions import NetworkError
+from ..kernels.runners import _n_threads
 from . import _compiled
 from .circuit import _MAXIT, _TOL, Circuit
 
@@ -279,7 +279,7 @@ def simulate(
                                          currents[b], energy[b], states[b])
 
     # The compiled loop releases the GIL: series of a batch run on threads side by side.
-    workers = min(B, _threads(n_jobs))
+    workers = min(B, _n_threads(n_jobs, NetworkError))
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(one, range(B)))
@@ -303,16 +303,6 @@ def simulate(
         states=shape(states) if record_states else None, final_states=shape(h),
         update=update, solver=circuit.solver, factorisations=int(counts[:, 1].sum()),
         iterations=int(counts[:, 2].sum()))
-
-
-def _threads(n_jobs: int | None) -> int:
-    if n_jobs is None:
-        return 1
-    if n_jobs == -1:
-        return numba.get_num_threads()
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs < 1:
-        raise NetworkError(f"n_jobs must be a positive integer, -1 or None, got {n_jobs!r}")
-    return int(n_jobs)
 
 
 def _circuit(network: NanowireNetwork, source: ArrayLike, ground: ArrayLike,
