@@ -32,7 +32,6 @@ __all__ = ["SPLITMIX_INCREMENT", "case_seeds", "normal_draws", "seeded_noise"]
 #: SplitMix64's Weyl increment (Steele, Lea and Flood, OOPSLA 2014); with the finaliser
 #: multipliers below.
 SPLITMIX_INCREMENT = 0x9E3779B97F4A7C15
-_GOLDEN = SPLITMIX_INCREMENT
 _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
 _MASK = (1 << 64) - 1
@@ -154,7 +153,7 @@ def _normal_pair_np(keys: np.ndarray, counter: int, dtype) -> tuple[np.ndarray, 
     The NumPy twin of the kernels' two stages, ``bits`` then ``gauss``
     (:func:`_normal_pair_factory`).
     """
-    u = _mix_np(keys + np.uint64(((counter + 1) * _GOLDEN) & _MASK))
+    u = _mix_np(keys + np.uint64(((counter + 1) * SPLITMIX_INCREMENT) & _MASK))
     a = (u >> np.uint64(41)).astype(np.int64).astype(dtype)
     b = ((u >> np.uint64(17)) & np.uint64(0xFFFFFF)).astype(np.int64).astype(dtype)
     u1 = (a + dtype(0.5)) * dtype(2.0 ** -23)
@@ -223,7 +222,7 @@ def normal_draws(case_seed: ArrayLike, n_neurons: int, counter: int,
                            dtype)
 
 
-_G = np.uint64(_GOLDEN)
+_G = np.uint64(SPLITMIX_INCREMENT)
 _U1 = np.uint64(_M1)
 _U2 = np.uint64(_M2)
 _ONE = np.uint64(1)
