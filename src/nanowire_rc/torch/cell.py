@@ -1,30 +1,12 @@
 """The coupled nanowire cell in PyTorch: a fused point-wise update and an ``nn.RNN``-like module.
 
-One step of layer ``l`` is (docs/torch.md)
-
-    a(t) = W_in x(t) + W h(t-1) + b                         (one matrix product)
-    v(t) = v_min + (v_max - v_min) sigmoid(gain a(t))         (or v = a: identity map)
-    h(t) = (gamma - dt S(v)) h(t-1) + dt k_p(v)               (method="euler")
-    h(t) = h* + (h(t-1) - h*) gamma exp(-dt S(v)),  h* = k_p / (S + lambda)   (method="exact")
-
-with ``k_p = kappa_p0 exp(eta_p v)``, ``k_d = kappa_d0 exp(-eta_d v)``, ``S = k_p + k_d`` and, for
-the exact update, ``lambda = -ln(gamma) / dt`` (the retention as a leak: the exact solution of
-``dh/dt = k_p - (S + lambda) h`` over a step with ``v`` held; ``gamma = 1`` is the
-exact integrator). Everything after the matrix product is one autograd node,
-:class:`_NanowireCell`, whose backward is derived by hand: it saves four tensors per step and
-computes the gradients of ``a``, ``h`` and (when trained) of the physical constants in one pass.
-
-Stability: :func:`contraction_bound` is the torch twin of
-:func:`nanowire_rc.stability.coupled_contraction_bound` (equal to it for the Euler cell), is
-differentiable (for a penalty), and :meth:`NanowireRNN.project_` rescales rows of ``W`` so that
-it stays below a target (projection after each optimiser step).
-
-Physical devices: ``NanowireRNN(memristor=nw.Device(...))`` runs each neuron as a non-ideal
-device, with the semantics of :func:`nanowire_rc.kernels.device.run_coupled_nanowire_device`
-(its own constants, DAC-rounded voltages, state noise, and read conductances with read noise and
-ADC rounding as the layer's output). That path is written with plain differentiable torch
-operations (quantisation by a straight-through estimator); an ideal device (``None`` or
-``Device()``) keeps the fused autograd functions above.
+The update (docs/torch.md, "The cell") after the matrix product ``a = W_in x + W h + b`` is one
+autograd node, :class:`_NanowireCell` (a whole layer over time: :class:`_NanowireLayer`), with a
+hand-derived backward; rates are ``k = exp(c0 + c1 z)`` with ``z`` the (scaled) voltage.
+:func:`contraction_bound` is the differentiable torch twin of
+:func:`nanowire_rc.stability.coupled_contraction_bound` (docs/torch.md, "Stable by
+construction"). A non-ideal ``memristor`` runs each neuron as a physical device with plain
+differentiable torch operations (docs/torch.md, "Physical devices in the trainable cell").
 """
 
 from __future__ import annotations
@@ -54,12 +36,8 @@ def _pointwise_forward(a: Tensor, h: Tensor, kp_c0: Tensor, kp_c1: Tensor, kd_c0
                        kd_c1: Tensor, dt: float, gamma: float, gain: float, sigmoid: bool,
                        exact: bool, out: tuple[Tensor, ...] | None = None,
                        ) -> tuple[Tensor, Tensor, Tensor, Tensor, Tensor]:
-    """``(h_new, z, k_p, k_d, m)`` with ``m = dh_new/dh`` (no autograd).
-
-    ``z = sigmoid(gain a)`` (sigmoid map) or ``z = a`` (identity), ``k_p = exp(kp_c0 + kp_c1 z)``
-    and ``k_d = exp(kd_c0 + kd_c1 z)``. ``out``: five preallocated tensors written in place
-    (then ``a`` may be overwritten too); otherwise new tensors.
-    """
+    """``(h_new, z, k_p, k_d, m)``, ``m = dh_new/dh``, ``z = sigmoid(gain a)`` or ``a`` (no
+    autograd); ``out``: five tensors written in place (``a`` may be overwritten too)."""
     if out is None:
         out = tuple(torch.empty_like(a) for _ in range(5))
         if sigmoid and gain != 1.0:
@@ -121,7 +99,7 @@ def _coefficient_grads(need, g_kp, g_kd, g_kpz, g_kdz):
 
 
 class _NanowireCell(torch.autograd.Function):
-    """One point-wise nanowire update ``h' = f(a, h)`` (rates ``exp(c0 + c1 z)``, see above)."""
+    """One point-wise nanowire update ``h' = f(a, h)``."""
 
     @staticmethod
     def forward(ctx, a, h, kp_c0, kp_c1, kd_c0, kd_c1, dt, gamma, gain, sigmoid, exact):
@@ -146,13 +124,8 @@ class _NanowireCell(torch.autograd.Function):
 
 
 class _NanowireLayer(torch.autograd.Function):
-    """A whole layer over time as one autograd node: ``H[t] = f(drive[t] + H[t-1] W^T, H[t-1])``.
-
-    The forward loop runs without autograd and keeps ``z, k_p, k_d, m`` per step; the backward
-    loop runs the adjoint recursion by hand (one matrix product and one point-wise pass per step)
-    and forms the weight gradient as a single matrix product over all steps. ``mask`` (T, B, 1)
-    freezes a series' state past its length.
-    """
+    """A whole layer over time as one node, ``H[t] = f(drive[t] + H[t-1] W^T, H[t-1])``, its
+    backward the adjoint recursion; ``mask`` (T, B, 1) freezes a series' state past its end."""
 
     @staticmethod
     def forward(ctx, drive, h0, weight_hh, kp_c0, kp_c1, kd_c0, kd_c1, mask, dt, gamma, gain,
@@ -224,14 +197,9 @@ def _rate_coefficients(log_k: Tensor, eta: Tensor, voltage_map) -> tuple[Tensor,
 
 
 class _RoundSTE(torch.autograd.Function):
-    """Rounding to a grid with a straight-through gradient.
-
-    Forward: ``floor(x / step + 1/2) * step`` (``lo is None``: the DAC of
-    :func:`nanowire_rc.device.quantise_voltage`), or ``lo + step * clip(floor((x - lo) / step +
-    1/2), 0, top)`` (the ADC of the device kernels), evaluated in that order so that it rounds
-    exactly as they do. Backward: the gradient passes unchanged, except where the ADC saturates
-    (the rounded level was clipped), where it is zero, as the gradient of a clamp.
-    """
+    """Rounding exactly as the DAC (``lo is None``, :func:`nanowire_rc.device.quantise_voltage`)
+    or the saturating ADC of the device kernels; straight-through gradient, zero where the ADC
+    saturates."""
 
     @staticmethod
     def forward(ctx, x, step, lo, top):
@@ -259,9 +227,8 @@ def _dac(v: Tensor, step: float) -> Tensor:
 
 def _draws(shape: tuple[int, ...], generator: torch.Generator | None, like: Tensor,
            sampler=torch.randn) -> Tensor:
-    """Draws of ``shape`` (``sampler``: ``torch.randn`` standard normal, or ``torch.rand``
-    uniform on [0, 1)) from ``generator`` (on its device), moved to ``like``'s device, in
-    ``like``'s dtype."""
+    """``sampler`` (``torch.randn`` or ``torch.rand``) draws of ``shape`` from ``generator`` (on
+    its device), in ``like``'s dtype and on its device."""
     where = generator.device if generator is not None else like.device
     z = sampler(shape, generator=generator, dtype=like.dtype, device=where)
     return z.to(like.device)
@@ -313,8 +280,7 @@ def nanowire_cell(
     >>> bool((a.grad > 0).all())  # a higher drive potentiates more
     True
     """
-    if method not in METHODS:
-        raise InvalidParameterError(f"method must be one of {METHODS}, got {method!r}")
+    _check_choice("method", method, METHODS)
     if isinstance(params, NanowireParams) or params is None:
         p = params or NanowireParams()
         log_k = torch.tensor([math.log(p.kappa_p0), math.log(p.kappa_d0)], dtype=a.dtype,
@@ -415,11 +381,9 @@ def contraction_bound(
 
 def _contraction_bound(weight_ih, weight_hh, bias, x_lo, x_hi, dt, retention, params,
                        voltage_map, method, row_scale, voltage_step, widen=False):
-    """:func:`contraction_bound`; ``widen=True`` replaces the DAC-rounded ends of each voltage
-    interval by the ends widened by half a step, an interval that contains the rounded one
-    (``step floor(v / step + 1/2)`` lies within ``v +- step / 2``) and that moves continuously
-    with the weights: :meth:`NanowireRNN.project_` bisects on it, so that rounding in the
-    rescaled weights cannot push a voltage end over a DAC level and the bound over the target."""
+    """:func:`contraction_bound`; ``widen=True`` widens each voltage interval by half a DAC step
+    instead of rounding its ends: it contains the rounded interval and moves continuously with
+    the weights (what :meth:`NanowireRNN.project_` bisects on)."""
     dtype, device = weight_hh.dtype, weight_hh.device
     if isinstance(params, NanowireParams) or params is None:
         p = params or NanowireParams()
@@ -464,6 +428,58 @@ def _contraction_bound(weight_ih, weight_hh, bias, x_lo, x_hi, dt, retention, pa
                           eta_d * kd0 * torch.exp(-eta_d * v_lo))
     bound = diagonal + dt * slope * gain_max * (pos - neg)
     return bound, invariant
+
+
+def _check_choice(name: str, value, options: tuple) -> None:
+    if value not in options:
+        raise InvalidParameterError(f"{name} must be one of {options}, got {value!r}")
+
+
+def _check_memristor(memristor) -> None:
+    if memristor is not None and not isinstance(memristor, Device):
+        raise InvalidParameterError(
+            f"memristor must be a nanowire_rc.Device or None, got "
+            f"{type(memristor).__name__} {memristor!r} (the torch compute device is device=)")
+
+
+def _check_arguments(input_size, hidden_size, num_layers, dt, method, voltage_map, v_min, v_max,
+                     gain, retention, h0, params, input_range, memristor, memristor_seed) -> None:
+    """Validate :class:`NanowireRNN`'s hyper-parameters (``InvalidParameterError``)."""
+    for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
+                        ("num_layers", num_layers)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise InvalidParameterError(f"{name} must be a positive integer, got {value!r}")
+    _check_choice("method", method, METHODS)
+    _check_choice("voltage_map", voltage_map, VOLTAGE_MAPS)
+    if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0):
+        raise InvalidParameterError(f"dt must be a finite number > 0, got {dt!r}")
+    for name, value in (("retention", retention), ("v_min", v_min), ("v_max", v_max),
+                        ("gain", gain), ("h0", h0)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                or not math.isfinite(value):
+            raise InvalidParameterError(f"{name} must be a finite real number, got {value!r}")
+    if not 0 < retention <= 1:
+        raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
+    if voltage_map == "sigmoid" and not (v_min < v_max and gain > 0):
+        raise InvalidParameterError(
+            f"need v_min < v_max and gain > 0, got {v_min}, {v_max}, {gain}")
+    if not 0 <= h0 <= 1:
+        raise InvalidParameterError(f"h0 must lie in [0, 1], got {h0!r}")
+    if params is not None and not isinstance(params, NanowireParams):
+        raise InvalidParameterError(f"params must be a NanowireParams or None, got {params!r}")
+    try:
+        ordered = len(input_range) == 2 and bool(input_range[0] <= input_range[1])
+    except TypeError:
+        ordered = False
+    if not ordered:
+        raise InvalidParameterError(f"input_range must be (low, high), got {input_range!r}")
+    _check_memristor(memristor)
+    if isinstance(memristor_seed, bool) or not isinstance(memristor_seed, (int, np.integer)):
+        raise InvalidParameterError(
+            f"memristor_seed must be an integer, got {memristor_seed!r}")
+    if not 0 <= memristor_seed <= 2**32 - num_layers:
+        raise InvalidParameterError(f"memristor_seed must lie in [0, 2**32 - num_layers], got "
+                                    f"{memristor_seed!r}")
 
 
 class NanowireRNN(nn.Module):
@@ -543,37 +559,18 @@ class NanowireRNN(nn.Module):
 
     Notes
     -----
-    **Physical devices.** With a non-ideal ``memristor`` each layer draws its devices once, at
-    construction, and keeps them as buffers: ``log_kappa_spread_l{l}`` and
-    ``log_eta_spread_l{l}`` (2, hidden_size), each neuron's log-ratio of ``kappa_p0, kappa_d0``
-    and of ``eta_p, eta_d`` to the nominal values (so with ``train_params=True`` the nominal
-    ``log_kappa`` and ``log_eta`` train and every neuron keeps its own deviation), and
-    ``g_min_l{l}``, ``g_max_l{l}`` (hidden_size,). A step is that of
-    :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device`: the voltage ``v = g(a)`` is
-    rounded to the DAC step, each neuron updates with its own constants, state noise gives
-    ``h <- clip(h + state_noise xi, 0, 1)``, and the layer's output is the read
-    ``G = g_min,n + (g_max,n - g_min,n) h`` plus read noise (white, or Ornstein–Uhlenbeck with
-    ``noise_correlation_time`` started from its stationary law; standard deviation
-    ``read_noise (g_max - g_min)`` of the nominal window), rounded to ``2**adc_bits`` levels
-    over the nominal window, saturating. Neurons couple through the physical states ``h``, and
-    ``h_n`` holds them; the next layer reads ``G``. This path uses plain differentiable torch
-    operations; the DAC and the ADC round exactly in the forward pass and pass the gradient
-    straight through in the backward pass (the ADC's is zero where it saturates).
-
-    The noise is drawn from the ``generator`` of :meth:`forward`, in training and in evaluation
-    alike (it is physics, not dropout); a realisation depends on that generator's state and on
-    the batch's shape, not on the series alone (unlike the kernels' counter-based noise).
-
-    Stability with devices: :meth:`contraction_bound`, :meth:`project_` and the construction
-    check use each neuron's own constants, over the DAC-rounded voltage interval (every neuron
-    must satisfy ``dt S_max <= retention`` for the Euler update with the sigmoid map). The
-    guarantee covers the noiseless state map. Read noise and the ADC act on the output only.
-    State noise is common to two trajectories driven by the same input and noise; their
-    difference still shrinks by the bound per step (the clip is 1-Lipschitz), and the clip keeps
-    ``h`` in [0, 1]. A later layer's inputs are taken to lie in the ADC window, or, without an
-    ADC, in each neuron's noiseless range ``[g_min,n, g_max,n]`` (read noise can leave it). The
-    DAC's rounding is a step function: as in the kernels' check, the bound is that of the
-    unrounded map over the rounded voltage interval.
+    With a non-ideal ``memristor`` each layer draws its devices once, at construction, as buffers:
+    ``log_kappa_spread_l{l}`` and ``log_eta_spread_l{l}`` (2, hidden_size), each neuron's
+    log-ratio of ``kappa_p0, kappa_d0`` and of ``eta_p, eta_d`` to the nominal values (which train
+    with ``train_params=True``), and ``g_min_l{l}``, ``g_max_l{l}`` (hidden_size,). A step is that
+    of :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device` (DAC, each neuron's own
+    constants, state noise, read noise, ADC); the output is the reads ``G``, ``h_n`` the states
+    ``h``. The DAC and ADC pass the gradient straight through (zero where the ADC saturates). The
+    noise comes from :meth:`forward`'s ``generator`` in training and evaluation alike (it is
+    physics, not dropout), so a realisation depends on the batch, unless ``noise_seeds`` keys it
+    to each series. :meth:`contraction_bound`, :meth:`project_` and the construction check use
+    each neuron's own constants over the DAC-rounded voltage interval; the guarantee covers the
+    noiseless state map (docs/torch.md, "Physical devices in the trainable cell").
 
     Examples
     --------
@@ -625,48 +622,9 @@ class NanowireRNN(nn.Module):
         memristor_seed: int = 0,
     ):
         super().__init__()
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
-                            ("num_layers", num_layers)):
-            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-                raise InvalidParameterError(f"{name} must be a positive integer, got {value!r}")
-        if method not in METHODS:
-            raise InvalidParameterError(f"method must be one of {METHODS}, got {method!r}")
-        if voltage_map not in VOLTAGE_MAPS:
-            raise InvalidParameterError(
-                f"voltage_map must be one of {VOLTAGE_MAPS}, got {voltage_map!r}")
-        if not (isinstance(dt, (int, float)) and math.isfinite(dt) and dt > 0):
-            raise InvalidParameterError(f"dt must be a finite number > 0, got {dt!r}")
-        for name, value in (("retention", retention), ("v_min", v_min), ("v_max", v_max),
-                            ("gain", gain), ("h0", h0)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-                    or not math.isfinite(value):
-                raise InvalidParameterError(f"{name} must be a finite real number, got {value!r}")
-        if not 0 < retention <= 1:
-            raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
-        if voltage_map == "sigmoid" and not (v_min < v_max and gain > 0):
-            raise InvalidParameterError(
-                f"need v_min < v_max and gain > 0, got {v_min}, {v_max}, {gain}")
-        if not 0 <= h0 <= 1:
-            raise InvalidParameterError(f"h0 must lie in [0, 1], got {h0!r}")
-        if params is not None and not isinstance(params, NanowireParams):
-            raise InvalidParameterError(f"params must be a NanowireParams or None, got {params!r}")
-        try:
-            ordered = len(input_range) == 2 and bool(input_range[0] <= input_range[1])
-        except TypeError:
-            ordered = False
-        if not ordered:
-            raise InvalidParameterError(f"input_range must be (low, high), got {input_range!r}")
-        if memristor is not None and not isinstance(memristor, Device):
-            raise InvalidParameterError(
-                f"memristor must be a nanowire_rc.Device or None, got "
-                f"{type(memristor).__name__} {memristor!r} (the torch compute "
-                "device is device=)")
-        if isinstance(memristor_seed, bool) or not isinstance(memristor_seed, (int, np.integer)):
-            raise InvalidParameterError(
-                f"memristor_seed must be an integer, got {memristor_seed!r}")
-        if not 0 <= memristor_seed <= 2**32 - num_layers:
-            raise InvalidParameterError(f"memristor_seed must lie in [0, 2**32 - num_layers], got "
-                                        f"{memristor_seed!r}")
+        _check_arguments(input_size, hidden_size, num_layers, dt, method, voltage_map, v_min,
+                         v_max, gain, retention, h0, params, input_range, memristor,
+                         memristor_seed)
         self.input_size = int(input_size)
         self.hidden_size = int(hidden_size)
         self.num_layers = int(num_layers)
@@ -680,36 +638,12 @@ class NanowireRNN(nn.Module):
         self.h0 = float(h0)
         self.input_range = (float(input_range[0]), float(input_range[1]))
         p = params or NanowireParams()
-        factory = {"device": device, "dtype": dtype}
-        log_k = torch.tensor([math.log(p.kappa_p0), math.log(p.kappa_d0)], **factory)
-        log_eta = torch.tensor([math.log(p.eta_p), math.log(p.eta_d)], **factory)
-        if self.train_params:
-            self.log_kappa = nn.Parameter(log_k)
-            self.log_eta = nn.Parameter(log_eta)
-        else:
-            self.register_buffer("log_kappa", log_k)
-            self.register_buffer("log_eta", log_eta)
-        for layer in range(self.num_layers):
-            n_in = self.input_size if layer == 0 else self.hidden_size
-            self.register_parameter(f"weight_ih_l{layer}",
-                                    nn.Parameter(torch.empty(hidden_size, n_in, **factory)))
-            self.register_parameter(f"weight_hh_l{layer}",
-                                    nn.Parameter(torch.empty(hidden_size, hidden_size, **factory)))
-            self.register_parameter(f"bias_l{layer}", nn.Parameter(torch.empty(hidden_size,
-                                                                               **factory)))
+        _register_weights(self, p, {"device": device, "dtype": dtype})
         self.memristor = memristor
         self.memristor_seed = int(memristor_seed)
         if not self.ideal:
-            buffer = {"device": device, "dtype": dtype or torch.get_default_dtype()}
-            for layer in range(self.num_layers):
-                # fixed per-neuron deviations: log(constant / nominal), and the window
-                c = memristor.draw(self.hidden_size, params=p,
-                                   random_state=self.memristor_seed + layer)
-                spread_k = np.log([c.kappa_p0 / p.kappa_p0, c.kappa_d0 / p.kappa_d0])
-                spread_e = np.log([c.eta_p / p.eta_p, c.eta_d / p.eta_d])
-                for name, value in (("log_kappa_spread", spread_k), ("log_eta_spread", spread_e),
-                                    ("g_min", c.g_min), ("g_max", c.g_max)):
-                    self.register_buffer(f"{name}_l{layer}", torch.as_tensor(value, **buffer))
+            _register_devices(self, p, {"device": device,
+                                        "dtype": dtype or torch.get_default_dtype()})
         self.reset_parameters(generator)
         self.check_invariance()
 
@@ -953,15 +887,17 @@ class NanowireRNN(nn.Module):
         >>> bound.shape, bool(invariant.all())
         (torch.Size([8]), True)
         """
+        return [contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt, self.retention,
+                                  self._layer_physics(layer), self._map, self.method,
+                                  voltage_step=self._voltage_step)
+                for layer, w_ih, w_hh, b, x_lo, x_hi in self._bound_inputs(input_range)]
+
+    def _bound_inputs(self, input_range):
+        """Per layer ``(layer, w_ih, w_hh, b, x_lo, x_hi)``: weights and range of its inputs."""
         lo, hi = self.input_range if input_range is None else input_range
-        out = []
         for layer in range(self.num_layers):
-            w_ih, w_hh, b = self.layer_weights(layer)
             x_lo, x_hi = (lo, hi) if layer == 0 else self._read_range(layer - 1)
-            out.append(contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt, self.retention,
-                                         self._layer_physics(layer), self._map, self.method,
-                                         voltage_step=self._voltage_step))
-        return out
+            yield (layer, *self.layer_weights(layer), x_lo, x_hi)
 
     def max_bound(self, input_range: tuple[float, float] | None = None) -> float:
         """Largest row bound over all layers (< 1: every layer is a contraction).
@@ -969,7 +905,7 @@ class NanowireRNN(nn.Module):
         Parameters
         ----------
         input_range : (float, float), optional
-            Range of the first layer's inputs; default the module's ``input_range``.
+            As in :meth:`contraction_bound`.
 
         Returns
         -------
@@ -996,17 +932,15 @@ class NanowireRNN(nn.Module):
         offending row gets the largest factor in [0, 1] that meets the target and keeps the
         neuron invariant, found by bisection. Warns if even ``W = 0`` leaves a row above the
         target (then ``W_in``, ``b`` or ``dt`` must change). The bounds are those of
-        :meth:`contraction_bound` (per neuron, with each device's own constants). With a DAC the
-        rounded bound jumps where a voltage end crosses a DAC level, so the bisection runs on
-        the bound over the interval widened by half a step instead (it contains the rounded
-        interval and moves continuously): offending rows end a little more conservative.
+        :meth:`contraction_bound`; with a DAC the bisection runs on the interval widened by half
+        a step (it moves continuously), so offending rows end a little more conservative.
 
         Parameters
         ----------
         target : float, default=0.99
             Largest row bound allowed (> 0).
         input_range : (float, float), optional
-            Range of the first layer's inputs; default the module's ``input_range``.
+            As in :meth:`contraction_bound`.
         n_iter : int, default=40
             Bisection steps.
 
@@ -1030,40 +964,16 @@ class NanowireRNN(nn.Module):
         """
         if not 0 < target:
             raise InvalidParameterError(f"target must be > 0, got {target!r}")
-        lo, hi = self.input_range if input_range is None else input_range
         worst = 0.0
-        for layer in range(self.num_layers):
-            w_ih, w_hh, b = self.layer_weights(layer)
-            x_lo, x_hi = (lo, hi) if layer == 0 else self._read_range(layer - 1)
-            physics = self._layer_physics(layer)
-
-            def ok(scale, goal, w_ih=w_ih, w_hh=w_hh, b=b, x_lo=x_lo, x_hi=x_hi,
-                   physics=physics, widen=False):
-                bound, inv = _contraction_bound(w_ih, w_hh, b, x_lo, x_hi, self.dt,
-                                                self.retention, physics, self._map, self.method,
-                                                scale, self._voltage_step, widen)
-                return (bound <= goal) & inv, bound
-
-            ones = torch.ones(self.hidden_size, dtype=w_hh.dtype, device=w_hh.device)
-            good, bound = ok(ones, target)
-            if not bool(good.all()):
-                # aim a little below the target: rounding in the rescaled sums must not cross it
-                goal = target * (1 - 8 * torch.finfo(w_hh.dtype).eps)
-                possible, _ = ok(torch.zeros_like(ones), goal)
-                lo_s, hi_s = torch.zeros_like(ones), ones.clone()
-                for _ in range(n_iter):
-                    mid = 0.5 * (lo_s + hi_s)
-                    fine, _ = ok(mid, goal, widen=True)  # continuous in the scale (DAC)
-                    lo_s = torch.where(fine, mid, lo_s)
-                    hi_s = torch.where(fine, hi_s, mid)
-                w_hh.mul_(torch.where(good, ones, lo_s)[:, None])
-                good, bound = ok(ones, target)
-                if not bool(possible.all()):
-                    warnings.warn(
-                        f"layer {layer}: {int((~possible).sum())} neuron(s) exceed the "
-                        f"contraction target {target} even without recurrent weights; the input "
-                        "weights, bias or dt put their voltages where the neuron alone is too "
-                        "slow to forget", UserWarning, stacklevel=2)
+        for layer, w_ih, w_hh, b, x_lo, x_hi in self._bound_inputs(input_range):
+            bound, possible = _project_layer(self, layer, w_ih, w_hh, b, x_lo, x_hi, target,
+                                             n_iter)
+            if not bool(possible.all()):
+                warnings.warn(
+                    f"layer {layer}: {int((~possible).sum())} neuron(s) exceed the "
+                    f"contraction target {target} even without recurrent weights; the input "
+                    "weights, bias or dt put their voltages where the neuron alone is too "
+                    "slow to forget", UserWarning, stacklevel=2)
             worst = max(worst, float(bound.max()))
         return worst
 
@@ -1123,51 +1033,9 @@ class NanowireRNN(nn.Module):
         >>> out1.shape, h1.shape
         (torch.Size([30, 8]), torch.Size([2, 8]))
         """
-        packed = isinstance(input, PackedSequence)
-        if packed:  # padded in the original batch order
-            x, lengths = pad_packed_sequence(input, batch_first=False)
-        else:
-            x = input
-            if x.dim() not in (2, 3):
-                raise InvalidInputError(f"input must be 2-D (unbatched) or 3-D, got shape "
-                                        f"{tuple(x.shape)}")
-        unbatched = not packed and x.dim() == 2
-        if unbatched:
-            x = x.unsqueeze(1)
-        elif self.batch_first and not packed:
-            x = x.transpose(0, 1)
-        n_steps, batch, n_in = x.shape
-        if n_in != self.input_size:
-            raise InvalidInputError(
-                f"input has {n_in} features, expected input_size={self.input_size}")
-        mask = None
-        if lengths is not None:
-            lengths = torch.as_tensor(lengths, device=x.device).reshape(-1)
-            if lengths.shape[0] != batch:
-                raise InvalidInputError(
-                    f"lengths has {lengths.shape[0]} entries for a batch of {batch}")
-            if bool((lengths < 1).any()) or bool((lengths > n_steps).any()):
-                raise InvalidInputError(f"lengths must lie in [1, {n_steps}]")
-            n_steps = int(lengths.max())
-            x = x[:n_steps]
-            if bool((lengths < n_steps).any()):
-                steps = torch.arange(n_steps, device=x.device)
-                mask = (steps[:, None] < lengths[None, :]).unsqueeze(-1)  # (T, B, 1)
-        if hx is None:
-            hx = torch.full((self.num_layers, batch, self.hidden_size), self.h0, dtype=x.dtype,
-                            device=x.device)
-        elif unbatched and hx.dim() == 2:
-            hx = hx.unsqueeze(1)
-        if hx.shape != (self.num_layers, batch, self.hidden_size):
-            raise InvalidInputError(
-                f"hx must have shape {(self.num_layers, batch, self.hidden_size)}, "
-                f"got {tuple(hx.shape)}")
-        if noise_seeds is not None:
-            noise_seeds = np.asarray(noise_seeds, dtype=np.uint64).reshape(-1)
-            if noise_seeds.shape[0] != batch:
-                raise InvalidInputError(
-                    f"noise_seeds has {noise_seeds.shape[0]} entries for a batch "
-                    f"of {batch}")
+        x, hx, lengths, mask, noise_seeds, packed, unbatched = _batch(self, input, hx, lengths,
+                                                                       noise_seeds)
+        n_steps, batch = x.shape[:2]
         if self.ideal:
             log_kp0, log_kd0, eta_p, eta_d = self._physics()
             coeffs = _rate_coefficients(torch.stack([log_kp0, log_kd0]),
@@ -1183,8 +1051,8 @@ class NanowireRNN(nn.Module):
                 h = states[-1]  # frozen past each series' end: the state after its last step
                 x = states * mask if mask is not None else states
             else:
-                h, x = self._device_layer(layer, drive, hx[layer], w_hh, mask, generator,
-                                          noise_seeds)
+                h, x = _device_layer(self, layer, drive, hx[layer], w_hh, mask, generator,
+                                     noise_seeds)
             h_last.append(h)
         h_n = torch.stack(h_last)
         if packed:
@@ -1193,79 +1061,6 @@ class NanowireRNN(nn.Module):
         if unbatched:
             return x.squeeze(1), h_n.squeeze(1)
         return (x.transpose(0, 1) if self.batch_first else x), h_n
-
-    def _device_layer(self, layer: int, drive: Tensor, h: Tensor, w_hh: Tensor,
-                      mask: Tensor | None, generator: torch.Generator | None,
-                      noise_seeds: np.ndarray | None = None) -> tuple[Tensor, Tensor]:
-        """One layer of non-ideal devices over time (plain autograd): ``(h_n, reads)``.
-
-        The step of :func:`~nanowire_rc.kernels.device.coupled_device_reference`, in its order:
-        voltage, DAC, update with each neuron's constants, state noise and clip, read, read
-        noise (white or Ornstein–Uhlenbeck), ADC. ``mask`` (T, B, 1) freezes a series' state and
-        read-noise state past its length and zeroes its reads there.
-        """
-        m = self.memristor
-        log_kp0, log_kd0, eta_p, eta_d = self._layer_physics(layer)
-        kp0, kd0 = torch.exp(log_kp0), torch.exp(log_kd0)
-        g_lo = getattr(self, f"g_min_l{layer}")
-        g_span = getattr(self, f"g_max_l{layer}") - g_lo
-        dt, gamma = self.dt, self.retention
-        n_steps, batch, n = drive.shape
-        read_sigma = m.read_noise * m.window
-        tau = m.noise_correlation_time
-        ou_decay = math.exp(-dt / tau) if tau > 0 else 0.0
-        ou_std = read_sigma * math.sqrt(1.0 - ou_decay * ou_decay)
-        if noise_seeds is not None:  # the kernels' streams, keyed to each series
-            seeds = noise_seeds + np.uint64(layer * SPLITMIX_INCREMENT % 2**64)
-            dtype = np.float64 if drive.dtype == torch.float64 else np.float32
-            z_start, z_state, z_read = (
-                None if z is None else torch.as_tensor(z, device=drive.device)
-                for z in seeded_noise(seeds, n, n_steps, bool(m.state_noise), bool(read_sigma),
-                                      dtype))
-        else:
-            z_state = _draws((n_steps, batch, n), generator, drive) if m.state_noise else None
-            z_read = _draws((n_steps, batch, n), generator, drive) if read_sigma else None
-            z_start = _draws((batch, n), generator, drive) if read_sigma and ou_decay else None
-        eps = None  # Ornstein–Uhlenbeck read noise, started from its stationary law
-        if read_sigma and ou_decay:
-            eps = read_sigma * z_start
-        top = None if m.adc_bits is None else (1 << m.adc_bits) - 1
-        leak = -math.log(gamma) / dt
-        w_t = w_hh.t()
-        reads = []
-        for t in range(n_steps):
-            a = torch.addmm(drive[t], h, w_t)
-            if self._map is None:
-                v = a
-            else:
-                v = self.v_min + (self.v_max - self.v_min) * torch.sigmoid(self.gain * a)
-            v = _dac(v, m.voltage_step)
-            k_p = kp0 * torch.exp(eta_p * v)
-            k_d = kd0 * torch.exp(-eta_d * v)
-            if self.method == "exact":
-                h_star = k_p / (k_p + k_d + leak)
-                h_new = h_star + (h - h_star) * (gamma * torch.exp(-dt * (k_p + k_d)))
-            else:
-                h_new = (gamma - dt * (k_p + k_d)) * h + dt * k_p
-            if z_state is not None:
-                h_new = torch.clamp(h_new + m.state_noise * z_state[t], 0.0, 1.0)
-            g = g_lo + g_span * h_new
-            eps_new = eps
-            if eps is not None:
-                eps_new = ou_decay * eps + ou_std * z_read[t]
-                g = g + eps_new
-            elif z_read is not None:
-                g = g + read_sigma * z_read[t]
-            if top is not None:
-                g = _RoundSTE.apply(g, m.window / top, m.g_min, top)
-            if mask is not None:
-                h_new = torch.where(mask[t], h_new, h)
-                if eps is not None:
-                    eps_new = torch.where(mask[t], eps_new, eps)
-                g = g * mask[t]
-            h, eps = h_new, eps_new
-            reads.append(g)
-        return h, torch.stack(reads)
 
     def extra_repr(self) -> str:
         """The hyper-parameters shown in the module's ``repr``.
@@ -1287,3 +1082,194 @@ class NanowireRNN(nn.Module):
         if getattr(self, "memristor", None) is not None:
             text += f", memristor={self.memristor!r}, memristor_seed={self.memristor_seed}"
         return text
+
+
+def _register_weights(rnn: NanowireRNN, p: NanowireParams, factory: dict) -> None:
+    """The constants ``log_kappa``, ``log_eta`` (parameters or buffers) and each layer's weights
+    (uninitialised)."""
+    log_k = torch.tensor([math.log(p.kappa_p0), math.log(p.kappa_d0)], **factory)
+    log_eta = torch.tensor([math.log(p.eta_p), math.log(p.eta_d)], **factory)
+    for name, value in (("log_kappa", log_k), ("log_eta", log_eta)):
+        if rnn.train_params:
+            rnn.register_parameter(name, nn.Parameter(value))
+        else:
+            rnn.register_buffer(name, value)
+    n = rnn.hidden_size
+    for layer in range(rnn.num_layers):
+        n_in = rnn.input_size if layer == 0 else n
+        for name, shape in (("weight_ih", (n, n_in)), ("weight_hh", (n, n)), ("bias", (n,))):
+            rnn.register_parameter(f"{name}_l{layer}",
+                                   nn.Parameter(torch.empty(shape, **factory)))
+
+
+def _register_devices(rnn: NanowireRNN, p: NanowireParams, factory: dict) -> None:
+    """Each layer's devices, drawn once, as buffers: the fixed per-neuron deviations
+    ``log(constant / nominal)`` and the conductance window."""
+    for layer in range(rnn.num_layers):
+        c = rnn.memristor.draw(rnn.hidden_size, params=p, random_state=rnn.memristor_seed + layer)
+        spread_k = np.log([c.kappa_p0 / p.kappa_p0, c.kappa_d0 / p.kappa_d0])
+        spread_e = np.log([c.eta_p / p.eta_p, c.eta_d / p.eta_d])
+        for name, value in (("log_kappa_spread", spread_k), ("log_eta_spread", spread_e),
+                            ("g_min", c.g_min), ("g_max", c.g_max)):
+            rnn.register_buffer(f"{name}_l{layer}", torch.as_tensor(value, **factory))
+
+
+def _device_noise(m: Device, layer: int, drive: Tensor, generator: torch.Generator | None,
+                  noise_seeds: np.ndarray | None, ou: bool):
+    """``(z_start, z_state, z_read)`` standard normal draws (None where off): from the kernels'
+    streams keyed to each series given ``noise_seeds``, else from ``generator``."""
+    n_steps, batch, n = drive.shape
+    read = bool(m.read_noise * m.window)
+    if noise_seeds is not None:
+        seeds = noise_seeds + np.uint64(layer * SPLITMIX_INCREMENT % 2**64)
+        dtype = np.float64 if drive.dtype == torch.float64 else np.float32
+        return tuple(None if z is None else torch.as_tensor(z, device=drive.device)
+                     for z in seeded_noise(seeds, n, n_steps, bool(m.state_noise), read, dtype))
+    z_state = _draws((n_steps, batch, n), generator, drive) if m.state_noise else None
+    z_read = _draws((n_steps, batch, n), generator, drive) if read else None
+    z_start = _draws((batch, n), generator, drive) if read and ou else None
+    return z_start, z_state, z_read
+
+
+def _device_layer(rnn: NanowireRNN, layer: int, drive: Tensor, h: Tensor, w_hh: Tensor,
+                  mask: Tensor | None, generator: torch.Generator | None,
+                  noise_seeds: np.ndarray | None = None) -> tuple[Tensor, Tensor]:
+    """One layer of non-ideal devices over time (plain autograd): ``(h_n, reads)``.
+
+    The step of :func:`~nanowire_rc.kernels.device.coupled_device_reference`, in its order
+    (class Notes); ``mask`` (T, B, 1) freezes a series' state and read-noise state past its
+    length and zeroes its reads there.
+    """
+    m = rnn.memristor
+    log_kp0, log_kd0, eta_p, eta_d = rnn._layer_physics(layer)
+    kp0, kd0 = torch.exp(log_kp0), torch.exp(log_kd0)
+    g_lo = getattr(rnn, f"g_min_l{layer}")
+    g_span = getattr(rnn, f"g_max_l{layer}") - g_lo
+    dt, gamma = rnn.dt, rnn.retention
+    read_sigma = m.read_noise * m.window
+    tau = m.noise_correlation_time
+    ou_decay = math.exp(-dt / tau) if tau > 0 else 0.0
+    ou_std = read_sigma * math.sqrt(1.0 - ou_decay * ou_decay)
+    z_start, z_state, z_read = _device_noise(m, layer, drive, generator, noise_seeds,
+                                             bool(ou_decay))
+    eps = None  # Ornstein–Uhlenbeck read noise, started from its stationary law
+    if read_sigma and ou_decay:
+        eps = read_sigma * z_start
+    top = None if m.adc_bits is None else (1 << m.adc_bits) - 1
+    leak = -math.log(gamma) / dt
+    w_t = w_hh.t()
+    reads = []
+    for t in range(drive.shape[0]):
+        a = torch.addmm(drive[t], h, w_t)
+        if rnn._map is None:
+            v = a
+        else:
+            v = rnn.v_min + (rnn.v_max - rnn.v_min) * torch.sigmoid(rnn.gain * a)
+        v = _dac(v, m.voltage_step)
+        k_p = kp0 * torch.exp(eta_p * v)
+        k_d = kd0 * torch.exp(-eta_d * v)
+        if rnn.method == "exact":
+            h_star = k_p / (k_p + k_d + leak)
+            h_new = h_star + (h - h_star) * (gamma * torch.exp(-dt * (k_p + k_d)))
+        else:
+            h_new = (gamma - dt * (k_p + k_d)) * h + dt * k_p
+        if z_state is not None:
+            h_new = torch.clamp(h_new + m.state_noise * z_state[t], 0.0, 1.0)
+        g = g_lo + g_span * h_new
+        eps_new = eps
+        if eps is not None:
+            eps_new = ou_decay * eps + ou_std * z_read[t]
+            g = g + eps_new
+        elif z_read is not None:
+            g = g + read_sigma * z_read[t]
+        if top is not None:
+            g = _RoundSTE.apply(g, m.window / top, m.g_min, top)
+        if mask is not None:
+            h_new = torch.where(mask[t], h_new, h)
+            if eps is not None:
+                eps_new = torch.where(mask[t], eps_new, eps)
+            g = g * mask[t]
+        h, eps = h_new, eps_new
+        reads.append(g)
+    return h, torch.stack(reads)
+
+
+def _batch(rnn: NanowireRNN, input, hx, lengths, noise_seeds):
+    """:meth:`NanowireRNN.forward`'s arguments checked and brought to (T, B, C):
+    ``(x, hx, lengths, mask, noise_seeds, packed, unbatched)``; ``mask`` (T, B, 1) marks the
+    valid steps (None when every series is whole)."""
+    packed = isinstance(input, PackedSequence)
+    if packed:  # padded in the original batch order
+        x, lengths = pad_packed_sequence(input, batch_first=False)
+    else:
+        x = input
+        if x.dim() not in (2, 3):
+            raise InvalidInputError(f"input must be 2-D (unbatched) or 3-D, got shape "
+                                    f"{tuple(x.shape)}")
+    unbatched = not packed and x.dim() == 2
+    if unbatched:
+        x = x.unsqueeze(1)
+    elif rnn.batch_first and not packed:
+        x = x.transpose(0, 1)
+    n_steps, batch, n_in = x.shape
+    if n_in != rnn.input_size:
+        raise InvalidInputError(
+            f"input has {n_in} features, expected input_size={rnn.input_size}")
+    mask = None
+    if lengths is not None:
+        lengths = torch.as_tensor(lengths, device=x.device).reshape(-1)
+        if lengths.shape[0] != batch:
+            raise InvalidInputError(
+                f"lengths has {lengths.shape[0]} entries for a batch of {batch}")
+        if bool((lengths < 1).any()) or bool((lengths > n_steps).any()):
+            raise InvalidInputError(f"lengths must lie in [1, {n_steps}]")
+        n_steps = int(lengths.max())
+        x = x[:n_steps]
+        if bool((lengths < n_steps).any()):
+            steps = torch.arange(n_steps, device=x.device)
+            mask = (steps[:, None] < lengths[None, :]).unsqueeze(-1)  # (T, B, 1)
+    if hx is None:
+        hx = torch.full((rnn.num_layers, batch, rnn.hidden_size), rnn.h0, dtype=x.dtype,
+                        device=x.device)
+    elif unbatched and hx.dim() == 2:
+        hx = hx.unsqueeze(1)
+    if hx.shape != (rnn.num_layers, batch, rnn.hidden_size):
+        raise InvalidInputError(
+            f"hx must have shape {(rnn.num_layers, batch, rnn.hidden_size)}, "
+            f"got {tuple(hx.shape)}")
+    if noise_seeds is not None:
+        noise_seeds = np.asarray(noise_seeds, dtype=np.uint64).reshape(-1)
+        if noise_seeds.shape[0] != batch:
+            raise InvalidInputError(
+                f"noise_seeds has {noise_seeds.shape[0]} entries for a batch "
+                f"of {batch}")
+    return x, hx, lengths, mask, noise_seeds, packed, unbatched
+
+
+def _project_layer(rnn: NanowireRNN, layer: int, w_ih: Tensor, w_hh: Tensor, b: Tensor,
+                   x_lo, x_hi, target: float, n_iter: int) -> tuple[Tensor, Tensor]:
+    """:meth:`NanowireRNN.project_` for one layer (rescales ``w_hh`` in place): the row bounds
+    after it, and which rows can meet the target at all."""
+    physics = rnn._layer_physics(layer)
+
+    def ok(scale, goal, widen=False):
+        bound, inv = _contraction_bound(w_ih, w_hh, b, x_lo, x_hi, rnn.dt, rnn.retention, physics,
+                                        rnn._map, rnn.method, scale, rnn._voltage_step, widen)
+        return (bound <= goal) & inv, bound
+
+    ones = torch.ones(rnn.hidden_size, dtype=w_hh.dtype, device=w_hh.device)
+    good, bound = ok(ones, target)
+    if bool(good.all()):
+        return bound, good
+    # aim a little below the target: rounding in the rescaled sums must not cross it
+    goal = target * (1 - 8 * torch.finfo(w_hh.dtype).eps)
+    possible, _ = ok(torch.zeros_like(ones), goal)
+    lo_s, hi_s = torch.zeros_like(ones), ones.clone()
+    for _ in range(n_iter):
+        mid = 0.5 * (lo_s + hi_s)
+        fine, _ = ok(mid, goal, widen=True)  # continuous in the scale (DAC)
+        lo_s = torch.where(fine, mid, lo_s)
+        hi_s = torch.where(fine, hi_s, mid)
+    w_hh.mul_(torch.where(good, ones, lo_s)[:, None])
+    _, bound = ok(ones, target)
+    return bound, possible

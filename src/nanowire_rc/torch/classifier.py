@@ -1,12 +1,9 @@
 """End-to-end trained nanowire RNN classifier (scikit-learn estimator, PyTorch inside).
 
-:class:`NanowireRNNClassifier` scales the series to [0, 1] (min–max fitted on the training data,
-as the reservoir classifiers do), runs a :class:`~nanowire_rc.torch.NanowireRNN`, pools its
-states per series (mean, last, window means) and reads them out with a linear layer; all of it is
-trained by back-propagation through time with Adam, early stopping on a stratified validation
-split and a learning-rate schedule, while the cell is kept a contraction (``constraint``).
-With ``memristor=nw.Device(...)`` every neuron is a physical device (variability, noise,
-quantisation, conductance window) and the features are its read conductances.
+:class:`NanowireRNNClassifier` scales the series, runs a :class:`~nanowire_rc.torch.NanowireRNN`,
+pools its states and reads them out linearly, all trained by back-propagation through time while
+the cell is kept a contraction (docs/torch.md, "Classifier"); the training loop is
+:mod:`nanowire_rc.torch.training`.
 """
 
 from __future__ import annotations
@@ -31,7 +28,7 @@ from ..physics import METHODS, NanowireParams
 from ..readout import check_labels
 from ..reservoirs import _parse_features
 from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
-from .cell import VOLTAGE_MAPS
+from .cell import VOLTAGE_MAPS, _check_choice, _check_memristor
 from .training import Seeds, Trainer, TrainingData, series_tensors
 from .training import _Network as _Network  # where classifiers pickled before the split find it
 
@@ -126,17 +123,13 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     progress_bar : bool, default=False
         Show a tqdm bar over epochs.
     memristor : nanowire_rc.Device or None, default=None
-        The physical device behind every neuron (see :class:`~nanowire_rc.torch.NanowireRNN`
-        and docs/torch.md). Not called ``device``, which is the torch compute device above.
-        ``None`` and ``Device()`` train the ideal cell. Otherwise the devices are drawn once per
-        fit from ``random_state`` (after the weights and the validation split; shared by the
-        ``n_init`` runs: one chip), the features pool the read conductances (``last``: the
-        last read), and the noise is on in training and prediction alike: training draws it
-        from a generator seeded from ``random_state``; in every validation pass and every call
-        to ``predict``, ``predict_proba`` or ``decision_function`` each series gets the noise
-        the compiled kernels would give it, keyed to its own scaled values and ``noise_seed_``
-        (``noise_seeds`` of :meth:`NanowireRNN.forward`), so a series' answer is the same
-        whatever batch it comes in, and different series never share a noise realisation.
+        The physical device behind every neuron (:class:`~nanowire_rc.torch.NanowireRNN`; not
+        ``device``, the torch compute device above). ``None`` and ``Device()`` train the ideal
+        cell. Otherwise one chip is drawn per fit from ``random_state`` (after the weights and
+        the split), the features pool the read conductances, and the noise is on in training
+        and prediction alike; outside training each series' noise is keyed to its own scaled
+        values and ``noise_seed_``, so its answer does not depend on its batch (docs/torch.md,
+        "Physical devices in the trainable cell").
     difference : bool, default=True
         Append each channel's first difference as an extra input channel (as the reservoir
         classifiers' ``difference``); the network then has ``2 * n_channels`` inputs.
@@ -208,48 +201,21 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(
-        self,
-        *,
-        hidden_size: int = 100,
-        num_layers: int = 1,
-        dt: float = 0.3,
-        method: str = "euler",
-        voltage_map: str = "sigmoid",
-        v_min: float = 0.0,
-        v_max: float = 1.0,
-        gain: float = 3.0,
-        retention: float = 0.9,
-        params: NanowireParams | None = None,
-        train_params: bool = False,
-        constraint: str = "project",
-        bound_target: float = 0.99,
-        penalty: float = 1.0,
-        features: str = "mean+last+windows+std",
-        n_windows: int = 8,
-        normalization: str = "batch",
-        input_scale: float = 2.0,
-        bias_scale: float = 1.0,
-        recurrent_scale: float = 1.0,
-        lr: float = 3e-3,
-        weight_decay: float = 0.0,
-        lr_schedule: str = "plateau",
-        max_epochs: int = 200,
-        batch_size: int = 32,
-        patience: int = 50,
-        validation_fraction: float = 0.2,
-        n_init: int = 1,
-        input_range: tuple[float, float] = (0.0, 1.0),
-        device: str = "cpu",
-        dtype: str = "float32",
-        random_state=None,
-        progress_bar: bool = False,
-        memristor: Device | None = None,
-        difference: bool = True,
-        weight_averaging: float = 0.0,
-        refit: bool = False,
-        label_smoothing: float = 0.1,
-        input_noise: float = 0.0,
-        dropout: float = 0.0,
+        self, *, hidden_size: int = 100, num_layers: int = 1, dt: float = 0.3,
+        method: str = "euler", voltage_map: str = "sigmoid", v_min: float = 0.0,
+        v_max: float = 1.0, gain: float = 3.0, retention: float = 0.9,
+        params: NanowireParams | None = None, train_params: bool = False,
+        constraint: str = "project", bound_target: float = 0.99, penalty: float = 1.0,
+        features: str = "mean+last+windows+std", n_windows: int = 8,
+        normalization: str = "batch", input_scale: float = 2.0, bias_scale: float = 1.0,
+        recurrent_scale: float = 1.0, lr: float = 3e-3, weight_decay: float = 0.0,
+        lr_schedule: str = "plateau", max_epochs: int = 200, batch_size: int = 32,
+        patience: int = 50, validation_fraction: float = 0.2, n_init: int = 1,
+        input_range: tuple[float, float] = (0.0, 1.0), device: str = "cpu",
+        dtype: str = "float32", random_state=None, progress_bar: bool = False,
+        memristor: Device | None = None, difference: bool = True,
+        weight_averaging: float = 0.0, refit: bool = False, label_smoothing: float = 0.1,
+        input_noise: float = 0.0, dropout: float = 0.0,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -306,20 +272,10 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and np.isfinite(value) and value > 0):
                 raise InvalidParameterError(f"{name} must be a finite number > 0, got {value!r}")
-        if self.constraint not in CONSTRAINTS:
-            raise InvalidParameterError(
-                f"constraint must be one of {CONSTRAINTS}, got {self.constraint!r}")
-        if self.method not in METHODS:
-            raise InvalidParameterError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.voltage_map not in VOLTAGE_MAPS:
-            raise InvalidParameterError(f"voltage_map must be one of {VOLTAGE_MAPS}, got "
-                                        f"{self.voltage_map!r}")
-        if self.normalization not in NORMALIZATIONS:
-            raise InvalidParameterError(f"normalization must be one of {NORMALIZATIONS}, got "
-                                        f"{self.normalization!r}")
-        if self.lr_schedule not in LR_SCHEDULES:
-            raise InvalidParameterError(f"lr_schedule must be one of {LR_SCHEDULES}, got "
-                                        f"{self.lr_schedule!r}")
+        for name, options in (("constraint", CONSTRAINTS), ("method", METHODS),
+                              ("voltage_map", VOLTAGE_MAPS), ("normalization", NORMALIZATIONS),
+                              ("lr_schedule", LR_SCHEDULES)):
+            _check_choice(name, getattr(self, name), options)
         if self.dtype not in ("float32", "float64"):
             raise InvalidParameterError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
         try:
@@ -347,11 +303,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             if not (isinstance(value, numbers.Real) and not isinstance(value, bool)
                     and valid(value)):
                 raise InvalidParameterError(f"{name} must be {what}, got {value!r}")
-        if self.memristor is not None and not isinstance(self.memristor, Device):
-            raise InvalidParameterError(
-                f"memristor must be a nanowire_rc.Device or None, got "
-                f"{type(self.memristor).__name__} {self.memristor!r} (the torch "
-                "compute device is device=)")
+        _check_memristor(self.memristor)
 
     def __setstate__(self, state: dict) -> None:
         # classifiers pickled before the training constraint was renamed from ``stability``
@@ -390,6 +342,11 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         """Each scaled series' noise seed (a keyed hash of its values), None without noise."""
         seed = getattr(self, "noise_seed_", None)  # absent from models pickled before memristor=
         return None if seed is None else case_seeds(batch.values, batch.lengths, seed)
+
+    def _check_lengths(self, batch: SeriesBatch) -> None:
+        if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
+            raise InvalidInputError(f"a series of length {batch.lengths.min()} is too short for "
+                                    f"n_windows={self.n_windows}")
 
     def _n_pooled(self) -> int:
         parts = _parse_features(self.features)
@@ -441,9 +398,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         batch = as_batch(X)
         y = check_labels(y, batch.n_cases, type(self).__name__)
         classes, y_idx = np.unique(y, return_inverse=True)
-        if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
-            raise InvalidInputError(f"a series of length {batch.lengths.min()} is too short for "
-                                    f"n_windows={self.n_windows}")
+        self._check_lengths(batch)
         self.classes_ = classes
         self.n_channels_ = batch.n_channels
         self.data_min_, self.data_max_ = self._inputs(batch).channel_range()
@@ -510,9 +465,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     def _logits(self, X: ArrayLike) -> torch.Tensor:
         check_is_fitted(self, "module_")
         batch = self._scale(as_batch(X))
-        if "windows" in _parse_features(self.features) and batch.lengths.min() < self.n_windows:
-            raise InvalidInputError(f"a series of length {batch.lengths.min()} is too short for "
-                                    f"n_windows={self.n_windows}")
+        self._check_lengths(batch)
         dtype = next(self.module_.parameters()).dtype
         x, lengths, pool = series_tensors(batch, self.features, self.n_windows, torch.device("cpu"),
                                            dtype)
@@ -543,11 +496,13 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import load_ucr
+        Each row sums to one:
+
+        >>> import nanowire_rc as nw
         >>> from nanowire_rc.torch import NanowireRNNClassifier
-        >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
-        >>> proba = clf.fit(X[::10], y[::10]).predict_proba(X[:2])
+        >>> X, y = nw.load_ucr("SyntheticControl", "train")
+        >>> proba = NanowireRNNClassifier(hidden_size=8, max_epochs=2, random_state=0).fit(
+        ...     X[::10], y[::10]).predict_proba(X[:2])
         >>> proba.shape, bool(abs(proba.sum(axis=1) - 1).max() < 1e-6)
         ((2, 6), True)
         """

@@ -1,12 +1,9 @@
 """The training loop of :class:`~nanowire_rc.torch.NanowireRNNClassifier`, apart from the estimator.
 
-The estimator validates its hyper-parameters, scales the series, draws the split and the seeds
-(:class:`TrainingData`, :class:`Seeds`); a :class:`Trainer` then builds the network (the cell,
-pooling, normalisation and a linear readout: ``_Network``), trains it with Adam for each
-initialisation (mini-batches in a random order, the contraction constraint applied at every step, a
-learning-rate schedule, early stopping on the validation rows, optional weight averaging), keeps
-the initialisation with the best validation loss, and optionally refits it on every training
-series for the validated number of epochs. Every random draw comes from the estimator's
+The estimator validates its hyper-parameters, scales the series and draws the split and the
+seeds (:class:`TrainingData`, :class:`Seeds`); a :class:`Trainer` builds the network
+(``_Network``: the cell, pooling, normalisation, a linear readout) and trains it as
+docs/torch.md ("Classifier") describes. Every random draw comes from the estimator's
 ``RandomState`` in a fixed order, so a fit is reproducible from ``random_state``.
 """
 
