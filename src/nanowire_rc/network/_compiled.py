@@ -1,24 +1,13 @@
 """Compiled sparse Cholesky for a fixed sparsity pattern, and the per-step Kirchhoff solve.
 
-The conductance matrix of a network keeps its pattern while its values change every step, so
-everything that depends on the pattern is done once (:func:`symbolic`): the elimination tree and,
-for every row ``k`` of the factor ``L``, the nonzero columns in the order the up-looking
-algorithm needs them (a topological order of the elimination tree) together with the position
-each entry takes in ``L``. The numeric factorisation (:func:`_factor`) then only gathers,
-multiplies and scatters; the algorithm is the up-looking one of T. A. Davis, *Direct Methods for
-Sparse Linear Systems* (SIAM 2006), ch. 4, with the reach of each row precomputed.
-
-:func:`run_series` simulates one series in one compiled call: at each step it advances the
-junctions, assembles the matrix from their conductances, factorises (or, with a factor of an
-earlier step kept as preconditioner, runs warm-started preconditioned conjugate gradients and
-falls back to a fresh factor when they stall), solves for the response to each source, and
-records node voltages, currents, conductances and energy. It releases the GIL, so a batch runs
-on threads, one series each; series do not interact, so a series gives the same bits alone or in
-any batch. :func:`solve_batch` is the stateless solve behind :class:`.Circuit`.
-
-Matrices here are the free-node block ``A = L_FF`` in the fill-reducing order, stored as the
-upper triangle in CSC (``Ap``, ``Ai``); the junction ``e`` adds ``G_e`` to the diagonal of each
-free end and ``-G_e`` to the off-diagonal entry ``eoff[e]`` when both ends are free.
+The pattern-dependent work is done once (:func:`symbolic`: the elimination tree and, for every
+row ``k`` of the factor ``L``, its nonzero columns in the order the up-looking algorithm of
+T. A. Davis, *Direct Methods for Sparse Linear Systems* (SIAM 2006), ch. 4, needs them, with
+the position each entry takes in ``L``); the numeric factorisation (:func:`_factor`) then only
+gathers, multiplies and scatters. :func:`run_series` simulates one series in one call that
+releases the GIL (a series gives the same bits alone or in any batch); :func:`solve_batch` is
+the stateless solve behind :class:`.Circuit`. Matrices are the free-node block ``A = L_FF`` in
+the fill-reducing order, stored as the upper triangle in CSC (``Ap``, ``Ai``).
 """
 
 from __future__ import annotations
@@ -202,14 +191,9 @@ def _residual(G, ea, eb, Lp, Li, Lx, c, x, r, z):
 
 @njit(cache=True)
 def _pcg(G, ea, eb, Lp, Li, Lx, c, x, tol, maxit, r, z, p, q):
-    """Preconditioned CG on ``A x = c`` from the warm start ``x`` with the factor ``Lx`` of a
-    nearby matrix as preconditioner ``M``.
-
-    The residual is recomputed from ``x`` at every iteration (one product with ``A``, cheap next
-    to the triangular solves), so the stopping test is on the true residual: every entry of
-    ``M^-1 (c - A x)``, which equals the error up to the preconditioner's mismatch, below ``tol``
-    times ``max |x|``. Returns the iterations used, or -1 if that takes more than ``maxit``.
-    """
+    """Preconditioned CG on ``A x = c`` from the warm start ``x``, preconditioned by the factor
+    ``Lx`` of a nearby matrix; stops when the true ``max |M^-1 (c - A x)|`` is below ``tol``
+    times ``max |x|``. Returns the iterations used, or -1 beyond ``maxit``."""
     if _residual(G, ea, eb, Lp, Li, Lx, c, x, r, z) <= tol * _max_abs(x):
         return 0
     p[:] = z
@@ -323,12 +307,9 @@ def solve_batch(G, vS, refresh, tol, maxit, maps, patterns, Lx, U, vF, cond, sta
 
 @njit(cache=True, fastmath=FASTMATH)
 def _update(h, dv, dt, exact, kp0, kd0, eta_p, eta_d, g_lo, g_span, G):
-    """Advance every junction over ``dt`` with its drop ``dv`` held, and its conductance.
-
-    Exact: ``h* + (h - h*) exp(-S dt)``; else the published line ``h* (1 + (k_d / k_p) h
-    exp(-S dt))``. One pass over contiguous arrays with the vectorisable ``exp``.
-    ``k_p >= kappa_p0 > 0`` since ``dv >= 0``, so ``h* = k_p / S`` never divides by zero.
-    """
+    """Advance every junction over ``dt`` with its drop ``dv`` held (exact update or the
+    published line), and its conductance. ``k_p >= kappa_p0 > 0`` as ``dv >= 0``, so
+    ``h* = k_p / S`` never divides by zero."""
     for e in range(h.shape[0]):
         k_p = kp0[e] * exp64(eta_p[e] * dv[e])
         k_d = kd0[e] * exp64(-eta_d[e] * dv[e])

@@ -1,31 +1,19 @@
 """Network-level calibration: fit a network's junction constants to a measured two-terminal trace.
 
-This module owns :func:`fit_network` and :class:`NetworkFit`. Given samples
-``(t_k, V_k, G_k)`` of a two-terminal measurement (``G = I / V``), the model is the network of
+This module owns :func:`fit_network` and :class:`NetworkFit`. The model is a network of
 :mod:`.graphs` (by default Milano et al.'s 21 x 21 grid, source 31, ground 409) with one set of
-nominal constants for every junction, all junctions starting at one state ``h0``, stepped by
-:func:`~.stepping.simulate` through the measured voltages. The seven unknowns
+nominal constants for every junction and one initial state ``h0``, stepped by
+:func:`~.stepping.simulate` through the measured voltages; its seven unknowns are fitted by
+:func:`scipy.optimize.least_squares` on the logarithms of the rates and of ``g_min``,
+``g_max - g_min``, and ``h0`` in [0, 1], from several starts (docs/network.md, "Network-level
+calibration"). A measured trace is read by :func:`nanowire_rc.calibration.read_trace`
+(Milano et al.'s files: ``read_trace(path, 0, 2, current_column=1)``).
 
-    kappa_p0, kappa_d0, eta_p, eta_d, g_min, g_max, h0
-
-are fitted by :func:`scipy.optimize.least_squares` (trust-region reflective) on
-``log kappa_p0, log kappa_d0, log eta_p, log eta_d, log g_min, log (g_max - g_min)`` and ``h0``
-in [0, 1], minimising ``sum_k (G_model(t_k) - G_k)^2``, so that the result maximises R² over the
-trace. Several starts are run and the best kept (a central guess, a guess in the basin of a
-fast depression switched off by millivolt drops, random ones). A measured trace file is read by
-:func:`nanowire_rc.calibration.read_trace` (Milano et al.'s files: ``read_trace(path, 0, 2,
-current_column=1)``). The finite-difference Jacobian's columns are
-independent simulations of the same graph: they run on threads side by side (the compiled
-stepping releases the GIL) and share the circuit's symbolic factorisation
-(:meth:`.NanowireNetwork.with_constants`).
-
-The search may run on a thinned trace (``fit_on``): the exact update is exact for any spacing of
-the stamps, only the drops held over a longer interval change, so the thinned optimum is a good
-start; the fit is then polished on every sample and its R² reported on every sample.
-
-The junction update is the exact one by default. ``update="published"`` fits with the line of
-Milano et al.'s public code instead; its dynamics depend on the number of stamps, not only on
-time (docs/network.md), so constants fitted with it belong to one sampling of the trace.
+The search may run on a thinned trace (``fit_on``, :func:`thin_indices`): the exact update is
+exact for any spacing of the stamps, only the drops held over a longer interval change, so the
+thinned optimum is a good start; the fit is then polished and its R² reported on every sample.
+``update="published"`` fits with the line of Milano et al.'s public code, whose dynamics depend
+on the number of stamps (docs/network.md), so its constants belong to one sampling of the trace.
 """
 
 from __future__ import annotations
@@ -199,15 +187,9 @@ def _encode(p: NanowireParams, g_min: float, g_max: float, h0: float) -> np.ndar
 
 
 def _starts(n_starts: int, g_lo: float, g_hi: float, rng: np.random.Generator) -> list:
-    """Starting points: one central guess, one in the fast-depression basin, then random ones in
-    a box of plausible values.
-
-    ``g_lo``, ``g_hi``: the junction conductances that would give the smallest and largest
-    measured network conductance with every junction alike. The second guess has a depression
-    of about 1/s that a drop of a few millivolts already switches off (``eta_d`` in the
-    thousands per volt): at a read, the junctions off the current's path then relax within a
-    sample while those on it hold, a drop and a slow tail that the central guess's uniform
-    relaxation cannot give, and which the local search does not reach from there.
+    """Starting points: one central guess, one in the fast-depression basin (docs/network.md,
+    "Network-level calibration"), then random ones in a box of plausible values. ``g_lo``,
+    ``g_hi``: junction conductances giving the extreme measured ones with every junction alike.
     """
     if n_starts == 0:
         return []
@@ -243,23 +225,36 @@ def _start_points(starts, n_starts: int, g_lo: float, g_hi: float,
     return points
 
 
-def fit_network(
-    time: ArrayLike,
-    voltage: ArrayLike,
-    conductance: ArrayLike,
-    *,
-    network: NanowireNetwork | None = None,
-    source: int = 31,
-    ground: int = 409,
-    update: str = "exact",
-    n_starts: int = 4,
-    starts: list | None = None,
-    fit_on: ArrayLike | None = None,
-    max_nfev: int = 100,
-    polish_nfev: int = 20,
-    n_jobs: int = 2,
-    random_state: int | np.random.SeedSequence | None = 0,
-) -> NetworkFit:
+def _problem(curve, g: np.ndarray, rows: np.ndarray, pool: ThreadPoolExecutor):
+    """The scaled residual on ``rows`` and its forward-difference Jacobian, one simulation per
+    column on ``pool``'s threads."""
+    scale = 1.0 / max(float(np.std(g[rows])), 1e-300)
+
+    last: dict = {}
+
+    def fun(z):
+        f = (curve(z, rows) - g[rows]) * scale
+        last["z"], last["f"] = z.copy(), f
+        return f
+
+    def jac(z):
+        # The optimiser asks for the Jacobian where it has just evaluated the residual.
+        f0 = last["f"] if "z" in last and np.array_equal(last["z"], z) else fun(z)
+        steps = 1e-4 * np.maximum(np.abs(z), 1.0)
+        steps[-1] = -1e-4 if z[-1] > 0.5 else 1e-4  # stay inside [0, 1] for h0
+        cols = list(pool.map(lambda k: (fun(z + np.eye(z.size)[k] * steps[k]) - f0)
+                             / steps[k], range(z.size)))
+        return np.stack(cols, axis=1)
+
+    return fun, jac
+
+
+def fit_network(time: ArrayLike, voltage: ArrayLike, conductance: ArrayLike, *,
+                network: NanowireNetwork | None = None, source: int = 31, ground: int = 409,
+                update: str = "exact", n_starts: int = 4, starts: list | None = None,
+                fit_on: ArrayLike | None = None, max_nfev: int = 100, polish_nfev: int = 20,
+                n_jobs: int = 2, random_state: int | np.random.SeedSequence | None = 0,
+                ) -> NetworkFit:
     """Fit a network's junction constants and initial state to a two-terminal trace.
 
     See the module docstring for the model and the method.
@@ -347,32 +342,10 @@ def fit_network(
         except (FloatingPointError, ValueError):
             return np.full(rows.size, 1e3)  # overflowing rates: a far-off residual
 
-    def problem(rows: np.ndarray):
-        scale = 1.0 / max(float(np.std(g[rows])), 1e-300)
-
-        last: dict = {}
-
-        def fun(z):
-            f = (curve(z, rows) - g[rows]) * scale
-            last["z"], last["f"] = z.copy(), f
-            return f
-
-        def jac(z):
-            # Forward differences, one simulation per column, on threads side by side; the
-            # optimiser asks for the Jacobian where it has just evaluated the residual.
-            f0 = last["f"] if "z" in last and np.array_equal(last["z"], z) else fun(z)
-            steps = 1e-4 * np.maximum(np.abs(z), 1.0)
-            steps[-1] = -1e-4 if z[-1] > 0.5 else 1e-4  # stay inside [0, 1] for h0
-            cols = list(pool.map(lambda k: (fun(z + np.eye(z.size)[k] * steps[k]) - f0)
-                                 / steps[k], range(z.size)))
-            return np.stack(cols, axis=1)
-
-        return fun, jac
-
     lo = np.array([*(b[0] for b in _LOG_BOX.values()), -np.inf, -np.inf, 0.0])
     hi = np.array([*(b[1] for b in _LOG_BOX.values()), np.inf, np.inf, 1.0])
     try:
-        fun, jac = problem(idx)
+        fun, jac = _problem(curve, g, idx, pool)
         best, start_r2 = None, []
         for z0 in points:
             z0 = np.clip(z0, lo + 1e-9, hi - 1e-9)
@@ -383,7 +356,7 @@ def fit_network(
                 best = sol
         z = best.x
         if polish_nfev and idx.size < t.size:
-            fun, jac = problem(np.arange(t.size))
+            fun, jac = _problem(curve, g, np.arange(t.size), pool)
             z = least_squares(fun, z, jac=jac, bounds=(lo, hi), x_scale="jac",
                               max_nfev=polish_nfev).x
     finally:

@@ -1,22 +1,12 @@
 """Kirchhoff's laws on a nanowire network with driven electrodes: the linear solve of each step.
 
-Electrodes split the nodes: driven nodes ``D`` (sources at given voltages, grounds at 0 V) and
-free nodes ``F``. Kirchhoff's current law at the free nodes reads ``L_FF v_F = -L_FD v_D`` with
-``L`` the conductance-weighted Laplacian. This module owns :class:`Circuit`, which does the
-work that depends only on the graph and the electrodes once: which nodes float, a fill-reducing
-order of ``F`` (minimum degree on ``L_FF``'s pattern, from SuperLU), the elimination tree and the
-pattern of the Cholesky factor. Each solve then assembles the values, factorises numerically and
-solves (:mod:`._compiled`); with ``solver="pcg"`` a factor of an earlier step serves as
-preconditioner of warm-started conjugate gradients and is renewed when they slow down.
-
-Floating islands: a connected component that touches no electrode carries no current (nothing
-drives it) and its potential is undefined, which would make ``L_FF`` singular. Its nodes are left
-out of the solve; their junctions see a zero voltage drop, and their voltages are reported as NaN.
-
-Per source ``k`` the circuit also gives the conductance ``K_kk`` the source sees when it is at
-1 V and every other electrode at 0 V (the diagonal of the Schur complement
-``K = L_DD - L_DF L_FF^-1 L_FD`` onto the electrodes). With one source and grounds this is the
-network conductance ``I_s / (v_s - v_ground)``, defined also when ``v_s = 0``.
+Driven nodes ``D`` (sources at given voltages, grounds at 0 V) split off the free nodes ``F``,
+whose current law reads ``L_FF v_F = -L_FD v_D`` with ``L`` the conductance-weighted Laplacian.
+This module owns :class:`Circuit`, which does the work that depends only on the graph and the
+electrodes once (floating islands, fill-reducing order, elimination tree, the pattern of the
+Cholesky factor); each solve then runs the compiled numeric part (:mod:`._compiled`). The
+solvers and the floating islands (left out of the solve, their voltages NaN) are described in
+docs/network.md, "What is simulated" and "The solver, and what was measured to choose it".
 """
 
 from __future__ import annotations
@@ -71,8 +61,9 @@ def _node_list(name: str, value: ArrayLike, n_nodes: int, allow_empty: bool) -> 
 class Circuit:
     """A network with fixed electrodes, ready to be solved for any junction conductances.
 
-    Construction does the symbolic work once: floating islands, the fill-reducing order of the
-    free nodes, the elimination tree and the pattern of the Cholesky factor.
+    Per source ``k`` it also gives the conductance ``K_kk`` the source sees at 1 V with every
+    other electrode at 0 V (the diagonal of the Schur complement ``K = L_DD - L_DF L_FF^-1
+    L_FD``); with one source this is the network conductance ``I_s / (v_s - v_ground)``.
 
     Parameters
     ----------
@@ -83,13 +74,10 @@ class Circuit:
     ground : int or sequence of int
         Nodes held at 0 V (may be empty when a source is driven at 0 V instead).
     solver : {"auto", "cholesky", "pcg"}, default="auto"
-        ``"cholesky"``: a sparse Cholesky factorisation at every solve (exact to rounding).
-        ``"pcg"``: conjugate gradients warm-started from the last solution and preconditioned
-        by a factor of an earlier step, renewed when they need more than
-        :attr:`refactor_after` iterations; stopped when the error estimate is below 1e-12 of
-        the solution (falls back to a fresh factor if they do not get there).
-        ``"auto"``: ``"pcg"`` when a factorisation costs at least 8 PCG iterations (large
-        networks), else ``"cholesky"``.
+        ``"cholesky"``: a sparse Cholesky factorisation at every solve. ``"pcg"``: conjugate
+        gradients preconditioned by a factor of an earlier step, renewed after a step that
+        needed more than :attr:`refactor_after` iterations. ``"auto"``: ``"pcg"`` when a
+        factorisation costs at least 8 PCG iterations, else ``"cholesky"``.
 
     Attributes
     ----------
@@ -290,7 +278,8 @@ class Circuit:
         Raises
         ------
         NetworkError
-            If the conductances or voltages are not valid.
+            If a conductance is not finite and > 0, a voltage is not finite, or a shape does
+            not match.
 
         Examples
         --------
@@ -305,9 +294,6 @@ class Circuit:
 
     def conductance(self, conductances: ArrayLike) -> np.ndarray:
         """The conductance each source sees, every other electrode at 0 V.
-
-        With one source this is the network conductance between the source and the grounds,
-        ``I_s / (v_s - v_ground)``.
 
         Parameters
         ----------

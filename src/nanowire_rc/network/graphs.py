@@ -1,19 +1,12 @@
 """Nanowire networks as junction graphs, and generators of the published networks.
 
-This module owns :class:`NanowireNetwork` (nodes are wires or grid points, edges are memristive
-junctions with a state ``h_e`` in [0, 1] and a conductance ``G_e = g_min,e + (g_max,e - g_min,e)
-h_e``), its constructors (:meth:`NanowireNetwork.from_edges`, :meth:`NanowireNetwork.from_networkx`)
-and two generators:
-
-- :func:`grid_network`: Milano, Miranda and Ricciardi's grid graph with one random diagonal per
-  cell (Neuromorph. Comput. Eng. 2, 014005, 2022; the network of Milano et al., Nature Materials
-  2021, Fig. 2, is ``grid_network()``);
-- :func:`random_sticks`: wires of random length and angle in a box, a junction where two
-  segments cross, vectorised with a cell list.
-
-The junction constants are a :class:`~nanowire_rc.device.DeviceConstants` with one entry per
-junction: nominal ones repeated, or drawn per junction by a :class:`~nanowire_rc.device.Device`
-with ``variability``. Circuit solves live in :mod:`.circuit`, time stepping in :mod:`.stepping`.
+This module owns :class:`NanowireNetwork` (nodes are wires or grid points, edges memristive
+junctions), its constructors and two generators: :func:`grid_network`, Milano, Miranda and
+Ricciardi's grid with one random diagonal per cell (Neuromorph. Comput. Eng. 2, 014005, 2022),
+and :func:`random_sticks`, wires of random length and angle in a box. The junction constants are
+a :class:`~nanowire_rc.device.DeviceConstants` with one entry per junction. Circuit solves live
+in :mod:`.circuit`, time stepping in :mod:`.stepping`; docs/network.md, "Networks", describes
+the generators.
 """
 
 from __future__ import annotations
@@ -73,10 +66,11 @@ def _positive_int(name: str, value, minimum: int = 1) -> int:
     return int(value)
 
 
-def _positive_real(name: str, value) -> float:
+def _positive_real(name: str, value, strict: bool = True) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not math.isfinite(value) or value <= 0:
-        raise NetworkError(f"{name} must be a finite number > 0, got {value!r}")
+            or not math.isfinite(value) or value < 0 or (strict and value == 0):
+        raise NetworkError(f"{name} must be a finite number {'>' if strict else '>='} 0, got "
+                           f"{value!r}")
     return float(value)
 
 
@@ -123,10 +117,9 @@ def _as_points(name: str, value, n: int, shape: tuple[int, ...]) -> np.ndarray |
 class NanowireNetwork:
     """A network of memristive junctions: a graph whose every edge obeys the rate equation.
 
-    Node ``i`` is a wire (or a grid point); junction ``e = edges[e] = (i, j)`` has the state
-    ``h_e`` in [0, 1], the conductance ``G_e = g_min,e + (g_max,e - g_min,e) h_e`` and the
-    potentiation-depression rates of :mod:`nanowire_rc.physics` evaluated at the junction's
-    voltage drop ``|v_i - v_j|``.
+    Junction ``e = edges[e] = (i, j)`` has the state ``h_e`` in [0, 1], the conductance
+    ``G_e = g_min,e + (g_max,e - g_min,e) h_e`` and the rates of :mod:`nanowire_rc.physics` at
+    its voltage drop ``|v_i - v_j|``.
 
     Parameters
     ----------
@@ -159,20 +152,11 @@ class NanowireNetwork:
 
     Attributes
     ----------
-    n_nodes : int
-        Number of nodes.
-    edges : ndarray of int64, shape (n_junctions, 2)
-        The junctions (read-only).
     constants : DeviceConstants
         Per-junction constants (``kappa_p0, kappa_d0, eta_p, eta_d, g_min, g_max``).
-    h0 : ndarray of shape (n_junctions,)
-        Initial states (read-only).
-    params : NanowireParams
-        Nominal rate constants.
-    positions, wires, junction_positions : ndarray or None
-        Geometry, when known.
-    node_labels : tuple or None
-        Original node labels, when built from a labelled graph.
+    n_nodes, edges, params, g_min, g_max, h0, positions, wires, junction_positions, node_labels
+        The parameters (arrays read-only, ``edges`` int64, ``node_labels`` a tuple; geometry
+        None when unknown).
 
     Raises
     ------
@@ -191,22 +175,12 @@ class NanowireNetwork:
     array([0.0015, 0.0015])
     """
 
-    def __init__(
-        self,
-        n_nodes: int,
-        edges: ArrayLike,
-        *,
-        params: NanowireParams | None = None,
-        g_min: float = _G_MIN,
-        g_max: float = _G_MAX,
-        h0: ArrayLike = 0.0,
-        device: Device | None = None,
-        random_state=None,
-        positions: ArrayLike | None = None,
-        wires: ArrayLike | None = None,
-        junction_positions: ArrayLike | None = None,
-        node_labels: Sequence | None = None,
-    ) -> None:
+    def __init__(self, n_nodes: int, edges: ArrayLike, *, params: NanowireParams | None = None,
+                 g_min: float = _G_MIN, g_max: float = _G_MAX, h0: ArrayLike = 0.0,
+                 device: Device | None = None, random_state=None,
+                 positions: ArrayLike | None = None, wires: ArrayLike | None = None,
+                 junction_positions: ArrayLike | None = None,
+                 node_labels: Sequence | None = None) -> None:
         n_nodes = _positive_int("n_nodes", n_nodes)
         e = np.asarray(edges)
         if e.size == 0:
@@ -267,18 +241,17 @@ class NanowireNetwork:
         n_nodes : int, optional
             Number of nodes (default: one more than the largest index in ``edges``).
         **kwargs
-            Passed to :class:`NanowireNetwork` (``params``, ``g_min``, ``g_max``, ``h0``,
-            ``device``, ``random_state``, ``positions``, ...).
+            Passed to :class:`NanowireNetwork`.
 
         Returns
         -------
         NanowireNetwork
-            The network.
+            The network, its nodes numbered as in ``edges``.
 
         Raises
         ------
         NetworkError
-            If the edge list is empty or not of node pairs.
+            If ``edges`` is empty or not of integer pairs.
 
         Examples
         --------
@@ -311,18 +284,17 @@ class NanowireNetwork:
         graph : networkx.Graph or networkx.MultiGraph
             The network's graph (undirected).
         **kwargs
-            Passed to :class:`NanowireNetwork` (``params``, ``g_min``, ``g_max``, ``h0``,
-            ``device``, ``random_state``, ...).
+            Passed to :class:`NanowireNetwork`.
 
         Returns
         -------
         NanowireNetwork
-            The network.
+            The network, with ``positions`` and ``node_labels`` as above.
 
         Raises
         ------
         NetworkError
-            If the graph is directed or has no edges.
+            If the graph is directed, or has no edges.
 
         Examples
         --------
@@ -393,7 +365,7 @@ class NanowireNetwork:
         Raises
         ------
         NetworkError
-            If a label is not a node.
+            If a label is not a node (without labels: not in ``0 .. n_nodes - 1``).
 
         Examples
         --------
@@ -403,10 +375,8 @@ class NanowireNetwork:
         >>> net.node_index(["c", "a"]).tolist()
         [2, 0]
         """
-        if self.node_labels is None:
-            lookup = None
-        else:
-            lookup = {k: i for i, k in enumerate(self.node_labels)}
+        lookup = None if self.node_labels is None else \
+            {k: i for i, k in enumerate(self.node_labels)}
         single = not isinstance(labels, (list, tuple, np.ndarray))
         out = []
         for k in ([labels] if single else list(labels)):
@@ -438,7 +408,7 @@ class NanowireNetwork:
         Raises
         ------
         NetworkError
-            If the network has no node positions.
+            If the network has no node positions (``positions=None``).
 
         Examples
         --------
@@ -553,14 +523,12 @@ class NanowireNetwork:
         return connected_components(_adjacency(self.edges, self.n_nodes), directed=False)[1]
 
     def circuit(self, source: ArrayLike, ground: ArrayLike, solver: str = "auto") -> Circuit:
-        """The Kirchhoff system of this network with these electrodes (see :class:`.Circuit`).
+        """The Kirchhoff system of this network with these electrodes.
 
         Parameters
         ----------
-        source : int or sequence of int
-            Driven nodes whose voltages are given.
-        ground : int or sequence of int
-            Nodes held at 0 V.
+        source, ground : int or sequence of int
+            Driven nodes, and nodes held at 0 V.
         solver : str, default="auto"
             Linear solver (see :class:`.Circuit`).
 
@@ -581,13 +549,9 @@ class NanowireNetwork:
 
         return Circuit(self, source, ground, solver=solver)
 
-    def with_constants(
-        self,
-        params: NanowireParams | None = None,
-        g_min: float | None = None,
-        g_max: float | None = None,
-        h0: ArrayLike | None = None,
-    ) -> NanowireNetwork:
+    def with_constants(self, params: NanowireParams | None = None, g_min: float | None = None,
+                       g_max: float | None = None, h0: ArrayLike | None = None,
+                       ) -> NanowireNetwork:
         """The same graph and geometry with other nominal junction constants.
 
         The new network shares this one's circuits (their ordering and symbolic factorisation
@@ -611,7 +575,7 @@ class NanowireNetwork:
         Raises
         ------
         NetworkError
-            If the window or the states are not valid.
+            If ``g_min``, ``g_max`` or ``h0`` is not valid.
 
         Examples
         --------
@@ -635,21 +599,12 @@ class NanowireNetwork:
     ) -> NetworkResult:
         """Drive the electrodes with voltage series and step the network.
 
-        See :func:`~.stepping.simulate`, which this calls.
-
         Parameters
         ----------
-        time : array_like of shape (n_timepoints,)
-            Strictly increasing time stamps.
-        voltages : array_like
-            Source voltages (see :func:`~.stepping.simulate` for the shapes).
-        source : int or sequence of int
-            Driven nodes.
-        ground : int or sequence of int
-            Nodes held at 0 V.
+        time, voltages, source, ground : as in :func:`~.stepping.simulate`
+            The time stamps, the source voltages and the electrodes.
         **kwargs
-            Passed to :func:`~.stepping.simulate` (``h0``, ``update``, ``read_nodes``,
-            ``record_states``, ``solver``, ``n_jobs``).
+            Passed to :func:`~.stepping.simulate`, which this calls.
 
         Returns
         -------
@@ -675,30 +630,16 @@ def _adjacency(edges: np.ndarray, n: int) -> sp.csr_matrix:
     return sp.csr_matrix((ones, (edges[:, 0], edges[:, 1])), shape=(n, n))
 
 
-def grid_network(
-    rows: int = 21,
-    cols: int = 21,
-    *,
-    diagonals: bool = True,
-    seed: int = 2,
-    order: str = "y-outer",
-    **kwargs: Any,
-) -> NanowireNetwork:
+def grid_network(rows: int = 21, cols: int = 21, *, diagonals: bool = True, seed: int = 2,
+                 order: str = "y-outer", **kwargs: Any) -> NanowireNetwork:
     """Milano et al.'s grid graph: a ``rows x cols`` grid with one random diagonal per cell.
 
-    Node ``k = rows * x + y`` sits at ``(x, y)``, ``x`` in ``0 .. cols - 1`` and ``y`` in
-    ``0 .. rows - 1``; horizontal and vertical neighbours are joined. With ``diagonals``, Python's
-    ``random.seed(seed)`` is set and the cells are visited ``y`` outer, ``x`` inner (``order=
-    "y-outer"``, the default) or ``x`` outer, ``y`` inner (``"x-outer"``); in each
-    ``random.randint(0, 1)`` picks the diagonal: 0 joins ``(x, y)-(x+1, y+1)``, 1 joins
-    ``(x+1, y)-(x, y+1)``. The default is the node numbering and draw order of the published
-    code (a networkx ``grid_graph(dim=[rows, cols])`` relabelled to integers, its loop over
-    ``r`` outside the loop over ``c`` joining ``(c, r)``, i.e. ``(x, y)``), so ``grid_network()``
-    is the network of Milano et al. 2021, Fig. 2 (441 nodes, 1,240 junctions, source 31,
-    ground 409): with it their fitted initial admittance reproduces the first measured
-    conductance of their trace (docs/network.md). ``"x-outer"`` is the order a reading of the
-    recipe as "x outer, y inner" gives, a different network. The generator's global state is
-    saved and restored around the draws.
+    Node ``k = rows * x + y`` sits at ``(x, y)``; horizontal and vertical neighbours are joined.
+    With ``diagonals``, after ``random.seed(seed)`` each cell's ``random.randint(0, 1)`` picks
+    its diagonal: 0 joins ``(x, y)-(x+1, y+1)``, 1 joins ``(x+1, y)-(x, y+1)``. The default
+    order is the published code's, so ``grid_network()`` is the network of Milano et al. 2021,
+    Fig. 2 (source 31, ground 409); ``"x-outer"`` gives another network (docs/network.md,
+    "Networks"). Python's global ``random`` state is restored afterwards.
 
     Parameters
     ----------
@@ -711,8 +652,7 @@ def grid_network(
     order : {"y-outer", "x-outer"}, default="y-outer"
         Which coordinate the outer loop of the draws runs over.
     **kwargs
-        Passed to :class:`NanowireNetwork` (``params``, ``g_min``, ``g_max``, ``h0``,
-        ``device``, ``random_state``).
+        Passed to :class:`NanowireNetwork`.
 
     Returns
     -------
@@ -769,10 +709,9 @@ def _cross(ax, ay, bx, by):
 def stick_crossings(wires: np.ndarray, cell: float) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of crossing segments, found with a cell list (no all-pairs work).
 
-    Segments whose midpoints are farther apart than ``cell`` in x or y cannot cross when
-    ``cell`` is at least the longest segment, so only wires in the same or neighbouring cells
-    of a grid of side ``cell`` are tested. The test is the strict orientation test: ``P`` and
-    ``Q`` cross when ``Q``'s ends lie on opposite sides of ``P``'s line and the reverse.
+    Only wires in the same or neighbouring cells of a grid of side ``cell`` (at least the
+    longest segment) can cross. The test is the strict orientation test: ``P`` and ``Q`` cross
+    when ``Q``'s ends lie on opposite sides of ``P``'s line and the reverse.
 
     Parameters
     ----------
@@ -861,24 +800,15 @@ def _crossing(p1, p2, q1, q2):
     return keep, t
 
 
-def random_sticks(
-    n_wires: int,
-    *,
-    box: float | tuple[float, float] | None = None,
-    length: float = 1.0,
-    length_std: float = 0.0,
-    largest_component: bool = True,
-    random_state=None,
-    **kwargs: Any,
-) -> NanowireNetwork:
+def random_sticks(n_wires: int, *, box: float | tuple[float, float] | None = None,
+                  length: float = 1.0, length_std: float = 0.0, largest_component: bool = True,
+                  random_state=None, **kwargs: Any) -> NanowireNetwork:
     """Random-stick network: wires of random length and angle in a box, junctions where they
     cross.
 
-    Wire centres are uniform in the box ``[0, width] x [0, height]``, angles uniform in
-    ``[0, pi)``, lengths ``length`` (``length_std = 0``) or gamma-distributed with that mean and
-    standard deviation; wires may stick out of the box. Every wire is a node (at its centre),
-    every crossing of two wires a junction (at the crossing point). By default only the largest
-    connected component is kept, its wires renumbered in their drawing order.
+    Wire centres are uniform in the box ``[0, width] x [0, height]`` (wires may stick out),
+    angles uniform in ``[0, pi)``. Every wire is a node, every crossing a junction; a kept
+    component's wires are renumbered in their drawing order.
 
     Parameters
     ----------
@@ -886,9 +816,7 @@ def random_sticks(
         Number of wires drawn (>= 2).
     box : float or (float, float), optional
         Side of the square box, or ``(width, height)``. Default: the square in which a wire
-        crosses 10 others on average, ``side = sqrt(2 n_wires E[l]^2 / (10 pi))`` (Buffon: two
-        random segments of lengths ``l1``, ``l2`` in area ``A`` cross with probability
-        ``2 l1 l2 / (pi A)``, edge effects aside).
+        crosses 10 others on average, ``side = sqrt(2 n_wires E[l]^2 / (10 pi))`` (Buffon).
     length : float, default=1.0
         Mean wire length (> 0).
     length_std : float, default=0.0
@@ -898,8 +826,7 @@ def random_sticks(
     random_state : int, RandomState instance or None
         Seeds the wires (and, with ``device``, the junction variability).
     **kwargs
-        Passed to :class:`NanowireNetwork` (``params``, ``g_min``, ``g_max``, ``h0``,
-        ``device``).
+        Passed to :class:`NanowireNetwork`.
 
     Returns
     -------
@@ -921,9 +848,7 @@ def random_sticks(
     """
     n_wires = _positive_int("n_wires", n_wires, 2)
     length = _positive_real("length", length)
-    if isinstance(length_std, bool) or not isinstance(length_std, numbers.Real) \
-            or not math.isfinite(length_std) or length_std < 0:
-        raise NetworkError(f"length_std must be a finite number >= 0, got {length_std!r}")
+    _positive_real("length_std", length_std, strict=False)
     if box is None:
         side = math.sqrt(2.0 * n_wires * (length**2 + length_std**2) / (10.0 * math.pi))
         width = height = side

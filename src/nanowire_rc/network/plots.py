@@ -1,17 +1,12 @@
 """Pictures of a simulated nanowire network: conductance and voltage maps, their animation.
 
-This module owns the figures the network papers show (Milano et al., Nature Materials 2021,
-Fig. 2; Neuromorph. Comput. Eng. 2022): the network conductance between the electrodes over
-time (:func:`plot_conductance`), the junction conductances drawn on the graph at chosen times
-(:func:`conductance_map`), the node voltages (:func:`voltage_map`), panels of either at several
-times (:func:`plot_maps`) and an animation of either, saved as GIF (Pillow) or MP4 (ffmpeg)
-(:func:`animate`). Everything reads a :class:`.NetworkResult`; conductance maps need it made
-with ``record_states=True``, voltage maps with the drawn nodes among its ``read_nodes``.
-The network needs node positions (both generators give them).
-
-Grids are drawn as their edges coloured by the junction conductance; random-stick networks as
-their wires in grey with each junction a dot coloured by its conductance. matplotlib is imported
-when a function is called, so the rest of :mod:`nanowire_rc.network` does not need it.
+This module owns the figures of the network papers (Milano et al., Nature Materials 2021,
+Fig. 2): the network conductance over time (:func:`plot_conductance`), junction conductances or
+node voltages drawn on the graph at one time (:func:`conductance_map`, :func:`voltage_map`),
+panels of either (:func:`plot_maps`) and their animation (:func:`animate`); see docs/network.md,
+"Pictures". Everything reads a :class:`.NetworkResult` of a network with node positions.
+matplotlib is imported when a function is called, so the rest of :mod:`nanowire_rc.network`
+does not need it.
 """
 
 from __future__ import annotations
@@ -29,6 +24,7 @@ from .stepping import NetworkResult
 __all__ = ["animate", "conductance_map", "plot_conductance", "plot_maps", "voltage_map"]
 
 QUANTITIES = ("conductance", "voltage")
+_LABELS = {"conductance": "junction conductance (S)", "voltage": "node voltage (V)"}
 
 
 def _one(result: NetworkResult, series: int | None) -> tuple[np.ndarray | None, np.ndarray,
@@ -84,18 +80,20 @@ def _finish_map(ax, art, result: NetworkResult, pos: np.ndarray, at: float, colo
     return ax
 
 
-def conductance_map(
-    result: NetworkResult,
-    at: float,
-    *,
-    series: int | None = None,
-    ax: Any = None,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    cmap: str = "viridis",
-    colorbar: bool = True,
-) -> Any:
+def _drawer(quantity: str):
+    """The map function that draws ``quantity``."""
+    if quantity not in QUANTITIES:
+        raise NetworkError(f"quantity must be one of {QUANTITIES}, got {quantity!r}")
+    return conductance_map if quantity == "conductance" else voltage_map
+
+
+def conductance_map(result: NetworkResult, at: float, *, series: int | None = None,
+                    ax: Any = None, vmin: float | None = None, vmax: float | None = None,
+                    cmap: str = "viridis", colorbar: bool = True) -> Any:
     """Junction conductances drawn on the network at one time.
+
+    Grids are drawn as their edges coloured by the junction conductance; random-stick networks
+    as their wires in grey with each junction a dot coloured by its conductance.
 
     Parameters
     ----------
@@ -127,15 +125,12 @@ def conductance_map(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import numpy as np
-    >>> from nanowire_rc.network import grid_network
-    >>> from nanowire_rc.network.plots import conductance_map
+    >>> from nanowire_rc.network import grid_network, plots
     >>> t = np.arange(20) * 0.05
     >>> res = grid_network(5, 5).simulate(t, np.full(20, 2.0), source=0, ground=24,
     ...                                   update="published", record_states=True)
-    >>> ax = conductance_map(res, at=0.5)
+    >>> ax = plots.conductance_map(res, at=0.5)
     >>> len(ax.collections[0].get_array()) == res.network.n_junctions
     True
     """
@@ -161,43 +156,29 @@ def conductance_map(
         art = LineCollection(pos[net.edges], array=G, cmap=cmap, linewidths=2.0, zorder=2)
         art.set_clim(vmin, vmax)
         ax.add_collection(art)
-    return _finish_map(ax, art, result, pos, at, colorbar, "junction conductance (S)")
+    return _finish_map(ax, art, result, pos, at, colorbar, _LABELS["conductance"])
 
 
-def voltage_map(
-    result: NetworkResult,
-    at: float,
-    *,
-    series: int | None = None,
-    ax: Any = None,
-    vmin: float | None = None,
-    vmax: float | None = None,
-    cmap: str = "plasma",
-    colorbar: bool = True,
-) -> Any:
+def voltage_map(result: NetworkResult, at: float, *, series: int | None = None, ax: Any = None,
+                vmin: float | None = None, vmax: float | None = None, cmap: str = "plasma",
+                colorbar: bool = True) -> Any:
     """Node voltages drawn on the network at one time (the nodes of ``read_nodes``).
 
     Parameters
     ----------
-    result : NetworkResult
-        A result of :func:`~.stepping.simulate`.
-    at : float
-        Time in seconds (the nearest stamp is drawn).
-    series : int, optional
-        Which series of a batched result.
-    ax : matplotlib Axes, optional
-        Where to draw (default: a new figure).
+    result, at, series, ax : as in :func:`conductance_map`
+        Here ``result`` need not hold the junction states.
     vmin, vmax : float, optional
         Colour scale limits in volts (default: the electrode voltages' range over the run).
     cmap : str, default="plasma"
         Colour map.
     colorbar : bool, default=True
-        Add a colour bar.
+        As in :func:`conductance_map`.
 
     Returns
     -------
     matplotlib Axes
-        The axes drawn on; its first collection holds the nodes' colours.
+        The axes; the colours of its first collection are the node voltages.
 
     Raises
     ------
@@ -206,13 +187,9 @@ def voltage_map(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> import numpy as np
-    >>> from nanowire_rc.network import grid_network
-    >>> from nanowire_rc.network.plots import voltage_map
+    >>> from nanowire_rc.network import grid_network, plots
     >>> res = grid_network(5, 5).simulate([0.0, 0.1], [1.0, 1.0], source=0, ground=24)
-    >>> ax = voltage_map(res, at=0.1)
+    >>> ax = plots.voltage_map(res, at=0.1)
     >>> len(ax.collections[0].get_array())
     25
     """
@@ -231,7 +208,7 @@ def voltage_map(
                      zorder=3)
     segments = net.wires if net.wires is not None else pos[net.edges]
     ax.add_collection(LineCollection(segments, colors="0.85", linewidths=0.6, zorder=1))
-    return _finish_map(ax, art, result, pos, at, colorbar, "node voltage (V)")
+    return _finish_map(ax, art, result, pos, at, colorbar, _LABELS["voltage"])
 
 
 def plot_conductance(result: NetworkResult, *, series: int | None = None, ax: Any = None,
@@ -242,10 +219,8 @@ def plot_conductance(result: NetworkResult, *, series: int | None = None, ax: An
     ----------
     result : NetworkResult
         A result of :func:`~.stepping.simulate` (one source).
-    series : int, optional
-        Which series of a batched result.
-    ax : matplotlib Axes, optional
-        Where to draw (default: a new figure).
+    series, ax : as in :func:`conductance_map`
+        Which series of a batched result; where to draw.
     measured : sequence of float, optional
         A measured conductance at the same stamps, drawn for comparison.
 
@@ -261,14 +236,11 @@ def plot_conductance(result: NetworkResult, *, series: int | None = None, ax: An
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import numpy as np
-    >>> from nanowire_rc.network import grid_network
-    >>> from nanowire_rc.network.plots import plot_conductance
+    >>> from nanowire_rc.network import grid_network, plots
     >>> t = np.arange(20) * 0.05
     >>> res = grid_network(5, 5).simulate(t, np.full(20, 2.0), source=0, ground=24)
-    >>> plot_conductance(res).get_ylabel()
+    >>> plots.plot_conductance(res).get_ylabel()
     'network conductance (S)'
     """
     import matplotlib.pyplot as plt
@@ -318,55 +290,37 @@ def plot_maps(result: NetworkResult, times: Sequence[float], *, quantity: str = 
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> import numpy as np
-    >>> from nanowire_rc.network import grid_network
-    >>> from nanowire_rc.network.plots import plot_maps
-    >>> t = np.arange(20) * 0.05
-    >>> res = grid_network(5, 5).simulate(t, np.full(20, 2.0), source=0, ground=24,
-    ...                                   update="published", record_states=True)
-    >>> len(plot_maps(res, [0.0, 0.5, 0.95]).axes)  # three maps and a colour bar
+    >>> from nanowire_rc.network import grid_network, plots
+    >>> res = grid_network(5, 5).simulate([0.0, 0.5, 1.0], [2.0] * 3, source=0, ground=24)
+    >>> len(plots.plot_maps(res, [0.0, 0.5, 1.0], quantity="voltage").axes)  # and a colour bar
     4
     """
     import matplotlib.pyplot as plt
 
-    if quantity not in QUANTITIES:
-        raise NetworkError(f"quantity must be one of {QUANTITIES}, got {quantity!r}")
+    draw = _drawer(quantity)
     if len(times) == 0:
         raise NetworkError("times is empty: give at least one time to draw")
-    draw = conductance_map if quantity == "conductance" else voltage_map
     fig, axes = plt.subplots(1, len(times), figsize=(3.4 * len(times) + 0.8, 3.6),
                              squeeze=False)
     for ax, at in zip(axes[0], times, strict=True):
         draw(result, at, series=series, ax=ax, colorbar=False)
     art = axes[0, -1].collections[0]
-    label = "junction conductance (S)" if quantity == "conductance" else "node voltage (V)"
-    fig.colorbar(art, ax=list(axes[0]), label=label, shrink=0.8)
+    fig.colorbar(art, ax=list(axes[0]), label=_LABELS[quantity], shrink=0.8)
     return fig
 
 
-def animate(
-    result: NetworkResult,
-    path: str | PathLike,
-    *,
-    quantity: str = "conductance",
-    series: int | None = None,
-    frames: int = 40,
-    fps: int = 10,
-) -> Path:
+def animate(result: NetworkResult, path: str | PathLike, *, quantity: str = "conductance",
+            series: int | None = None, frames: int = 40, fps: int = 10) -> Path:
     """Save an animation of the conductance or voltage map over the run (GIF or MP4).
 
     Parameters
     ----------
     result : NetworkResult
-        A result of :func:`~.stepping.simulate` (``record_states=True`` for conductance).
+        As in :func:`plot_maps`.
     path : str or path-like
         Output file: ``.gif`` (Pillow) or ``.mp4`` (needs ffmpeg on the PATH).
-    quantity : {"conductance", "voltage"}, default="conductance"
-        What to draw.
-    series : int, optional
-        Which series of a batched result.
+    quantity, series : as in :func:`plot_maps`
+        What to draw; which series of a batched result.
     frames : int, default=40
         Frames, at time stamps spread evenly over the run (at most one per stamp).
     fps : int, default=10
@@ -385,16 +339,13 @@ def animate(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import os, tempfile
     >>> import numpy as np
-    >>> from nanowire_rc.network import grid_network
-    >>> from nanowire_rc.network.plots import animate
+    >>> from nanowire_rc.network import grid_network, plots
     >>> t = np.arange(10) * 0.05
     >>> res = grid_network(4, 4).simulate(t, np.full(10, 2.0), source=0, ground=15,
     ...                                   update="published", record_states=True)
-    >>> out = animate(res, os.path.join(tempfile.mkdtemp(), "net.gif"), frames=3)
+    >>> out = plots.animate(res, os.path.join(tempfile.mkdtemp(), "net.gif"), frames=3)
     >>> out.suffix, out.stat().st_size > 0
     ('.gif', True)
     """
@@ -402,8 +353,7 @@ def animate(
     from matplotlib import animation
 
     path = Path(path)
-    if quantity not in QUANTITIES:
-        raise NetworkError(f"quantity must be one of {QUANTITIES}, got {quantity!r}")
+    draw = _drawer(quantity)
     suffix = path.suffix.lower()
     if suffix == ".gif":
         writer = animation.PillowWriter(fps=fps)
@@ -413,7 +363,6 @@ def animate(
         writer = animation.FFMpegWriter(fps=fps)
     else:
         raise NetworkError(f"the animation is saved as .gif or .mp4, got {path.name!r}")
-    draw = conductance_map if quantity == "conductance" else voltage_map
     stamps = np.unique(np.linspace(0, result.time.size - 1, max(1, int(frames))).astype(int))
     fig, ax = plt.subplots(figsize=(4.6, 4.0))
     draw(result, result.time[stamps[0]], series=series, ax=ax, colorbar=True)

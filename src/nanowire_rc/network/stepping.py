@@ -1,19 +1,12 @@
 """Time stepping of a nanowire network driven through its electrodes, and its results.
 
 This module owns :func:`simulate` and :class:`NetworkResult`. Over each interval
-``(t_{k-1}, t_k]`` every junction's voltage drop ``dV_e = |v_i - v_j|`` from the solve at
-``t_{k-1}`` is held, its state advances by the exact solution of the rate equation
-
-    h_e <- h*_e + (h_e - h*_e) exp(-S_e dt),   S_e = k_p(dV_e) + k_d(dV_e),   h*_e = k_p / S_e
-
-and the circuit is solved (:class:`.Circuit`) with the electrode voltages at ``t_k``. The Joule
-energy of the interval is ``sum_e G_e dV_e^2 dt`` with the conductances and drops held over it
-(by Tellegen's theorem, the electrical power the electrodes deliver at ``t_{k-1}`` times ``dt``).
-
-``update="published"`` replaces the exact update by the line of Milano et al.'s public code,
-``h* (1 + (k_d / k_p) h exp(-S dt))``, which equals the exact update plus
-``h* (1 - h) exp(-S dt)``; their fitted constants belong to it (see docs/network.md).
-A batch of voltage series steps together: one network, one state per series.
+``(t_{k-1}, t_k]`` every junction's drop from the solve at ``t_{k-1}`` is held, its state
+advances by the exact solution of the rate equation (or, with ``update="published"``, by the
+line of Milano et al.'s public code) and the circuit (:class:`.Circuit`) is solved at ``t_k``;
+a batch of voltage series steps together, one state per series. The equations, the Joule energy
+and the published update are in docs/network.md ("What is simulated", "The published junction
+update").
 """
 
 from __future__ import annotations
@@ -165,20 +158,11 @@ def _voltages(voltages: ArrayLike, n_time: int, n_sources: int, scalar_source: b
     return np.ascontiguousarray(v), batched
 
 
-def simulate(
-    network: NanowireNetwork,
-    time: ArrayLike,
-    voltages: ArrayLike,
-    *,
-    source: ArrayLike,
-    ground: ArrayLike,
-    h0: ArrayLike | None = None,
-    update: str = "exact",
-    read_nodes: ArrayLike | None = None,
-    record_states: bool = False,
-    solver: str = "auto",
-    n_jobs: int | None = -1,
-) -> NetworkResult:
+def simulate(network: NanowireNetwork, time: ArrayLike, voltages: ArrayLike, *,
+             source: ArrayLike, ground: ArrayLike, h0: ArrayLike | None = None,
+             update: str = "exact", read_nodes: ArrayLike | None = None,
+             record_states: bool = False, solver: str = "auto", n_jobs: int | None = -1,
+             ) -> NetworkResult:
     """Drive a network's sources with voltage series; step junctions and circuit together.
 
     At ``time[0]`` the circuit is solved with the initial states; then for each later stamp
@@ -204,8 +188,7 @@ def simulate(
         Initial states (default: the network's ``h0``).
     update : {"exact", "published"}, default="exact"
         Junction update: the exact solution of the rate equation, or the line of Milano et
-        al.'s public code (for comparing with their published figures; see
-        :func:`junction_update`).
+        al.'s public code (for comparing with their published figures).
     read_nodes : array_like of int, optional
         Nodes whose voltages are kept (default: every node; pass a few for long runs of large
         networks, the array is ``n_series * T * n_read`` floats).
