@@ -1,32 +1,10 @@
-"""Calibration: fit the rate-equation constants to measured conductance traces (docs/devices.md).
+"""Calibration: fit the rate-equation constants to measured conductance traces.
 
-A trace is a sequence of samples ``(t_k, V_k, G_k)`` with increasing, possibly non-uniform, time
-stamps; the voltage ``V_k`` is held constant over ``(t_{k-1}, t_k]`` (``V_0`` is unused). Between
-samples the rate equation ``dh/dt = k_p (1 - h) - k_d h`` has the exact solution
-
-    h_k = h*_k + (h_{k-1} - h*_k) exp(-(t_k - t_{k-1}) S_k),   h*_k = k_p / (k_p + k_d) at V_k,
-
-and the instrument sees ``G_k = g_min + (g_max - g_min) h_k``. :func:`calibrate` fits
-``kappa_p0, kappa_d0, eta_p, eta_d`` (as logarithms), ``g_min``, ``g_max`` (as ``g_min`` and the
-logarithm of the window) and one initial state ``h_0`` per trace by least squares with an exact
-Jacobian (forward sensitivities of the compiled recursion), with a bounded Levenberg-Marquardt
-from several starting points, then refines the best fit with a robust loss (``soft_l1``, scale
-from the residuals' median absolute deviation) so that a few outliers do not pull the constants.
-It warns when the fit explains little (R² below :data:`MIN_R2`) and refuses more samples than
-:data:`DEFAULT_MAX_SAMPLES` unless told otherwise.
-
-Identifiability: a trace at one or two voltage levels determines only the relaxation rates and
-asymptotes at those levels; the four rate constants plus the window need at least three
-distinct levels in general. The intervals are profile-likelihood intervals, which follow the
-model's nonlinearity (positivity of the rates can bound a constant that the Fisher matrix alone
-calls undetermined): each reported quantity is held at trial values while all others are
-refitted, and the interval is where the cost stays within the chi-square threshold of the
-level. A quantity whose profile stays under the threshold out to the search limit
-(:data:`SEARCH_FACTOR` times or 1 / :data:`SEARCH_FACTOR` of the estimate) is reported as not
-identifiable, with the quantities it trades off with.
-
-This module owns the trace model, the fit, the identifiability analysis and reading traces
-from CSV/TSV files; it uses only the physics layer.
+This module owns the trace model (the exact solution between samples, ``G = g_min + (g_max -
+g_min) h``), the fit (bounded Levenberg-Marquardt with an exact Jacobian from several starts,
+refined with a robust loss), the profile-likelihood identifiability analysis and reading traces
+from CSV/TSV files; it uses only the physics layer. The model, the fit and what the intervals
+mean: docs/devices.md ("Calibration to measured traces").
 """
 
 from __future__ import annotations
@@ -232,14 +210,8 @@ def _split_traces(time, voltage, conductance) -> list[tuple]:
     return list(zip(time, voltage, conductance, strict=True))
 
 
-def simulate_trace(
-    time: ArrayLike,
-    voltage: ArrayLike,
-    params: NanowireParams,
-    g_min: float = 0.0,
-    g_max: float = 1.0,
-    h0: float = 0.0,
-) -> np.ndarray:
+def simulate_trace(time: ArrayLike, voltage: ArrayLike, params: NanowireParams, g_min: float = 0.0,
+                   g_max: float = 1.0, h0: float = 0.0) -> np.ndarray:
     """Conductance of the exact model at each time stamp of a voltage protocol.
 
     ``voltage[k]`` is held over ``(time[k-1], time[k]]`` and the state follows the exact solution
@@ -402,10 +374,10 @@ class CalibrationResult:
         --------
         >>> from nanowire_rc import NanowireParams
         >>> from nanowire_rc.calibration import CalibrationResult
-        >>> result = CalibrationResult(NanowireParams(), g_min=0.0, g_max=1.0, h0=(0.5,),
-        ...                            r2=1.0, rmse=0.0)
-        >>> result.estimates()["h0[0]"]
-        0.5
+        >>> result = CalibrationResult(NanowireParams(), 0.0, 1.0, h0=(0.5, 0.2), r2=1.0,
+        ...                            rmse=0.0)
+        >>> result.estimates()["h0[1]"]  # one initial state per trace
+        0.2
         """
         p = self.params
         values = {"kappa_p0": p.kappa_p0, "kappa_d0": p.kappa_d0, "eta_p": p.eta_p,
@@ -713,18 +685,10 @@ def _too_many(n: int | None, max_samples: int, where: str) -> CalibrationError:
         "or check that it is the right file")
 
 
-def calibrate(
-    time: ArrayLike | Sequence[ArrayLike],
-    voltage: ArrayLike | Sequence[ArrayLike],
-    conductance: ArrayLike | Sequence[ArrayLike],
-    *,
-    n_starts: int = 12,
-    loss: str = "soft_l1",
-    level: float = 0.95,
-    random_state=0,
-    min_r2: float = MIN_R2,
-    max_samples: int | None = DEFAULT_MAX_SAMPLES,
-) -> CalibrationResult:
+def calibrate(time: ArrayLike | Sequence[ArrayLike], voltage: ArrayLike | Sequence[ArrayLike],
+              conductance: ArrayLike | Sequence[ArrayLike], *, n_starts: int = 12,
+              loss: str = "soft_l1", level: float = 0.95, random_state=0, min_r2: float = MIN_R2,
+              max_samples: int | None = DEFAULT_MAX_SAMPLES) -> CalibrationResult:
     """Fit the device constants to one or several measured conductance traces.
 
     Parameters
@@ -771,16 +735,11 @@ def calibrate(
 
     Notes
     -----
-    Intervals are profile-likelihood intervals: each quantity (on the log scale for the
-    positive constants and ``g_max``) is held at trial values while everything else is
-    refitted, and the interval is where ``2 (cost - cost_min) <= chi2_1(level) sigma^2``, with
-    ``sigma^2`` the residual variance of the fit. A quantity is *identifiable* when the profile
-    crosses that threshold on both sides (or stops at a physical bound, ``g_min = 0``, ``h0``
-    in [0, 1], on one side); it is *not identifiable* when the fit stays as good out to
-    :data:`SEARCH_FACTOR` times (or 1 / :data:`SEARCH_FACTOR` of) the estimate, to the edges of
-    the search range, or over all of [0, 1] for ``h0``. Its unbounded end is then ``0.0`` or
-    ``inf`` in :attr:`CalibrationResult.intervals`, and
-    :attr:`CalibrationResult.identifiability` says what it trades off with.
+    Intervals are profile-likelihood intervals, ``2 (cost - cost_min) <= chi2_1(level)
+    sigma^2`` with ``sigma^2`` the fit's residual variance. What *identifiable* and *not
+    identifiable* mean (the search stops at :data:`SEARCH_FACTOR` times the estimate), and an
+    unbounded end's ``0.0`` or ``inf`` in :attr:`CalibrationResult.intervals`: docs/devices.md
+    ("Calibration to measured traces").
 
     Examples
     --------
@@ -1203,14 +1162,9 @@ def _text_lines(path: Path):
 
 
 def read_trace(
-    path: str | Path,
-    time_column: str | int = "time",
-    voltage_column: str | int = "voltage",
-    conductance_column: str | int = "conductance",
-    delimiter: str | None = None,
-    *,
-    current_column: str | int | None = None,
-    max_samples: int | None = DEFAULT_MAX_SAMPLES,
+    path: str | Path, time_column: str | int = "time", voltage_column: str | int = "voltage",
+    conductance_column: str | int = "conductance", delimiter: str | None = None, *,
+    current_column: str | int | None = None, max_samples: int | None = DEFAULT_MAX_SAMPLES,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read a trace from a CSV/TSV file with a header row (or columns given by position).
 

@@ -13,19 +13,11 @@ n_timepoints)`` for multivariate, and a list of per-case arrays when lengths dif
 kept as written, with one type per dataset (train and test together): integers if every label is
 an integer, else floats, else strings.
 
-Faults are reported, never passed on: a file that cannot be read (truncated or non-gzip ``.gz``,
-not UTF-8 text, no permission) or parsed (a row with another number of fields than the others,
-a non-numeric value) raises :class:`DatasetFormatError` naming the file and line; a search
-directory that cannot be read (or is a file) is skipped with a warning. Nothing is downloaded:
-nothing here touches the network.
-
-Inputs are bounded, so that a hostile file (a small ``.gz`` that inflates to gigabytes) ends in
-:class:`DatasetFormatError` before memory runs out: a file's text (after decompression) may hold
-at most ``NANOWIRE_RC_MAX_DATASET_BYTES`` bytes (default 1 GiB) and a line at most
-``NANOWIRE_RC_MAX_LINE_LENGTH`` characters (default 16 Mi); set either environment variable to
-read a larger genuine file. A dataset name is a name, never a path: one with a path separator,
-a drive or ``..`` raises :class:`~nanowire_rc.exceptions.InvalidArgumentError`, so no name
-reads outside the directories searched.
+Faults are reported, never passed on (docs/errors.md, "Datasets"): a file that cannot be read
+or parsed raises :class:`DatasetFormatError` naming the file and line, also past the size limits
+(:data:`MAX_BYTES_VAR`, :data:`MAX_LINE_VAR`) that stop a gzip bomb before memory runs out; an
+unreadable search directory is skipped with a warning; a dataset name that is a path raises
+:class:`~nanowire_rc.exceptions.InvalidArgumentError`. Nothing here touches the network.
 """
 
 from __future__ import annotations
@@ -245,7 +237,7 @@ def read_ts(path: str | os.PathLike) -> tuple[np.ndarray | list[np.ndarray], np.
     Parameters
     ----------
     path : str or path-like
-        The file (gzip-compressed if its name ends in ``.gz``).
+        The file (``.gz``: gzip-compressed).
 
     Returns
     -------

@@ -1,41 +1,16 @@
-"""Real devices: variability, noise, quantisation and the conductance window (docs/devices.md).
+"""Real devices: variability, noise, quantisation and the conductance window.
 
-Every neuron of the ideal model has the same constants, no noise, and infinitely fine voltages and
-readouts. A physical nanowire memristor (Milano et al., *Nature Materials* 21, 195–202, 2022
-[online 2021], and the public code of that paper) differs in four ways, each a keyword of
-:class:`Device`:
+A physical nanowire memristor (Milano et al., *Nature Materials* 21, 195–202, 2022 [online
+2021], and the public code of that paper) differs from the ideal model by device-to-device
+spread, read and state noise, DAC and ADC quantisation and a conductance window: each a keyword
+of :class:`Device`, with the laws in docs/devices.md ("The device model"). The normal law of the
+sensitivities and bounds follows Milano et al.'s code; its truncation only matters for spreads
+above ~30 %. ``Device()`` has everything off (``G = h``): a reservoir given it takes the ideal
+path, bit-identical to ``device=None``.
 
-``variability``
-    Device-to-device spread, drawn once per neuron (:meth:`Device.draw`). The positive rate
-    constants are log-normal with the mean preserved, ``kappa_n = kappa exp(s xi - s^2 / 2)``;
-    the sensitivities ``eta_p``, ``eta_d`` and the conductance bounds ``g_min``, ``g_max`` are
-    normal with relative standard deviation ``s``, ``c_n = c (1 + s xi)``, with ``xi`` truncated
-    to ``[-3, 3]`` and, further, to keep every constant physical (``eta > 0`` and ``g_min >= 0``:
-    at least 1 % of the nominal value; ``g_min,n < g_max,n``: the pair is redrawn). Log-normal
-    rates are the natural law for Arrhenius-like prefactors (a spread of barrier heights) and can
-    never turn negative; a normal law for the others keeps the spread symmetric about the nominal
-    value, as in Milano et al.'s code, and the truncation only matters for spreads above ~30 %.
-``read_noise``, ``state_noise``, ``noise_correlation_time``
-    Cycle-to-cycle noise. The read conductance gets ``read_noise * (g_max - g_min)`` times a
-    unit Gaussian, white, or an Ornstein–Uhlenbeck process with correlation time
-    ``noise_correlation_time`` (same time unit as ``dt``): per step ``e <- e exp(-dt/tau) +
-    sigma sqrt(1 - exp(-2 dt/tau)) xi``, started from its stationary law. ``state_noise`` adds a
-    white Gaussian of that standard deviation to the normalised state ``h`` after each update,
-    and the state is then clipped to [0, 1] (the physical range of a normalised conductance).
-``voltage_step``
-    DAC quantisation: the applied voltage is rounded to a multiple of the step (``0.01`` V in
-    Milano et al.'s code), ``v_q = step * floor(v / step + 1/2)``.
-``adc_bits``, ``g_min``, ``g_max``
-    The conductance window and ADC quantisation: features are the read conductances
-    ``G_n = g_min,n + (g_max,n - g_min,n) h_n`` (plus read noise), rounded to ``2**adc_bits``
-    levels spanning the nominal window ``[g_min, g_max]`` (values outside saturate).
-
-``Device()`` has everything off (``g_min = 0``, ``g_max = 1`` make ``G = h``): a reservoir given
-it takes the ideal path and gives bit-identical results to ``device=None``.
-
-This module also holds presets of the physical constants with their sources
-(:data:`TABLE2`, :data:`MILANO2021_RESERVOIR`, :data:`MILANO2021_PULSE`) and the closed-form
-memory factor of an assembly of non-identical neurons (:func:`device_memory_factor`).
+This module also holds presets of the physical constants with their sources (:data:`TABLE2`,
+:data:`MILANO2021_RESERVOIR`, :data:`MILANO2021_PULSE`) and the closed-form memory factor of an
+assembly of non-identical neurons (:func:`device_memory_factor`).
 """
 
 from __future__ import annotations
@@ -109,8 +84,8 @@ class Device:
     ----------
     variability : float or mapping, default=0.0
         Relative device-to-device spread: one value for every constant in :data:`CONSTANTS`, or a
-        mapping from some of those names to their spread (the others get 0). See the module
-        docstring for the laws.
+        mapping from some of those names to their spread (the others get 0). The laws:
+        docs/devices.md.
     read_noise : float, default=0.0
         Standard deviation of the read noise, relative to the nominal window ``g_max - g_min``.
     state_noise : float, default=0.0
@@ -238,9 +213,8 @@ class Device:
         """Nominal conductance window ``g_max - g_min``."""
         return self.g_max - self.g_min
 
-    def draw(
-        self, n_neurons: int, params: NanowireParams | None = None, random_state=None
-    ) -> DeviceConstants:
+    def draw(self, n_neurons: int, params: NanowireParams | None = None,
+             random_state=None) -> DeviceConstants:
         """Draw the per-neuron constants of ``n_neurons`` devices (nominal values: ``params``).
 
         Parameters
@@ -483,27 +457,15 @@ def quantise_voltage(v: ArrayLike, step: float) -> np.ndarray:
     return np.floor(v / step + 0.5) * step
 
 
-def device_memory_factor(
-    v_lo: ArrayLike,
-    v_hi: ArrayLike,
-    dt: float,
-    constants: DeviceConstants,
-    method: str = NEURON.method,
-) -> np.ndarray:
-    """Closed-form memory factor of each neuron with its own constants (docs/theory.md).
+def device_memory_factor(v_lo: ArrayLike, v_hi: ArrayLike, dt: float, constants: DeviceConstants,
+                         method: str = NEURON.method) -> np.ndarray:
+    """Closed-form memory factor of each neuron with its own constants.
 
-    Neuron ``n`` sees voltages in ``[v_lo[n], v_hi[n]]``. ``S_n(v) = k_p,n + k_d,n`` is convex
-    with its minimum at ``v*_n``, so ``rho_n = max(|1 - dt S_n,max|, |1 - dt S_n,min|)``
-    (``exp(-dt S_n,min)`` for ``method="exact"``); the assembly's factor is ``max_n rho_n``.
-    With a DAC, pass the quantised interval (:func:`quantise_voltage` of both ends: rounding is
-    monotone, so every applied voltage lies in it).
-
-    What the guarantee covers with noise: read noise and ADC rounding act on the output only, so
-    they leave the state dynamics and this factor unchanged. State noise is additive and the same
-    for two trajectories that share the input and the noise realisation; their difference then
-    still shrinks by ``rho`` per step (the clip to [0, 1] is 1-Lipschitz), so the echo-state
-    property holds per noise realisation. What is lost is the convex-combination argument for
-    boundedness, hence the clip.
+    Neuron ``n`` sees voltages in ``[v_lo[n], v_hi[n]]``; ``rho_n`` is the closed form of
+    docs/theory.md ("Memory factor") with its constants, and the assembly's factor is
+    ``max_n rho_n``. With a DAC, pass the quantised interval (:func:`quantise_voltage` of both
+    ends: rounding is monotone). What the guarantee covers with noise: docs/devices.md
+    ("Stability").
 
     Parameters
     ----------
@@ -514,7 +476,7 @@ def device_memory_factor(
     constants : DeviceConstants
         The neurons' constants (e.g. from :meth:`Device.draw`).
     method : {"euler", "exact"}, default "euler"
-        Update rule.
+        Update rule (``exact``: ``exp(-dt S_n,min)``).
 
     Returns
     -------

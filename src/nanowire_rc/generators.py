@@ -51,19 +51,9 @@ def _check_positive(name: str, value) -> float:
     return float(value)
 
 
-def mackey_glass(
-    n_steps: int,
-    tau: float = 17.0,
-    beta: float = 0.2,
-    gamma: float = 0.1,
-    n: float = 10.0,
-    x0: float = 1.2,
-    sample_step: float = 1.0,
-    substeps: int = 10,
-    discard: int = 0,
-    history_noise: float = 0.0,
-    random_state=None,
-) -> np.ndarray:
+def mackey_glass(n_steps: int, tau: float = 17.0, beta: float = 0.2, gamma: float = 0.1,
+                 n: float = 10.0, x0: float = 1.2, sample_step: float = 1.0, substeps: int = 10,
+                 discard: int = 0, history_noise: float = 0.0, random_state=None) -> np.ndarray:
     """Mackey–Glass series sampled every ``sample_step`` time units, shape (n_steps,).
 
     Parameters
@@ -161,17 +151,9 @@ def _lorenz_rate(s: tuple[float, float, float], sigma: float, rho: float, beta: 
     return (sigma * (y - x), x * (rho - z) - y, x * y - beta * z)
 
 
-def lorenz63(
-    n_steps: int,
-    dt: float = 0.02,
-    substeps: int = 2,
-    sigma: float = 10.0,
-    rho: float = 28.0,
-    beta: float = 8.0 / 3.0,
-    x0=None,
-    discard_time: float = 20.0,
-    random_state=None,
-) -> np.ndarray:
+def lorenz63(n_steps: int, dt: float = 0.02, substeps: int = 2, sigma: float = 10.0,
+             rho: float = 28.0, beta: float = 8.0 / 3.0, x0=None, discard_time: float = 20.0,
+             random_state=None) -> np.ndarray:
     """Lorenz-63 trajectory sampled every ``dt`` time units, shape (n_steps, 3).
 
     Parameters

@@ -54,14 +54,9 @@ def _scale(a: np.ndarray, scale, normalization: str = "std") -> np.ndarray:
     return s
 
 
-def nrmse(
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    *,
-    normalization: str = "std",
-    scale: ArrayLike | None = None,
-    multioutput: str = "uniform_average",
-) -> float | np.ndarray:
+def nrmse(y_true: ArrayLike, y_pred: ArrayLike, *, normalization: str = "std",
+          scale: ArrayLike | None = None,
+          multioutput: str = "uniform_average") -> float | np.ndarray:
     """Normalised root-mean-square error per channel, averaged over channels by default.
 
     Parameters
@@ -119,10 +114,8 @@ def prediction_error_curve(y_true: ArrayLike, y_pred: ArrayLike,
 
     Parameters
     ----------
-    y_true : array_like of shape (n_timepoints,) or (n_timepoints, n_channels)
-        The truth (finite).
-    y_pred : array_like of the same shape
-        The forecast.
+    y_true, y_pred : array_like of shape (n_timepoints,) or (n_timepoints, n_channels)
+        The truth (finite) and the forecast.
     scale : float or array_like of shape (n_channels,), optional
         Per-channel normaliser ``s_c``; default the standard deviation of ``y_true``.
 
@@ -146,15 +139,9 @@ def prediction_error_curve(y_true: ArrayLike, y_pred: ArrayLike,
     return np.where(np.isfinite(e), e, np.inf)
 
 
-def valid_prediction_time(
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    *,
-    threshold: float = 0.4,
-    dt: float = 1.0,
-    lyapunov_exponent: float | None = None,
-    scale: ArrayLike | None = None,
-) -> float:
+def valid_prediction_time(y_true: ArrayLike, y_pred: ArrayLike, *, threshold: float = 0.4,
+                          dt: float = 1.0, lyapunov_exponent: float | None = None,
+                          scale: ArrayLike | None = None) -> float:
     """Time before the normalised forecast error first exceeds ``threshold``.
 
     Parameters

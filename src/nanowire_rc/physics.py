@@ -1,21 +1,13 @@
 """The memristive nanowire neuron: physical constants, rates, fixed point and the state update.
 
 This module owns the model of docs/theory.md ("The neuron") for one neuron (or many uncoupled ones,
-by NumPy broadcasting). Everything downstream (stability theory, compiled kernels, estimators) is
-checked against the plain formulas written here.
+by NumPy broadcasting): ``dh/dt = k_p(V) (1 - h) - k_d(V) h``, discretised by forward Euler
+(``method="euler"``, the paper's) or solved exactly for an input held over the step
+(``method="exact"``). Everything downstream is checked against the plain formulas written here.
 
-The continuous-time physics is the potentiation–depression rate balance
-
-    dh/dt = k_p(V) (1 - h) - k_d(V) h,   k_p = kappa_p0 exp(eta_p V),   k_d = kappa_d0 exp(-eta_d V)
-
-and the neuron is its forward-Euler discretisation with step ``dt`` and input ``v = omega * x``
-(``method="euler"``, the paper's), or the exact solution for an input held constant over the step
-(``method="exact"``).
-
-Overflow policy: a voltage so large that ``exp(eta_p v)`` (or ``exp(-eta_d v)``) overflows would
-silently turn states into ``inf``/``nan``. Every public function here checks the voltages it is
-given and raises :class:`VoltageOverflowError` (a ``ValueError``) that reports the offending voltage
-and suggests a smaller input scaling, instead of returning non-finite numbers.
+Every public function here checks its voltages and raises :class:`VoltageOverflowError` (a
+``ValueError`` naming the voltage and a smaller input scaling) where ``exp(eta_p v)`` or
+``exp(-eta_d v)`` would overflow, instead of returning non-finite numbers.
 """
 
 from __future__ import annotations
@@ -99,14 +91,10 @@ class NanowireParams:
 
     Parameters
     ----------
-    kappa_p0 : float
-        Potentiation rate at zero voltage (> 0).
-    kappa_d0 : float
-        Depression rate at zero voltage (> 0).
-    eta_p : float
-        Voltage sensitivity of potentiation (> 0).
-    eta_d : float
-        Voltage sensitivity of depression (> 0).
+    kappa_p0, kappa_d0 : float
+        Potentiation and depression rates at zero voltage (> 0).
+    eta_p, eta_d : float
+        Voltage sensitivities of potentiation and depression (> 0).
 
     Raises
     ------
@@ -171,9 +159,8 @@ def _as_params(params: NanowireParams | None) -> NanowireParams:
     return params
 
 
-def check_voltages(
-    v_lo: float, v_hi: float, params: NanowireParams | None = None, dtype=np.float64
-) -> None:
+def check_voltages(v_lo: float, v_hi: float, params: NanowireParams | None = None,
+                   dtype=np.float64) -> None:
     """Raise :class:`VoltageOverflowError` if a voltage in ``[v_lo, v_hi]`` overflows a rate.
 
     Parameters
@@ -274,10 +261,8 @@ def total_rate(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarray
 
     Parameters
     ----------
-    v : array_like
-        Voltages (any shape).
-    params : NanowireParams, optional
-        Physical constants (default: Table 2).
+    v, params : array_like, NanowireParams or None
+        As for :func:`rates`.
 
     Returns
     -------
@@ -287,9 +272,7 @@ def total_rate(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarray
     Raises
     ------
     ValueError
-        If ``v`` contains NaN or inf.
-    VoltageOverflowError
-        If a voltage is so large that a rate would overflow float64.
+        As :func:`rates`.
 
     Examples
     --------
@@ -322,9 +305,7 @@ def fixed_point(v: ArrayLike, params: NanowireParams | None = None) -> np.ndarra
     Raises
     ------
     ValueError
-        If ``v`` contains NaN or inf.
-    VoltageOverflowError
-        If a voltage is so large that a rate would overflow float64.
+        If ``v`` is not finite or overflows a rate (as for :func:`rates`).
 
     Examples
     --------
@@ -352,13 +333,8 @@ def _check_method(method: str) -> str:
     return method
 
 
-def step(
-    h: ArrayLike,
-    v: ArrayLike,
-    dt: float,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-) -> np.ndarray:
+def step(h: ArrayLike, v: ArrayLike, dt: float, params: NanowireParams | None = None,
+         method: str = NEURON.method) -> np.ndarray:
     """One update of the state ``h`` under voltage ``v`` (broadcast together).
 
     ``euler``: ``h + dt (k_p - S h)`` (the paper's neuron). ``exact``: ``h* + (h - h*) exp(-dt S)``,
@@ -405,9 +381,8 @@ def step(
     return _update(np.asarray(h, dtype=np.float64), *_coefficients(v, dt, p, method))
 
 
-def _coefficients(
-    v: ArrayLike, dt: float, p: NanowireParams, method: str
-) -> tuple[np.ndarray, np.ndarray]:
+def _coefficients(v: ArrayLike, dt: float, p: NanowireParams,
+                  method: str) -> tuple[np.ndarray, np.ndarray]:
     """``(a, b)`` of the affine update ``h -> a h + b`` for voltages ``v``."""
     k_p, k_d = rates(v, p)
     s = k_p + k_d
@@ -421,14 +396,8 @@ def _update(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a * h + b
 
 
-def simulate(
-    x: ArrayLike,
-    dt: float,
-    omega: ArrayLike = 1.0,
-    params: NanowireParams | None = None,
-    h0: ArrayLike = 0.0,
-    method: str = NEURON.method,
-) -> np.ndarray:
+def simulate(x: ArrayLike, dt: float, omega: ArrayLike = 1.0, params: NanowireParams | None = None,
+             h0: ArrayLike = 0.0, method: str = NEURON.method) -> np.ndarray:
     """Drive uncoupled neurons with one input series and return the state trajectory.
 
     Parameters

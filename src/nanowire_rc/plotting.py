@@ -26,6 +26,22 @@ __all__ = [
 ]
 
 
+_SAVED = """path_stem : Path
+        Output path without suffix.
+
+    Returns
+    -------
+    list of Path
+        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``."""
+
+
+def _legend_below(fig, ax, ncol: int, y: float, **kwargs) -> None:
+    """One figure legend, centred below the panels, with ``ax``'s entries."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False,
+               bbox_to_anchor=(0.5, y), **kwargs)
+
+
 def _save(fig, path_stem: Path) -> list[Path]:
     paths = [path_stem.with_suffix(".png"), path_stem.with_suffix(".pdf")]
     for p in paths:
@@ -41,19 +57,13 @@ def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
     ----------
     rows : sequence of dict
         :func:`~nanowire_rc.experiments.pulse.pulse_responses`'s rows.
-    path_stem : Path
-        Output path without suffix.
-
-    Returns
-    -------
-    list of Path
-        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+    {saved}
 
     Examples
     --------
-    >>> from pathlib import Path
     >>> from nanowire_rc.experiments.pulse import pulse_responses
     >>> from nanowire_rc.plotting import plot_pulse_responses
+    >>> from pathlib import Path
     >>> paths = plot_pulse_responses(pulse_responses(dts=(0.1, 0.5), omegas=(0.5, 1.0)),
     ...                              Path("fig1_pulse"))
     >>> [p.name for p in paths]
@@ -71,9 +81,8 @@ def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
                     color=cmap(i / max(len(values) - 1, 1)), label=f"{key} = {v:g}")
         on = [r["t"] for r in sel if r["x"] > 0 and r[key] == values[0]]
         ax.axvspan(min(on) - 0.5, max(on) + 0.5, color="0.9", zorder=0, label="input = 1")
-        ax.set_xlabel("time step t")
-        ax.set_ylabel("state h(t)")
-        ax.set_title(f"varying {key} ({fixed} = {sel[0][fixed]:g})")
+        ax.set(xlabel="time step t", ylabel="state h(t)",
+               title=f"varying {key} ({fixed} = {sel[0][fixed]:g})")
         ax.legend(fontsize=7, frameon=False)
     fig.suptitle("Nanowire neuron: response to an input pulse")
     return _save(fig, path_stem)
@@ -91,13 +100,7 @@ def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndar
         Input scalings (horizontal axis).
     rho : ndarray of shape (n_dt, n_omega)
         Memory factor; shown clipped at 2.
-    path_stem : Path
-        Output path without suffix.
-
-    Returns
-    -------
-    list of Path
-        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+    {saved}
 
     Examples
     --------
@@ -115,9 +118,8 @@ def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndar
     fig.colorbar(mesh, ax=ax, label="memory factor rho (clipped at 2)")
     contour = ax.contour(omegas, dts, rho, levels=[1.0], colors="cyan", linewidths=1.5)
     ax.clabel(contour, fmt={1.0: "rho = 1"}, fontsize=8)
-    ax.set_xlabel("input scaling omega")
-    ax.set_ylabel("time step dt")
-    ax.set_title("Memory factor for inputs in [0, 1] (stable where rho < 1)")
+    ax.set(xlabel="input scaling omega", ylabel="time step dt",
+           title="Memory factor for inputs in [0, 1] (stable where rho < 1)")
     return _save(fig, path_stem)
 
 
@@ -129,13 +131,7 @@ def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
     groups : sequence of dict
         The ``"groups"`` of :func:`~nanowire_rc.experiments.classification.summarise`: each
         with ``dataset, model, n_neurons, test_accuracy_mean, test_accuracy_std``.
-    path_stem : Path
-        Output path without suffix.
-
-    Returns
-    -------
-    list of Path
-        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+    {saved}
 
     Examples
     --------
@@ -168,12 +164,8 @@ def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
         finite = [g["test_accuracy_mean"] for g in groups if g["dataset"] == dataset]
         ax.set_ylim(max(0.0, min(finite) - 0.1), 1.0)
         ax.set_xticks(np.arange(len(sizes)), [str(s) for s in sizes])
-        ax.set_xlabel("reservoir size (neurons)")
-        ax.set_ylabel("test accuracy")
-        ax.set_title(dataset)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(models), frameon=False,
-               bbox_to_anchor=(0.5, -0.06))
+        ax.set(xlabel="reservoir size (neurons)", ylabel="test accuracy", title=dataset)
+    _legend_below(fig, axes[0][0], len(models), -0.06)
     fig.suptitle("Test accuracy after Table-3 model selection (mean ± std over seeds)")
     return _save(fig, path_stem)
 
@@ -186,13 +178,7 @@ def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
     curves : sequence of dict
         One per reservoir: ``model`` (str), ``n_neurons`` (int), ``mc`` (float) and ``mc_k``
         (array), as :func:`~nanowire_rc.diagnostics.memory_capacity` computes them.
-    path_stem : Path
-        Output path without suffix.
-
-    Returns
-    -------
-    list of Path
-        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+    {saved}
 
     Examples
     --------
@@ -208,11 +194,8 @@ def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
     for c in curves:
         k = np.arange(1, len(c["mc_k"]) + 1)
         ax.plot(k, c["mc_k"], label=f"{c['model']}, N={c['n_neurons']} (MC = {c['mc']:.2f})")
-    ax.set_xscale("log")
-    ax.set_xlabel("delay k")
-    ax.set_ylabel("MC_k (squared correlation)")
-    ax.set_ylim(0, 1.02)
-    ax.set_title("Linear memory capacity profile")
+    ax.set(xscale="log", xlabel="delay k", ylabel="MC_k (squared correlation)", ylim=(0, 1.02),
+           title="Linear memory capacity profile")
     ax.legend(fontsize=8, frameon=False)
     return _save(fig, path_stem)
 
@@ -225,14 +208,8 @@ def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
     Parameters
     ----------
     summary : sequence of dict
-        :func:`~nanowire_rc.experiments.robustness.summarise_robustness`'s output.
-    path_stem : Path
-        Output path without suffix.
-
-    Returns
-    -------
-    list of Path
-        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+        What :func:`~nanowire_rc.experiments.robustness.summarise_robustness` returns.
+    {saved}
 
     Examples
     --------
@@ -274,9 +251,7 @@ def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
             if j == 0:
                 ax.set_ylabel(f"{dataset}\ntest accuracy", fontsize=8)
             ax.tick_params(labelsize=7)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(models), frameon=False,
-               bbox_to_anchor=(0.5, -0.04), fontsize=8)
+    _legend_below(fig, axes[0][0], len(models), -0.04, fontsize=8)
     fig.suptitle("Robustness to device non-idealities (dashed: ideal device; x: refused, "
                  "memory factor >= 1)", fontsize=9)
     fig.tight_layout()
@@ -295,13 +270,7 @@ def plot_calibration(traces: Sequence[tuple], predictions: Sequence[np.ndarray],
         The model's conductance at the same time stamps, per trace.
     r2 : float
         Coefficient of determination of the fit, shown in the title.
-    path_stem : Path
-        Output path without suffix.
-
-    Returns
-    -------
-    list of Path
-        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+    {saved}
 
     Examples
     --------
@@ -384,3 +353,10 @@ def plot_forecasts(result: dict, path_stem: Path, channel: int = 0) -> list[Path
     fig.suptitle(f"{result['system']}: forecasts against truth (channel {channel})")
     fig.tight_layout()
     return _save(fig, Path(path_stem))
+
+
+# path_stem and Returns are alike in all figures but plot_forecasts (whose channel comes after)
+for _plot in (plot_accuracy_bars, plot_calibration, plot_memory_capacity,
+              plot_memory_factor_heatmap, plot_pulse_responses, plot_robustness):
+    _plot.__doc__ = _plot.__doc__.replace("{saved}", _SAVED)
+del _plot

@@ -1,37 +1,10 @@
 """Model selection: protocols, folds, features computed once per configuration, ranks, refits.
 
-Two protocols (:data:`PROTOCOLS`), both described in docs/theory.md ("Model selection"):
-
-- ``"kfold"`` (the default of ``nanowire-rc select``): stratified k-fold cross-validation on the
-  training set, repeated when it is small, scoring every configuration x representation x ridge
-  penalty; the penalty is chosen together with the configuration, a penalty on the edge of the
-  grid extends the grid, and the refit uses the chosen penalty;
-- ``"paper"`` (``nanowire-rc reproduce``): the paper's single stratified 70/30 validation split,
-  and a refit whose penalty leave-one-out picks on the whole training set.
-
-For one (dataset, model, size, seed) *unit* (:func:`nanowire_rc.experiments.grids.evaluate_unit`
-over the paper's grids):
-
-1. every configuration of the grid without the stability guarantee over the scaled input range
-   is pruned before anything is simulated (:mod:`nanowire_rc.experiments.grids`);
-2. each remaining configuration's reservoir (its min–max input scaling fitted, without labels,
-   on the whole training set) runs once over the training set and pools every representation
-   (mean, last, window means) in that single pass — a reservoir is never trained, so its
-   features do not depend on the validation fold;
-3. on each validation fold of the protocol, a ridge readout is scored (accuracy, then squared
-   error of its decision values to break accuracy ties; both averaged over the folds) for every
-   (representation, ridge penalty) pair through block Gram matrices: the Gram matrix of a
-   concatenation of standardised feature blocks is the sum of the blocks' Gram matrices, and one
-   eigendecomposition per representation and fold gives the validation predictions for all
-   penalties;
-4. the best (configuration, representation, penalty) is refitted on the whole training set and
-   scored on the test set.
-
-Random draws are seeded from the unit's identity (model, size, seed, configuration), never from
-execution order, and the readout's linear algebra runs on one BLAS thread per piece of work (a
-multi-threaded BLAS sums in another order, which moves the squared errors that break accuracy
-ties by ~1e-8), so stored results are bit-identical however the work is scheduled: one process,
-``--jobs J`` or a Dask cluster. Parallelism comes from running pieces side by side.
+The two protocols (:data:`PROTOCOLS`) and the steps of one (dataset, model, size, seed) unit are
+in docs/theory.md ("Model selection"). Random draws are seeded from the unit's identity, never
+from execution order, and the readout's linear algebra runs on one BLAS thread per piece of work
+(a multi-threaded BLAS sums in another order, moving the squared errors that break accuracy ties
+by ~1e-8), so stored results are bit-identical however the work is scheduled.
 """
 
 from __future__ import annotations
@@ -198,15 +171,10 @@ def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: i
                          n_jobs=n_jobs, **params)
 
 
-def score_config(
-    reservoir,
-    X: SeriesBatch,
-    y: np.ndarray,
-    splits: Sequence[tuple[np.ndarray, np.ndarray]],
-    representations: Sequence[str] = REPRESENTATIONS,
-    alphas: Sequence[float] = DEFAULT_ALPHAS,
-    extend: bool = False,
-) -> list[dict]:
+def score_config(reservoir, X: SeriesBatch, y: np.ndarray,
+                 splits: Sequence[tuple[np.ndarray, np.ndarray]],
+                 representations: Sequence[str] = REPRESENTATIONS,
+                 alphas: Sequence[float] = DEFAULT_ALPHAS, extend: bool = False) -> list[dict]:
     """One reservoir's best penalty and validation scores per representation.
 
     The reservoir is fitted on all of ``X`` (its input scaling uses no labels) and run once;
@@ -218,10 +186,8 @@ def score_config(
     reservoir : estimator
         An unfitted reservoir whose ``features`` pool every block the representations use
         (:func:`pooled_blocks`).
-    X : SeriesBatch, array or list of arrays
-        Training series.
-    y : ndarray (n_cases,)
-        Training labels.
+    X, y : SeriesBatch, array or list of arrays, and ndarray (n_cases,)
+        Training series and labels.
     splits : sequence of (train, val) index arrays
         The validation folds.
     representations : sequence of str, default=REPRESENTATIONS
@@ -266,20 +232,11 @@ def score_config(
     return rows
 
 
-def evaluate_configs(
-    model: str,
-    configs: list[dict],
-    X: SeriesBatch,
-    y: np.ndarray,
-    splits: Sequence[tuple[np.ndarray, np.ndarray]],
-    n_neurons: int,
-    seed: int,
-    n_windows: int = 8,
-    representations: Sequence[str] = REPRESENTATIONS,
-    alphas: Sequence[float] = DEFAULT_ALPHAS,
-    n_jobs: int | None = -1,
-    extend: bool = False,
-) -> list[dict]:
+def evaluate_configs(model: str, configs: list[dict], X: SeriesBatch, y: np.ndarray,
+                     splits: Sequence[tuple[np.ndarray, np.ndarray]], n_neurons: int, seed: int,
+                     n_windows: int = 8, representations: Sequence[str] = REPRESENTATIONS,
+                     alphas: Sequence[float] = DEFAULT_ALPHAS, n_jobs: int | None = -1,
+                     extend: bool = False) -> list[dict]:
     """Validation scores of each configuration (features computed once each).
 
     Parameters
@@ -289,12 +246,8 @@ def evaluate_configs(
     configs : list of dict
         Configurations (e.g. from :func:`~nanowire_rc.experiments.grids.configurations`; a
         ``memory_factor`` entry is kept in the rows and not passed to the reservoir).
-    X : SeriesBatch, array or list of arrays
-        Training series.
-    y : ndarray (n_cases,)
-        Training labels.
-    splits : sequence of (train, val) index arrays
-        The validation folds.
+    X, y, splits : SeriesBatch, ndarray, sequence
+        Training series, labels and validation folds, as for :func:`score_config`.
     n_neurons : int
         Reservoir size.
     seed : int
@@ -302,14 +255,12 @@ def evaluate_configs(
         seed and configuration.
     n_windows : int, default=8
         Windows of the ``windows`` block.
-    representations : sequence of str, default=REPRESENTATIONS
-        Representations to score.
-    alphas : sequence of float, default=DEFAULT_ALPHAS
-        Ridge penalties.
+    representations, alphas : sequence, default=REPRESENTATIONS, DEFAULT_ALPHAS
+        As for :func:`score_config`.
     n_jobs : int or None, default=-1
         Threads of the compiled kernels (-1: all cores; ``None``: one).
     extend : bool, default=False
-        Extend the penalty grid past an edge that holds the best.
+        As for :func:`score_config`.
 
     Returns
     -------
@@ -356,7 +307,7 @@ def validation_split(y: np.ndarray, fraction: float = 0.3, seed: int = 0):
     train : ndarray
         Indices of the training part.
     val : ndarray
-        Indices of the validation part.
+        Indices of the validation part (a ``fraction`` of each class).
 
     Examples
     --------
@@ -629,20 +580,10 @@ def classifier_for(reservoir, representation: str, alphas: Sequence[float]):
     return ReservoirClassifier(reservoir.set_params(features=representation), alphas=alphas)
 
 
-def refit_and_test(
-    model: str,
-    n_neurons: int,
-    seed: int,
-    best: dict,
-    X_train,
-    y_train: np.ndarray,
-    X_test,
-    y_test: np.ndarray,
-    n_windows: int = 8,
-    alphas: Sequence[float] = DEFAULT_ALPHAS,
-    n_jobs: int | None = -1,
-    protocol: Protocol = PROTOCOLS["paper"],
-):
+def refit_and_test(model: str, n_neurons: int, seed: int, best: dict, X_train, y_train: np.ndarray,
+                   X_test, y_test: np.ndarray, n_windows: int = 8,
+                   alphas: Sequence[float] = DEFAULT_ALPHAS, n_jobs: int | None = -1,
+                   protocol: Protocol = PROTOCOLS["paper"]):
     """Refit the selected configuration on the whole training set and score it on the test set.
 
     The reservoir is the one selection scored (same seed from the same identity). Its readout's
@@ -651,28 +592,18 @@ def refit_and_test(
 
     Parameters
     ----------
-    model : {"nanowire", "tanh", "nanowire-coupled"}
-        The model (a key of :data:`MODELS`).
-    n_neurons : int
-        Reservoir size.
-    seed : int
-        The unit's seed index.
+    model, n_neurons, seed : str, int, int
+        The unit, as for :func:`evaluate_configs`.
     best : dict
         The selected validation row (:func:`best_row`).
-    X_train : array or list of arrays
-        Training series.
-    y_train : ndarray (n_cases,)
-        Training labels.
-    X_test : array or list of arrays
-        Test series.
-    y_test : ndarray (n_test_cases,)
-        Test labels.
+    X_train, y_train, X_test, y_test : array or list of arrays, ndarray
+        Training and test series and labels.
     n_windows : int, default=8
         Windows of the ``windows`` block.
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Penalties leave-one-out chooses from (``"paper"``).
     n_jobs : int or None, default=-1
-        Threads of the compiled kernels (-1: all cores; ``None``: one).
+        As for :func:`evaluate_configs`.
     protocol : Protocol, default=PROTOCOLS["paper"]
         How the refit's penalty is chosen.
 
@@ -723,12 +654,8 @@ def seconds_per_config(n_cases: int, n_timepoints: int, n_neurons: int,
 
     Parameters
     ----------
-    n_cases : int
-        Training series.
-    n_timepoints : int
-        Their length.
-    n_neurons : int
-        Reservoir size.
+    n_cases, n_timepoints, n_neurons : int
+        Training series, their length, and the reservoir size.
     n_windows : int, default=8
         Windows of the ``windows`` block.
     folds : sequence of float, default=(0.7,)
@@ -762,18 +689,12 @@ def chunk_configs(configs: list[dict], n_cases: int, n_timepoints: int, n_neuron
     ----------
     configs : list of dict
         The configurations.
-    n_cases : int
-        Training series.
-    n_timepoints : int
-        Their length.
-    n_neurons : int
-        Reservoir size.
+    n_cases, n_timepoints, n_neurons : int
+        As for :func:`seconds_per_config`.
     target_seconds : float, default=3.0
         Expected work per piece.
-    n_windows : int, default=8
-        Windows of the ``windows`` block.
-    folds : sequence of float, default=(0.7,)
-        The training fraction of each validation fold (see :func:`seconds_per_config`).
+    n_windows, folds : int, sequence of float, default=8, (0.7,)
+        As for :func:`seconds_per_config`.
 
     Returns
     -------

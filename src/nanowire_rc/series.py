@@ -116,9 +116,8 @@ def _from_list(X: Sequence, dtype) -> tuple[np.ndarray, np.ndarray]:
     return values, lengths
 
 
-def as_batch(
-    X: ArrayLike | Sequence, dtype=np.float64, name: str = "X", lengths: ArrayLike | None = None
-) -> SeriesBatch:
+def as_batch(X: ArrayLike | Sequence, dtype=np.float64, name: str = "X",
+             lengths: ArrayLike | None = None) -> SeriesBatch:
     """Validate ``X`` and return it as a :class:`SeriesBatch` of ``dtype``.
 
     Parameters
@@ -235,13 +234,8 @@ def as_batch(
     return batch
 
 
-def scale_minmax(
-    batch: SeriesBatch,
-    data_min: np.ndarray,
-    data_max: np.ndarray,
-    feature_range: tuple[float, float] | None = (0.0, 1.0),
-    dtype=None,
-) -> SeriesBatch:
+def scale_minmax(batch: SeriesBatch, data_min: np.ndarray, data_max: np.ndarray,
+                 feature_range: tuple[float, float] | None = (0.0, 1.0), dtype=None) -> SeriesBatch:
     """Clip each channel to its training range, map it linearly onto a range, and cast.
 
     Each channel is clipped to ``[data_min, data_max]`` (fitted on training data), then mapped

@@ -1,13 +1,9 @@
 """Stability theory: memory factors, contraction bounds and certificates, echo-state checks.
 
-The paper's Theorem 3.1: with ``rho(t) = |1 - dt S(v(t))|`` and ``rho = sup_t rho(t) < 1``, two
-trajectories driven by the same input contract towards each other by at least ``rho`` per step
-(the echo-state property). Over an input interval the supremum has a closed form because
-``S(v) = k_p(v) + k_d(v)`` is convex with its minimum at ``v*`` (docs/theory.md, "Memory
-factor"), so model selection can prune unstable configurations before simulating anything.
-
-For ``method="exact"`` the per-step contraction factor is ``exp(-dt S(v))`` (always < 1), and the
-functions here return that instead when asked.
+The paper's Theorem 3.1 and its closed form over an input interval (docs/theory.md, "Memory
+factor"), the coupled networks' Jacobian bounds and the weighted certificate (docs/theory.md,
+"Coupled networks"): model selection prunes unstable configurations with them before
+simulating anything. For ``method="exact"`` the per-step factor is ``exp(-dt S(v))`` (< 1).
 """
 
 from __future__ import annotations
@@ -63,13 +59,8 @@ def _factor(dt: np.ndarray, s: np.ndarray, method: str) -> np.ndarray:
     return np.exp(-dt * s)
 
 
-def memory_factor(
-    x: ArrayLike,
-    dt: float,
-    omega: ArrayLike = 1.0,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-) -> float:
+def memory_factor(x: ArrayLike, dt: float, omega: ArrayLike = 1.0,
+                  params: NanowireParams | None = None, method: str = NEURON.method) -> float:
     """Memory factor of a signal: ``sup_t |1 - dt S(omega x(t))|`` (max over neurons too).
 
     Parameters
@@ -124,13 +115,9 @@ def memory_factor(
     return float(np.max(_factor(dt, total_rate(v, p), method)))
 
 
-def memory_factor_voltage(
-    v_lo: ArrayLike,
-    v_hi: ArrayLike,
-    dt: ArrayLike,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-) -> np.ndarray | float:
+def memory_factor_voltage(v_lo: ArrayLike, v_hi: ArrayLike, dt: ArrayLike,
+                          params: NanowireParams | None = None,
+                          method: str = NEURON.method) -> np.ndarray | float:
     """Closed-form memory factor for voltages anywhere in ``[v_lo, v_hi]`` (broadcasting).
 
     ``S`` is convex with minimum at ``v*``, so ``S_max = max(S(v_lo), S(v_hi))``,
@@ -186,14 +173,9 @@ def memory_factor_voltage(
     return float(rho) if np.ndim(rho) == 0 else rho
 
 
-def memory_factor_range(
-    x_lo: float,
-    x_hi: float,
-    dt: ArrayLike,
-    omega: ArrayLike = 1.0,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-) -> np.ndarray | float:
+def memory_factor_range(x_lo: float, x_hi: float, dt: ArrayLike, omega: ArrayLike = 1.0,
+                        params: NanowireParams | None = None,
+                        method: str = NEURON.method) -> np.ndarray | float:
     """Closed-form memory factor for inputs in ``[x_lo, x_hi]`` scaled by ``omega``.
 
     Broadcasts over ``dt`` and ``omega`` (e.g. ``dt[:, None]`` and ``omega[None, :]`` give a whole
@@ -207,10 +189,8 @@ def memory_factor_range(
         Time step(s) (> 0).
     omega : array_like, default 1.0
         Input scaling(s); broadcast with ``dt``.
-    params : NanowireParams, optional
-        Physical constants (default: Table 2).
-    method : {"euler", "exact"}, default "euler"
-        Update rule whose contraction is bounded.
+    params, method : NanowireParams or None, str
+        As for :func:`memory_factor_voltage`.
 
     Returns
     -------
@@ -245,15 +225,9 @@ def memory_factor_range(
     return memory_factor_box(x_lo, x_hi, omega, omega, dt, params, method)
 
 
-def memory_factor_box(
-    x_lo: float,
-    x_hi: float,
-    omega_lo: ArrayLike,
-    omega_hi: ArrayLike,
-    dt: ArrayLike,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-) -> np.ndarray | float:
+def memory_factor_box(x_lo: float, x_hi: float, omega_lo: ArrayLike, omega_hi: ArrayLike,
+                      dt: ArrayLike, params: NanowireParams | None = None,
+                      method: str = NEURON.method) -> np.ndarray | float:
     """Memory factor of an assembly whose scalings lie in ``[omega_lo, omega_hi]`` (broadcasting).
 
     The voltages ``omega * x`` then fill the interval spanned by the four corner products; this
@@ -268,15 +242,13 @@ def memory_factor_box(
         Range of the input scalings (broadcast together, ``omega_lo <= omega_hi``).
     dt : array_like
         Time step(s) (> 0); broadcast with the scalings.
-    params : NanowireParams, optional
-        Physical constants (default: Table 2).
-    method : {"euler", "exact"}, default "euler"
-        Update rule whose contraction is bounded.
+    params, method : NanowireParams or None, str
+        As for :func:`memory_factor_voltage`.
 
     Returns
     -------
     float or ndarray
-        The memory factor, a float for scalar arguments, else of the broadcast shape.
+        The memory factor, as :func:`memory_factor_voltage` returns it.
 
     Raises
     ------
@@ -304,28 +276,15 @@ def memory_factor_box(
     return memory_factor_voltage(corners.min(axis=0), corners.max(axis=0), dt, params, method)
 
 
-def is_stable(
-    x_lo: float,
-    x_hi: float,
-    dt: ArrayLike,
-    omega: ArrayLike = 1.0,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-) -> np.ndarray | bool:
+def is_stable(x_lo: float, x_hi: float, dt: ArrayLike, omega: ArrayLike = 1.0,
+              params: NanowireParams | None = None,
+              method: str = NEURON.method) -> np.ndarray | bool:
     """``memory_factor_range(...) < 1``: the echo-state guarantee holds on that input range.
 
     Parameters
     ----------
-    x_lo, x_hi : float
-        Range of the (unscaled) input, ``x_lo <= x_hi``.
-    dt : array_like
-        Time step(s) (> 0).
-    omega : array_like, default 1.0
-        Input scaling(s); broadcast with ``dt``.
-    params : NanowireParams, optional
-        Physical constants (default: Table 2).
-    method : {"euler", "exact"}, default "euler"
-        Update rule.
+    x_lo, x_hi, dt, omega, params, method : float, array_like, NanowireParams or str
+        As for :func:`memory_factor_range`.
 
     Returns
     -------
@@ -344,14 +303,9 @@ def is_stable(
     return bool(rho < 1.0) if np.ndim(rho) == 0 else rho < 1.0
 
 
-def echo_state_gap(
-    x: ArrayLike,
-    dt: float,
-    omega: ArrayLike = 1.0,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-    h0: tuple[float, float] = (0.0, 1.0),
-) -> np.ndarray:
+def echo_state_gap(x: ArrayLike, dt: float, omega: ArrayLike = 1.0,
+                   params: NanowireParams | None = None, method: str = NEURON.method,
+                   h0: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
     """Empirical echo-state check: ``|h(t) - h'(t)|`` for two initial states and the same input.
 
     With memory factor ``rho < 1`` the gap is bounded by ``rho**(t+1) * |h0 - h0'|``; a gap that
@@ -392,29 +346,16 @@ def echo_state_gap(
 
 
 def coupled_contraction_bound(
-    v_lo: ArrayLike,
-    v_hi: ArrayLike,
-    dt: float,
-    row_abs_sum: ArrayLike,
-    gain_max: ArrayLike,
-    retention: float = NEURON.retention,
-    params: NanowireParams | None = None,
+    v_lo: ArrayLike, v_hi: ArrayLike, dt: float, row_abs_sum: ArrayLike, gain_max: ArrayLike,
+    retention: float = NEURON.retention, params: NanowireParams | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-neuron bound on the Jacobian row sums of a coupled nanowire network, and invariance.
 
-    For ``h_n <- (gamma - dt S(v_n)) h_n + dt k_p(v_n)`` with ``v_n = g(a_n)``,
-    ``a_n = W_in x + sum_j W_nj h_j + b_n``, the Jacobian row ``n`` is bounded by::
-
-        |gamma - dt S(v_n)| + dt |k_p'(v_n) - S'(v_n) h_n| g'(a_n) sum_j |W_nj|.
-
-    ``k_p' - S' h = eta_p k_p (1 - h) + eta_d k_d h`` is positive and, for ``h`` in [0, 1], at
-    most ``max(eta_p k_p(v_hi), eta_d k_d(v_lo))``; the first term is largest at an end of the
-    voltage interval or at ``v*``. Returns ``(bound, invariant)``: ``bound[n]`` for voltages in
-    ``[v_lo[n], v_hi[n]]`` and ``gain_max[n] >= sup g'``; ``invariant[n]`` is True when
-    ``0 < gamma <= 1`` and ``dt S <= gamma`` on the interval, which keeps ``h_n`` in [0, 1] (the
-    premise of the bound). Where every neuron is invariant, ``max(bound) < 1`` makes the state
-    map a contraction in the max-norm: two trajectories approach by at least that factor per
-    step, whatever the input (echo-state property).
+    ``bound[n] = a_n + c_n sum_j |W_nj|`` (:func:`coupled_contraction_terms`; the derivation is
+    in docs/theory.md, "Coupled networks"). ``invariant[n]``: ``0 < gamma <= 1`` and
+    ``dt S <= gamma`` on the interval, which keeps ``h_n`` in [0, 1] (the bound's premise).
+    Where every neuron is invariant, ``max(bound) < 1`` makes the state map a contraction in the
+    max-norm, whatever the input (echo-state property).
 
     Parameters
     ----------
@@ -441,9 +382,7 @@ def coupled_contraction_bound(
     Raises
     ------
     ValueError
-        If ``v_lo > v_hi`` somewhere, ``dt`` is not positive or ``retention`` is outside (0, 1].
-    VoltageOverflowError
-        If a voltage is so large that a rate would overflow float64.
+        As :func:`coupled_contraction_terms` (it computes both terms).
 
     Examples
     --------
@@ -460,20 +399,14 @@ def coupled_contraction_bound(
 
 
 def coupled_contraction_terms(
-    v_lo: ArrayLike,
-    v_hi: ArrayLike,
-    dt: ArrayLike,
-    gain_max: ArrayLike,
-    retention: float = NEURON.retention,
-    params: NanowireParams | None = None,
+    v_lo: ArrayLike, v_hi: ArrayLike, dt: ArrayLike, gain_max: ArrayLike,
+    retention: float = NEURON.retention, params: NanowireParams | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The two terms of each Jacobian row bound of a coupled network, and invariance.
 
     Row ``n`` of the Jacobian is bounded entrywise by ``M_nj = a_n delta_nj + c_n |W_nj|``:
     ``a_n`` bounds ``|gamma - dt S(v_n)|`` over the voltage interval and ``c_n = dt sup|k_p' -
-    S' h| sup g'`` the coupling through ``W`` (see :func:`coupled_contraction_bound`, whose
-    row bound is ``a_n + c_n sum_j |W_nj|``, and :func:`weighted_contraction_bound`, which
-    takes ``M`` whole).
+    S' h| sup g'`` the coupling through ``W`` (docs/theory.md, "A tighter certificate").
 
     Parameters
     ----------
@@ -533,35 +466,24 @@ def coupled_contraction_terms(
 _DENSE_PERRON = 4096
 
 
-def device_contraction_bound(
-    v_lo: ArrayLike, v_hi: ArrayLike, dt: float, row_abs_sum: ArrayLike, gain_max: ArrayLike,
-    retention: float, constants: DeviceConstants,
-) -> tuple[np.ndarray, np.ndarray]:
+def device_contraction_bound(v_lo: ArrayLike, v_hi: ArrayLike, dt: float, row_abs_sum: ArrayLike,
+                             gain_max: ArrayLike, retention: float,
+                             constants: DeviceConstants) -> tuple[np.ndarray, np.ndarray]:
     """:func:`~nanowire_rc.stability.coupled_contraction_bound` with each neuron's own constants.
 
     Parameters
     ----------
-    v_lo, v_hi : array-like of shape (n_neurons,)
-        Per-neuron voltage interval.
-    dt : float
-        Time step (> 0).
-    row_abs_sum : array-like of shape (n_neurons,)
-        ``sum_j |W_nj|`` for each row of the recurrent matrix.
-    gain_max : array-like of shape (n_neurons,)
-        Upper bound of the voltage map's slope ``g'`` (1 for the identity).
-    retention : float
-        State retention ``gamma`` in (0, 1].
+    v_lo, v_hi, dt, row_abs_sum, gain_max, retention : array-like or float
+        As for :func:`coupled_contraction_bound` (``retention`` has no default here).
     constants : DeviceConstants
         Per-neuron constants.
 
     Returns
     -------
     bound : ndarray of shape (n_neurons,)
-        Bound on each Jacobian row sum (see
-        :func:`~nanowire_rc.stability.coupled_contraction_bound`).
+        As :func:`coupled_contraction_bound` returns it, with each neuron's constants.
     invariant : ndarray of bool, shape (n_neurons,)
-        Whether each neuron's state provably stays in [0, 1]. The network's guarantee is
-        ``max(bound) < 1`` with every neuron invariant.
+        Whether each neuron's state provably stays in [0, 1] (the bound's premise).
 
     Examples
     --------
@@ -595,10 +517,12 @@ def device_contraction_terms(
 
     Returns
     -------
-    diagonal, coupling_gain : ndarray of shape (n_neurons,)
-        ``a_n`` and ``c_n`` of the entrywise Jacobian bound ``a_n delta_nj + c_n |W_nj|``.
+    diagonal : ndarray of shape (n_neurons,)
+        As :func:`coupled_contraction_terms` returns it, with each neuron's constants.
+    coupling_gain : ndarray of shape (n_neurons,)
+        Likewise.
     invariant : ndarray of bool, shape (n_neurons,)
-        Whether each neuron's state provably stays in [0, 1].
+        Likewise.
 
     Examples
     --------
@@ -627,24 +551,16 @@ def _collatz_wielandt(M, d: np.ndarray) -> tuple[float, np.ndarray]:
     return float(ratios.max()), ratios
 
 
-def weighted_contraction_bound(
-    diagonal: ArrayLike,
-    coupling_gain: ArrayLike,
-    recurrent,
-    rtol: float = 1e-9,
-    max_iter: int = 60,
-) -> tuple[float, np.ndarray]:
+def weighted_contraction_bound(diagonal: ArrayLike, coupling_gain: ArrayLike, recurrent,
+                               rtol: float = 1e-9, max_iter: int = 60) -> tuple[float, np.ndarray]:
     """Contraction bound in the best weighted max-norm: the Perron root of ``M``, and ``D``.
 
     With ``M = diag(a) + diag(c) |W|`` (:func:`coupled_contraction_terms`), the state map is
     Lipschitz in ``||D^-1 x||_inf`` with constant ``max_n (M d)_n / d_n`` for any positive
-    diagonal ``D = diag(d)``; the infimum over ``d`` is the Perron root ``rho(M)``
-    (docs/theory.md, "A tighter certificate"). The scaling is refined by inverse iteration with
-    the shift set to the current bound (``(sI - M)^-1`` maps positive vectors to positive
-    vectors for ``s > rho(M)``), and the bound returned is the Collatz–Wielandt value of the
-    final scaling: an upper bound on ``rho(M)`` whatever the accuracy of the iteration, never
-    above the plain row-sum bound ``max_n (a_n + c_n sum_j |W_nj|)`` (the value at ``d = 1``,
-    where the iteration starts), and equal to ``rho(M)`` to ``rtol`` once converged.
+    ``d``; the infimum is ``rho(M)`` (docs/theory.md, "A tighter certificate"). ``d`` is refined
+    by shifted inverse iteration from ``d = 1``; the bound returned is the Collatz–Wielandt value
+    of the final ``d``: above ``rho(M)`` however inexact the iteration, never above the row-sum
+    bound, and equal to ``rho(M)`` to ``rtol`` once converged.
 
     Parameters
     ----------
@@ -733,9 +649,8 @@ def weighted_contraction_bound(
     return best, best_d
 
 
-def input_voltage_range(
-    x_lo: ArrayLike, x_hi: ArrayLike, input_weights: ArrayLike
-) -> tuple[np.ndarray, np.ndarray]:
+def input_voltage_range(x_lo: ArrayLike, x_hi: ArrayLike,
+                        input_weights: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Per-neuron range of ``sum_c W_in[n, c] x_c`` for inputs ``x_c`` in ``[x_lo[c], x_hi[c]]``.
 
     The range is the sum over channels of the smaller and of the larger corner product.
@@ -766,12 +681,8 @@ def input_voltage_range(
 
 
 def coupled_voltage_range(
-    x_lo: ArrayLike,
-    x_hi: ArrayLike,
-    input_weights: np.ndarray,
-    recurrent,
-    bias: ArrayLike = 0.0,
-    voltage_map: tuple[float, float, float] | None = None,
+    x_lo: ArrayLike, x_hi: ArrayLike, input_weights: np.ndarray, recurrent,
+    bias: ArrayLike = 0.0, voltage_map: tuple[float, float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-neuron voltage interval and ``sup g'`` of a coupled network with states in [0, 1].
 
@@ -781,10 +692,8 @@ def coupled_voltage_range(
 
     Parameters
     ----------
-    x_lo, x_hi : array_like of shape (C,) or scalar
-        Per-channel input range.
-    input_weights : ndarray of shape (N, C)
-        Input weights ``W_in``.
+    x_lo, x_hi, input_weights : array_like
+        Input range and weights, as for :func:`input_voltage_range`.
     recurrent : ndarray or scipy.sparse matrix of shape (N, N)
         Recurrent weights ``W``.
     bias : array_like of shape (N,) or scalar, default 0.0
@@ -837,8 +746,7 @@ def coupled_voltage_range(
 
 def _certify(diagonal: np.ndarray, coupling_gain: np.ndarray, recurrent
              ) -> tuple[float, np.ndarray, int]:
-    """The certificate the coupled reservoirs and kernels check: the weighted bound, its
-    scaling, and the neuron whose weighted row attains it (the one an error message names)."""
+    """The weighted bound, its scaling, and the neuron whose weighted row attains it."""
     bound, d = weighted_contraction_bound(diagonal, coupling_gain, recurrent)
     W = abs(recurrent) if sp.issparse(recurrent) else np.abs(np.asarray(recurrent, float))
     rows = diagonal + coupling_gain * (np.asarray(W @ d).ravel() / d)

@@ -6,23 +6,15 @@ one row per (dataset, model, size, seed, grid) with the selected configuration a
 accuracy. Rows are inserted (never replaced) in one transaction per finished chunk, so a killed
 run loses at most the chunks in flight and a re-run skips everything already stored.
 
-What is guaranteed never to be mixed or lost:
-
-- the ``meta`` table records the library version and the selection protocol; opening a store
-  written under another one raises :class:`ProtocolMismatchError`;
-- the ``datasets`` table records a fingerprint (SHA-256 of the loaded values and labels) of every
-  dataset whose results the store holds; a dataset whose contents changed under the same name
-  raises :class:`DatasetChangedError` (see :meth:`ResultsStore.check_datasets`);
-- one process at a time: a store is held, for as long as it is open, through an advisory lock on
-  ``results.sqlite.lock`` beside it (released by the operating system even on ``kill -9``).
-  A second process, including one asked to start over (``fresh=True``), gets
-  :class:`StoreInUseError` and changes nothing;
-- a file is inspected, read-only, before anything is written to it: another application's SQLite
-  database (tables or columns other than a store's) raises :class:`StoreError` and is left as it
-  is, even with ``fresh=True``; a file that is not SQLite, or a store with a damaged page
-  (``PRAGMA quick_check``), raises :class:`StoreError` and is left as it is (``fresh=True``
-  deletes it). A page damaged later, while the store is open, raises :class:`StoreError` too,
-  never a bare ``sqlite3.DatabaseError``.
+What is never mixed or lost (docs/errors.md, "Model selection and its results store"): the
+``meta`` table records the library version and protocol (another one:
+:class:`ProtocolMismatchError`); the ``datasets`` table a SHA-256 fingerprint per dataset
+(changed contents: :class:`DatasetChangedError`); an advisory lock on ``results.sqlite.lock``,
+released by the operating system even on ``kill -9``, keeps it to one process
+(:class:`StoreInUseError`, even with ``fresh=True``); a file is inspected read-only before any
+write, and a foreign, non-SQLite or damaged one raises :class:`StoreError` and is left as it is
+(``fresh=True`` deletes only a non-SQLite or damaged one), as does damage found later: never a
+bare ``sqlite3.DatabaseError``.
 """
 
 from __future__ import annotations
@@ -450,10 +442,8 @@ class ResultsStore:
 
         Parameters
         ----------
-        group : tuple
-            ``(dataset, model, n_neurons, seed)``.
-        grid : str
-            Identifier of the hyper-parameter grid the selection ran over.
+        group, grid : tuple, str
+            As for :meth:`test_result`.
         result : dict
             ``config`` (key text), ``representation``, ``val_accuracy``, ``refit_alpha``,
             ``test_accuracy``, ``n_configs``, ``n_pruned``, ``seconds`` and optionally

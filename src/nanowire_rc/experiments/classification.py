@@ -273,18 +273,11 @@ def _stored_rows(store: ResultsStore, group, keys: set[str]) -> list[dict]:
     return rows
 
 
-def run_selection(
-    groups: Sequence[tuple[str, str, int, int]],
-    store: ResultsStore,
-    quick: bool = False,
-    jobs: int = 1,
-    scheduler: str | None = None,
-    data_dir: str | None = None,
-    chunk_size: int | None = None,
-    progress: Callable[[str, int], None] | None = None,
-    connect_timeout: float = 30.0,
-    protocol_name: str = "kfold",
-) -> list[dict]:
+def run_selection(groups: Sequence[tuple[str, str, int, int]], store: ResultsStore,
+                  quick: bool = False, jobs: int = 1, scheduler: str | None = None,
+                  data_dir: str | None = None, chunk_size: int | None = None,
+                  progress: Callable[[str, int], None] | None = None, connect_timeout: float = 30.0,
+                  protocol_name: str = "kfold") -> list[dict]:
     """Run whatever the store lacks for ``groups``; return their test rows.
 
     Parameters

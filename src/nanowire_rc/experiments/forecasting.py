@@ -88,7 +88,7 @@ def make_series(system: str, n_steps: int, random_state=0) -> np.ndarray:
     Raises
     ------
     ValueError
-        If ``system`` is unknown.
+        If ``system`` is not one of ``SYSTEMS``.
 
     Examples
     --------
@@ -103,15 +103,10 @@ def make_series(system: str, n_steps: int, random_state=0) -> np.ndarray:
     raise InvalidParameterError(f"system must be one of {SYSTEMS}, got {system!r}")
 
 
-def forecast_experiment(
-    system: str = "mackey-glass",
-    models: Sequence[str] = tuple(FORECAST_MODELS),
-    n_neurons: int = 200,
-    n_train: int = 2000,
-    n_test: int = 500,
-    n_generate: int = 500,
-    random_state: int = 0,
-) -> dict:
+def forecast_experiment(system: str = "mackey-glass",
+                        models: Sequence[str] = tuple(FORECAST_MODELS), n_neurons: int = 200,
+                        n_train: int = 2000, n_test: int = 500, n_generate: int = 500,
+                        random_state: int = 0) -> dict:
     """Fit each model on one series and forecast one step ahead and in closed loop.
 
     Parameters

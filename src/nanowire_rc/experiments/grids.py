@@ -67,12 +67,9 @@ QUICK_GRIDS = {
 }
 
 
-def configurations(
-    model: str,
-    grid: dict[str, Sequence] | None = None,
-    input_range: tuple[float, float] = (0.0, 1.0),
-    params: NanowireParams | None = None,
-) -> tuple[list[dict], list[dict]]:
+def configurations(model: str, grid: dict[str, Sequence] | None = None,
+                   input_range: tuple[float, float] = (0.0, 1.0),
+                   params: NanowireParams | None = None) -> tuple[list[dict], list[dict]]:
     """Expand a grid into configurations; return ``(kept, pruned)``.
 
     Nanowire configurations whose memory factor over ``input_range`` (for every scaling in
@@ -218,23 +215,11 @@ class UnitResult:
     validation: list[dict] = field(default_factory=list)
 
 
-def evaluate_unit(
-    dataset: str,
-    model: str,
-    n_neurons: int,
-    seed: int,
-    X_train,
-    y_train: np.ndarray,
-    X_test,
-    y_test: np.ndarray,
-    grid: dict[str, Sequence] | None = None,
-    n_windows: int = 8,
-    representations: Sequence[str] | None = None,
-    alphas: Sequence[float] = DEFAULT_ALPHAS,
-    n_jobs: int | None = -1,
-    map_chunks=None,
-    protocol: Protocol | str = "kfold",
-) -> UnitResult:
+def evaluate_unit(dataset: str, model: str, n_neurons: int, seed: int, X_train, y_train: np.ndarray,
+                  X_test, y_test: np.ndarray, grid: dict[str, Sequence] | None = None,
+                  n_windows: int = 8, representations: Sequence[str] | None = None,
+                  alphas: Sequence[float] = DEFAULT_ALPHAS, n_jobs: int | None = -1,
+                  map_chunks=None, protocol: Protocol | str = "kfold") -> UnitResult:
     """Select on validation, refit on the whole training set, score on the test set.
 
     Parameters

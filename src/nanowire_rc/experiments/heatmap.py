@@ -11,10 +11,8 @@ __all__ = ["memory_factor_heatmap"]
 
 
 def memory_factor_heatmap(
-    dts: np.ndarray | None = None,
-    omegas: np.ndarray | None = None,
-    x_range: tuple[float, float] = (0.0, 1.0),
-    params: NanowireParams | None = None,
+    dts: np.ndarray | None = None, omegas: np.ndarray | None = None,
+    x_range: tuple[float, float] = (0.0, 1.0), params: NanowireParams | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return ``(dts, omegas, rho)`` with ``rho[i, j]`` the memory factor at ``dts[i], omegas[j]``.
 

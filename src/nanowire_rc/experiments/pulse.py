@@ -49,15 +49,10 @@ def pulse_input(n_steps: int = 100, start: int = 30, stop: int = 40) -> np.ndarr
     return x
 
 
-def pulse_responses(
-    dts: Sequence[float] = DEFAULT_DTS,
-    omegas: Sequence[float] = DEFAULT_OMEGAS,
-    omega_for_dts: float = 0.1,
-    dt_for_omegas: float = 0.1,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-    n_steps: int = 100,
-) -> list[dict]:
+def pulse_responses(dts: Sequence[float] = DEFAULT_DTS, omegas: Sequence[float] = DEFAULT_OMEGAS,
+                    omega_for_dts: float = 0.1, dt_for_omegas: float = 0.1,
+                    params: NanowireParams | None = None, method: str = NEURON.method,
+                    n_steps: int = 100) -> list[dict]:
     """Rows ``{panel, dt, omega, t, x, h}``: the state over time for each curve of Fig. 1.
 
     Left panel (``"dt"``): several ``dt`` at ``omega = omega_for_dts``; right panel

@@ -1,11 +1,8 @@
 """Robustness to real devices: test accuracy against variability, noise and quantisation.
 
 One factor at a time is moved away from the ideal neuron (:class:`~nanowire_rc.device.Device`
-keywords), everything else fixed: one configuration per model (the library's defaults, 100
-neurons, mean + last + 8 window means), the official train/test splits of the bundled datasets,
-several reservoir seeds. The uncoupled reservoir runs with the paper's Euler update and with the
-exact integrator (the physical device integrates exactly; Euler is the paper's discretisation);
-the coupled reservoir runs when its estimator accepts ``device=``.
+keywords), everything else fixed (the study: docs/devices.md, "Robustness: how accuracy
+degrades"); the coupled reservoir runs when its estimator accepts ``device=``.
 
 A configuration whose drawn devices break the echo-state guarantee (some neuron's memory factor
 >= 1, which device-to-device spread of ``eta_p`` causes first) is refused at ``fit``: its row has
@@ -90,15 +87,11 @@ def _supports_device(cls) -> bool:
     return "device" in cls._get_param_names()
 
 
-def robustness_rows(
-    datasets: Sequence[str] = ("ECG5000", "SyntheticControl"),
-    models: Sequence[str] = ("nanowire", "nanowire-exact", "nanowire-coupled"),
-    seeds: int = 3,
-    n_neurons: int = 100,
-    levels: dict | None = None,
-    data_dir: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[dict]:
+def robustness_rows(datasets: Sequence[str] = ("ECG5000", "SyntheticControl"),
+                    models: Sequence[str] = ("nanowire", "nanowire-exact", "nanowire-coupled"),
+                    seeds: int = 3, n_neurons: int = 100, levels: dict | None = None,
+                    data_dir: str | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> list[dict]:
     """Test accuracy of each (dataset, model, factor, level, seed); one dict per run.
 
     Parameters
