@@ -1,20 +1,10 @@
 """Delay lines: delayed copies of a reservoir's input, for its readout or as its input.
 
-A bank of first-order filters holds a value seen many steps ago poorly; a delay line holds it
-exactly. Next to the reservoir's state, a readout may see the scaled input's delayed copies
-``u(t - s), u(t - 2 s), ..., u(t - k s)`` (``k = n_delays``, ``s = delay_step``) and the unique
-quadratic monomials of the linear input features (the current input, when the readout sees it,
-and the delayed copies), as in next-generation reservoir computing (Gauthier, Bollt, Griffith
-and Barbosa, Nat. Commun. 12, 5564, 2021; their constant term is the readout's intercept). This
-module builds those features for the forecasters, from a time-first series of scaled inputs;
-before the series' start the input is taken to have been its first value (the state also starts
-at rest there).
-
-For the estimators that read whole series (classifiers, regressors, the model space, the CV
-classifier), :class:`DelayLine` puts the delay line in front of the reservoir instead: a
-scikit-learn transformer that appends the delayed copies as extra input channels (a delay line
-is itself a chain of neurons that each pass their input on), to compose in a ``Pipeline`` with
-any of them.
+:func:`input_features` builds a forecaster's readout features from a time-first series of scaled
+inputs: the current input, delayed copies ``u(t - s), ..., u(t - k s)`` (before the series'
+start: its first value) and their quadratic monomials, as in next-generation reservoir
+computing. :class:`DelayLine` puts the delay line in front of the reservoir instead, as a
+scikit-learn transformer (docs/forecasting.md, "Memory: delay line and quadratic features").
 """
 
 from __future__ import annotations
@@ -183,7 +173,7 @@ class DelayLine(TransformerMixin, BaseEstimator):
            [1., 1., 1., 2.]])
     """
 
-    def __init__(self, n_delays: int = 8, delay_step: int = 2):
+    def __init__(self, *, n_delays: int = 8, delay_step: int = 2):
         self.n_delays = n_delays
         self.delay_step = delay_step
 

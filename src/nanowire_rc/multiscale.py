@@ -1,25 +1,11 @@
 """Multi-scale nanowire reservoir: dilated input channels, PPV pooling.
 
 :class:`MultiScaleNanowireReservoir` feeds nanowire neurons with several time scales of the input
-and pools their states by the proportion of positive values against thresholds drawn from the
-training states (the representation is defined in :mod:`nanowire_rc.kernels.multiscale`):
-
-1. each series is standardised with the training mean and standard deviation;
-2. ``n_blocks`` dilations, spread exponentially from 1 to ``(length - 1) / 8`` (the reach of a
-   9-tap kernel over the longest training series; small dilations repeat when there are more
-   blocks than distinct dilations), each read by the 84 fixed kernels: 84 drive channels per
-   block;
-3. lane ``k`` of block ``g`` drives one neuron with ``v = v_half + omega (z - mu) / sd``, where
-   ``mu``, ``sd`` are the channel's training statistics, ``v_half`` the voltage at which the
-   fixed point is 1/2 and ``omega`` the input scaling; the drive is clipped to ``mu +- clip sd``
-   (training and unseen series alike), the voltage range over which the memory factor is
-   checked at ``fit``;
-4. each lane's thresholds are quantiles of its states on one training series drawn for its
-   block (quantile levels from the golden-ratio sequence), and its features are the PPV of its
-   state against each (``features="ppv"``), plus its mean state (``"ppv+mean"``).
-
-:class:`~nanowire_rc.classifiers.ReservoirClassifier` puts the library's ridge readout
-(standardisation and ``RidgeClassifierCV``) on top.
+(``n_blocks`` dilations of the 84 fixed kernels of :mod:`nanowire_rc.kernels.multiscale`, one
+neuron per kernel and dilation) and pools their states by the proportion of positive values
+against thresholds drawn from the training states (docs/accuracy_flagship.md, "What it
+computes"). :class:`~nanowire_rc.classifiers.ReservoirClassifier` puts the library's ridge
+readout on top.
 """
 
 from __future__ import annotations
@@ -46,6 +32,7 @@ from .kernels.multiscale import (
 )
 from .kernels.runners import _numba_threads
 from .physics import METHODS, NanowireParams, fixed_point
+from .reservoirs import _reservoir_tags
 from .series import SeriesBatch, as_batch
 from .stability import memory_factor_voltage
 
@@ -139,7 +126,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
     --------
     >>> import numpy as np
     >>> from nanowire_rc.multiscale import MultiScaleNanowireReservoir
-    >>> X = np.random.default_rng(0).standard_normal((6, 50))
+    >>> X = np.random.default_rng(0).normal(size=(6, 50))
     >>> res = MultiScaleNanowireReservoir(n_blocks=2, n_thresholds=3, random_state=0).fit(X)
     >>> res.transform(X).shape
     (6, 504)
@@ -243,8 +230,8 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        self
-            The fitted reservoir.
+        MultiScaleNanowireReservoir
+            ``self``, fitted.
 
         Raises
         ------
@@ -384,9 +371,8 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         if backend == "numpy":
             ppv, mean, _ = multiscale_reference(
                 x.astype(np.float64), lengths, self.dilations_, self.sources_, self.gain_,
-                self.offset_,
-                self.v_lo_, self.v_hi_, self.time_steps_, self.h0_, self.thresholds_,
-                self.params_, self.method)
+                self.offset_, self.v_lo_, self.v_hi_, self.time_steps_, self.h0_,
+                self.thresholds_, self.params_, self.method)
         elif backend == "compiled":
             a = self._arrays()
             ppv = np.zeros((n, G, Q, N_KERNELS), dtype=self.dtype)
@@ -395,8 +381,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
             thr = np.ascontiguousarray(self.thresholds_, dtype=self.dtype)
             with _numba_threads(self.n_jobs):
                 kernel(x, lengths, self.dilations_, self.sources_, a["W"], a["gain_"],
-                       a["offset_"],
-                       a["v_lo_"], a["v_hi_"], a["time_steps_"], a["h0_"], thr,
+                       a["offset_"], a["v_lo_"], a["v_hi_"], a["time_steps_"], a["h0_"], thr,
                        *a["constants"], ppv, mean)
         else:
             raise InvalidParameterError(f"backend must be 'compiled' or 'numpy', got "
@@ -407,7 +392,4 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         return out
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = []  # output dtype is the ``dtype`` parameter
-        tags.input_tags.allow_nan = False
-        return tags
+        return _reservoir_tags(super().__sklearn_tags__())

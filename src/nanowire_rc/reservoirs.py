@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
+import sys
 import textwrap
 import warnings
 from numbers import Integral, Real
@@ -136,22 +138,23 @@ def pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
     Parameters
     ----------
     pooled : PooledStates
-        Pooled states, as a reservoir's ``pool`` or a ``run_*`` kernel returns them.
+        Pooled states.
     features : str
-        ``+``-joined names from ``mean``, ``last``, ``windows`` and ``std``.
+        Names, as for :func:`feature_blocks`.
 
     Returns
     -------
     ndarray (n_cases, n_features)
-        The blocks of :func:`feature_blocks`, side by side.
+        The blocks of :func:`feature_blocks`, side by side: a reservoir's ``transform``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc.kernels import run_nanowire
+    >>> from nanowire_rc import NanowireReservoir
     >>> from nanowire_rc.reservoirs import pooled_features
-    >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
-    >>> pooled_features(pooled, "mean+last").shape
+    >>> X = np.random.default_rng(0).random((3, 20))
+    >>> res = NanowireReservoir(n_neurons=2, random_state=0).fit(X)
+    >>> pooled_features(res.pool(X), "mean+last").shape
     (3, 4)
     """
     return np.hstack(feature_blocks(pooled, features))
@@ -190,84 +193,159 @@ _NEURON_CONSTRAINTS = {
     "device": [Device, None],
 }
 
-# Numpydoc descriptions ``name -> (type, text)``; ``{parameters}`` in a class docstring becomes
-# one entry per ``__init__`` parameter, in order, with the class's default (``_document``).
-_COMMON_DOCS = {
-    "n_neurons": ("int", "Number of neurons ``N``."),
-    "features": ("str", "Pooled features, ``+``-joined from ``mean``, ``last``, ``windows`` "
-                 "(window means) and ``std`` (each neuron's standard deviation over time)."),
-    "n_windows": ("int", "Number of equal time windows for ``windows``."),
-    "washout": ("int", "Initial steps left out of ``mean``, ``windows`` and ``std``."),
-    "bidirectional": ("bool", "Also run the reservoir over each series read backwards and append "
-                      "those pooled features (twice the features; the state at the end of the "
-                      "reversed pass summarises the series' beginning, which a forward pass has "
-                      "mostly forgotten)."),
-    "difference": ("bool", "Append each channel's first difference as an extra input channel "
-                   "(scaled and mixed into the neurons like the others)."),
-    "input_range": ("(float, float) or None", "Min–max scaling target, fitted per channel on "
-                    "the training series; later series are clipped to the training range "
-                    "first. ``None``: no scaling (values still clipped)."),
-    "dtype": ('{"float32", "float64"}', "Compute type."),
-    "random_state": ("int, RandomState instance or None", "Seeds the reservoir's random draws "
-                     "at ``fit`` (its weights, then any per-neuron time steps and device "
-                     "constants)."),
-    "n_jobs": ("int or None", "Threads for the compiled kernel (-1: all cores; ``None``: one, "
-               "scikit-learn's convention)."),
+#: ``name -> (annotation, default)`` of the hyper-parameters every reservoir has, the end of
+#: each one's ``_parameters`` (its ``__init__`` signature, in order: ``_keyword_init``).
+_COMMON_PARAMETERS = {
+    "features": ("str", "mean+last+windows"),
+    "n_windows": ("int", 8),
+    "washout": ("int", 0),
+    "bidirectional": ("bool", False),
+    "difference": ("bool", False),
+    "input_range": ("tuple[float, float] | None", (0.0, 1.0)),
+    "dtype": ("str", "float32"),
+    "random_state": (None, None),
+    "n_jobs": ("int | None", -1),
 }
-_NEURON_DOCS = {
-    "input_scaling": ("float", "Centre ``omega0`` of the per-neuron input scalings ``omega_n ~ "
-                      "Uniform[omega0 - d_omega, omega0 + d_omega]``."),
-    "input_scaling_spread": ("float", "Half-width ``d_omega`` of the uniform distribution of the "
-                             "per-neuron input scalings."),
-    "dt": ("float", "Time step."),
-    "dt_spread": ("float", "Heterogeneous time constants: neuron ``n`` steps by ``dt * 10**u_n`` "
-                  "with ``u_n ~ Uniform[-dt_spread, dt_spread]`` (decades; real devices differ "
-                  "in speed), drawn at fit and checked neuron by neuron for stability. 0: every "
-                  "neuron steps by ``dt``."),
-    "params": ("NanowireParams or None", "Physical constants; ``None`` means the paper's "
-               "Table 2."),
-    "device": ("Device or None", "Non-ideal device behind each neuron "
-               "(:class:`~nanowire_rc.device.Device`): per-neuron constants drawn at ``fit``, "
-               "noise, DAC/ADC quantisation, and read conductances as features "
-               "(docs/devices.md). ``None`` or an ideal ``Device()``: the ideal neuron "
-               "(bit-identical results)."),
-}
-_NANOWIRE_DOCS = {
-    **_COMMON_DOCS, **_NEURON_DOCS,
-    "method": ('{"euler", "exact"}', "Update rule: the paper's forward Euler, or the exact "
-               "solution for piecewise-constant input."),
-}
-_TANH_DOCS = {
-    **_COMMON_DOCS,
-    "leak_rate": ("float", "Leak rate ``a`` in (0, 1]."),
-    "input_scaling": ("float", "``d``: the input weights are Uniform[-d, d] (the "
-                      "``input_scaling`` of ReservoirPy and the ESN literature)."),
-    "bias_scaling": ("float", "``beta``: the biases are Uniform[-beta, beta]."),
-    "spectral_radius": ("float", "Spectral radius of ``W``."),
-    "connectivity": ('{"diagonal", "sparse", "dense"}', "Structure of ``W``: diagonal (the "
-                     "paper's uncoupled baseline), sparse or dense (standard ESN)."),
-    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
-}
-_COUPLED_DOCS = {
-    **_COMMON_DOCS, **_NEURON_DOCS,
-    "coupling": ("float", "Largest absolute row sum of ``W`` (max-norm coupling strength)."),
-    "connectivity": ('{"dense", "sparse"}', "Structure of ``W``."),
-    "density": ("float", "Fraction of non-zero entries of a sparse ``W``."),
-    "bias_scaling": ("float", "The biases are Uniform[-bias_scaling, bias_scaling]."),
-    "retention": ("float", "``gamma`` in (0, 1]: ``h <- (gamma - dt S(v)) h + dt k_p(v)``."),
-    "voltage_map": ('{"sigmoid", "identity"}', "The map ``g`` from pre-activation to voltage: "
-                    "``v_min + (v_max - v_min) sigmoid(gain a)`` (bounded voltages) or the "
-                    "identity."),
-    "v_min": ("float", "Lower end of the sigmoid map's voltage window."),
-    "v_max": ("float", "Upper end of the sigmoid map's voltage window (> ``v_min``)."),
-    "gain": ("float", "Slope of the sigmoid map (> 0)."),
-    "device": ("Device or None", "Non-ideal devices, as in :class:`NanowireReservoir`; the "
-               "neurons couple through their physical states and the features are the read "
-               "conductances."),
-    "stability": ('{"raise", "warn"}', "What ``fit`` does when the contraction guarantee "
-                  "fails: raise :class:`~nanowire_rc.exceptions.UnstableReservoirError`, or "
-                  "warn (:class:`~nanowire_rc.exceptions.StabilityWarning`) and fit anyway."),
-}
+
+
+def _docs_table(text: str) -> dict[str, tuple[str, str]]:
+    """``name -> (type, description)`` from numpydoc entries (``name : type`` lines, each followed
+    by its indented description)."""
+    table = {}
+    for entry in re.split(r"\n(?=\S)", textwrap.dedent(text).strip()):
+        head, *body = entry.split("\n")
+        name, kind = head.split(" : ", 1)
+        table[name] = (kind, " ".join(line.strip() for line in body))
+    return table
+
+
+# Numpydoc descriptions ``name -> (type, text)``, written as numpydoc entries; ``{parameters}``
+# in a class docstring becomes one entry per ``__init__`` parameter, in order, with the class's
+# default (``_document``).
+_COMMON_DOCS = _docs_table("""
+n_neurons : int
+    Number of neurons ``N``.
+features : str
+    Pooled features, ``+``-joined from ``mean``, ``last``, ``windows`` (window means) and
+    ``std`` (each neuron's standard deviation over time).
+n_windows : int
+    Number of equal time windows for ``windows``.
+washout : int
+    Initial steps left out of ``mean``, ``windows`` and ``std``.
+bidirectional : bool
+    Also run the reservoir over each series read backwards and append those pooled features
+    (twice the features; the state at the end of the reversed pass summarises the series'
+    beginning, which a forward pass has mostly forgotten).
+difference : bool
+    Append each channel's first difference as an extra input channel (scaled and mixed into the
+    neurons like the others).
+input_range : (float, float) or None
+    Min–max scaling target, fitted per channel on the training series; later series are clipped
+    to the training range first. ``None``: no scaling (values still clipped).
+dtype : {"float32", "float64"}
+    Compute type.
+random_state : int, RandomState instance or None
+    Seeds the reservoir's random draws at ``fit`` (its weights, then any per-neuron time steps
+    and device constants).
+n_jobs : int or None
+    Threads for the compiled kernel (-1: all cores; ``None``: one, scikit-learn's convention).
+""")
+_NEURON_DOCS = _docs_table("""
+input_scaling : float
+    Centre ``omega0`` of the per-neuron input scalings ``omega_n ~ Uniform[omega0 - d_omega,
+    omega0 + d_omega]``.
+input_scaling_spread : float
+    Half-width ``d_omega`` of the uniform distribution of the per-neuron input scalings.
+dt : float
+    Time step.
+dt_spread : float
+    Heterogeneous time constants: neuron ``n`` steps by ``dt * 10**u_n`` with ``u_n ~
+    Uniform[-dt_spread, dt_spread]`` (decades; real devices differ in speed), drawn at fit and
+    checked neuron by neuron for stability. 0: every neuron steps by ``dt``.
+params : NanowireParams or None
+    Physical constants; ``None`` means the paper's Table 2.
+device : Device or None
+    Non-ideal device behind each neuron (:class:`~nanowire_rc.device.Device`): per-neuron
+    constants drawn at ``fit``, noise, DAC/ADC quantisation, and read conductances as features
+    (docs/devices.md). ``None`` or an ideal ``Device()``: the ideal neuron (bit-identical
+    results).
+""")
+_NANOWIRE_DOCS = {**_COMMON_DOCS, **_NEURON_DOCS, **_docs_table("""
+method : {"euler", "exact"}
+    Update rule: the paper's forward Euler, or the exact solution for piecewise-constant input.
+""")}
+_TANH_DOCS = {**_COMMON_DOCS, **_docs_table("""
+leak_rate : float
+    Leak rate ``a`` in (0, 1].
+input_scaling : float
+    ``d``: the input weights are Uniform[-d, d] (the ``input_scaling`` of ReservoirPy and the
+    ESN literature).
+bias_scaling : float
+    ``beta``: the biases are Uniform[-beta, beta].
+spectral_radius : float
+    Spectral radius of ``W``.
+connectivity : {"diagonal", "sparse", "dense"}
+    Structure of ``W``: diagonal (the paper's uncoupled baseline), sparse or dense (standard
+    ESN).
+density : float
+    Fraction of non-zero entries of a sparse ``W``.
+""")}
+_COUPLED_DOCS = {**_COMMON_DOCS, **_NEURON_DOCS, **_docs_table("""
+device : Device or None
+    Non-ideal devices, as in :class:`NanowireReservoir`; the neurons couple through their
+    physical states and the features are the read conductances.
+coupling : float
+    Largest absolute row sum of ``W`` (max-norm coupling strength).
+connectivity : {"dense", "sparse"}
+    Structure of ``W``.
+density : float
+    Fraction of non-zero entries of a sparse ``W``.
+bias_scaling : float
+    The biases are Uniform[-bias_scaling, bias_scaling].
+retention : float
+    ``gamma`` in (0, 1]: ``h <- (gamma - dt S(v)) h + dt k_p(v)``.
+voltage_map : {"sigmoid", "identity"}
+    The map ``g`` from pre-activation to voltage: ``v_min + (v_max - v_min) sigmoid(gain a)``
+    (bounded voltages) or the identity.
+v_min : float
+    Lower end of the sigmoid map's voltage window.
+v_max : float
+    Upper end of the sigmoid map's voltage window (> ``v_min``).
+gain : float
+    Slope of the sigmoid map (> 0).
+stability : {"raise", "warn"}
+    What ``fit`` does when the contraction guarantee fails: raise
+    :class:`~nanowire_rc.exceptions.UnstableReservoirError`, or warn
+    (:class:`~nanowire_rc.exceptions.StabilityWarning`) and fit anyway.
+""")}
+
+
+# What every fitted reservoir holds (the end of each one's Attributes section).
+_FITTED_DOCS = """
+    n_channels_ : int
+        Channels of the training series.
+    n_inputs_ : int
+        Reservoir inputs ``n_inputs``: the channels, and their differences with
+        ``difference``.
+    data_min_, data_max_ : ndarray (n_inputs,)
+        Training range of each input.
+    n_features_out_ : int
+        Number of output features."""
+
+
+def _keyword_init(cls) -> None:
+    """Give ``cls`` the ``__init__`` its ``_parameters`` declare: keyword-only, each stored
+    unchanged. Compiled from source, as :mod:`dataclasses` does, so that its signature and errors
+    are a hand-written one's (annotations stay strings: exec inherits our ``__future__``)."""
+    params = cls._parameters
+    args = ", ".join(name + ("" if annotation is None else f": {annotation}")
+                     + f" = _defaults[{name!r}]" for name, (annotation, _) in params.items())
+    body = "".join(f"\n    self.{name} = {name}" for name in params)
+    namespace = {**vars(sys.modules[cls.__module__]),  # for typing.get_type_hints
+                 "_defaults": {name: default for name, (_, default) in params.items()}}
+    exec(f"def __init__(self, *, {args}):{body}", namespace)
+    cls.__init__ = namespace["__init__"]
+    cls.__init__.__qualname__ = f"{cls.__qualname__}.__init__"
 
 
 def _default_text(value, named: dict) -> str:
@@ -277,10 +355,12 @@ def _default_text(value, named: dict) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(value)
 
 
-def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, **slots: str):
+def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, *,
+              heading: bool = False, **slots: str):
     """Class decorator: replace ``{parameters}`` in the docstring with one numpydoc entry per
-    ``__init__`` parameter (in order, with its default; ``named`` defaults show by name), and
-    each other ``{slot}`` with its text (indented as the docstring is)."""
+    ``__init__`` parameter (in order, with its default; ``named`` defaults show by name; after
+    the section's heading with ``heading``), and each other ``{slot}`` with its text (indented as
+    the docstring is)."""
     def decorate(cls):
         for slot, text in slots.items():
             cls.__doc__ = cls.__doc__.replace("{" + slot + "}", text.strip("\n").lstrip())
@@ -295,24 +375,27 @@ def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, **slo
                                            subsequent_indent=" " * 4,
                                            break_on_hyphens=False))
         section = textwrap.indent("\n".join(entries), " " * 4).lstrip()
+        if heading:
+            section = "Parameters\n    ----------\n    " + section
         cls.__doc__ = cls.__doc__.replace("{parameters}", section)
         return cls
     return decorate
 
 
+def _reservoir_tags(tags):
+    """A reservoir's scikit-learn tags: no NaN in, ``dtype`` (not the input's) out."""
+    tags.transformer_tags.preserves_dtype = []
+    tags.input_tags.allow_nan = False
+    return tags
+
+
 # -- Drawing the weights -----------------------------------------------------------------------
 
 def _draw_device(res, rng: np.random.RandomState, v_lo, v_hi):
-    """Draw a non-ideal device's per-neuron constants and noise seed (``None`` for an ideal one)
-    and the neurons' time steps (``dt_spread``); return the voltage range after the DAC's
-    rounding.
-
-    Called after the weights are drawn, so the weights never depend on the device. Ideal
-    neurons take their time steps as such (``time_steps_``). For devices they are folded into
-    the constants: a neuron stepping by ``dt * f`` is the neuron stepping by ``dt`` with both
-    rate prefactors times ``f`` (Euler and exact updates alike: every rate enters as
-    ``dt * kappa``, and ``k_p / S`` does not change).
-    """
+    """Draw a non-ideal device's constants and noise seed, then the neurons' time steps
+    (``dt_spread``; for a device folded into its rate prefactors: docs/theory.md,
+    "Representations"); return the voltage range after the DAC's rounding. Called after the
+    weights are drawn, so the weights never depend on the device."""
     res.device_constants_ = res.noise_seed_ = res.time_steps_ = None
     if res.device is not None and not res.device.is_ideal:
         res.device_constants_ = res.device.draw(res.n_neurons, res.params, rng)
@@ -359,6 +442,12 @@ class _Reservoir(TransformerMixin, BaseEstimator):
     """Shared fit/transform logic: input validation and scaling, pooling, feature assembly."""
 
     _parameter_constraints: ClassVar[dict]
+    _parameters: ClassVar[dict]  # name -> (annotation, default), in signature order
+
+    def __init_subclass__(cls, **kwargs):
+        if "_parameters" in vars(cls):
+            _keyword_init(cls)
+        super().__init_subclass__(**kwargs)
 
     @property
     def _n_pool_windows(self) -> int:
@@ -499,20 +588,20 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         self._check_memory(batch.n_channels * (2 if self.difference else 1), batch.n_cases)
         return self.fit(batch).transform(batch)
 
+    @property
+    def _n_units(self) -> int:
+        """Pooled units (neurons, a network's readings) per direction."""
+        return self.n_neurons
+
     def _n_features(self) -> int:
         n_blocks = sum(self.n_windows if f == "windows" else 1
                        for f in _parse_features(self.features))
-        return n_blocks * self.n_neurons * (2 if self.bidirectional else 1)
+        return n_blocks * self._n_units * (2 if self.bidirectional else 1)
 
     def _check_memory(self, n_inputs: int, n_cases: int = 0) -> None:
         """Refuse, before drawing, a reservoir whose weights (and the pooled features of
-        ``n_cases`` series) would not fit in the available memory.
-
-        The estimate counts the largest arrays: per-neuron vectors with their temporaries
-        (weights, scalings, voltage ranges, memory factors, device constants), a dense or sparse
-        recurrent matrix with its copies (and a dense one's eigenvalue workspace), and per
-        series the kernel's accumulators, the finished means and the features.
-        """
+        ``n_cases`` series) would not fit in memory. Counted: per-neuron vectors and temporaries,
+        the recurrent matrix with its copies, and per series the accumulators and features."""
         n = float(self.n_neurons)
         need = 8 * n * (n_inputs + 16)
         connectivity = getattr(self, "connectivity", "diagonal")
@@ -594,8 +683,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         >>> import numpy as np
         >>> from nanowire_rc import CoupledNanowireReservoir
         >>> X = np.random.default_rng(0).random((4, 30))
-        >>> res = CoupledNanowireReservoir(n_neurons=6, random_state=0).fit(X)
-        >>> res.states(X[:2]).shape
+        >>> CoupledNanowireReservoir(n_neurons=6, random_state=0).fit(X).states(X[:2]).shape
         (2, 30, 6)
         """
         check_is_fitted(self, "n_channels_")
@@ -625,8 +713,8 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         >>> import numpy as np
         >>> from nanowire_rc import CoupledNanowireReservoir
         >>> X = np.random.default_rng(0).random((4, 200))
-        >>> res = CoupledNanowireReservoir(n_neurons=6, random_state=0).fit(X)
-        >>> gap = res.echo_state_gap(X, random_state=0)
+        >>> res = CoupledNanowireReservoir(n_neurons=6, random_state=0)
+        >>> gap = res.fit(X).echo_state_gap(X, random_state=0)
         >>> bool(gap[-1] < 0.1 * gap[0])
         True
         """
@@ -646,7 +734,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Series with the training series' channels, of any length.
+            Series, as for :meth:`pool`.
 
         Returns
         -------
@@ -659,9 +747,8 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         >>> import numpy as np
         >>> from nanowire_rc import CoupledNanowireReservoir
         >>> X = np.random.default_rng(0).random((4, 30))
-        >>> res = CoupledNanowireReservoir(n_neurons=6, features="mean+std",
-        ...                                random_state=0).fit(X)
-        >>> res.transform(X).shape
+        >>> res = CoupledNanowireReservoir(n_neurons=6, features="mean+std", random_state=0)
+        >>> res.fit(X).transform(X).shape
         (4, 12)
         """
         return pooled_features(self.pool(X), self.features)
@@ -694,6 +781,10 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         units = [str(n) for n in range(self.n_neurons)]
         if self.bidirectional:
             units += [f"reversed{n}" for n in range(self.n_neurons)]
+        return self._feature_names(units)
+
+    def _feature_names(self, units: list[str]) -> np.ndarray:
+        """The names of ``features`` over the pooled ``units`` (both directions), in order."""
         names = []
         for f in _parse_features(self.features):
             if f == "windows":
@@ -703,13 +794,10 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.transformer_tags.preserves_dtype = []  # output dtype is the ``dtype`` parameter
-        tags.input_tags.allow_nan = False
-        return tags
+        return _reservoir_tags(super().__sklearn_tags__())
 
 
-@_document(_NANOWIRE_DOCS)
+@_document(_NANOWIRE_DOCS, heading=True, fitted=_FITTED_DOCS)
 class NanowireReservoir(_Reservoir):
     """Uncoupled assembly of memristive nanowire neurons (the paper's reservoir).
 
@@ -719,8 +807,6 @@ class NanowireReservoir(_Reservoir):
     the channels (Dirichlet(1) weights), so each neuron's voltage stays within ``omega_n`` times
     the scaled input range and the univariate stability theory applies to it.
 
-    Parameters
-    ----------
     {parameters}
 
     Attributes
@@ -738,15 +824,7 @@ class NanowireReservoir(_Reservoir):
         a device's rate prefactors carry its neuron's time-step factor.
     noise_seed_ : int or None
         Seed of the device noise, fixed at fit so that ``transform`` is deterministic.
-    n_channels_ : int
-        Channels of the training series.
-    n_inputs_ : int
-        Reservoir inputs ``n_inputs``: the channels, and their differences with
-        ``difference``.
-    data_min_, data_max_ : ndarray (n_inputs,)
-        Training range of each input.
-    n_features_out_ : int
-        Number of output features.
+    {fitted}
 
     Raises
     ------
@@ -773,44 +851,17 @@ class NanowireReservoir(_Reservoir):
         "method": [StrOptions(set(METHODS))],
     }
 
-    def __init__(
-        self,
-        *,
-        n_neurons: int = 100,
-        input_scaling: float = NEURON.input_scaling,
-        input_scaling_spread: float = NEURON.input_scaling_spread,
-        dt: float = NEURON.dt,
-        dt_spread: float = 0.0,
-        params: NanowireParams | None = None,
-        method: str = NEURON.method,
-        device: Device | None = None,
-        features: str = "mean+last+windows",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        random_state=None,
-        n_jobs: int | None = -1,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.dt = dt
-        self.dt_spread = dt_spread
-        self.params = params
-        self.method = method
-        self.device = device
-        self.features = features
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+    _parameters: ClassVar[dict] = {
+        "n_neurons": ("int", 100),
+        "input_scaling": ("float", NEURON.input_scaling),
+        "input_scaling_spread": ("float", NEURON.input_scaling_spread),
+        "dt": ("float", NEURON.dt),
+        "dt_spread": ("float", 0.0),
+        "params": ("NanowireParams | None", None),
+        "method": ("str", NEURON.method),
+        "device": ("Device | None", None),
+        **_COMMON_PARAMETERS,
+    }
 
     def _draw(self, rng: np.random.RandomState) -> None:
         omega = _draw_input_weights(self, rng)
@@ -850,7 +901,7 @@ class NanowireReservoir(_Reservoir):
                             self.method, check=False, **self._kernel_options(**options))
 
 
-@_document(_TANH_DOCS)
+@_document(_TANH_DOCS, heading=True, fitted=_FITTED_DOCS)
 class LeakyTanhReservoir(_Reservoir):
     """Leaky-integrator tanh reservoir (Echo State Network), the paper's baseline.
 
@@ -859,8 +910,6 @@ class LeakyTanhReservoir(_Reservoir):
     uncoupled baseline: entries Uniform[-1, 1] rescaled so that ``max |W_nn|`` is the spectral
     radius), sparse or dense (standard ESN: random entries rescaled to the spectral radius).
 
-    Parameters
-    ----------
     {parameters}
 
     Attributes
@@ -872,30 +921,22 @@ class LeakyTanhReservoir(_Reservoir):
     recurrent_ : ndarray or sparse matrix
         ``W``: its diagonal (n_neurons,) for ``connectivity="diagonal"``, else an (n_neurons,
         n_neurons) array (dense) or CSR matrix (sparse).
-    n_channels_ : int
-        Channels of the training series.
-    n_inputs_ : int
-        Reservoir inputs ``n_inputs``: the channels, and their differences with
-        ``difference``.
-    data_min_, data_max_ : ndarray (n_inputs,)
-        Training range of each input.
-    n_features_out_ : int
-        Number of output features.
+    {fitted}
 
     See Also
     --------
-    NanowireReservoir : The nanowire reservoir it is compared with.
+    NanowireReservoir, CoupledNanowireReservoir : The nanowire reservoirs it is compared with.
     nanowire_rc.classifiers.EchoStateClassifier : This reservoir with a ridge readout.
 
     Examples
     --------
     >>> import numpy as np
     >>> from nanowire_rc import LeakyTanhReservoir
-    >>> X = np.random.default_rng(0).random((5, 40))
+    >>> X = np.random.default_rng(0).random((5, 2, 40))  # 5 series of 2 channels
     >>> res = LeakyTanhReservoir(n_neurons=10, connectivity="sparse", density=0.5,
     ...                          features="mean+last", random_state=0).fit(X)
-    >>> res.transform(X).shape
-    (5, 20)
+    >>> res.transform(X).shape, res.input_weights_.shape
+    ((5, 20), (10, 2))
     """
 
     _parameter_constraints: ClassVar[dict] = {
@@ -908,42 +949,16 @@ class LeakyTanhReservoir(_Reservoir):
         "density": [_UNIT],
     }
 
-    def __init__(
-        self,
-        *,
-        n_neurons: int = 100,
-        leak_rate: float = 0.3,
-        input_scaling: float = 1.0,
-        bias_scaling: float = 0.1,
-        spectral_radius: float = 0.9,
-        connectivity: str = "diagonal",
-        density: float = 0.1,
-        features: str = "mean+last+windows",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        random_state=None,
-        n_jobs: int | None = -1,
-    ):
-        self.n_neurons = n_neurons
-        self.leak_rate = leak_rate
-        self.input_scaling = input_scaling
-        self.bias_scaling = bias_scaling
-        self.spectral_radius = spectral_radius
-        self.connectivity = connectivity
-        self.density = density
-        self.features = features
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+    _parameters: ClassVar[dict] = {
+        "n_neurons": ("int", 100),
+        "leak_rate": ("float", 0.3),
+        "input_scaling": ("float", 1.0),
+        "bias_scaling": ("float", 0.1),
+        "spectral_radius": ("float", 0.9),
+        "connectivity": ("str", "diagonal"),
+        "density": ("float", 0.1),
+        **_COMMON_PARAMETERS,
+    }
 
     def _draw(self, rng: np.random.RandomState) -> None:
         n, d = self.n_neurons, self.input_scaling
@@ -973,7 +988,7 @@ class LeakyTanhReservoir(_Reservoir):
                               self.recurrent_, **self._kernel_options(**options))
 
 
-@_document(_COUPLED_DOCS)
+@_document(_COUPLED_DOCS, heading=True, fitted=_FITTED_DOCS)
 class CoupledNanowireReservoir(_Reservoir):
     """Coupled network of nanowire neurons (the paper's future work) with a stability guarantee.
 
@@ -986,8 +1001,6 @@ class CoupledNanowireReservoir(_Reservoir):
     :func:`~nanowire_rc.stability.coupled_contraction_bound` from the hyper-parameters alone.
     The input weights and time steps are drawn as in :class:`NanowireReservoir`.
 
-    Parameters
-    ----------
     {parameters}
 
     Attributes
@@ -1018,15 +1031,7 @@ class CoupledNanowireReservoir(_Reservoir):
         constants and the DAC-rounded voltages.
     noise_seed_ : int or None
         Seed of the device noise.
-    n_channels_ : int
-        Channels of the training series.
-    n_inputs_ : int
-        Reservoir inputs ``n_inputs``: the channels, and their differences with
-        ``difference``.
-    data_min_, data_max_ : ndarray (n_inputs,)
-        Training range of each input.
-    n_features_out_ : int
-        Number of output features.
+    {fitted}
 
     Raises
     ------
@@ -1064,62 +1069,26 @@ class CoupledNanowireReservoir(_Reservoir):
         "stability": [StrOptions({"raise", "warn"})],
     }
 
-    def __init__(
-        self,
-        *,
-        n_neurons: int = 100,
-        input_scaling: float = NEURON.input_scaling,
-        input_scaling_spread: float = NEURON.input_scaling_spread,
-        coupling: float = 0.05,
-        connectivity: str = "dense",
-        density: float = 0.1,
-        bias_scaling: float = 0.0,
-        dt: float = NEURON.dt,
-        dt_spread: float = 0.0,
-        retention: float = NEURON.retention,
-        voltage_map: str = "sigmoid",
-        v_min: float = NEURON.v_min,
-        v_max: float = NEURON.v_max,
-        gain: float = NEURON.gain,
-        params: NanowireParams | None = None,
-        device: Device | None = None,
-        stability: str = "raise",
-        features: str = "mean+last+windows",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float32",
-        random_state=None,
-        n_jobs: int | None = -1,
-    ):
-        self.n_neurons = n_neurons
-        self.input_scaling = input_scaling
-        self.input_scaling_spread = input_scaling_spread
-        self.coupling = coupling
-        self.connectivity = connectivity
-        self.density = density
-        self.bias_scaling = bias_scaling
-        self.dt = dt
-        self.dt_spread = dt_spread
-        self.retention = retention
-        self.voltage_map = voltage_map
-        self.v_min = v_min
-        self.v_max = v_max
-        self.gain = gain
-        self.params = params
-        self.device = device
-        self.stability = stability
-        self.features = features
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+    _parameters: ClassVar[dict] = {
+        "n_neurons": ("int", 100),
+        "input_scaling": ("float", NEURON.input_scaling),
+        "input_scaling_spread": ("float", NEURON.input_scaling_spread),
+        "coupling": ("float", 0.05),
+        "connectivity": ("str", "dense"),
+        "density": ("float", 0.1),
+        "bias_scaling": ("float", 0.0),
+        "dt": ("float", NEURON.dt),
+        "dt_spread": ("float", 0.0),
+        "retention": ("float", NEURON.retention),
+        "voltage_map": ("str", "sigmoid"),
+        "v_min": ("float", NEURON.v_min),
+        "v_max": ("float", NEURON.v_max),
+        "gain": ("float", NEURON.gain),
+        "params": ("NanowireParams | None", None),
+        "device": ("Device | None", None),
+        "stability": ("str", "raise"),
+        **_COMMON_PARAMETERS,
+    }
 
     def _check_values(self) -> None:
         super()._check_values()

@@ -1,28 +1,17 @@
 """A physical nanowire network as a reservoir: series in, pooled electrode and node readings out.
 
 This module owns :class:`NetworkReservoir`, a scikit-learn transformer with the contract of the
-library's other reservoirs (:mod:`nanowire_rc.reservoirs`: ``fit`` learns a min–max input
-scaling on the training series and draws what is random; ``transform`` returns pooled features
-``mean``, ``last``, window means, ``std``; ``pool``, ``states`` and ``echo_state_gap`` as
-there), so that it goes wherever a reservoir goes: a scikit-learn ``Pipeline``, and
-:class:`~nanowire_rc.model_space.ReservoirModelSpace` / ``ModelSpaceClassifier(reservoir=...)``.
+library's other reservoirs (:mod:`nanowire_rc.reservoirs`), so that it goes wherever a reservoir
+goes: a scikit-learn ``Pipeline``, and :class:`~nanowire_rc.model_space.ReservoirModelSpace` /
+``ModelSpaceClassifier(reservoir=...)``. The model (how series drive the sources, what is read,
+the measured echo-state evidence behind ``ESP_TOLERANCE``) is in docs/network.md, "As a
+reservoir".
 
-Series ``i``, scaled to ``x_i(t)`` in ``input_range``, drives the sources: source ``s`` is set to
-``v_s(t) = voltage * sum_c W_sc x_ic(t)`` at time ``t * dt``, and the drops of that solve drive
-the junctions over the next step, as in :func:`~.stepping.simulate` (``W``: the input weights,
-each row's absolute values summing to 1, so that ``|v_s| <= voltage * max |x|``). The
-network is stepped by :func:`~.stepping.simulate` (exact junction update, a sparse Cholesky whose
-symbolic work is done once; every series of a batch on its own copy of the junction states), and the
-reading at each step is the voltages of ``read_nodes``, the electrodes' currents and/or the
-conductance each source sees (``read``). These readings are pooled over time with the library's
-pooling (:func:`~nanowire_rc.kernels.pooling.window_index`,
-:func:`~nanowire_rc.kernels.pooling.finish_pooling`).
-
-Stability evidence: a network has no closed-form echo-state bound, so ``fit`` measures one. It
-runs up to eight training series from two opposite junction states (every junction at 0, every
-junction at 1) and keeps the largest state difference left at their ends (``echo_state_gap_``):
-near 0 the network forgets where it started, as an echo-state network must. Above
-``ESP_TOLERANCE`` it warns or raises (``stability``).
+Series ``i``, scaled to ``x_i(t)``, sets source ``s`` to ``v_s(t) = voltage * sum_c W_sc
+x_ic(t)`` at time ``t * dt``, and the drops of that solve drive the junctions over the next step,
+as in :func:`~.stepping.simulate` (exact junction update; every series of a batch on its own copy
+of the junction states). The readings are pooled with the library's pooling
+(:func:`~nanowire_rc.kernels.pooling.finish_pooling`).
 """
 
 from __future__ import annotations
@@ -45,7 +34,12 @@ from ..exceptions import (
     UnstableReservoirError,
 )
 from ..kernels.pooling import PooledStates, finish_pooling, window_index
-from ..reservoirs import _COMMON_CONSTRAINTS, _parse_features, _Reservoir
+from ..reservoirs import (
+    _COMMON_CONSTRAINTS,
+    _COMMON_PARAMETERS,
+    _parse_features,
+    _Reservoir,
+)
 from ..series import SeriesBatch
 from .graphs import NanowireNetwork, grid_network
 from .stepping import UPDATES, NetworkResult, simulate
@@ -94,9 +88,10 @@ def _seed_sequence(random_state) -> np.random.SeedSequence:
 class NetworkReservoir(_Reservoir):
     """A nanowire network driven through electrodes, read at nodes and electrodes, pooled.
 
-    See the module docstring for the model. Hyper-parameters are keyword-only and stored as
-    given; what is random (electrodes and read nodes when not given, the input weights) is
-    drawn at ``fit`` from ``random_state`` through :class:`numpy.random.SeedSequence`.
+    See the module docstring and docs/network.md for the model. Hyper-parameters are
+    keyword-only and stored as given; what is random (electrodes and read nodes when not given,
+    the input weights) is drawn at ``fit`` from ``random_state`` through
+    :class:`numpy.random.SeedSequence`.
 
     Parameters
     ----------
@@ -172,12 +167,6 @@ class NetworkReservoir(_Reservoir):
     n_features_out_ : int
         Number of output features.
 
-    Raises
-    ------
-    UnstableReservoirError
-        At ``fit`` with ``stability="raise"``, when the echo-state gap exceeds
-        :data:`ESP_TOLERANCE`.
-
     Examples
     --------
     >>> import numpy as np
@@ -209,54 +198,24 @@ class NetworkReservoir(_Reservoir):
         "random_state": [Integral, np.random.SeedSequence, None],
     }
 
-    def __init__(
-        self,
-        *,
-        network: NanowireNetwork | None = None,
-        sources: ArrayLike | None = None,
-        grounds: ArrayLike | None = None,
-        n_sources: int = 4,
-        read_nodes: ArrayLike | None = None,
-        n_read: int = 32,
-        read: str = "voltages+conductance",
-        input_weights: ArrayLike | None = None,
-        voltage: float = 2.0,
-        dt: float = 0.01,
-        update: str = "exact",
-        h0: float = 0.0,
-        stability: str = "warn",
-        features: str = "mean+last+windows",
-        n_windows: int = 8,
-        washout: int = 0,
-        bidirectional: bool = False,
-        difference: bool = False,
-        input_range: tuple[float, float] | None = (0.0, 1.0),
-        dtype: str = "float64",
-        random_state: int | np.random.SeedSequence | None = None,
-        n_jobs: int | None = -1,
-    ):
-        self.network = network
-        self.sources = sources
-        self.grounds = grounds
-        self.n_sources = n_sources
-        self.read_nodes = read_nodes
-        self.n_read = n_read
-        self.read = read
-        self.input_weights = input_weights
-        self.voltage = voltage
-        self.dt = dt
-        self.update = update
-        self.h0 = h0
-        self.stability = stability
-        self.features = features
-        self.n_windows = n_windows
-        self.washout = washout
-        self.bidirectional = bidirectional
-        self.difference = difference
-        self.input_range = input_range
-        self.dtype = dtype
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+    _parameters: ClassVar[dict] = {
+        "network": ("NanowireNetwork | None", None),
+        "sources": ("ArrayLike | None", None),
+        "grounds": ("ArrayLike | None", None),
+        "n_sources": ("int", 4),
+        "read_nodes": ("ArrayLike | None", None),
+        "n_read": ("int", 32),
+        "read": ("str", "voltages+conductance"),
+        "input_weights": ("ArrayLike | None", None),
+        "voltage": ("float", 2.0),
+        "dt": ("float", 0.01),
+        "update": ("str", "exact"),
+        "h0": ("float", 0.0),
+        "stability": ("str", "warn"),
+        **_COMMON_PARAMETERS,
+        "dtype": ("str", "float64"),
+        "random_state": ("int | np.random.SeedSequence | None", None),
+    }
 
     # -- fitting ------------------------------------------------------------------------------
 
@@ -291,8 +250,8 @@ class NetworkReservoir(_Reservoir):
 
         Returns
         -------
-        self
-            The fitted reservoir.
+        NetworkReservoir
+            ``self``, fitted.
 
         Raises
         ------
@@ -372,10 +331,9 @@ class NetworkReservoir(_Reservoir):
             raise UnstableReservoirError(message + ". Pass stability='warn' to fit anyway.")
         warnings.warn(message, StabilityWarning, stacklevel=3)
 
-    def _n_features(self) -> int:
-        n_blocks = sum(self.n_windows if f == "windows" else 1
-                       for f in _parse_features(self.features))
-        return n_blocks * self.n_outputs_ * (2 if self.bidirectional else 1)
+    @property
+    def _n_units(self) -> int:
+        return self.n_outputs_
 
     # -- running ------------------------------------------------------------------------------
 
@@ -492,8 +450,7 @@ class NetworkReservoir(_Reservoir):
         >>> NetworkReservoir(n_read=6, random_state=0).fit(X).states(X).shape
         (2, 40, 10)
         """
-        check_is_fitted(self, "n_channels_")
-        return self._run(self._scale(self._batch(X)), h0=h0, return_states=True).states
+        return super().states(X, h0)
 
     def echo_state_gap(self, X: ArrayLike, random_state=None) -> np.ndarray:
         """Empirical echo-state check on your data: the largest reading difference per step.
@@ -520,8 +477,8 @@ class NetworkReservoir(_Reservoir):
         >>> import numpy as np
         >>> from nanowire_rc.network import NetworkReservoir
         >>> X = np.random.default_rng(0).random((2, 200))
-        >>> res = NetworkReservoir(n_read=6, random_state=0).fit(X)
-        >>> gap = res.echo_state_gap(X, random_state=0)
+        >>> res = NetworkReservoir(n_read=6, random_state=0)
+        >>> gap = res.fit(X).echo_state_gap(X, random_state=0)
         >>> bool(gap[-1] < 0.1 * gap[0])
         True
         """
@@ -551,8 +508,8 @@ class NetworkReservoir(_Reservoir):
         >>> import numpy as np
         >>> from nanowire_rc.network import NetworkReservoir
         >>> X = np.random.default_rng(0).random((2, 40))
-        >>> res = NetworkReservoir(n_read=4, random_state=0).fit(X)
-        >>> bool(np.all(res.energy(X) > 0))
+        >>> energy = NetworkReservoir(n_read=4, random_state=0).fit(X).energy(X)
+        >>> bool(np.all(energy > 0))
         True
         """
         check_is_fitted(self, "n_channels_")
@@ -595,11 +552,5 @@ class NetworkReservoir(_Reservoir):
         units = [u for p in _parse_read(self.read) for u in blocks[p]]
         if self.bidirectional:
             units += [f"reversed_{u}" for u in units]
-        names = []
-        for f in _parse_features(self.features):
-            if f == "windows":
-                names += [f"window{k}_{u}" for k in range(self.n_windows) for u in units]
-            else:
-                names += [f"{f}_{u}" for u in units]
-        return np.asarray(names, dtype=object)
+        return self._feature_names(units)
 
