@@ -27,7 +27,13 @@ def with_parameters_of(source: type):
     return lambda cls: _insert(cls, _span(source.__doc__, "Parameters"))
 
 
-def preset(cls: type) -> type:
-    """Class decorator for a preset (a subclass that only changes a default): insert the
-    Parameters, Attributes and Raises sections of its base class before its own Examples."""
-    return _insert(cls, _span(cls.__mro__[1].__doc__, "Parameters", "Examples"))
+def preset(make=None, /, *args, **settings):
+    """Class decorator for a preset (a subclass that only changes the default reservoir): its
+    ``_default_reservoir`` becomes ``make(*args, **settings)`` (the base class's when ``make``
+    is None), and the Parameters, Attributes and Raises sections of its base class are inserted
+    before its own Examples."""
+    def decorate(cls: type) -> type:
+        if make is not None:
+            cls._default_reservoir = staticmethod(lambda: make(*args, **settings))
+        return _insert(cls, _span(cls.__mro__[1].__doc__, "Parameters", "Examples"))
+    return decorate

@@ -47,13 +47,9 @@ __all__ = ["ReservoirAeonClassifier"]
 
 
 class _StateKeepingClassifier(BaseClassifier):
-    """aeon's ``BaseClassifier`` whose fits leave the estimator as it was when they fail.
-
-    aeon's fit, fit_predict and fit_predict_proba begin by resetting the estimator (deleting
-    what the last fit learned) before checking anything: wrapped, unchanged otherwise, so that
-    a failed or interrupted fit puts the previous fit back. They sit on this base class because
-    aeon's checks require an estimator to override ``_fit``, not ``fit``.
-    """
+    """aeon's ``BaseClassifier`` whose fits (which reset the estimator before checking anything)
+    put the previous fit back when they fail; on a base class because aeon's checks require an
+    estimator to override ``_fit``, not ``fit``."""
 
     fit = keeps_state_on_failure(BaseClassifier.fit)
     fit_predict = keeps_state_on_failure(BaseClassifier.fit_predict)

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset, with_parameters_of
-from ._fitting import keeps_state_on_failure
 from .multiscale import MultiScaleNanowireReservoir
 from .readout import (
     ReservoirReadout,
+    _fits_reservoir,
     apply_readout,
     check_alphas,
     check_labels,
@@ -76,8 +76,8 @@ class _ReadoutClassifier(ClassifierMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Series with the training series' channels, of any length.
+        X : array or list of arrays
+            Series, as for ``decision_function``.
 
         Returns
         -------
@@ -88,10 +88,9 @@ class _ReadoutClassifier(ClassifierMixin, BaseEstimator):
         --------
         >>> import nanowire_rc as nw
         >>> X, y = nw.load_ucr("SyntheticControl", "train")
-        >>> res = nw.CoupledNanowireReservoir(n_neurons=20)
-        >>> clf = nw.ReservoirClassifier(res, random_state=0).fit(X[::3], y[::3])
-        >>> clf.predict(X[:4]).shape
-        (4,)
+        >>> clf = nw.ReservoirClassifier(nw.LeakyTanhReservoir(n_neurons=20), random_state=0)
+        >>> clf.fit(X[::3], y[::3] > 3).predict(X[:4]).dtype  # as the training labels
+        dtype('bool')
         """
         scores = self.decision_function(X)
         # As RidgeClassifier decides: the sign for two classes, else the largest score.
@@ -191,13 +190,9 @@ class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
     0.2
     """
 
-    @staticmethod
-    def _default_reservoir():
-        return MultiScaleNanowireReservoir()
+    _default_reservoir = staticmethod(MultiScaleNanowireReservoir)
 
-    @keeps_state_on_failure
-    # The reservoir is fitted inside: its own parameter table must still be checked.
-    @_fit_context(prefer_skip_nested_validation=False)
+    @_fits_reservoir
     def fit(self, X: ArrayLike, y: ArrayLike) -> ReservoirClassifier:
         """Fit the reservoir on ``X`` (its input scaling, its weights), the readout on its
         features.
@@ -249,7 +244,7 @@ class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
         Parameters
         ----------
         X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Series with the training series' channels, of any length.
+            Series to score, with the training series' channels, of any length.
 
         Returns
         -------
@@ -260,10 +255,11 @@ class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
         --------
         >>> import nanowire_rc as nw
         >>> X, y = nw.load_ucr("SyntheticControl", "train")
-        >>> res = nw.CoupledNanowireReservoir(n_neurons=20)
-        >>> clf = nw.ReservoirClassifier(res, random_state=0).fit(X[::3], y[::3])
-        >>> clf.decision_function(X[:4]).shape
+        >>> clf = nw.ReservoirClassifier(nw.CoupledNanowireReservoir(n_neurons=20), random_state=0)
+        >>> clf.fit(X[::3], y[::3]).decision_function(X[:4]).shape
         (4, 6)
+        >>> clf.fit(X[::3], y[::3] > 3).decision_function(X[:4]).shape  # two classes: one score
+        (4,)
         """
         check_is_fitted(self, "coef_")
         res = self.reservoir_
@@ -273,7 +269,7 @@ class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
         return self._scores(blocks)
 
 
-@preset
+@preset()
 class NanowireClassifier(ReservoirClassifier):
     """The library's accurate classifier: :class:`ReservoirClassifier` over
     ``MultiScaleNanowireReservoir()``.
@@ -296,12 +292,8 @@ class NanowireClassifier(ReservoirClassifier):
     True
     """
 
-    @staticmethod
-    def _default_reservoir():
-        return MultiScaleNanowireReservoir()
 
-
-@preset
+@preset(classification_reservoir, LeakyTanhReservoir)
 class EchoStateClassifier(ReservoirClassifier):
     """The paper's baseline: :class:`ReservoirClassifier` over a leaky-tanh reservoir (ESN).
 
@@ -321,12 +313,8 @@ class EchoStateClassifier(ReservoirClassifier):
     True
     """
 
-    @staticmethod
-    def _default_reservoir():
-        return classification_reservoir(LeakyTanhReservoir)
 
-
-@preset
+@preset(CoupledNanowireReservoir)
 class CoupledNanowireClassifier(ReservoirClassifier):
     """:class:`ReservoirClassifier` over ``CoupledNanowireReservoir()``, with its defaults.
 
@@ -341,7 +329,3 @@ class CoupledNanowireClassifier(ReservoirClassifier):
     >>> clf.reservoir_.contraction_bound_ < 1
     True
     """
-
-    @staticmethod
-    def _default_reservoir():
-        return CoupledNanowireReservoir()

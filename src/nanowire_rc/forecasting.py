@@ -2,31 +2,10 @@
 
 :class:`ReservoirForecaster` (and its presets :class:`NanowireForecaster`,
 :class:`CoupledNanowireForecaster`, :class:`EchoStateForecaster`) learns to predict a series
-``horizon`` steps ahead from a reservoir's state. ``fit(y)`` takes one series with time first,
-shape ``(n_timepoints,)`` or ``(n_timepoints, n_channels)``:
-
-1. each channel is min–max scaled into ``input_range`` (float64; the scaling is fitted on ``y``
-   and later values are clipped to the training range, so the reservoir only ever sees inputs
-   for which its stability guarantee — memory factor or contraction bound — was checked);
-2. the reservoir is driven by the scaled series (teacher forcing); the state after consuming
-   ``y[t]`` is ``h(t)``;
-3. a ridge readout (standardised features, penalty chosen among ``alphas`` by scikit-learn's
-   efficient leave-one-out ``RidgeCV``) maps the features ``h(t)`` — concatenated with the
-   scaled input ``u(t)`` when ``include_input`` is true — to ``y[t + horizon]`` in the
-   original units; the first ``washout`` steps are left out of the fit.
-
-``predict(y)`` returns an array shaped like ``y`` whose row ``t`` is the forecast of
-``y[t + horizon]`` made after seeing ``y[: t + 1]`` (the reservoir starts from rest at
-``y[0]``, so the first ``washout`` rows come from a reservoir still warming up). Values of ``y``
-beyond the training range are clipped to it, so a forecast there is no extrapolation: when one
-lies outside the range widened by ``divergence_margin`` times its width on each side, ``predict``
-(and ``generate``'s ``warmup``) warns with a :class:`TrainingRangeWarning`, or raises
-:class:`~nanowire_rc.exceptions.InvalidInputError` with ``out_of_range="raise"``.
-``generate(n_steps)`` runs the closed loop (``horizon=1`` only): from the state reached at the
-end of the training series (or of a ``warmup`` series), each forecast is scaled, clipped and fed
-back as the next input. When a generated value leaves the training range by more than
-``divergence_margin`` times its width (or is not finite), a
-:class:`ClosedLoopDivergenceWarning` is issued.
+``horizon`` steps ahead from a reservoir's state, driven by the series min–max scaled (and
+clipped) into ``input_range``, with a ridge readout in the original units; ``generate`` runs the
+closed loop. Values beyond the training range warn (:class:`TrainingRangeWarning`,
+:class:`ClosedLoopDivergenceWarning`). The protocol: docs/forecasting.md ("Forecasters").
 """
 
 from __future__ import annotations
@@ -49,7 +28,7 @@ from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
 from .metrics import nrmse, valid_prediction_time
 from .physics import _as_params
-from .readout import FORECAST_ALPHAS, check_alphas, fit_ridge
+from .readout import FORECAST_ALPHAS, _set_hyper_parameters, check_alphas, fit_ridge
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir, _Reservoir
 
 __all__ = [
@@ -272,8 +251,8 @@ class ReservoirForecaster(BaseEstimator):
     --------
     >>> import nanowire_rc as nw
     >>> from nanowire_rc.generators import mackey_glass
-    >>> y = mackey_glass(1200, discard=300)
     >>> res = nw.NanowireReservoir(n_neurons=50, dtype="float64")
+    >>> y = mackey_glass(1200, discard=300)
     >>> fc = nw.ReservoirForecaster(res, random_state=0).fit(y[:1000])
     >>> fc.predict(y[1000:]).shape
     (200,)
@@ -297,18 +276,7 @@ class ReservoirForecaster(BaseEstimator):
         out_of_range: str = "warn",
         random_state=None,
     ):
-        self.reservoir = reservoir
-        self.horizon = horizon
-        self.washout = washout
-        self.include_input = include_input
-        self.n_delays = n_delays
-        self.delay_step = delay_step
-        self.quadratic = quadratic
-        self.input_range = input_range
-        self.alphas = alphas
-        self.divergence_margin = divergence_margin
-        self.out_of_range = out_of_range
-        self.random_state = random_state
+        _set_hyper_parameters(self, locals())
 
     @staticmethod
     def _default_reservoir() -> _Reservoir:
@@ -409,11 +377,8 @@ class ReservoirForecaster(BaseEstimator):
         return S.astype(np.float64, copy=False)
 
     def _stepper(self):
-        """A function ``(h, u) -> h_next``: one reservoir update with scaled input ``u`` (C,).
-
-        Uses the kernels' plain NumPy reference (a compiled call costs more to launch than one
-        step); it computes the same update as the teacher-forced run, to float tolerance.
-        """
+        """A function ``(h, u) -> h_next``: one reservoir update with scaled input ``u`` (C,), by
+        the kernels' plain NumPy reference (a compiled call costs more to launch than one step)."""
         res = self.reservoir_
         dtype = np.dtype(res.dtype).type
         lengths = np.ones(1, dtype=np.int64)
@@ -464,10 +429,8 @@ class ReservoirForecaster(BaseEstimator):
             inputs = np.vstack([inputs, u[None]])[-keep:]
 
     def _fit_seed(self):
-        """The reservoir seed of a fit with ``quadratic="auto"``: the trial fits and the final
-        one must draw the same reservoir, so a seed that is not an integer (None, a
-        ``RandomState``) is turned into one integer first; None when the reservoir's own
-        integer seed will do."""
+        """The reservoir seed of a ``quadratic="auto"`` fit, an integer so that the trials and the
+        final fit draw the same reservoir; None when the reservoir's own integer seed will do."""
         given = self.random_state
         if given is None:
             reservoir = self._default_reservoir() if self.reservoir is None else self.reservoir
@@ -625,7 +588,7 @@ class ReservoirForecaster(BaseEstimator):
         Parameters
         ----------
         y : array (n_timepoints,) or (n_timepoints, n_channels)
-            The observed series (the reservoir starts from rest at ``y[0]``).
+            The observed series, as for :meth:`predict`.
 
         Returns
         -------
@@ -639,12 +602,12 @@ class ReservoirForecaster(BaseEstimator):
 
         Examples
         --------
-        >>> from nanowire_rc import NanowireForecaster, NanowireReservoir
+        >>> import nanowire_rc as nw
         >>> from nanowire_rc.generators import mackey_glass
         >>> y = mackey_glass(700, discard=300)
-        >>> res = NanowireReservoir(n_neurons=50, dtype="float64")
-        >>> fc = NanowireForecaster(res, random_state=0).fit(y[:500])
-        >>> fc.score(y[500:]) > 0.9
+        >>> fc = nw.NanowireForecaster(nw.NanowireReservoir(n_neurons=50, dtype="float64"),
+        ...                            horizon=5, random_state=0).fit(y[:500])
+        >>> fc.score(y[500:]) > 0.9  # five steps ahead
         True
         """
         Y, _ = _as_series(y)
@@ -696,8 +659,8 @@ class ReservoirForecaster(BaseEstimator):
         >>> from nanowire_rc import NanowireForecaster, NanowireReservoir
         >>> from nanowire_rc.generators import mackey_glass
         >>> y = mackey_glass(700, discard=300)
-        >>> res = NanowireReservoir(n_neurons=50, dtype="float64")
-        >>> fc = NanowireForecaster(res, random_state=0).fit(y[:500])
+        >>> fc = NanowireForecaster(NanowireReservoir(n_neurons=50, dtype="float64"),
+        ...                         quadratic=False, random_state=0).fit(y[:500])
         >>> fc.generate(5).shape  # continues from the end of the training series
         (5,)
         >>> values, states = fc.generate(5, warmup=y[500:600], return_states=True)
@@ -746,17 +709,9 @@ class ReservoirForecaster(BaseEstimator):
 
 
 def _quadratic_trials(forecaster: ReservoirForecaster, Y: np.ndarray, seed) -> dict | None:
-    """What ``quadratic="auto"`` decides by: closed-loop valid steps and teacher-forced NRMSE
-    on the last fifth of the training series ``Y`` of ``forecaster`` without and with
-    monomials, fitted on the rest with the reservoir seed ``seed``; None when the series is too
-    short to hold a fifth out. The monomials are not tried (no ``True`` entry) when they would
-    outnumber the readout's training rows.
-
-    Both trials share one reservoir, scaled on the first four fifths, and one teacher-forced
-    run over the whole series: a state depends only on the inputs before it, so the run's first
-    rows are those a fit on the four fifths would compute, and its last rows those its
-    ``predict`` would.
-    """
+    """``quadratic="auto"``'s scores (closed-loop valid steps, teacher-forced NRMSE on the last
+    fifth of ``Y``) without and with the monomials (when they do not outnumber the training
+    rows), fitted on the rest with reservoir seed ``seed``; None when ``Y`` is too short."""
     n, horizon, washout = Y.shape[0], forecaster.horizon, forecaster.washout
     n_fit = n - n // 5
     if n // 5 < 2 or n_fit - horizon - washout < 2:
@@ -766,6 +721,9 @@ def _quadratic_trials(forecaster: ReservoirForecaster, Y: np.ndarray, seed) -> d
     candidates = (False, True) if linear * (linear + 1) // 2 <= n - washout else (False,)
     truth, scale = Y[n_fit:], Y[:n_fit].std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
+    # One reservoir and one teacher-forced run serve both trials: a state depends only on the
+    # inputs before it, so the run's first rows are a fit's on the four fifths, its last rows
+    # that fit's predict.
     trial = clone(forecaster)
     trial._fit_reservoir(Y[:n_fit], seed)
     U = trial._scale(Y)  # the held-out fifth clipped to the four fifths' range, as predict does
@@ -790,7 +748,7 @@ def _quadratic_trials(forecaster: ReservoirForecaster, Y: np.ndarray, seed) -> d
     return scores
 
 
-@preset
+@preset()
 class NanowireForecaster(ReservoirForecaster):
     """:class:`ReservoirForecaster` on an uncoupled nanowire reservoir (the paper's assembly).
 
@@ -807,7 +765,8 @@ class NanowireForecaster(ReservoirForecaster):
     """
 
 
-@preset
+@preset(CoupledNanowireReservoir, coupling=0.3, connectivity="sparse", dt=0.25,
+        bias_scaling=1.0, input_scaling=1.5, dtype="float64", n_jobs=1)
 class CoupledNanowireForecaster(ReservoirForecaster):
     """:class:`ReservoirForecaster` on a coupled nanowire network.
 
@@ -829,14 +788,8 @@ class CoupledNanowireForecaster(ReservoirForecaster):
     True
     """
 
-    @staticmethod
-    def _default_reservoir() -> _Reservoir:
-        return CoupledNanowireReservoir(coupling=0.3, connectivity="sparse", dt=0.25,
-                                        bias_scaling=1.0, input_scaling=1.5, dtype="float64",
-                                        n_jobs=1)
 
-
-@preset
+@preset(LeakyTanhReservoir, connectivity="sparse", dtype="float64", n_jobs=1)
 class EchoStateForecaster(ReservoirForecaster):
     """:class:`ReservoirForecaster` on a leaky-tanh Echo State Network, the baseline.
 
@@ -853,7 +806,3 @@ class EchoStateForecaster(ReservoirForecaster):
     >>> fc.score(y[500:]) > 0.9
     True
     """
-
-    @staticmethod
-    def _default_reservoir() -> _Reservoir:
-        return LeakyTanhReservoir(connectivity="sparse", dtype="float64", n_jobs=1)

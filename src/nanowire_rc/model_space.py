@@ -1,20 +1,14 @@
 """The reservoir model space: each series represented by a linear model of its own dynamics.
 
-Bianchi, Scardapane, Løkse and Jenssen (IEEE TNNLS 2021) represent a series not by pooled
-states but by the coefficients of a ridge model fitted to that series alone: with the
-reservoir's states reduced to ``D`` principal components ``z(t)``, the model predicts the next
-reduced state (``target="state"``, the *reservoir model space*: ``z(t+1) ≈ U z(t) + u``) or
-the next input (``target="input"``, the *output model space*: ``x(t+1) ≈ U z(t) + u``), and
-``[U, u]`` flattened is the series' representation. Two series with the same dynamics get the
-same model even if their pooled states differ, which pooling cannot see.
+Bianchi, Scardapane, Løkse and Jenssen (IEEE TNNLS 2021) represent a series by the coefficients
+``[U, u]`` of a ridge model fitted to that series alone, predicting from its reservoir states
+reduced to ``D`` principal components ``z(t)`` either the next reduced state
+(``target="state"``: ``z(t+1) ≈ U z(t) + u``) or the next input (``target="input"``); docs/theory.md
+("The reservoir model space") gives the definition and how it is computed.
 
-:class:`ReservoirModelSpace` wraps any reservoir of :mod:`nanowire_rc.reservoirs`. It needs the
-whole trajectory of every series and a principal-component basis fitted on the training
-series' states, so it is a transformer of its own rather than a pooled quantity of the compiled
-kernels: trajectories are computed chunk by chunk and reduced at once, and the per-series
-models are solved together (batched second moments and one batched solve per chunk).
-:func:`model_space_reference` is the plain reference, one scikit-learn ``Ridge`` per series.
-:class:`ModelSpaceClassifier` puts the library's ridge readout on top.
+:class:`ReservoirModelSpace` is the transformer (trajectories chunk by chunk, the per-series models
+solved together); :func:`model_space_reference` is the plain reference, one scikit-learn
+``Ridge`` per series; :class:`ModelSpaceClassifier` puts the library's ridge readout on top.
 """
 
 from __future__ import annotations
@@ -24,24 +18,23 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.linear_model import Ridge
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._fitting import keeps_state_on_failure
 from .classifiers import _ReadoutClassifier
 from .exceptions import InvalidInputError
 from .kernels.pooling import window_index
 from .readout import (
-    _NAMED_DEFAULTS,
     _READOUT_CONSTRAINTS,
-    _READOUT_DOCS,
     DEFAULT_ALPHAS,
+    _fits_reservoir,
+    _set_hyper_parameters,
     check_alphas,
     check_labels,
 )
-from .reservoirs import NanowireReservoir, _document
+from .reservoirs import NanowireReservoir
 from .series import SeriesBatch, as_batch, reverse_time
 
 __all__ = ["DEFAULT_NEURON", "MIN_STEPS", "ModelSpaceClassifier", "ReservoirModelSpace",
@@ -135,9 +128,9 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
     >>> import numpy as np
     >>> from nanowire_rc import NanowireReservoir
     >>> from nanowire_rc.model_space import ReservoirModelSpace
+    >>> res = NanowireReservoir(n_neurons=20, random_state=0)
     >>> X = np.random.default_rng(0).random((6, 50))
-    >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=20, random_state=0),
-    ...                             n_components=4).fit(X)
+    >>> space = ReservoirModelSpace(res, n_components=4).fit(X)
     >>> space.transform(X).shape
     (6, 20)
     """
@@ -152,11 +145,7 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
 
     def __init__(self, reservoir=None, *, n_components: int = 75, alpha: float = 10.0,
                  target: str = "state", batch_size: int = 256):
-        self.reservoir = reservoir
-        self.n_components = n_components
-        self.alpha = alpha
-        self.target = target
-        self.batch_size = batch_size
+        _set_hyper_parameters(self, locals())
 
     def _trajectories(self, X: ArrayLike):
         """``(chunk batch, states)`` per chunk of series, states in the reservoir's dtype."""
@@ -170,8 +159,7 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
                 states = np.concatenate([states, _align_backward(back, chunk.lengths)], axis=2)
             yield chunk, states
 
-    @keeps_state_on_failure
-    @_fit_context(prefer_skip_nested_validation=False)
+    @_fits_reservoir
     def fit(self, X: ArrayLike, y=None) -> ReservoirModelSpace:
         """Fit the reservoir and the principal axes of its states on the training series.
 
@@ -197,11 +185,11 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         >>> import numpy as np
         >>> from nanowire_rc import NanowireReservoir
         >>> from nanowire_rc.model_space import ReservoirModelSpace
-        >>> X = np.random.default_rng(0).random((6, 50))
+        >>> X = np.random.default_rng(0).random((6, 2, 50))  # two channels
         >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=20, random_state=0),
-        ...                             n_components=4).fit(X)
-        >>> space.components_.shape, space.n_features_out_
-        ((4, 20), 20)
+        ...                             n_components=4, target="input").fit(X)
+        >>> space.components_.shape, space.n_features_out_  # 2 targets x (4 + 1)
+        ((4, 20), 10)
         """
         reservoir = NanowireReservoir() if self.reservoir is None else self.reservoir
         self.reservoir_ = clone(reservoir).fit(X)
@@ -251,11 +239,10 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         Examples
         --------
         >>> import numpy as np
-        >>> from nanowire_rc import NanowireReservoir
+        >>> import nanowire_rc as nw
         >>> from nanowire_rc.model_space import ReservoirModelSpace
-        >>> X = np.random.default_rng(0).random((6, 50))
-        >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=20, random_state=0),
-        ...                             n_components=4).fit(X)
+        >>> X = np.sin(np.linspace(0, 30, 300)).reshape(6, 50)
+        >>> space = ReservoirModelSpace(nw.NanowireReservoir(random_state=0), n_components=4).fit(X)
         >>> z = space.reduce(space.reservoir_.states(X))
         >>> z.shape, bool(abs(z.reshape(-1, 4).std(axis=0) - 1).max() < 0.01)
         ((6, 50, 4), True)
@@ -293,12 +280,13 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         >>> import numpy as np
         >>> from nanowire_rc import NanowireReservoir
         >>> from nanowire_rc.model_space import ReservoirModelSpace
-        >>> X = np.random.default_rng(0).random((6, 50))
+        >>> rng = np.random.default_rng(0)
+        >>> X = [rng.random(50), rng.random(30), rng.random(40)]  # unequal lengths
         >>> space = ReservoirModelSpace(NanowireReservoir(n_neurons=20, random_state=0),
         ...                             n_components=4).fit(X)
         >>> F = space.transform(X)  # U (4 x 4, row by row), then u (4)
         >>> F.shape
-        (6, 20)
+        (3, 20)
         """
         check_is_fitted(self, "components_")
         out = []
@@ -406,26 +394,6 @@ def _classifier_reservoir(reservoir):
     return NanowireReservoir(**DEFAULT_NEURON) if reservoir is None else clone(reservoir)
 
 
-#: Numpydoc descriptions of ModelSpaceClassifier's parameters.
-_CLASSIFIER_DOCS = {
-    "reservoir": ("reservoir estimator or None", "Any reservoir of :mod:`nanowire_rc.reservoirs` "
-                  "(cloned); ``None`` is a ``NanowireReservoir`` with "
-                  ":data:`~nanowire_rc.model_space.DEFAULT_NEURON`: 300 neurons, "
-                  "``input_scaling=0.03`` (small voltages: see Notes), ``dt=0.3`` spread over two "
-                  "decades (``dt_spread=1``), the input's difference as a second channel, and the "
-                  "time-reversed pass."),
-    "n_components": ("int", "Principal components of the states kept (Bianchi et al.'s 75)."),
-    "alpha": ("float", "Ridge penalty of each series' own model."),
-    "target": ('{"state", "input"}', "What each series' model predicts: its next reduced state, "
-               "or its next input."),
-    **_READOUT_DOCS,
-    "batch_size": ("int", "Series whose trajectories are held in memory at once."),
-    "random_state": ("int, RandomState instance or None", "When not None, replaces the "
-                     "reservoir's ``random_state`` (its weights' draw)."),
-}
-
-
-@_document(_CLASSIFIER_DOCS, _NAMED_DEFAULTS)
 class ModelSpaceClassifier(_ReadoutClassifier):
     """Reservoir model space + standardisation + ridge readout (leave-one-out penalty).
 
@@ -435,7 +403,24 @@ class ModelSpaceClassifier(_ReadoutClassifier):
 
     Parameters
     ----------
-    {parameters}
+    reservoir : reservoir estimator or None, default=None
+        Any reservoir of :mod:`nanowire_rc.reservoirs` (cloned); ``None`` is a
+        ``NanowireReservoir`` with :data:`~nanowire_rc.model_space.DEFAULT_NEURON`: 300 neurons,
+        ``input_scaling=0.03`` (small voltages: see Notes), ``dt=0.3`` spread over two decades
+        (``dt_spread=1``), the input's difference as a second channel, and the time-reversed
+        pass.
+    n_components : int, default=75
+        Principal components of the states kept (Bianchi et al.'s 75).
+    alpha : float, default=10.0
+        Ridge penalty of each series' own model.
+    target : {"state", "input"}, default="state"
+        What each series' model predicts: its next reduced state, or its next input.
+    alphas : tuple of float, default=DEFAULT_ALPHAS
+        Ridge penalties from which leave-one-out picks one.
+    batch_size : int, default=256
+        Series whose trajectories are held in memory at once.
+    random_state : int, RandomState instance or None, default=None
+        When not None, replaces the reservoir's ``random_state`` (its weights' draw).
 
     Attributes
     ----------
@@ -462,15 +447,10 @@ class ModelSpaceClassifier(_ReadoutClassifier):
     -----
     The defaults were chosen by stratified 5-fold cross-validation on the training splits of
     the eleven offline datasets, test splits never looked at (``python
-    benchmarks/choose_model_space.py``; docs/accuracy.md): a grid of input scaling (0.003 to
-    0.5), time step (0.1, 0.3, 1) and the reversed pass, with 75 components and ``alpha=10``,
-    then one change at a time. The mean CV accuracy was 0.937 at the defaults, against 0.818
-    for the pooled states of ``classification_reservoir(NanowireReservoir)`` and 0.905 for
-    the model space of its neuron (``input_scaling=0.5``, one direction). Small input scaling
-    keeps the neurons close to their linear regime around the fixed point: below 0.03 the
-    results barely change (0.934 at 0.01, 0.931 at 0.003), above it they fall (0.932 at 0.1,
-    0.911 at 0.5). What the model
-    space uses is the neurons' spread of time constants, not their non-linearity.
+    benchmarks/choose_model_space.py``; the grid and the scores: docs/accuracy.md, "The
+    reservoir model space"). Small input scaling keeps the neurons close to their linear regime
+    around the fixed point: what the model space uses is the neurons' spread of time
+    constants, not their non-linearity.
 
     Examples
     --------
@@ -491,16 +471,9 @@ class ModelSpaceClassifier(_ReadoutClassifier):
     def __init__(self, reservoir=None, *, n_components: int = 75, alpha: float = 10.0,
                  target: str = "state", alphas: tuple[float, ...] = DEFAULT_ALPHAS,
                  batch_size: int = 256, random_state=None):
-        self.reservoir = reservoir
-        self.n_components = n_components
-        self.alpha = alpha
-        self.target = target
-        self.alphas = alphas
-        self.batch_size = batch_size
-        self.random_state = random_state
+        _set_hyper_parameters(self, locals())
 
-    @keeps_state_on_failure
-    @_fit_context(prefer_skip_nested_validation=False)
+    @_fits_reservoir
     def fit(self, X: ArrayLike, y: ArrayLike) -> ModelSpaceClassifier:
         """Fit the model space on ``X`` and the readout on its features.
 
@@ -514,7 +487,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         Returns
         -------
         self
-            The fitted classifier.
+            Fitted: ``model_space_``, ``readout_`` and the other attributes.
 
         Raises
         ------
@@ -550,20 +523,20 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         Parameters
         ----------
         X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
-            Series with the training series' channels.
+            Series to score, with the training series' channels.
 
         Returns
         -------
         ndarray (n_cases,) or (n_cases, n_classes)
-            One score per series for two classes (> 0: the second class), else one per class.
+            Scores, as ``ReservoirClassifier.decision_function`` returns them.
 
         Examples
         --------
-        >>> from nanowire_rc import ModelSpaceClassifier, NanowireReservoir, load_ucr
+        >>> from nanowire_rc import LeakyTanhReservoir, ModelSpaceClassifier, load_ucr
         >>> X, y = load_ucr("SyntheticControl", "train")
-        >>> clf = ModelSpaceClassifier(NanowireReservoir(n_neurons=20), n_components=5,
-        ...                            random_state=0).fit(X[::3], y[::3])
-        >>> clf.decision_function(X[:4]).shape
+        >>> clf = ModelSpaceClassifier(LeakyTanhReservoir(n_neurons=20), target="input",
+        ...                            random_state=0)
+        >>> clf.fit(X[::3], y[::3]).decision_function(X[:4]).shape
         (4, 6)
         """
         check_is_fitted(self, "coef_")

@@ -19,7 +19,7 @@ from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, _fit_context, clone
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
@@ -28,6 +28,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 from threadpoolctl import ThreadpoolController
 
+from ._fitting import keeps_state_on_failure
 from .exceptions import InvalidInputError, InvalidParameterError
 
 __all__ = [
@@ -50,13 +51,23 @@ DEFAULT_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
 #: Ridge penalties tried by leave-one-out for forecasters: 1e-8 ... 1e3, one per decade.
 FORECAST_ALPHAS = tuple(float(a) for a in np.logspace(-8, 3, 12))
 
-#: The readout's hyper-parameter in an estimator's table and descriptions (the model space's).
-#: ``alphas`` has its type here; :func:`check_alphas` checks its values at ``fit``.
+#: The readout's hyper-parameter in an estimator's table (the model space's): ``alphas`` has
+#: its type here; :func:`check_alphas` checks its values at ``fit``.
 _READOUT_CONSTRAINTS = {"alphas": ["array-like"]}
-_READOUT_DOCS = {"alphas": ("tuple of float", "Ridge penalties from which leave-one-out picks "
-                            "one.")}
-_NAMED_DEFAULTS = {"DEFAULT_ALPHAS": DEFAULT_ALPHAS}
 
+
+def _set_hyper_parameters(estimator, arguments: dict) -> None:
+    """Store an ``__init__``'s arguments (its ``locals()``) unchanged, as scikit-learn wants."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
+
+
+def _fits_reservoir(fit):
+    """Decorator of a ``fit`` that fits a reservoir inside: the estimator's state is kept when it
+    fails, and the reservoir's own parameter table is still checked (no skipped nested
+    validation)."""
+    return keeps_state_on_failure(_fit_context(prefer_skip_nested_validation=False)(fit))
 
 
 def check_alphas(alphas) -> np.ndarray:
@@ -356,10 +367,7 @@ class ReservoirReadout(BaseEstimator):
 
     def __init__(self, reservoir=None, *, alphas: tuple[float, ...] = DEFAULT_ALPHAS,
                  random_state=None, n_jobs: int | None = None):
-        self.reservoir = reservoir
-        self.alphas = alphas
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+        _set_hyper_parameters(self, locals())
 
     @staticmethod
     def _default_reservoir():

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset, with_parameters_of
-from ._fitting import keeps_state_on_failure
 from .exceptions import InvalidInputError
-from .readout import DEFAULT_ALPHAS, ReservoirReadout, check_alphas, fit_ridge
+from .readout import DEFAULT_ALPHAS, ReservoirReadout, _fits_reservoir, check_alphas, fit_ridge
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir
 from .series import as_batch
 
@@ -58,13 +57,9 @@ class ReservoirRegressor(RegressorMixin, ReservoirReadout):
     True
     """
 
-    @staticmethod
-    def _default_reservoir():
-        return NanowireReservoir()
+    _default_reservoir = staticmethod(NanowireReservoir)
 
-    @keeps_state_on_failure
-    # The reservoir is fitted inside: its own parameter table must still be checked.
-    @_fit_context(prefer_skip_nested_validation=False)
+    @_fits_reservoir
     def fit(self, X: ArrayLike, y: ArrayLike) -> ReservoirRegressor:
         """Fit the reservoir on ``X`` and the readout on its features.
 
@@ -133,13 +128,14 @@ class ReservoirRegressor(RegressorMixin, ReservoirReadout):
 
         Examples
         --------
+        >>> import numpy as np
         >>> import nanowire_rc as nw
         >>> from nanowire_rc.regression import EchoStateRegressor
         >>> X, _ = nw.load_ucr("SyntheticControl", "train")
-        >>> trend = X[:, -10:].mean(axis=1) - X[:, :10].mean(axis=1)
+        >>> Y = np.stack([X[:, -10:].mean(axis=1), X[:, -1]], axis=1)  # two targets
         >>> reg = EchoStateRegressor(nw.LeakyTanhReservoir(n_neurons=50), random_state=0)
-        >>> reg.fit(X[:200], trend[:200]).predict(X[200:203]).shape
-        (3,)
+        >>> reg.fit(X[:200], Y[:200]).predict(X[200:203]).shape
+        (3, 2)
         """
         check_is_fitted(self, "readout_")
         features = self.reservoir_.transform(X).astype(np.float64, copy=False)
@@ -152,58 +148,30 @@ class ReservoirRegressor(RegressorMixin, ReservoirReadout):
         return tags
 
 
-@preset
-class NanowireRegressor(ReservoirRegressor):
-    """:class:`ReservoirRegressor` over ``NanowireReservoir()``.
+def _preset(name: str, kind: type | None, example: str) -> type:
+    """The preset ``name``: :class:`ReservoirRegressor` over ``kind()`` (None: its own
+    default, ``NanowireReservoir()``), its docstring's Examples ending with ``example``."""
+    shown, example = (kind or NanowireReservoir).__name__, example.replace("\n", "\n    ")
+    doc = f""":class:`ReservoirRegressor` over ``{shown}()``.
 
     A preset: it declares no hyper-parameter of its own.
 
     Examples
     --------
     >>> import nanowire_rc as nw
-    >>> from nanowire_rc.regression import NanowireRegressor
+    >>> from nanowire_rc.regression import {name}
     >>> X, _ = nw.load_ucr("SyntheticControl", "train")
-    >>> NanowireRegressor(random_state=0).fit(X[:100], X[:100, -1]).predict(X[100:102]).shape
-    (2,)
+    {example}
     """
+    cls = type(name, (ReservoirRegressor,), {"__doc__": doc, "__module__": __name__})
+    return preset(kind)(cls)
 
 
-@preset
-class EchoStateRegressor(ReservoirRegressor):
-    """:class:`ReservoirRegressor` over ``LeakyTanhReservoir()``.
-
-    A preset: it declares no hyper-parameter of its own.
-
-    Examples
-    --------
-    >>> import nanowire_rc as nw
-    >>> from nanowire_rc.regression import EchoStateRegressor
-    >>> X, _ = nw.load_ucr("SyntheticControl", "train")
-    >>> EchoStateRegressor(random_state=0).fit(X[:100], X[:100, -1]).predict(X[100:102]).shape
-    (2,)
-    """
-
-    @staticmethod
-    def _default_reservoir():
-        return LeakyTanhReservoir()
-
-
-@preset
-class CoupledNanowireRegressor(ReservoirRegressor):
-    """:class:`ReservoirRegressor` over ``CoupledNanowireReservoir()``.
-
-    A preset: it declares no hyper-parameter of its own.
-
-    Examples
-    --------
-    >>> import nanowire_rc as nw
-    >>> from nanowire_rc.regression import CoupledNanowireRegressor
-    >>> X, _ = nw.load_ucr("SyntheticControl", "train")
-    >>> reg = CoupledNanowireRegressor(random_state=0).fit(X[:100], X[:100, -1])
-    >>> reg.reservoir_.contraction_bound_ < 1
-    True
-    """
-
-    @staticmethod
-    def _default_reservoir():
-        return CoupledNanowireReservoir()
+_PREDICTS = "(random_state=0).fit(X[:100], X[:100, -1]).predict(X[100:102]).shape\n(2,)"
+NanowireRegressor = _preset("NanowireRegressor", None, ">>> NanowireRegressor" + _PREDICTS)
+EchoStateRegressor = _preset("EchoStateRegressor", LeakyTanhReservoir,
+                             ">>> EchoStateRegressor" + _PREDICTS)
+CoupledNanowireRegressor = _preset("CoupledNanowireRegressor", CoupledNanowireReservoir, """\
+>>> reg = CoupledNanowireRegressor(random_state=0).fit(X[:100], X[:100, -1])
+>>> reg.reservoir_.contraction_bound_ < 1
+True""")

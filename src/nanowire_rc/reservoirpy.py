@@ -48,10 +48,8 @@ try:
     from reservoirpy.type import is_array, is_multiseries
     from reservoirpy.utils.data_validation import check_node_input
 except ImportError as err:  # pragma: no cover - exercised only without ReservoirPy
-    raise ImportError(
-        "nanowire_rc.reservoirpy needs ReservoirPy (>= 0.4): install it with "
-        "`pip install \"nanowire-rc[reservoirpy]\"`"
-    ) from err
+    raise ImportError("nanowire_rc.reservoirpy needs ReservoirPy (>= 0.4): install it with "
+                      "`pip install \"nanowire-rc[reservoirpy]\"`") from err
 
 import copy
 from collections.abc import Sequence

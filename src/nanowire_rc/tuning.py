@@ -1,21 +1,13 @@
 """Self-tuning classifiers: hyper-parameters chosen by cross-validation on the training data.
 
 :class:`ReservoirClassifierCV` (and its presets :class:`NanowireClassifierCV`,
-:class:`EchoStateClassifierCV`, :class:`CoupledNanowireClassifierCV`) search a compact grid
-of reservoir hyper-parameters, the pooled representation and the ridge penalty together, with
-the repeated stratified k-fold protocol of :mod:`.selection`: each configuration's reservoir
-runs once over the training series, every representation is pooled from that pass, and every
-(representation, penalty) pair is scored on every fold through block Gram matrices. The best
-triple is refitted on the whole training set. Nothing is ever chosen by looking at test data:
-``fit`` sees only ``(X, y)``.
-
-The default grids were chosen by the same cross-validation on the training splits of the
-offline datasets only (``benchmarks/choose_defaults.py``; docs/theory.md, "Self-tuning
+:class:`EchoStateClassifierCV`, :class:`CoupledNanowireClassifierCV`) search a grid of the
+reservoir's hyper-parameters (``reservoir__<name>``, each configuration checked against the
+reservoir's parameter table before anything runs), the pooled representation and the ridge
+penalty together with the repeated stratified k-fold protocol of :mod:`.selection` (one reservoir
+run per configuration, every representation and penalty scored through block Gram matrices), and
+refit the best; ``fit`` sees only ``(X, y)``. The default grids: docs/theory.md ("Self-tuning
 classifiers").
-
-:class:`ReservoirClassifierCV` takes the reservoir to search around; its grid addresses the
-reservoir's hyper-parameters as ``reservoir__<name>`` (scikit-learn's nested parameters), and
-every configuration is checked against the reservoir's parameter table before anything runs.
 """
 
 from __future__ import annotations
@@ -38,7 +30,7 @@ from ._docs import preset
 from ._fitting import keeps_state_on_failure
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .model_space import MIN_STEPS
-from .readout import DEFAULT_ALPHAS, check_alphas, check_labels
+from .readout import DEFAULT_ALPHAS, _set_hyper_parameters, check_alphas, check_labels
 from .reservoirs import (
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
@@ -140,6 +132,16 @@ def _check_grid(grid, reservoir) -> list[dict]:
     return configs
 
 
+def _leave_out(reps: list[str], dropped: list[str], error: str, warning: str) -> list[str]:
+    """``reps`` without ``dropped``, with a warning (from ``fit``'s caller); an error when
+    nothing remains."""
+    reps = [r for r in reps if r not in dropped]
+    if not reps:
+        raise InvalidInputError(error)
+    warnings.warn(f"{warning} ({reps} remain)", UserWarning, stacklevel=3)
+    return reps
+
+
 class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
     """A reservoir classifier that tunes itself by k-fold cross-validation on the training data.
 
@@ -214,10 +216,10 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
     --------
     >>> import nanowire_rc as nw
     >>> X, y = nw.load_ucr("SyntheticControl", "train")
-    >>> clf = nw.ReservoirClassifierCV(nw.NanowireReservoir(n_neurons=20),
+    >>> clf = nw.ReservoirClassifierCV(nw.NanowireReservoir(n_neurons=20), cv=3,
     ...                                param_grid={"reservoir__dt": [0.1, 0.3]},
-    ...                                random_state=0).fit(X[::4], y[::4])
-    >>> sorted(clf.best_params_)
+    ...                                representations=["mean", "model"], random_state=0)
+    >>> sorted(clf.fit(X[::4], y[::4]).best_params_)
     ['alpha', 'features', 'reservoir__dt']
     """
 
@@ -247,15 +249,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         n_jobs: int | None = None,
         verbose: int = 0,
     ):
-        self.reservoir = reservoir
-        self.param_grid = param_grid
-        self.representations = representations
-        self.alphas = alphas
-        self.cv = cv
-        self.n_repeats = n_repeats
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.verbose = verbose
+        _set_hyper_parameters(self, locals())
 
     @staticmethod
     def _default_reservoir() -> _Reservoir:
@@ -322,7 +316,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self
-            The fitted classifier.
+            Fitted: ``best_estimator_``, ``cv_results_`` and the other attributes.
 
         Raises
         ------
@@ -350,27 +344,20 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         batch = as_batch(X)
         y = check_labels(y, batch.n_cases, type(self).__name__)
         shortest = int(batch.lengths.min()) - base.washout
-        if any("windows" in r.split("+") for r in reps) and shortest < base.n_windows:
-            reps = [r for r in reps if "windows" not in r.split("+")]
-            if not reps:
-                raise InvalidInputError(
-                    f"the shortest series has {shortest} steps after the washout, "
-                    f"fewer than n_windows={base.n_windows}: lower n_windows or "
-                    "add a representation without windows")
-            warnings.warn(f"the shortest training series has {shortest} steps after the "
-                          f"washout, fewer than n_windows={base.n_windows}: representations "
-                          f"with windows are left out of the search ({reps} remain)",
-                          UserWarning, stacklevel=2)
+        windows = [r for r in reps if "windows" in r.split("+")]
+        if windows and shortest < base.n_windows:
+            reps = _leave_out(
+                reps, windows, f"the shortest series has {shortest} steps after the washout, "
+                f"fewer than n_windows={base.n_windows}: lower n_windows or add a representation "
+                "without windows", f"the shortest training series has {shortest} steps after "
+                f"the washout, fewer than n_windows={base.n_windows}: representations with "
+                "windows are left out of the search")
         if MODEL_SPACE in reps and shortest < MIN_STEPS:
-            reps = [r for r in reps if r != MODEL_SPACE]
-            if not reps:
-                raise InvalidInputError(
-                    f"the shortest series has {shortest} steps after the washout: "
-                    f"the model space needs {MIN_STEPS} (a step and the next it "
-                    "predicts)")
-            warnings.warn(f"the shortest training series has {shortest} steps after the "
-                          f"washout: the model space needs {MIN_STEPS} and is left out of the "
-                          f"search ({reps} remain)", UserWarning, stacklevel=2)
+            reps = _leave_out(
+                reps, [MODEL_SPACE], f"the shortest series has {shortest} steps after the "
+                f"washout: the model space needs {MIN_STEPS} (a step and the next it predicts)",
+                f"the shortest training series has {shortest} steps after the washout: the "
+                f"model space needs {MIN_STEPS} and is left out of the search")
         # The search's seed, else the reservoir's own: it seeds the folds and every reservoir.
         source = base.random_state if self.random_state is None else self.random_state
         seed = int(check_random_state(source).randint(0, 2**31 - 1))
@@ -438,7 +425,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array or list of arrays
-            Series, as for ``fit``.
+            Series to score, as for ``fit``.
 
         Returns
         -------
@@ -459,25 +446,25 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         return self.best_estimator_.decision_function(X)
 
     def predict(self, X: ArrayLike) -> np.ndarray:
-        """Predicted labels, of the same type as the training labels.
+        """Predicted labels of the refitted best classifier.
 
         Parameters
         ----------
-        X : array or list of arrays
+        X : array (n_cases, n_timepoints), (n_cases, n_channels, n_timepoints) or list
             Series, as for ``fit``.
 
         Returns
         -------
-        ndarray (n_cases,)
-            Labels.
+        ndarray of shape (n_cases,)
+            Labels, of the same type as the training labels.
 
         Examples
         --------
         >>> import nanowire_rc as nw
         >>> X, y = nw.load_ucr("SyntheticControl", "train")
-        >>> clf = nw.tuning.CoupledNanowireClassifierCV(nw.CoupledNanowireReservoir(n_neurons=10),
-        ...                                      representations=["mean"], random_state=0,
-        ...                                      param_grid={"reservoir__dt": [0.1]})
+        >>> clf = nw.NanowireClassifierCV(nw.NanowireReservoir(n_neurons=10),
+        ...                               param_grid={"reservoir__dt": [0.1]},
+        ...                               representations=["mean"], random_state=0)
         >>> clf.fit(X[::6], y[::6]).predict(X[:3]).shape
         (3,)
         """
@@ -490,7 +477,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         return tags
 
 
-@preset
+@preset()
 class NanowireClassifierCV(ReservoirClassifierCV):
     """:class:`ReservoirClassifierCV` around a nanowire reservoir.
 
@@ -512,7 +499,7 @@ class NanowireClassifierCV(ReservoirClassifierCV):
     """
 
 
-@preset
+@preset(LeakyTanhReservoir, n_neurons=300, input_scaling=0.5, difference=True)
 class EchoStateClassifierCV(ReservoirClassifierCV):
     """:class:`ReservoirClassifierCV` around a leaky-tanh reservoir (ESN), the baseline.
 
@@ -531,12 +518,8 @@ class EchoStateClassifierCV(ReservoirClassifierCV):
     True
     """
 
-    @staticmethod
-    def _default_reservoir() -> _Reservoir:
-        return LeakyTanhReservoir(n_neurons=300, input_scaling=0.5, difference=True)
 
-
-@preset
+@preset(CoupledNanowireReservoir, n_neurons=300)
 class CoupledNanowireClassifierCV(ReservoirClassifierCV):
     """:class:`ReservoirClassifierCV` around a coupled nanowire reservoir.
 
@@ -554,7 +537,3 @@ class CoupledNanowireClassifierCV(ReservoirClassifierCV):
     >>> clf.best_params_["reservoir__coupling"]
     0.05
     """
-
-    @staticmethod
-    def _default_reservoir() -> _Reservoir:
-        return CoupledNanowireReservoir(n_neurons=300)
