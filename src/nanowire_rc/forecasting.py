@@ -799,10 +799,9 @@ class EchoStateForecaster(ReservoirForecaster):
 
     Examples
     --------
-    >>> from nanowire_rc import EchoStateForecaster
-    >>> from nanowire_rc.generators import mackey_glass
-    >>> y = mackey_glass(700, discard=300)
-    >>> fc = EchoStateForecaster(random_state=0).fit(y[:500])
-    >>> fc.score(y[500:]) > 0.9
+    >>> import nanowire_rc as nw
+    >>> y = nw.generators.mackey_glass(700, discard=300)
+    >>> esn = nw.EchoStateForecaster(random_state=0).fit(y[:500])
+    >>> esn.score(y[500:]) > 0.9
     True
     """
