@@ -28,7 +28,6 @@ from typing import NamedTuple
 
 import numba
 import numpy as np
-import scipy.sparse as sp
 from numba import njit, prange
 from numpy.typing import ArrayLike
 from sklearn.utils import check_random_state
@@ -42,11 +41,22 @@ from ..stability import (
     device_contraction_terms,
     input_voltage_range,
 )
-from .compiled import _update32, _update64, rates32, rates64
+from .compiled import _pool, _pool_store, _project, _update32, _update64, rates32, rates64
 from .fastmath import FASTMATH, exp32, exp64
 from .pooling import PooledStates
-from .reference import _Accumulator
+from .reference import (
+    _ARRAYS,
+    _COUPLED,
+    _VOLTAGE_MAP,
+    _Accumulator,
+    _feedback,
+    _pooling_doc,
+    _rates,
+    _shared_doc,
+    _voltage,
+)
 from .runners import (
+    _DOCS,
     _NANOWIRE_HINT,
     _as_recurrent,
     _checked,
@@ -54,6 +64,7 @@ from .runners import (
     _finish,
     _numba_threads,
     _outputs,
+    _per_neuron,
     _prepare,
     _refuse_unstable,
     _square_slot,
@@ -78,7 +89,6 @@ __all__ = [
     "run_nanowire_device",
 ]
 
-# ----------------------------------------------------------------------------------------------
 
 class _Options(NamedTuple):
     """Scalars of the non-ideal path (all in the compute dtype when passed to a kernel)."""
@@ -109,8 +119,9 @@ _MAX_DEVIATIONS = 10.0
 _SQUARES = 1e8
 
 
-def _check_noise(device: Device, dtype, n_steps: int) -> None:
-    """Refuse noise levels whose draws or reads would overflow.
+def _noise_options(device: Device, dt: float, dtype, n_steps: int) -> _Options:
+    """The device's :func:`_options`, after refusing noise levels whose draws or reads would
+    overflow.
 
     Noise is drawn in the compute type as ``sigma * z`` with ``|z| <= _MAX_DEVIATIONS``. A read
     is ``G + read_sigma * z``: the pooled means sum ``n_steps`` of them in the compute type, and
@@ -127,7 +138,7 @@ def _check_noise(device: Device, dtype, n_steps: int) -> None:
             f"type: its draws overflow. Use a state_noise below {big / _MAX_DEVIATIONS:.3g} (a "
             "state lies in [0, 1]: noise beyond 1 only saturates it)")
     if not device.read_noise:
-        return
+        return _options(device, dt)
     top = max(abs(device.g_min), abs(device.g_max))
     if device.adc_bits is not None:  # quantised reads are bounded; the draws must be finite
         room, why = big, "its draws overflow the compute type"
@@ -143,59 +154,83 @@ def _check_noise(device: Device, dtype, n_steps: int) -> None:
             f"{sigma:.4g} conductance units) is too large: {why}. Use a read_noise below "
             f"{limit:.3g}" + ("" if device.adc_bits is not None
                               else ", or adc_bits (quantised reads are bounded)"))
+    return _options(device, dt)
 
 
-def device_reference(
-    X: np.ndarray,
-    lengths: np.ndarray,
-    weights: np.ndarray,
-    h0: np.ndarray,
-    dt: float,
-    constants: DeviceConstants,
-    options: _Options,
-    method: str,
-    seed: int,
-    washout: int,
-    n_windows: int,
-    store: bool,
-    std: bool = False,
-) -> PooledStates:
+#: Parameter descriptions the two device references share (with those of :mod:`.reference`).
+_REFERENCE_DOCS = {
+    "arrays": _ARRAYS, "coupled": _COUPLED, "voltage_map": _VOLTAGE_MAP,
+    "device": """\
+constants : DeviceConstants
+    Per-neuron constants.
+options : _Options
+    The scalars of the non-ideal path (DAC step, noise levels, ADC), from
+    ``_options(device, dt)``.
+""",
+    "pooling": """\
+seed : int
+    Noise seed (see :func:`~nanowire_rc.kernels.streams.case_seeds`).
+""" + _pooling_doc("read conductances"),
+}
+
+
+def _reference_start(X, lengths, weights, h0, constants, options, seed, washout, n_windows,
+                     store, std):
+    """What both device references start from: the constants and options in the compute type,
+    the stream keys, the states and reads, the accumulator and the read noise's start."""
+    dtype = X.dtype.type
+    n, _, n_timepoints = X.shape
+    n_neurons = weights.shape[1]
+    c = constants
+    arrays = tuple(a.astype(dtype) for a in (c.kappa_p0, c.kappa_d0, c.eta_p, c.eta_d, c.g_min,
+                                             c.g_max - c.g_min))
+    o = _Options(*(dtype(v) if i != 5 else v for i, v in enumerate(options)))
+    keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
+    h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
+    g = np.zeros((n, n_neurons), dtype)
+    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store, std)
+    eps = np.zeros((n, n_neurons), dtype)
+    if o.read_sigma and o.ou_decay:
+        eps = o.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
+    return dtype, arrays, o, keys, h, g, acc, eps
+
+
+def _dac(v, o, dtype):
+    """Voltages rounded to the DAC step (NumPy), if there is one."""
+    return np.floor(v / o.voltage_step + dtype(0.5)) * o.voltage_step if o.voltage_step else v
+
+
+def _read(h, g_lo, g_span, eps, z_read, o, dtype):
+    """Read conductances from states (NumPy): window, read noise (white or OU), ADC."""
+    g = g_lo + g_span * h
+    if o.read_sigma:
+        if o.ou_decay:
+            eps = o.ou_decay * eps + (o.read_sigma * o.ou_gain) * z_read
+            g = g + eps
+        else:
+            g = g + o.read_sigma * z_read
+    if o.adc_levels:
+        q = np.clip(np.floor((g - o.adc_lo) / o.adc_step + dtype(0.5)), 0, o.adc_levels - 1)
+        g = o.adc_lo + q * o.adc_step
+    return g, eps
+
+
+@_shared_doc(**_REFERENCE_DOCS)
+def device_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray, h0: np.ndarray,
+                     dt: float, constants: DeviceConstants, options: _Options, method: str,
+                     seed: int, washout: int, n_windows: int, store: bool,
+                     std: bool = False) -> PooledStates:
     """NumPy reference of the device kernel (the definition the compiled kernel must match).
 
     Parameters
     ----------
-    X : ndarray of shape (n_cases, n_channels, n_timepoints)
-        Input series in the compute type (float32 or float64), zero-padded past each length.
-    lengths : ndarray of int, shape (n_cases,)
-        Length of each series.
-    weights : ndarray of shape (n_channels, n_neurons)
-        Input weights, transposed: ``v = x_t @ weights``.
-    h0 : ndarray of shape (n_neurons,)
-        Initial state.
+    {arrays}
     dt : float
         Time step.
-    constants : DeviceConstants
-        Per-neuron constants.
-    options : _Options
-        The scalars of the non-ideal path (DAC step, noise levels, ADC), from
-        ``_options(device, dt)``.
+    {device}
     method : {"euler", "exact"}
         Update rule.
-    seed : int
-        Noise seed (see :func:`~nanowire_rc.kernels.streams.case_seeds`).
-    washout : int
-        Initial steps left out of the pooling.
-    n_windows : int
-        Number of equal windows for the window means.
-    store : bool
-        Also return the full trajectories (of the read conductances).
-    std : bool, default=False
-        Also pool the standard deviation over the steps after the washout.
-
-    Returns
-    -------
-    PooledStates
-        Pooled read conductances, in the dtype of ``X``.
+    {pooling}
 
     Examples
     --------
@@ -211,53 +246,22 @@ def device_reference(
     >>> bool(np.allclose(out.mean, plain.mean))  # an ideal device reads G = h
     True
     """
-    dtype = X.dtype.type
-    n, _, n_timepoints = X.shape
-    n_neurons = weights.shape[1]
-    c = constants
-    kp0, kd0 = c.kappa_p0.astype(dtype), c.kappa_d0.astype(dtype)
-    eta_p, eta_d = c.eta_p.astype(dtype), c.eta_d.astype(dtype)
-    g_lo, g_span = c.g_min.astype(dtype), (c.g_max - c.g_min).astype(dtype)
+    dtype, (kp0, kd0, eta_p, eta_d, g_lo, g_span), o, keys, h, g, acc, eps = _reference_start(
+        X, lengths, weights, h0, constants, options, seed, washout, n_windows, store, std)
     dt = dtype(dt)
-    o = _Options(*(dtype(v) if i != 5 else v for i, v in enumerate(options)))
-    keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
-    h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
-    g = np.zeros((n, n_neurons), dtype)
-    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store, std)
-    eps = np.zeros((n, n_neurons), dtype)
-    if o.read_sigma and o.ou_decay:
-        eps = o.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
-    for t in range(n_timepoints):
-        v = X[:, :, t] @ weights
-        if o.voltage_step:
-            v = np.floor(v / o.voltage_step + dtype(0.5)) * o.voltage_step
-        k_p = kp0 * np.exp(eta_p * v)
-        k_d = kd0 * np.exp(-eta_d * v)
+    stash = [None, None]
+    for t in range(X.shape[2]):
+        k_p, k_d = _rates(_dac(X[:, :, t] @ weights, o, dtype), kp0, kd0, eta_p, eta_d)
         s = k_p + k_d
         if method == "euler":
             h_new = h + dt * (k_p - s * h)
         else:
             decay = np.exp(-dt * s)
             h_new = decay * h + (k_p / s) * (1 - decay)
-        if o.state_sigma and o.read_sigma:
-            z_state, z_read = _normal_pair_np(keys, t + 1, dtype)
-        elif o.state_sigma or o.read_sigma:  # one stream: both values of a pair, in turn
-            if t % 2 == 0:
-                pair = _normal_pair_np(keys, t // 2 + 1, dtype)
-            z_state = z_read = pair[t % 2]
+        z_state, z_read = _draws_np(keys, t, o, dtype, stash)
         if o.state_sigma:
             h_new = np.clip(h_new + o.state_sigma * z_state, 0, 1)
-        g_new = g_lo + g_span * h_new
-        if o.read_sigma:
-            if o.ou_decay:
-                eps = o.ou_decay * eps + (o.read_sigma * o.ou_gain) * z_read
-                g_new = g_new + eps
-            else:
-                g_new = g_new + o.read_sigma * z_read
-        if o.adc_levels:
-            q = np.clip(np.floor((g_new - o.adc_lo) / o.adc_step + dtype(0.5)), 0,
-                        o.adc_levels - 1)
-            g_new = o.adc_lo + q * o.adc_step
+        g_new, eps = _read(h_new, g_lo, g_span, eps, z_read, o, dtype)
         h = np.where((t < lengths)[:, None], h_new, h)
         g = acc.step(t, g, g_new.astype(dtype))
     return acc.finish(g)
@@ -265,14 +269,8 @@ def device_reference(
 
 @njit(cache=True)
 def _scratch_stride(n: int, itemsize: int, rows: int) -> int:
-    """A row length >= ``n`` (a multiple of 16) that spreads ``rows`` rows over 4 KiB.
-
-    Vectors whose addresses agree modulo 4 KiB make the CPU wait on a store to one before a load
-    from the other (4K aliasing): with one allocation per work vector, the state-noise loop ran
-    at 0.41 or 0.86 s for the same work, depending on where the allocator had put them. The
-    kernel keeps its per-case vectors in one block of rows this far apart; of the candidate
-    lengths, the one whose row starts are furthest apart modulo 4 KiB is returned.
-    """
+    """A row length >= ``n`` (a multiple of 16) that puts ``rows`` rows furthest apart modulo
+    4 KiB: no 4K aliasing between the kernel's work vectors (docs/devices.md, "Performance")."""
     base = (n + 15) // 16 * 16
     best, best_gap = base, -1
     for extra in range(0, 4096 // itemsize, 16):
@@ -288,38 +286,15 @@ def _scratch_stride(n: int, itemsize: int, rows: int) -> int:
 
 @cache
 def device_kernel(ratio: int | None, exact: bool, double: bool):
-    """Compiled device kernel, specialised like :func:`.compiled.nanowire_kernel`.
+    """The compiled :func:`device_reference`, parallel over cases, specialised like
+    :func:`~.compiled.nanowire_kernel` (compiled at its first call in each process: no disk cache).
 
-    The non-ideal features are switched at run time by the scalars in ``opts`` (zero: off); each
-    is its own loop over neurons, so the checks stay outside the vectorised inner loops.
-
-    Parameters
-    ----------
-    ratio : int or None
-        ``eta_p / eta_d`` when that is an integer for every neuron (one ``exp`` per update), else
-        ``None`` or 0.
-    exact : bool
-        Exact exponential update instead of the Euler step.
-    double : bool
-        Compute in float64 instead of float32.
-
-    Returns
-    -------
-    numba.core.registry.CPUDispatcher
-        ``kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
-        state_sigma, read_sigma, ou_decay, ou_gain, adc_levels, adc_lo, adc_step, seed, last,
-        sums, states, store, sq)``, parallel over cases: :func:`device_reference`'s
-        computation, with the per-neuron constants as arrays and ``seed`` the
-        :func:`~nanowire_rc.kernels.streams.case_seeds` of the batch; ``sq`` as in
-        :func:`~.compiled.nanowire_kernel`.
-        It is compiled at its first call in each process (no on-disk cache).
-
-    Examples
-    --------
-    >>> from nanowire_rc.kernels.device import device_kernel
-    >>> kernel = device_kernel(10, exact=False, double=False)  # compiled at the first call
-    >>> kernel is device_kernel(10, exact=False, double=False)  # one per specialisation
-    True
+    ``kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
+    state_sigma, read_sigma, ou_decay, ou_gain, adc_levels, adc_lo, adc_step, seed, last, sums,
+    states, store, sq)``: the per-neuron constants as arrays, ``seed`` the
+    :func:`~nanowire_rc.kernels.streams.case_seeds` of the batch. Each non-ideal feature is
+    switched at run time by its scalar (zero: off) in a loop of its own, so the checks stay
+    outside the vectorised inner loops.
     """
     update = _update64 if double else _update32
     ratio, exact = int(ratio or 0), bool(exact)
@@ -330,7 +305,7 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
     def kernel(X, lengths, kidx, W, h0, dt, kp0, kd0, eta_p, eta_d, g_lo, g_span, vstep,
                state_sigma, read_sigma, ou_decay, ou_gain, adc_levels, adc_lo, adc_step, seed,
                last, sums, states, store, sq):
-        n, n_channels, _ = X.shape
+        n = X.shape[0]
         n_neurons = W.shape[1]
         half = ftype(0.5)
         zero = ftype(0.0)
@@ -340,11 +315,8 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
         both = state_sigma != 0 and read_sigma != 0
         single = (state_sigma != 0) != (read_sigma != 0)
         stride = _scratch_stride(n_neurons, 8 if double else 4, 6)
-        # Scratch memory is allocated once per call, one slot per chunk of cases, rather than
-        # once per case: with per-case allocations, where the allocator put the work vectors
-        # and the keys (and so whether loops met 4K aliasing) depended on what the process had
-        # allocated before, and a configuration ran at 35 % or 60 % of the ideal kernel's
-        # speed in two runs of the same benchmark.
+        # Scratch allocated once per call, one slot per chunk of cases, not once per case
+        # (docs/devices.md, "Performance": per-case allocations met 4K aliasing by chance).
         n_chunks = min(n, 4 * numba.get_num_threads())
         per_key = 8 // (8 if double else 4)  # float rows of the compute type per row of keys
         slot = stride + (6 * stride + per_key - 1) // per_key
@@ -365,13 +337,7 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
                         a, b = bits(keys[j], 0)
                         eps[j] = read_sigma * gauss(a, b)[1]
                 for t in range(lengths[i]):
-                    x0 = X[i, 0, t]
-                    for j in range(n_neurons):
-                        v[j] = W[0, j] * x0
-                    for c in range(1, n_channels):
-                        xc = X[i, c, t]
-                        for j in range(n_neurons):
-                            v[j] += W[c, j] * xc
+                    _project(v, X, i, t, W)
                     if vstep != 0:
                         for j in range(n_neurons):
                             v[j] = np.floor(v[j] / vstep + half) * vstep
@@ -404,15 +370,7 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
                         for j in range(n_neurons):
                             q = np.floor((g[j] - adc_lo) / adc_step + half)
                             g[j] = adc_lo + min(max(q, zero), top) * adc_step
-                    k = kidx[i, t]
-                    if k >= 0:
-                        for j in range(n_neurons):
-                            sums[i, k, j] += g[j]
-                        if sq >= 0:
-                            for j in range(n_neurons):
-                                sums[i, sq, j] += g[j] * g[j]
-                    if store:
-                        states[i, t, :] = g
+                    _pool_store(sums, states, store, i, t, kidx[i, t], g, sq)
                 last[i, :] = g
 
     return kernel
@@ -427,6 +385,13 @@ def _seed(random_state) -> int:
         return int(random_state) & _MASK
     rng = check_random_state(random_state)
     return int(rng.randint(0, 2**62, dtype=np.int64))
+
+
+def _as_device(device) -> Device:
+    device = Device() if device is None else device
+    if not isinstance(device, Device):
+        raise InvalidParameterError(f"device must be a Device or None, got {type(device).__name__}")
+    return device
 
 
 def _setup(X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
@@ -448,76 +413,66 @@ def _setup(X, lengths, input_weights, dt, device, constants, params, random_stat
     return dt, batch, W, constants, seed, h0, kidx, dtype
 
 
+def _kernel_constants(constants: DeviceConstants, opts: _Options, dtype) -> tuple:
+    """The device kernels' arguments from ``kp0`` to ``g_span``, and from ``vstep`` to
+    ``adc_step``, in the compute type."""
+    c = dtype
+    arrays = tuple(np.ascontiguousarray(a, dtype=dtype) for a in (
+        constants.kappa_p0, constants.kappa_d0, constants.eta_p, constants.eta_d,
+        constants.g_min, constants.g_max - constants.g_min))
+    scalars = (c(opts.voltage_step), c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay),
+               c(opts.ou_gain), np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step))
+    return arrays, scalars
+
+
+_DEVICE_DOCS = dict(_DOCS, device="""\
+device : Device or None, default=None
+    Noise, quantisation and window settings (``None``: ``Device()``, the ideal neuron).
+constants : DeviceConstants or None, default=None
+    Per-neuron constants; ``None`` draws them with ``device.draw(n_neurons, params,
+    random_state)`` (identical nominal constants when the device has no variability).
+params : NanowireParams or None, default=None
+    Nominal constants when ``constants`` is None (default: Table 2).
+""", type_error="""\
+TypeError
+    When ``device`` is not a :class:`~nanowire_rc.device.Device` or None, ``params`` not a
+    :class:`~nanowire_rc.physics.NanowireParams`, or ``washout`` or ``n_windows`` not an integer.
+""")
+
+
+@_shared_doc(**_DEVICE_DOCS)
 def run_nanowire_device(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    dt: float,
-    device: Device | None = None,
-    constants: DeviceConstants | None = None,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-    *,
-    random_state=None,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    std: bool = False,
-    backend: str = "compiled",
-    n_jobs: int | None = -1,
-    check: bool = True,
-    force_device_kernel: bool = False,
+    X: ArrayLike, input_weights: ArrayLike, dt: float, device: Device | None = None,
+    constants: DeviceConstants | None = None, params: NanowireParams | None = None,
+    method: str = NEURON.method, *, random_state=None, lengths: ArrayLike | None = None,
+    washout: int = 0, n_windows: int = 1, h0: ArrayLike = 0.0, dtype="float32",
+    return_states: bool = False, std: bool = False, backend: str = "compiled",
+    n_jobs: int | None = -1, check: bool = True, force_device_kernel: bool = False,
 ) -> PooledStates:
     """Run an uncoupled assembly of non-ideal devices over a batch and pool its read conductances.
 
     The assembly of :func:`~nanowire_rc.kernels.run_nanowire` with each neuron's own constants,
     DAC rounding of the voltages, state noise, and a noisy, ADC-quantised read of the
-    conductance ``G = g_min + (g_max - g_min) h``, which is what gets pooled (see the module
-    docstring).
+    conductance ``G = g_min + (g_max - g_min) h``, which is what gets pooled, trajectories and
+    standard deviation included (see the module docstring).
 
     Parameters
     ----------
-    X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
-        Input series, already scaled (a list may hold series of unequal length).
-    input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
-        Per-neuron input scaling ``omega_n`` (univariate input) or the input weight rows.
+    {inputs}
     dt : float
         Time step (> 0).
-    device : Device or None, default=None
-        Noise, quantisation and window settings (``None``: ``Device()``, the ideal neuron).
-    constants : DeviceConstants or None, default=None
-        Per-neuron constants; ``None`` draws them with ``device.draw(n_neurons, params,
-        random_state)`` (identical nominal constants when the device has no variability).
-    params : NanowireParams or None, default=None
-        Nominal constants when ``constants`` is None (default: Table 2).
+    {device}
     method : {"euler", "exact"}, default="euler"
         Update rule (docs/theory.md, "The neuron").
     random_state : int, RandomState instance or None, default=None
         An int is the noise seed itself (the noise is a pure function of the seed, the series'
         values, the neuron and the step); otherwise the seed is drawn from the generator, after
         the constants if those are drawn here.
-    lengths : array-like of shape (n_cases,), optional
-        Length of each series in a padded batch (a list of unequal series sets this itself).
-    washout : int, default=0
-        Initial steps left out of ``mean`` and ``windows``.
-    n_windows : int, default=1
-        Number of equal windows for the window means.
-    h0 : float or array-like of shape (n_neurons,), default=0.0
-        Initial state ``h``.
-    dtype : {"float32", "float64"}, default="float32"
-        Compute type.
-    return_states : bool, default=False
-        Also return the trajectories of the read conductances (small inputs only).
-    std : bool, default=False
-        Also pool the standard deviation of each read conductance over the steps after the
-        washout (``PooledStates.std``).
+    {batch}
     backend : {"compiled", "numpy"}, default="compiled"
         The Numba kernel (compiled at its first call in a process) or the NumPy reference; both
         draw the same noise and agree to rounding.
-    n_jobs : int or None, default=-1
-        Threads for the compiled kernel (-1: all cores; ``None``: one).
+    {n_jobs}
     check : bool, default=True
         Refuse to run when some device's memory factor over the (quantised) voltages of this
         batch is >= 1 (:func:`~nanowire_rc.device.device_memory_factor`); ``False`` runs anyway.
@@ -543,10 +498,7 @@ def run_nanowire_device(
         On invalid arguments: an unknown ``method``, ``backend`` or ``dtype``, ``constants`` not
         for ``n_neurons`` neurons, shapes, a series too short for ``washout`` and ``n_windows``,
         ``dt <= 0``, or trajectories over the size limit.
-    TypeError
-        When ``device`` is not a :class:`~nanowire_rc.device.Device` or None, ``params`` not a
-        :class:`~nanowire_rc.physics.NanowireParams`, or ``washout`` or ``n_windows`` not an
-        integer.
+    {type_error}
 
     See Also
     --------
@@ -573,9 +525,7 @@ def run_nanowire_device(
     >>> bool(np.array_equal(ideal.mean, run_nanowire(X, omega, 0.1).mean))
     True
     """
-    device = Device() if device is None else device
-    if not isinstance(device, Device):
-        raise InvalidParameterError(f"device must be a Device or None, got {type(device).__name__}")
+    device = _as_device(device)
     if device.is_ideal and constants is None and not force_device_kernel:
         return run_nanowire(X, input_weights, dt, params, method, lengths=lengths,
                             washout=washout, n_windows=n_windows, h0=h0, dtype=dtype,
@@ -597,24 +547,17 @@ def run_nanowire_device(
                                    worst, v_lo, v_hi,
                                    "Use a smaller dt or input weights, scale the input to [0, 1], "
                                    "or method='exact'", unit="device")
-    _check_noise(device, dtype, batch.values.shape[2])
-    opts = _options(device, dt)
+    opts = _noise_options(device, dt, dtype, batch.values.shape[2])
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(device_reference(batch.values, batch.lengths, Wt, h0, dt, constants,
                                              opts, method, seed, washout, n_windows,
                                              return_states, std), _HINT)
     last, sums, states = _outputs(batch, Wt.shape[1], n_windows, dtype, return_states, std)
-    c = dtype
-    arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
-    double = dtype is np.float64
-    kernel = device_kernel(constants.integer_ratio, method == "exact", double)
+    arrays, scalars = _kernel_constants(constants, opts, dtype)
+    kernel = device_kernel(constants.integer_ratio, method == "exact", dtype is np.float64)
     with _numba_threads(n_jobs):
-        kernel(batch.values, batch.lengths, kidx, Wt, h0, c(dt), arr(constants.kappa_p0),
-               arr(constants.kappa_d0), arr(constants.eta_p), arr(constants.eta_d),
-               arr(constants.g_min), arr(constants.g_max - constants.g_min), c(opts.voltage_step),
-               c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
-               np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step),
+        kernel(batch.values, batch.lengths, kidx, Wt, h0, dtype(dt), *arrays, *scalars,
                case_seeds(batch.values, batch.lengths, seed), last, sums, states, return_states,
                _square_slot(n_windows, std))
     return _finish(last, sums, kidx, states, return_states, _HINT, std)
@@ -623,21 +566,7 @@ def run_nanowire_device(
 # ----------------------------------------------------------------------------------------------
 # Coupled networks of devices: v = g(x W_in + W h + b), the physical state h couples the neurons.
 
-def _read(h, g_lo, g_span, eps, z_read, o, dtype):
-    """Read conductances from states (NumPy): window, read noise (white or OU), ADC."""
-    g = g_lo + g_span * h
-    if o.read_sigma:
-        if o.ou_decay:
-            eps = o.ou_decay * eps + (o.read_sigma * o.ou_gain) * z_read
-            g = g + eps
-        else:
-            g = g + o.read_sigma * z_read
-    if o.adc_levels:
-        q = np.clip(np.floor((g - o.adc_lo) / o.adc_step + dtype(0.5)), 0, o.adc_levels - 1)
-        g = o.adc_lo + q * o.adc_step
-    return g, eps
-
-
+@_shared_doc(**_REFERENCE_DOCS)
 def coupled_device_reference(
     X, lengths, weights, h0, bias, recurrent, dt, constants, options, retention, voltage_map,
     seed, washout, n_windows, store, std=False,
@@ -646,89 +575,35 @@ def coupled_device_reference(
 
     Parameters
     ----------
-    X : ndarray of shape (n_cases, n_channels, n_timepoints)
-        Input series in the compute type (float32 or float64), zero-padded past each length.
-    lengths : ndarray of int, shape (n_cases,)
-        Length of each series.
-    weights : ndarray of shape (n_channels, n_neurons)
-        Input weights ``W_in``, transposed.
-    h0 : ndarray of shape (n_neurons,)
-        Initial state.
-    bias : ndarray of shape (n_neurons,)
-        Bias ``b``.
-    recurrent : ndarray of shape (n_neurons, n_neurons) or sparse matrix
-        Recurrent matrix ``W``, acting on the physical states ``h``.
-    dt : float
-        Time step.
-    constants : DeviceConstants
-        Per-neuron constants.
-    options : _Options
-        The scalars of the non-ideal path, from ``_options(device, dt)``.
-    retention : float
-        State retention ``gamma`` in (0, 1].
-    voltage_map : tuple of float (v_min, v_max, gain) or None
-        ``None`` for ``g`` the identity, else ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
-    seed : int
-        Noise seed (see :func:`~nanowire_rc.kernels.streams.case_seeds`).
-    washout : int
-        Initial steps left out of the pooling.
-    n_windows : int
-        Number of equal windows for the window means.
-    store : bool
-        Also return the full trajectories (of the read conductances).
-    std : bool, default=False
-        Also pool the standard deviation over the steps after the washout.
-
-    Returns
-    -------
-    PooledStates
-        Pooled read conductances, in the dtype of ``X``.
+    {arrays}
+    {coupled}
+    {device}
+    {voltage_map}
+    {pooling}
 
     Examples
     --------
     >>> import numpy as np
     >>> from nanowire_rc import Device, NanowireParams
-    >>> from nanowire_rc.kernels.device import _options, coupled_device_reference
-    >>> from nanowire_rc.kernels.reference import coupled_nanowire_reference
-    >>> X, lengths = np.random.default_rng(0).random((2, 1, 30)), np.array([30, 30])
+    >>> from nanowire_rc.kernels import device, reference
+    >>> X, lengths = np.random.default_rng(0).random((2, 1, 30)), np.array([30, 20])
     >>> W_in, W = np.array([[0.25, 0.5]]), np.array([[0.0, 0.05], [0.05, 0.0]])
     >>> h0, b, p, ideal = np.zeros(2), np.zeros(2), NanowireParams(), Device()
-    >>> out = coupled_device_reference(X, lengths, W_in, h0, b, W, 0.1, ideal.nominal(2, p),
-    ...                                _options(ideal, 0.1), 1.0, None, 0, 0, 1, False)
-    >>> plain = coupled_nanowire_reference(X, lengths, W_in, h0, b, W, 0.1, p, 1.0, None, 0, 1,
-    ...                                    False)
+    >>> out = device.coupled_device_reference(X, lengths, W_in, h0, b, W, 0.1,
+    ...                                       ideal.nominal(2, p), device._options(ideal, 0.1),
+    ...                                       1.0, None, 0, 0, 1, False)
+    >>> plain = reference.coupled_nanowire_reference(X, lengths, W_in, h0, b, W, 0.1, p, 1.0,
+    ...                                              None, 0, 1, False)
     >>> bool(np.allclose(out.mean, plain.mean))  # an ideal device reads G = h
     True
     """
-    dtype = X.dtype.type
-    n, _, n_timepoints = X.shape
-    n_neurons = weights.shape[1]
-    c = constants
-    kp0, kd0 = c.kappa_p0.astype(dtype), c.kappa_d0.astype(dtype)
-    eta_p, eta_d = c.eta_p.astype(dtype), c.eta_d.astype(dtype)
-    g_lo, g_span = c.g_min.astype(dtype), (c.g_max - c.g_min).astype(dtype)
+    dtype, (kp0, kd0, eta_p, eta_d, g_lo, g_span), o, keys, h, g, acc, eps = _reference_start(
+        X, lengths, weights, h0, constants, options, seed, washout, n_windows, store, std)
     dt, gamma = dtype(dt), dtype(retention)
-    o = _Options(*(dtype(v) if i != 5 else v for i, v in enumerate(options)))
-    keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
-    h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
-    g = np.zeros((n, n_neurons), dtype)
-    acc = _Accumulator(lengths, n_timepoints, washout, n_windows, g, store, std)
-    eps = np.zeros((n, n_neurons), dtype)
-    if o.read_sigma and o.ou_decay:
-        eps = o.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
     stash = [None, None]
-    for t in range(n_timepoints):
-        feedback = (recurrent @ h.T).T if sp.issparse(recurrent) else h @ recurrent.T
-        a = X[:, :, t] @ weights + feedback + bias
-        if voltage_map is None:
-            v = a
-        else:
-            v_min, v_max, gain = (dtype(x) for x in voltage_map)
-            v = v_min + (v_max - v_min) / (1 + np.exp(-gain * a))
-        if o.voltage_step:
-            v = np.floor(v / o.voltage_step + dtype(0.5)) * o.voltage_step
-        k_p = kp0 * np.exp(eta_p * v)
-        k_d = kd0 * np.exp(-eta_d * v)
+    for t in range(X.shape[2]):
+        a = X[:, :, t] @ weights + _feedback(recurrent, h) + bias
+        k_p, k_d = _rates(_dac(_voltage(a, voltage_map, dtype), o, dtype), kp0, kd0, eta_p, eta_d)
         h_new = (gamma - dt * (k_p + k_d)) * h + dt * k_p
         z_state, z_read = _draws_np(keys, t, o, dtype, stash)
         if o.state_sigma:
@@ -743,35 +618,16 @@ def coupled_device_reference(
 
 @cache
 def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
-    """Compiled point-wise half of a coupled device step (the matrix product is done by BLAS).
+    """The compiled point-wise half of a coupled device step (BLAS does the matrix product),
+    specialised like :func:`~.compiled.coupled_nanowire_pointwise_kernel` (compiled at its first
+    call in each process: no disk cache).
 
-    Parameters
-    ----------
-    ratio : int or None
-        ``eta_p / eta_d`` when that is an integer for every neuron (one ``exp`` per update), else
-        ``None`` or 0.
-    sigmoid : bool
-        Sigmoid voltage map instead of the identity.
-    double : bool
-        Compute in float64 instead of float32.
-
-    Returns
-    -------
-    numba.core.registry.CPUDispatcher
-        ``kernel(H, G, EPS, A, keys, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, g_lo,
-        g_span, retention, v_min, span, gain, vstep, state_sigma, read_sigma, ou_decay, ou_gain,
-        adc_levels, adc_lo, adc_step, ZA, ZB, sums, sq)``, parallel over cases: for the series
-        still running at step ``t``, updates the states ``H``, the reads ``G`` and the read-noise
-        states ``EPS`` in place (``ZA``, ``ZB``: scratch for the Gaussians) and adds ``G`` to the
-        window sums (its square to ``sums[:, sq]`` if ``sq >= 0``). It is compiled at its first
-        call in each process (no on-disk cache).
-
-    Examples
-    --------
-    >>> from nanowire_rc.kernels.device import coupled_device_kernel
-    >>> kernel = coupled_device_kernel(10, sigmoid=True, double=False)  # compiled at first call
-    >>> kernel is coupled_device_kernel(10, sigmoid=True, double=False)  # one per specialisation
-    True
+    ``kernel(H, G, EPS, A, keys, t, lengths, kidx, bias, dt, kp0, kd0, eta_p, eta_d, g_lo,
+    g_span, retention, v_min, span, gain, vstep, state_sigma, read_sigma, ou_decay, ou_gain,
+    adc_levels, adc_lo, adc_step, ZA, ZB, sums, sq)``: for the series still running at step
+    ``t``, updates the states ``H``, the reads ``G`` and the read-noise states ``EPS`` in place
+    (``ZA``, ``ZB``: scratch for the Gaussians) as :func:`coupled_device_reference` does, and
+    pools ``G``.
     """
     fexp = exp64 if double else exp32
     rates = rates64 if double else rates32
@@ -825,40 +681,20 @@ def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
                     q = np.floor((gv - adc_lo) / adc_step + half)
                     gv = adc_lo + min(max(q, zero), top) * adc_step
                 G[i, j] = gv
-            k = kidx[i, t]
-            if k >= 0:
-                for j in range(n_neurons):
-                    sums[i, k, j] += G[i, j]
-                if sq >= 0:
-                    for j in range(n_neurons):
-                        sums[i, sq, j] += G[i, j] * G[i, j]
+            _pool(sums, i, kidx[i, t], G[i], sq)
 
     return kernel
 
 
+@_shared_doc(**_DEVICE_DOCS)
 def run_coupled_nanowire_device(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    recurrent,
-    dt: float,
-    device: Device | None = None,
-    constants: DeviceConstants | None = None,
-    params: NanowireParams | None = None,
-    *,
-    bias: ArrayLike = 0.0,
-    retention: float = NEURON.retention,
-    voltage_map: tuple[float, float, float] | None = None,
-    random_state=None,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    std: bool = False,
-    backend: str = "compiled",
-    n_jobs: int | None = -1,
-    check: bool = True,
+    X: ArrayLike, input_weights: ArrayLike, recurrent, dt: float, device: Device | None = None,
+    constants: DeviceConstants | None = None, params: NanowireParams | None = None, *,
+    bias: ArrayLike = 0.0, retention: float = NEURON.retention,
+    voltage_map: tuple[float, float, float] | None = None, random_state=None,
+    lengths: ArrayLike | None = None, washout: int = 0, n_windows: int = 1, h0: ArrayLike = 0.0,
+    dtype="float32", return_states: bool = False, std: bool = False, backend: str = "compiled",
+    n_jobs: int | None = -1, check: bool = True,
 ) -> PooledStates:
     """Run a coupled network of non-ideal devices over a batch; pool its read conductances.
 
@@ -869,50 +705,21 @@ def run_coupled_nanowire_device(
 
     Parameters
     ----------
-    X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
-        Input series, already scaled (a list may hold series of unequal length).
-    input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
-        Input weights ``W_in`` (one per neuron for univariate input, else one row per neuron).
+    {inputs}
     recurrent : array-like of shape (n_neurons,) or (n_neurons, n_neurons), or sparse matrix
         Recurrent matrix ``W`` (a 1-D array is its diagonal).
     dt : float
         Time step (> 0).
-    device : Device or None, default=None
-        Noise, quantisation and window settings (``None``: ``Device()``, the ideal neuron).
-    constants : DeviceConstants or None, default=None
-        Per-neuron constants; ``None`` draws them with ``device.draw(n_neurons, params,
-        random_state)``.
-    params : NanowireParams or None, default=None
-        Nominal constants when ``constants`` is None (default: Table 2).
-    bias : float or array-like of shape (n_neurons,), default=0.0
-        Bias ``b``.
-    retention : float, default=1.0
-        State retention ``gamma`` in (0, 1].
-    voltage_map : tuple of float (v_min, v_max, gain), optional
-        ``None`` for ``g`` the identity, else a sigmoid onto ``[v_min, v_max]``.
+    {device}
+    {network}
     random_state : int, RandomState instance or None, default=None
         Noise seed, or the generator to draw it (and the constants) from; see
         :func:`run_nanowire_device`.
-    lengths : array-like of shape (n_cases,), optional
-        Length of each series in a padded batch (a list of unequal series sets this itself).
-    washout : int, default=0
-        Initial steps left out of ``mean`` and ``windows``.
-    n_windows : int, default=1
-        Number of equal windows for the window means.
-    h0 : float or array-like of shape (n_neurons,), default=0.0
-        Initial state ``h``.
-    dtype : {"float32", "float64"}, default="float32"
-        Compute type.
-    return_states : bool, default=False
-        Also return the trajectories of the read conductances (small inputs only).
-    std : bool, default=False
-        Also pool the standard deviation of each read conductance over the steps after the
-        washout (``PooledStates.std``).
+    {batch}
     backend : {"compiled", "numpy"}, default="compiled"
         BLAS plus a Numba point-wise kernel (compiled at its first call in a process), or the
         NumPy reference; both draw the same noise and agree to rounding.
-    n_jobs : int or None, default=-1
-        Threads for the compiled kernel (-1: all cores; ``None``: one).
+    {n_jobs}
     check : bool, default=True
         Refuse a network whose contraction bound in the best weighted max-norm
         (:func:`~nanowire_rc.stability.weighted_contraction_bound` of
@@ -937,10 +744,7 @@ def run_coupled_nanowire_device(
         neurons, shapes, a non-finite ``recurrent``, a series too short for ``washout`` and
         ``n_windows``, ``dt <= 0``, an unknown ``backend`` or ``dtype``, or trajectories over the
         size limit.
-    TypeError
-        When ``device`` is not a :class:`~nanowire_rc.device.Device` or None, ``params`` not a
-        :class:`~nanowire_rc.physics.NanowireParams`, or ``washout`` or ``n_windows`` not an
-        integer.
+    {type_error}
 
     See Also
     --------
@@ -959,19 +763,15 @@ def run_coupled_nanowire_device(
     >>> pooled.mean.shape, pooled.windows.shape
     ((3, 3), (3, 2, 3))
     """
-    device = Device() if device is None else device
-    if not isinstance(device, Device):
-        raise InvalidParameterError(f"device must be a Device or None, got {type(device).__name__}")
+    device = _as_device(device)
     if not 0 < retention <= 1:
         raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
     dt, batch, Wt, constants, seed, h0, kidx, dtype = _setup(
         X, lengths, input_weights, dt, device, constants, params, random_state, h0, dtype,
         washout, n_windows, backend, return_states)
     n_neurons = Wt.shape[1]
-    rec = _as_recurrent(recurrent, n_neurons, dtype)
-    if not sp.issparse(rec) and rec.ndim == 1:
-        rec = np.diag(rec)
-    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
+    rec = _as_recurrent(recurrent, n_neurons, dtype, full=True)
+    bias = _per_neuron(bias, n_neurons, dtype)
     v_lo, v_hi, gain_max = coupled_voltage_range(*batch.channel_range(), Wt.T, rec, bias,
                                                  voltage_map)
     v_lo, v_hi = (quantise_voltage(v, device.voltage_step) for v in (v_lo, v_hi))
@@ -987,36 +787,27 @@ def run_coupled_nanowire_device(
             raise _refuse_unstable(what, k, v_lo, v_hi,
                                    "Use weaker coupling, a smaller dt or v_max, or less "
                                    "variability", unit="device")
-    _check_noise(device, dtype, batch.values.shape[2])
-    opts = _options(device, dt)
+    opts = _noise_options(device, dt, dtype, batch.values.shape[2])
     if backend == "numpy":
         with np.errstate(over="ignore", invalid="ignore"):
             return _checked(coupled_device_reference(
                 batch.values, batch.lengths, Wt, h0, bias, rec, dt, constants, opts, retention,
                 voltage_map, seed, washout, n_windows, return_states, std), _HINT)
-    c = dtype
-    arr = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
     G, sums, states = _outputs(batch, n_neurons, n_windows, dtype, return_states, std)
     G[...] = 0
     H = np.broadcast_to(h0, G.shape).copy()
-    EPS = np.zeros_like(H)
-    ZA, ZB = np.zeros_like(H), np.zeros_like(H)
+    EPS, ZA, ZB = np.zeros_like(H), np.zeros_like(H), np.zeros_like(H)
     keys = _keys_np(case_seeds(batch.values, batch.lengths, seed), n_neurons)
     if opts.read_sigma and opts.ou_decay:
         EPS[...] = opts.read_sigma * _normal_pair_np(keys, 0, dtype)[1]
     kernel = coupled_device_kernel(constants.integer_ratio, voltage_map is not None,
                                    dtype is np.float64)
+    c = dtype
     v_min, v_max, gain = voltage_map if voltage_map is not None else (0.0, 1.0, 1.0)
-    consts = [arr(x) for x in (constants.kappa_p0, constants.kappa_d0, constants.eta_p,
-                               constants.eta_d, constants.g_min,
-                               constants.g_max - constants.g_min)]
+    arrays, (vstep, *noise) = _kernel_constants(constants, opts, dtype)
     with _numba_threads(n_jobs):
-        for t, A in _coupled_steps(batch, Wt, rec, H):
-            kernel(H, G, EPS, A, keys, t, batch.lengths, kidx, bias, c(dt), *consts,
-                   c(retention), c(v_min), c(v_max - v_min), c(gain), c(opts.voltage_step),
-                   c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay), c(opts.ou_gain),
-                   np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step), ZA, ZB, sums,
+        for t, A in _coupled_steps(batch, Wt, rec, H, states if return_states else None, G):
+            kernel(H, G, EPS, A, keys, t, batch.lengths, kidx, bias, c(dt), *arrays,
+                   c(retention), c(v_min), c(v_max - v_min), c(gain), vstep, *noise, ZA, ZB, sums,
                    _square_slot(n_windows, std))
-            if return_states:
-                states[:, t] = np.where((t < batch.lengths)[:, None], G, 0)
     return _finish(G, sums, kidx, states, return_states, _HINT, std)

@@ -19,12 +19,8 @@ exceeds each of ``Q`` thresholds, giving the proportion of positive values (PPV)
 ``h(t) - theta``, and sums its state (the mean). Nothing of size ``n_timepoints`` is kept per
 neuron.
 
-Why this is a reservoir feature and not a renamed convolution: the fixed point
-``h* = k_p / (k_p + k_d)`` is a strictly increasing function of ``v``, so a lane whose neuron
-forgets within a step (exact update, ``dt S >> 1``) has ``h(t) = h*(v(t))`` and its PPV against a
-threshold is the PPV of the drive against the matching voltage: the dilated-convolution feature.
-Lanes with memory (smaller ``dt``) low-pass the drive through the device's voltage-dependent
-rate, which no convolution of that length gives.
+Why this is a reservoir feature and not a renamed convolution: docs/accuracy_flagship.md ("Where
+the reservoir is in this").
 
 :func:`multiscale_reference` is the plain NumPy definition; :func:`multiscale_kernel` the compiled
 one (parallel over cases, SIMD over the 84 lanes); :func:`multiscale_record_kernel` runs each
@@ -237,6 +233,13 @@ _lanes32 = _make_lanes(exp32)
 _lanes64 = _make_lanes(exp64)
 
 
+@njit(inline="always")
+def _work(X, n_thr, n_lanes):
+    """The lanes' scratch in the compute type: drive, taps, threshold counts, state sums."""
+    return (np.empty(n_lanes, dtype=X.dtype), np.empty(9, dtype=X.dtype),
+            np.zeros((n_thr, n_lanes), dtype=X.dtype), np.zeros(n_lanes, dtype=X.dtype))
+
+
 @cache
 def multiscale_kernel(exact: bool, double: bool):
     """Compiled multi-scale kernel, parallel over cases (what :func:`multiscale_reference`
@@ -272,10 +275,7 @@ def multiscale_kernel(exact: bool, double: bool):
         n_blocks, n_thr, n_lanes = thresholds.shape
         for i in prange(n):
             h = np.empty(n_lanes, dtype=X.dtype)
-            z = np.empty(n_lanes, dtype=X.dtype)
-            taps = np.empty(9, dtype=X.dtype)
-            count = np.zeros((n_thr, n_lanes), dtype=X.dtype)
-            total = np.zeros(n_lanes, dtype=X.dtype)
+            z, taps, count, total = _work(X, n_thr, n_lanes)
             none = np.empty((0, 0), dtype=X.dtype)
             length = lengths[i]
             for g in range(n_blocks):
@@ -318,9 +318,11 @@ def multiscale_record_kernel(exact: bool, double: bool):
 
     Examples
     --------
-    >>> from nanowire_rc.kernels.multiscale import multiscale_record_kernel
-    >>> multiscale_record_kernel(True, False) is multiscale_record_kernel(True, False)
-    True
+    >>> from nanowire_rc.kernels import multiscale
+    >>> record = multiscale.multiscale_record_kernel(True, False)  # one per specialisation
+    >>> pooling = multiscale.multiscale_kernel(True, False)
+    >>> record is multiscale.multiscale_record_kernel(True, False), record is pooling
+    (True, False)
     """
     exact, double = bool(exact), bool(double)  # cache-key constants
 
@@ -331,11 +333,8 @@ def multiscale_record_kernel(exact: bool, double: bool):
         for g in prange(n_blocks):
             i = cases[g]
             h = h0[g].copy()
-            z = np.empty(n_lanes, dtype=X.dtype)
-            taps = np.empty(9, dtype=X.dtype)
+            z, taps, count, total = _work(X, 0, n_lanes)
             thr = np.empty((0, n_lanes), dtype=X.dtype)
-            count = np.zeros((0, n_lanes), dtype=X.dtype)
-            total = np.zeros(n_lanes, dtype=X.dtype)
             if double:
                 _lanes64(X[i, sources[g]], lengths[i], dilations[g], W, gain[g], offset[g], v_lo[g],
                          v_hi[g], dt[g], h, thr, count, total, states[g], True, taps, z, kp0,

@@ -1,18 +1,10 @@
 """Streaming pooling of reservoir states: which time step feeds which window, and the result type.
 
 Every kernel accumulates, while it steps, the sum of the states over ``K`` equal time windows of
-each series (after its washout). Those sums give all pooled features at once: the window means,
-the overall mean (their total over the pooled length) and, with the final state, ``last``. One
-accumulator per update is all the pooling costs, and memory stays O(cases × K × neurons).
-
-Window ``k`` of a series of length ``L_i`` with washout ``w`` covers the steps ``t`` with
-``floor((t - w) K / (L_i - w)) = k``: ``K`` consecutive windows whose sizes differ by at most one.
-A series with fewer than ``K`` steps after its washout leaves some windows empty; each empty
-window takes the mean of the window holding its nearest step, step ``floor(k (L_i - w) / K)``
-(so ``K`` windows of a 3-step series repeat its 3 states).
-
-On request, one more accumulator holds the sum of squared states, which with the mean gives the
-standard deviation of every neuron over the pooled steps (``std``).
+each series after its washout (:func:`window_index`); those sums give all pooled features at once
+(:func:`finish_pooling`): the window means, the overall mean and, with the final state, ``last``.
+Memory stays O(cases × K × neurons). On request, one more accumulator holds the sum of squared
+states, for the standard deviation of every neuron over the pooled steps (``std``).
 """
 
 from __future__ import annotations

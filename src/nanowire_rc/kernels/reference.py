@@ -3,13 +3,15 @@ over time.
 
 These are the definitions the compiled kernels are tested against, written to be read: the
 physics formulas of docs/theory.md ("The neuron"), no tricks (two ``exp`` per nanowire update,
-``np.tanh``).
-They take the arrays already validated and laid out by :mod:`.runners` (series as
+``np.tanh``). They take the arrays already validated and laid out by :mod:`.runners` (series as
 ``(n_cases, n_channels, n_timepoints)`` in the compute type, input weights as
 ``(n_channels, n_neurons)``), which is also what makes them callable on their own.
 """
 
 from __future__ import annotations
+
+import re
+import textwrap
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,6 +20,65 @@ from ..physics import NanowireParams
 from .pooling import PooledStates, finish_pooling, window_index
 
 __all__ = ["coupled_nanowire_reference", "leaky_tanh_reference", "nanowire_reference"]
+
+
+def _shared_doc(**blocks: str):
+    """Decorator: each line ``{name}`` of the docstring becomes ``blocks[name]``, indented
+    alike (parameter descriptions that several functions share, written once)."""
+    def fill(func):
+        for name, text in blocks.items():
+            func.__doc__ = re.sub(rf"(?m)^( *){{{name}}}\n",
+                                  lambda m, text=text: textwrap.indent(text, m.group(1)),
+                                  func.__doc__)
+        return func
+    return fill
+
+
+#: The laid-out inputs every reference takes first.
+_ARRAYS = """\
+X : ndarray of shape (n_cases, n_channels, n_timepoints)
+    Input series in the compute type (float32 or float64), zero-padded past each length.
+lengths : ndarray of int, shape (n_cases,)
+    Length of each series.
+weights : ndarray of shape (n_channels, n_neurons)
+    Input weights ``W_in``, transposed: ``v = x_t @ weights``.
+h0 : ndarray of shape (n_neurons,)
+    Initial state.
+"""
+
+
+def _pooling_doc(what: str) -> str:
+    """The pooling arguments every reference takes last, and its Returns section."""
+    return f"""\
+washout : int
+    Initial steps left out of the pooling.
+n_windows : int
+    Number of equal windows for the window means.
+store : bool
+    Also return the full trajectories.
+std : bool, default=False
+    Also pool the standard deviation over the steps after the washout.
+
+Returns
+-------
+PooledStates
+    Pooled {what}, in the dtype of ``X``.
+"""
+
+
+_POOLING = _pooling_doc("states")
+
+
+def _rates(v, kp0, kd0, eta_p, eta_d):
+    """The rates ``(k_p, k_d)`` at the voltages ``v`` (two ``exp``)."""
+    return kp0 * np.exp(eta_p * v), kd0 * np.exp(-eta_d * v)
+
+
+def _feedback(recurrent, h):
+    """``h W^T`` for every case: ``W`` sparse, its diagonal (1-D) or dense."""
+    if sp.issparse(recurrent):
+        return (recurrent @ h.T).T
+    return h * recurrent if recurrent.ndim == 1 else h @ recurrent.T
 
 
 class _Accumulator:
@@ -55,50 +116,22 @@ class _Accumulator:
                               self.states, std=True)
 
 
-def nanowire_reference(
-    X: np.ndarray,
-    lengths: np.ndarray,
-    weights: np.ndarray,
-    h0: np.ndarray,
-    dt: float,
-    params: NanowireParams,
-    method: str,
-    washout: int,
-    n_windows: int,
-    store: bool,
-    std: bool = False,
-) -> PooledStates:
+@_shared_doc(arrays=_ARRAYS, pooling=_POOLING)
+def nanowire_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray, h0: np.ndarray,
+                       dt: float, params: NanowireParams, method: str, washout: int,
+                       n_windows: int, store: bool, std: bool = False) -> PooledStates:
     """Uncoupled nanowire neurons: ``v = x_t @ weights``, then the neuron's update.
 
     Parameters
     ----------
-    X : ndarray of shape (n_cases, n_channels, n_timepoints)
-        Input series in the compute type (float32 or float64), zero-padded past each length.
-    lengths : ndarray of int, shape (n_cases,)
-        Length of each series.
-    weights : ndarray of shape (n_channels, n_neurons)
-        Input weights, transposed: ``v = x_t @ weights``.
-    h0 : ndarray of shape (n_neurons,)
-        Initial state.
+    {arrays}
     dt : float or ndarray of shape (n_neurons,)
         Time step, common or per neuron (``dt_spread``).
     params : NanowireParams
         Physical constants.
     method : {"euler", "exact"}
         Update rule (docs/theory.md, "The neuron").
-    washout : int
-        Initial steps left out of the pooling.
-    n_windows : int
-        Number of equal windows for the window means.
-    store : bool
-        Also return the full trajectories.
-    std : bool, default=False
-        Also pool the standard deviation over the steps after the washout.
-
-    Returns
-    -------
-    PooledStates
-        Pooled states, in the dtype of ``X``.
+    {pooling}
 
     Examples
     --------
@@ -119,9 +152,7 @@ def nanowire_reference(
     h = np.broadcast_to(h0, (n, weights.shape[1])).astype(X.dtype)
     acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store, std)
     for t in range(n_timepoints):
-        v = X[:, :, t] @ weights
-        k_p = kp0 * np.exp(eta_p * v)
-        k_d = kd0 * np.exp(-eta_d * v)
+        k_p, k_d = _rates(X[:, :, t] @ weights, kp0, kd0, eta_p, eta_d)
         s = k_p + k_d
         if method == "euler":
             h_new = h + dt * (k_p - s * h)
@@ -132,50 +163,23 @@ def nanowire_reference(
     return acc.finish(h)
 
 
-def leaky_tanh_reference(
-    X: np.ndarray,
-    lengths: np.ndarray,
-    weights: np.ndarray,
-    h0: np.ndarray,
-    leak: np.ndarray,
-    bias: np.ndarray,
-    recurrent: np.ndarray | sp.spmatrix,
-    washout: int,
-    n_windows: int,
-    store: bool,
-    std: bool = False,
-) -> PooledStates:
+@_shared_doc(arrays=_ARRAYS, pooling=_POOLING)
+def leaky_tanh_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray,
+                         h0: np.ndarray, leak: np.ndarray, bias: np.ndarray,
+                         recurrent: np.ndarray | sp.spmatrix, washout: int, n_windows: int,
+                         store: bool, std: bool = False) -> PooledStates:
     """Leaky-integrator tanh reservoir ``h <- (1 - a) h + a tanh(x W_in + W h + b)``.
 
     Parameters
     ----------
-    X : ndarray of shape (n_cases, n_channels, n_timepoints)
-        Input series in the compute type (float32 or float64), zero-padded past each length.
-    lengths : ndarray of int, shape (n_cases,)
-        Length of each series.
-    weights : ndarray of shape (n_channels, n_neurons)
-        Input weights ``W_in``, transposed.
-    h0 : ndarray of shape (n_neurons,)
-        Initial state.
+    {arrays}
     leak : ndarray of shape (n_neurons,)
         Leak rates ``a`` in (0, 1].
     bias : ndarray of shape (n_neurons,)
         Bias ``b``.
     recurrent : ndarray of shape (n_neurons,) or (n_neurons, n_neurons), or sparse matrix
         ``W``: its diagonal (1-D), a dense matrix or a sparse matrix.
-    washout : int
-        Initial steps left out of the pooling.
-    n_windows : int
-        Number of equal windows for the window means.
-    store : bool
-        Also return the full trajectories.
-    std : bool, default=False
-        Also pool the standard deviation over the steps after the washout.
-
-    Returns
-    -------
-    PooledStates
-        Pooled states, in the dtype of ``X``.
+    {pooling}
 
     Examples
     --------
@@ -191,70 +195,53 @@ def leaky_tanh_reference(
     h = np.broadcast_to(h0, (n, weights.shape[1])).astype(X.dtype)
     acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store, std)
     for t in range(n_timepoints):
-        if sp.issparse(recurrent):
-            feedback = (recurrent @ h.T).T
-        elif recurrent.ndim == 1:
-            feedback = h * recurrent
-        else:
-            feedback = h @ recurrent.T
-        pre = X[:, :, t] @ weights + feedback + bias
+        pre = X[:, :, t] @ weights + _feedback(recurrent, h) + bias
         h = acc.step(t, h, (1 - leak) * h + leak * np.tanh(pre))
     return acc.finish(h)
 
 
-def coupled_nanowire_reference(
-    X: np.ndarray,
-    lengths: np.ndarray,
-    weights: np.ndarray,
-    h0: np.ndarray,
-    bias: np.ndarray,
-    recurrent: np.ndarray | sp.spmatrix,
-    dt: float,
-    params: NanowireParams,
-    retention: float,
-    voltage_map: tuple[float, float, float] | None,
-    washout: int,
-    n_windows: int,
-    store: bool,
-    std: bool = False,
-) -> PooledStates:
+#: The arguments of a coupled nanowire network, shared with the device reference.
+_COUPLED = """\
+bias : ndarray of shape (n_neurons,)
+    Bias ``b``.
+recurrent : ndarray of shape (n_neurons, n_neurons) or sparse matrix
+    Recurrent matrix ``W`` (acting on the states ``h``).
+dt : float
+    Time step.
+"""
+_VOLTAGE_MAP = """\
+retention : float
+    State retention ``gamma`` in (0, 1].
+voltage_map : tuple of float (v_min, v_max, gain) or None
+    ``None`` for ``g`` the identity, else ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
+"""
+
+
+def _voltage(a, voltage_map, dtype):
+    """The voltage ``g(a)`` of a coupled network (identity, or the sigmoid map)."""
+    if voltage_map is None:
+        return a
+    v_min, v_max, gain = (dtype(c) for c in voltage_map)
+    return v_min + (v_max - v_min) / (1 + np.exp(-gain * a))
+
+
+@_shared_doc(arrays=_ARRAYS, coupled=_COUPLED, voltage_map=_VOLTAGE_MAP, pooling=_POOLING)
+def coupled_nanowire_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray,
+                               h0: np.ndarray, bias: np.ndarray,
+                               recurrent: np.ndarray | sp.spmatrix, dt: float,
+                               params: NanowireParams, retention: float,
+                               voltage_map: tuple[float, float, float] | None, washout: int,
+                               n_windows: int, store: bool, std: bool = False) -> PooledStates:
     """Coupled nanowire network: ``v = g(x W_in + W h + b)``, ``h <- (gamma - dt S) h + dt k_p``.
 
     Parameters
     ----------
-    X : ndarray of shape (n_cases, n_channels, n_timepoints)
-        Input series in the compute type (float32 or float64), zero-padded past each length.
-    lengths : ndarray of int, shape (n_cases,)
-        Length of each series.
-    weights : ndarray of shape (n_channels, n_neurons)
-        Input weights ``W_in``, transposed.
-    h0 : ndarray of shape (n_neurons,)
-        Initial state.
-    bias : ndarray of shape (n_neurons,)
-        Bias ``b``.
-    recurrent : ndarray of shape (n_neurons, n_neurons) or sparse matrix
-        Recurrent matrix ``W``.
-    dt : float
-        Time step.
+    {arrays}
+    {coupled}
     params : NanowireParams
         Physical constants.
-    retention : float
-        State retention ``gamma`` in (0, 1].
-    voltage_map : tuple of float (v_min, v_max, gain) or None
-        ``None`` for ``g`` the identity, else ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
-    washout : int
-        Initial steps left out of the pooling.
-    n_windows : int
-        Number of equal windows for the window means.
-    store : bool
-        Also return the full trajectories.
-    std : bool, default=False
-        Also pool the standard deviation over the steps after the washout.
-
-    Returns
-    -------
-    PooledStates
-        Pooled states, in the dtype of ``X``.
+    {voltage_map}
+    {pooling}
 
     Examples
     --------
@@ -279,14 +266,7 @@ def coupled_nanowire_reference(
     h = np.broadcast_to(h0, (n, weights.shape[1])).astype(X.dtype)
     acc = _Accumulator(lengths, n_timepoints, washout, n_windows, h, store, std)
     for t in range(n_timepoints):
-        feedback = (recurrent @ h.T).T if sp.issparse(recurrent) else h @ recurrent.T
-        a = X[:, :, t] @ weights + feedback + bias
-        if voltage_map is None:
-            v = a
-        else:
-            v_min, v_max, gain = (dtype(c) for c in voltage_map)
-            v = v_min + (v_max - v_min) / (1 + np.exp(-gain * a))
-        k_p = kp0 * np.exp(eta_p * v)
-        k_d = kd0 * np.exp(-eta_d * v)
+        v = _voltage(X[:, :, t] @ weights + _feedback(recurrent, h) + bias, voltage_map, dtype)
+        k_p, k_d = _rates(v, kp0, kd0, eta_p, eta_d)
         h = acc.step(t, h, (gamma - dt * (k_p + k_d)) * h + dt * k_p)
     return acc.finish(h)

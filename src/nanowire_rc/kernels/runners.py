@@ -56,6 +56,7 @@ from .pooling import (
     window_index,
     zeros_touched,
 )
+from .reference import _shared_doc
 
 __all__ = ["BACKENDS", "run_coupled_nanowire", "run_leaky_tanh", "run_nanowire"]
 
@@ -161,23 +162,61 @@ def _refuse_unstable(what: str, worst: int, v_lo, v_hi, fix: str,
     )
 
 
+#: Parameter descriptions the ``run_*`` functions here and in :mod:`.device` share.
+_INPUTS = """\
+X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
+    Input series, already scaled (a list may hold series of unequal length).
+input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
+    Input weights ``W_in``: one per neuron for univariate input (the input scaling
+    ``omega_n``), else one row per neuron.
+"""
+_NETWORK = """\
+bias : float or array-like of shape (n_neurons,), default=0.0
+    Bias ``b``.
+retention : float, default=1.0
+    State retention ``gamma`` in (0, 1].
+voltage_map : tuple of float (v_min, v_max, gain), optional
+    ``None`` for ``g`` the identity, else a sigmoid onto ``[v_min, v_max]``,
+    ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
+"""
+_BATCH = """\
+lengths : array-like of shape (n_cases,), optional
+    Length of each series in a padded batch (a list of unequal series sets this itself).
+washout : int, default=0
+    Initial steps left out of ``mean`` and ``windows``.
+n_windows : int, default=1
+    Number of equal windows for the window means.
+h0 : float or array-like of shape (n_neurons,), default=0.0
+    Initial state ``h``.
+dtype : {"float32", "float64"}, default="float32"
+    Compute type (float32 is about twice as fast).
+return_states : bool, default=False
+    Also return the full trajectories (memory O(cases × time × neurons), at most
+    ``nanowire_rc.kernels.MAX_STATES_BYTES``: small inputs only).
+std : bool, default=False
+    Also pool each neuron's standard deviation over the steps after the washout
+    (``PooledStates.std``), from one more accumulator of squared states while stepping.
+"""
+_N_JOBS = """\
+n_jobs : int or None, default=-1
+    Threads for the compiled kernels (-1: all cores; ``None``: one).
+"""
+_POOLED = """\
+Returns
+-------
+PooledStates
+    Last state, mean state and window means of every series (and trajectories if asked).
+"""
+_DOCS = {"inputs": _INPUTS, "network": _NETWORK, "batch": _BATCH, "n_jobs": _N_JOBS,
+         "pooled": _POOLED}
+
+
+@_shared_doc(**_DOCS)
 def run_nanowire(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    dt: float,
-    params: NanowireParams | None = None,
-    method: str = NEURON.method,
-    *,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    std: bool = False,
-    backend: str = "compiled",
-    n_jobs: int | None = -1,
-    check: bool = True,
+    X: ArrayLike, input_weights: ArrayLike, dt: float, params: NanowireParams | None = None,
+    method: str = NEURON.method, *, lengths: ArrayLike | None = None, washout: int = 0,
+    n_windows: int = 1, h0: ArrayLike = 0.0, dtype="float32", return_states: bool = False,
+    std: bool = False, backend: str = "compiled", n_jobs: int | None = -1, check: bool = True,
 ) -> PooledStates:
     """Run an uncoupled nanowire assembly over a batch of series and pool its states.
 
@@ -186,45 +225,22 @@ def run_nanowire(
 
     Parameters
     ----------
-    X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
-        Input series, already scaled (the voltages are ``input_weights @ x``). A list may hold
-        series of unequal length.
-    input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
-        Per-neuron input scaling ``omega_n`` (univariate input) or the input weight rows.
+    {inputs}
     dt : float or array-like of shape (n_neurons,)
         Time step (> 0), or each neuron's own (heterogeneous time constants).
     params : NanowireParams, optional
         Physical constants (default: the paper's Table 2).
     method : {"euler", "exact"}, default="euler"
         Update rule (docs/theory.md, "The neuron").
-    lengths : array-like of shape (n_cases,), optional
-        Length of each series in a padded batch (a list of unequal series sets this itself).
-    washout : int, default=0
-        Initial steps left out of ``mean`` and ``windows``.
-    n_windows : int, default=1
-        Number of equal windows for the window means.
-    h0 : float or array-like of shape (n_neurons,), default=0.0
-        Initial state.
-    dtype : {"float32", "float64"}, default="float32"
-        Compute type (float32 is about twice as fast).
-    return_states : bool, default=False
-        Also return the full trajectories (memory O(cases × time × neurons), at most
-        ``nanowire_rc.kernels.MAX_STATES_BYTES``: small inputs only).
-    std : bool, default=False
-        Also pool each neuron's standard deviation over the steps after the washout
-        (``PooledStates.std``), from one more accumulator of squared states while stepping.
+    {batch}
     backend : {"compiled", "numpy"}, default="compiled"
         The Numba kernel (parallel over series) or the plain NumPy reference.
-    n_jobs : int or None, default=-1
-        Threads for the compiled kernel (-1: all cores; ``None``: one).
+    {n_jobs}
     check : bool, default=True
         Refuse to run when the memory factor over the voltages this batch produces is >= 1
         (what the estimators enforce at ``fit``); ``False`` runs anyway.
 
-    Returns
-    -------
-    PooledStates
-        Last state, mean state and window means of every series (and trajectories if asked).
+    {pooled}
 
     Raises
     ------
@@ -332,10 +348,11 @@ def _finish(last, sums, kidx, states, store, hint: str, std: bool = False) -> Po
                                    compiled=True), hint)
 
 
-def _as_recurrent(recurrent, n_neurons: int, dtype):
+def _as_recurrent(recurrent, n_neurons: int, dtype, full: bool = False):
+    """The recurrent matrix checked, in ``dtype``; a diagonal stays 1-D unless ``full``."""
     if recurrent is None:
-        return np.zeros(n_neurons, dtype)
-    if sp.issparse(recurrent):
+        recurrent = np.zeros(n_neurons, dtype)
+    elif sp.issparse(recurrent):
         if recurrent.shape != (n_neurons, n_neurons):
             raise InvalidParameterError(f"recurrent matrix must be ({n_neurons}, {n_neurons}), got "
                                         f"{recurrent.shape}")
@@ -347,18 +364,25 @@ def _as_recurrent(recurrent, n_neurons: int, dtype):
             f"{n_neurons}) matrix, got {recurrent.shape}")
     if not np.all(np.isfinite(recurrent)):
         raise InvalidParameterError("recurrent matrix contains NaN or inf")
-    return recurrent
+    return np.diag(recurrent) if full and recurrent.ndim == 1 else recurrent
 
 
-def _coupled_steps(batch: SeriesBatch, W: np.ndarray, rec, H: np.ndarray):
+def _per_neuron(value, n_neurons: int, dtype) -> np.ndarray:
+    """A scalar or one value per neuron, as a fresh (n_neurons,) array in ``dtype``."""
+    return np.broadcast_to(np.asarray(value, dtype=dtype), (n_neurons,)).copy()
+
+
+def _coupled_steps(batch: SeriesBatch, W: np.ndarray, rec, H: np.ndarray, states=None,
+                   read=None):
     """Yield ``(t, A)`` with ``A = H W_rec^T + x_t W_in`` for each step of a coupled reservoir.
 
     One matrix product per step for the whole batch (BLAS, or sparse), written into one reused
     buffer; the caller's compiled point-wise pass then updates ``H`` in place before the next
-    step is computed.
+    step is computed. With ``states``, the step's ``read`` (default ``H``) is stored there.
     """
     A = np.empty_like(H)
     rec_t = rec.T.tocsr() if sp.issparse(rec) else np.ascontiguousarray(rec.T)
+    read = H if read is None else read
     for t in range(batch.values.shape[2]):
         if sp.issparse(rec_t):
             A[...] = H @ rec_t
@@ -366,23 +390,16 @@ def _coupled_steps(batch: SeriesBatch, W: np.ndarray, rec, H: np.ndarray):
             np.matmul(H, rec_t, out=A)
         A += batch.values[:, :, t] @ W
         yield t, A
+        if states is not None:
+            states[:, t] = np.where((t < batch.lengths)[:, None], read, 0)
 
 
+@_shared_doc(**_DOCS)
 def run_leaky_tanh(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    leak_rate: ArrayLike,
-    bias: ArrayLike = 0.0,
-    recurrent: ArrayLike | sp.spmatrix | None = None,
-    *,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    std: bool = False,
-    backend: str = "compiled",
+    X: ArrayLike, input_weights: ArrayLike, leak_rate: ArrayLike, bias: ArrayLike = 0.0,
+    recurrent: ArrayLike | sp.spmatrix | None = None, *, lengths: ArrayLike | None = None,
+    washout: int = 0, n_windows: int = 1, h0: ArrayLike = 0.0, dtype="float32",
+    return_states: bool = False, std: bool = False, backend: str = "compiled",
     n_jobs: int | None = -1,
 ) -> PooledStates:
     """Run a leaky-integrator tanh reservoir over a batch and pool its states.
@@ -393,10 +410,7 @@ def run_leaky_tanh(
 
     Parameters
     ----------
-    X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
-        Input series (a list may hold series of unequal length).
-    input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
-        Input weights ``W_in`` (one per neuron for univariate input, else one row per neuron).
+    {inputs}
     leak_rate : float or array-like of shape (n_neurons,)
         Leak rate ``a`` in (0, 1].
     bias : float or array-like of shape (n_neurons,), default=0.0
@@ -404,30 +418,12 @@ def run_leaky_tanh(
     recurrent : None, array-like of shape (n_neurons,) or (n_neurons, n_neurons), or sparse matrix
         Recurrent matrix ``W``: ``None`` for none, a 1-D array for a diagonal matrix (no matrix
         work), else the full matrix, dense or sparse.
-    lengths : array-like of shape (n_cases,), optional
-        Length of each series in a padded batch (a list of unequal series sets this itself).
-    washout : int, default=0
-        Initial steps left out of ``mean`` and ``windows``.
-    n_windows : int, default=1
-        Number of equal windows for the window means.
-    h0 : float or array-like of shape (n_neurons,), default=0.0
-        Initial state.
-    dtype : {"float32", "float64"}, default="float32"
-        Compute type.
-    return_states : bool, default=False
-        Also return the full trajectories (small inputs only; see :func:`run_nanowire`).
-    std : bool, default=False
-        Also pool each neuron's standard deviation over the steps after the washout
-        (``PooledStates.std``), from one more accumulator of squared states while stepping.
+    {batch}
     backend : {"compiled", "numpy"}, default="compiled"
         Numba kernels or the plain NumPy reference.
-    n_jobs : int or None, default=-1
-        Threads for the compiled kernels (-1: all cores; ``None``: one).
+    {n_jobs}
 
-    Returns
-    -------
-    PooledStates
-        Last state, mean state and window means of every series (and trajectories if asked).
+    {pooled}
 
     Raises
     ------
@@ -459,10 +455,10 @@ def run_leaky_tanh(
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
                                          n_windows, backend, return_states)
     n_neurons = W.shape[1]
-    leak = np.broadcast_to(np.asarray(leak_rate, dtype=dtype), (n_neurons,)).copy()
+    leak = _per_neuron(leak_rate, n_neurons, dtype)
     if not np.all((leak > 0) & (leak <= 1)):
         raise InvalidParameterError("leak_rate must lie in (0, 1]")
-    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
+    bias = _per_neuron(bias, n_neurons, dtype)
     if not np.all(np.isfinite(bias)):
         raise InvalidParameterError("bias contains NaN or inf")
     rec = _as_recurrent(recurrent, n_neurons, dtype)
@@ -481,33 +477,19 @@ def run_leaky_tanh(
             return _finish(last, sums, kidx, states, return_states, _TANH_HINT, std)
         pointwise = compiled.leaky_tanh_pointwise_kernel(double)
         H = np.broadcast_to(h0, last.shape).copy()
-        for t, P in _coupled_steps(batch, W, rec, H):
+        for t, P in _coupled_steps(batch, W, rec, H, states if return_states else None):
             pointwise(H, P, t, batch.lengths, kidx, leak, bias, sums, sq)
-            if return_states:
-                states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
     return _finish(H, sums, kidx, states, return_states, _TANH_HINT, std)
 
 
+@_shared_doc(**_DOCS)
 def run_coupled_nanowire(
-    X: ArrayLike,
-    input_weights: ArrayLike,
-    recurrent: ArrayLike | sp.spmatrix,
-    dt: float,
-    params: NanowireParams | None = None,
-    *,
-    bias: ArrayLike = 0.0,
-    retention: float = NEURON.retention,
-    voltage_map: tuple[float, float, float] | None = None,
-    lengths: ArrayLike | None = None,
-    washout: int = 0,
-    n_windows: int = 1,
-    h0: ArrayLike = 0.0,
-    dtype="float32",
-    return_states: bool = False,
-    std: bool = False,
-    backend: str = "compiled",
-    n_jobs: int | None = -1,
-    check: bool = True,
+    X: ArrayLike, input_weights: ArrayLike, recurrent: ArrayLike | sp.spmatrix, dt: float,
+    params: NanowireParams | None = None, *, bias: ArrayLike = 0.0,
+    retention: float = NEURON.retention, voltage_map: tuple[float, float, float] | None = None,
+    lengths: ArrayLike | None = None, washout: int = 0, n_windows: int = 1, h0: ArrayLike = 0.0,
+    dtype="float32", return_states: bool = False, std: bool = False, backend: str = "compiled",
+    n_jobs: int | None = -1, check: bool = True,
 ) -> PooledStates:
     """Run a coupled nanowire network over a batch and pool its states.
 
@@ -517,51 +499,24 @@ def run_coupled_nanowire(
 
     Parameters
     ----------
-    X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
-        Input series, already scaled (a list may hold series of unequal length).
-    input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
-        Input weights ``W_in`` (one per neuron for univariate input, else one row per neuron).
+    {inputs}
     recurrent : array-like of shape (n_neurons,) or (n_neurons, n_neurons), or sparse matrix
         Recurrent matrix ``W`` (a 1-D array is its diagonal).
     dt : float or array-like of shape (n_neurons,)
         Time step (> 0), or each neuron's own (heterogeneous time constants).
     params : NanowireParams, optional
         Physical constants (default: the paper's Table 2).
-    bias : float or array-like of shape (n_neurons,), default=0.0
-        Bias ``b``.
-    retention : float, default=1.0
-        State retention ``gamma`` in (0, 1].
-    voltage_map : tuple of float (v_min, v_max, gain), optional
-        ``None`` for ``g`` the identity, else a sigmoid onto ``[v_min, v_max]``,
-        ``g(a) = v_min + (v_max - v_min) sigmoid(gain a)``.
-    lengths : array-like of shape (n_cases,), optional
-        Length of each series in a padded batch (a list of unequal series sets this itself).
-    washout : int, default=0
-        Initial steps left out of ``mean`` and ``windows``.
-    n_windows : int, default=1
-        Number of equal windows for the window means.
-    h0 : float or array-like of shape (n_neurons,), default=0.0
-        Initial state.
-    dtype : {"float32", "float64"}, default="float32"
-        Compute type.
-    return_states : bool, default=False
-        Also return the full trajectories (small inputs only; see :func:`run_nanowire`).
-    std : bool, default=False
-        Also pool each neuron's standard deviation over the steps after the washout
-        (``PooledStates.std``), from one more accumulator of squared states while stepping.
+    {network}
+    {batch}
     backend : {"compiled", "numpy"}, default="compiled"
         Numba kernels or the plain NumPy reference.
-    n_jobs : int or None, default=-1
-        Threads for the compiled kernels (-1: all cores; ``None``: one).
+    {n_jobs}
     check : bool, default=True
         Refuse a network without the echo-state guarantee on this batch (contraction bound of
         :func:`~nanowire_rc.stability.weighted_contraction_bound` >= 1, or states not provably in
         [0, 1]), as the estimators do at ``fit``; ``False`` runs anyway.
 
-    Returns
-    -------
-    PooledStates
-        Last state, mean state and window means of every series (and trajectories if asked).
+    {pooled}
 
     Raises
     ------
@@ -608,10 +563,8 @@ def run_coupled_nanowire(
                                          n_windows, backend, return_states)
     n_neurons = W.shape[1]
     dt = _time_steps(dt, n_neurons)
-    rec = _as_recurrent(recurrent, n_neurons, dtype)
-    if not sp.issparse(rec) and rec.ndim == 1:
-        rec = np.diag(rec)
-    bias = np.broadcast_to(np.asarray(bias, dtype=dtype), (n_neurons,)).copy()
+    rec = _as_recurrent(recurrent, n_neurons, dtype, full=True)
+    bias = _per_neuron(bias, n_neurons, dtype)
     x_lo, x_hi = batch.channel_range()
     v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, W.T, rec, bias, voltage_map)
     v_range = (float(v_lo.min()), float(v_hi.max()))
@@ -641,12 +594,10 @@ def run_coupled_nanowire(
     H = np.broadcast_to(h0, last.shape).copy()
     outside = np.zeros(batch.n_cases, dtype=np.bool_)
     with _numba_threads(n_jobs):
-        for t, A in _coupled_steps(batch, W, rec, H):
+        for t, A in _coupled_steps(batch, W, rec, H, states if return_states else None):
             kernel(H, A, t, batch.lengths, kidx, bias, dt.astype(c), c(p.kappa_p0), c(p.kappa_d0),
                    c(p.eta_p), c(p.eta_d), c(retention), c(v_min), c(v_max - v_min), c(gain),
                    c(v_range[0]), c(v_range[1]), sums, outside, _square_slot(n_windows, std))
-            if return_states:
-                states[:, t] = np.where((t < batch.lengths)[:, None], H, 0)
     if outside.any():
         raise VoltageOverflowError(
             f"a state left [0, 1] and drove a voltage outside [{v_range[0]:.4g}, "

@@ -78,11 +78,8 @@ def _float64_bits(typingctx, x):
 
 
 # ----------------------------------------------------------------------------------------------
-# The generator. One 64-bit draw per (case, neuron, step) gives two Gaussians by Box–Muller:
-# 23 bits make u1 = (a + 1/2) 2^-23 in (0, 1) (exact in float32), 24 bits the angle. The
-# logarithm and sine/cosine are written as plain arithmetic (exponent split + atanh series, and
-# quadrant + rotation by pi/4 + Taylor series) so that they vectorise; the NumPy reference
-# evaluates the same formulas.
+# The generator: 23 bits of a draw make u1 = (a + 1/2) 2^-23 in (0, 1) (exact in float32), 24
+# bits the angle.
 
 def _mix_np(z: np.ndarray) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(_M1)
@@ -259,10 +256,8 @@ def _normal_pair_factory(double: bool):
     """``(bits, gauss)``: the two stages of one Gaussian pair, compiled inline.
 
     ``bits(key, counter)`` hashes and returns the two uniform integers as floats; ``gauss(a, b)``
-    turns them into the pair. The kernels call them in two separate loops over neurons: with the
-    64-bit hash in the same loop, LLVM vectorises the whole transform at the hash's width (8 lanes
-    of 512 bits); alone, the transform runs 16 float32 lanes wide, and a pair costs half as much
-    (measured 1.16 against 0.59 ns per core on this machine).
+    turns them into the pair. The kernels call them in two separate loops over neurons, so that
+    the transform vectorises at its own width (docs/devices.md, "Performance").
     """
     f = np.float64 if double else np.float32
     n_sin, n_cos, n_log = _TERMS[double]
