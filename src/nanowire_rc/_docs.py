@@ -1,10 +1,24 @@
-"""Docstrings of presets: the sections their base class documents, written once there."""
+"""Docstring text written once: shared blocks filled into docstrings, and presets' sections
+taken from their base class."""
 
 from __future__ import annotations
 
 import re
+import textwrap
 
 _SECTION = re.compile(r"^    (Parameters|Attributes|Raises|Examples)\n    -+\n", re.MULTILINE)
+
+
+def fill(**blocks: str):
+    """Decorator: each docstring line that is only ``{name}`` becomes ``blocks[name]``, indented
+    as that line was (parameter descriptions and sections that several functions share)."""
+    def decorate(obj):
+        for name, text in blocks.items():
+            obj.__doc__ = re.sub(rf"(?m)^( *){{{name}}}\n",
+                                 lambda m, text=text: textwrap.indent(text, m.group(1)),
+                                 obj.__doc__)
+        return obj
+    return decorate
 
 
 def _span(doc: str, first: str, end: str | None = None) -> str:

@@ -15,6 +15,8 @@ matplotlib.use("Agg")  # files only: no display is needed or wanted
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._docs import fill
+
 __all__ = [
     "plot_accuracy_bars",
     "plot_calibration",
@@ -26,13 +28,15 @@ __all__ = [
 ]
 
 
-_SAVED = """path_stem : Path
-        Output path without suffix.
+_SAVED = """\
+path_stem : Path
+    Output path without suffix.
 
-    Returns
-    -------
-    list of Path
-        The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``."""
+Returns
+-------
+list of Path
+    The PNG and the PDF written, ``path_stem`` with suffixes ``.png`` and ``.pdf``.
+"""
 
 
 def _legend_below(fig, ax, ncol: int, y: float, **kwargs) -> None:
@@ -50,6 +54,7 @@ def _save(fig, path_stem: Path) -> list[Path]:
     return paths
 
 
+@fill(saved=_SAVED)
 def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
     """Fig. 1: state over time for each dt (left) and each omega (right), pulse shaded.
 
@@ -88,6 +93,7 @@ def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
+@fill(saved=_SAVED)
 def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndarray,
                                path_stem: Path) -> list[Path]:
     """Fig. 2: memory factor over (omega, dt), with the rho = 1 stability boundary.
@@ -123,6 +129,7 @@ def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndar
     return _save(fig, path_stem)
 
 
+@fill(saved=_SAVED)
 def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
     """Fig. 3: test accuracy (mean ± std over seeds) vs size, nanowire vs tanh, per dataset.
 
@@ -170,6 +177,7 @@ def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
+@fill(saved=_SAVED)
 def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
     """Memory-capacity profiles ``MC_k`` against delay ``k``, one line per reservoir.
 
@@ -200,6 +208,7 @@ def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
+@fill(saved=_SAVED)
 def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
     """Test accuracy (mean ± std over seeds) against each device factor, per dataset and model.
 
@@ -258,6 +267,7 @@ def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
+@fill(saved=_SAVED)
 def plot_calibration(traces: Sequence[tuple], predictions: Sequence[np.ndarray], r2: float,
                      path_stem: Path) -> list[Path]:
     """Measured conductance (dots) and the calibrated model (line) over time, voltage below.
@@ -353,10 +363,3 @@ def plot_forecasts(result: dict, path_stem: Path, channel: int = 0) -> list[Path
     fig.suptitle(f"{result['system']}: forecasts against truth (channel {channel})")
     fig.tight_layout()
     return _save(fig, Path(path_stem))
-
-
-# path_stem and Returns are alike in all figures but plot_forecasts (whose channel comes after)
-for _plot in (plot_accuracy_bars, plot_calibration, plot_memory_capacity,
-              plot_memory_factor_heatmap, plot_pulse_responses, plot_robustness):
-    _plot.__doc__ = _plot.__doc__.replace("{saved}", _SAVED)
-del _plot

@@ -36,6 +36,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._docs import fill
 from ._fitting import keeps_state_on_failure
 from .device import Device, device_memory_factor, quantise_voltage
 from .exceptions import (
@@ -321,16 +322,17 @@ stability : {"raise", "warn"}
 
 
 # What every fitted reservoir holds (the end of each one's Attributes section).
-_FITTED_DOCS = """
-    n_channels_ : int
-        Channels of the training series.
-    n_inputs_ : int
-        Reservoir inputs ``n_inputs``: the channels, and their differences with
-        ``difference``.
-    data_min_, data_max_ : ndarray (n_inputs,)
-        Training range of each input.
-    n_features_out_ : int
-        Number of output features."""
+_FITTED_DOCS = """\
+n_channels_ : int
+    Channels of the training series.
+n_inputs_ : int
+    Reservoir inputs ``n_inputs``: the channels, and their differences with
+    ``difference``.
+data_min_, data_max_ : ndarray (n_inputs,)
+    Training range of each input.
+n_features_out_ : int
+    Number of output features.
+"""
 
 
 def _keyword_init(cls) -> None:
@@ -359,11 +361,10 @@ def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, *,
               heading: bool = False, **slots: str):
     """Class decorator: replace ``{parameters}`` in the docstring with one numpydoc entry per
     ``__init__`` parameter (in order, with its default; ``named`` defaults show by name; after
-    the section's heading with ``heading``), and each other ``{slot}`` with its text (indented as
-    the docstring is)."""
+    the section's heading with ``heading``), and each other ``{slot}`` line with its text
+    (:func:`~nanowire_rc._docs.fill`)."""
     def decorate(cls):
-        for slot, text in slots.items():
-            cls.__doc__ = cls.__doc__.replace("{" + slot + "}", text.strip("\n").lstrip())
+        fill(**slots)(cls)
         entries = []
         for name, parameter in inspect.signature(cls.__init__).parameters.items():
             if name == "self":

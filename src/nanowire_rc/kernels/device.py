@@ -32,6 +32,7 @@ from numba import njit, prange
 from numpy.typing import ArrayLike
 from sklearn.utils import check_random_state
 
+from .._docs import fill
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
 from ..exceptions import InvalidParameterError
 from ..physics import METHODS, NEURON, NanowireParams, _as_params, _check_dt
@@ -52,7 +53,6 @@ from .reference import (
     _feedback,
     _pooling_doc,
     _rates,
-    _shared_doc,
     _voltage,
 )
 from .runners import (
@@ -215,7 +215,7 @@ def _read(h, g_lo, g_span, eps, z_read, o, dtype):
     return g, eps
 
 
-@_shared_doc(**_REFERENCE_DOCS)
+@fill(**_REFERENCE_DOCS)
 def device_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray, h0: np.ndarray,
                      dt: float, constants: DeviceConstants, options: _Options, method: str,
                      seed: int, washout: int, n_windows: int, store: bool,
@@ -440,7 +440,7 @@ TypeError
 """)
 
 
-@_shared_doc(**_DEVICE_DOCS)
+@fill(**_DEVICE_DOCS)
 def run_nanowire_device(
     X: ArrayLike, input_weights: ArrayLike, dt: float, device: Device | None = None,
     constants: DeviceConstants | None = None, params: NanowireParams | None = None,
@@ -566,7 +566,7 @@ def run_nanowire_device(
 # ----------------------------------------------------------------------------------------------
 # Coupled networks of devices: v = g(x W_in + W h + b), the physical state h couples the neurons.
 
-@_shared_doc(**_REFERENCE_DOCS)
+@fill(**_REFERENCE_DOCS)
 def coupled_device_reference(
     X, lengths, weights, h0, bias, recurrent, dt, constants, options, retention, voltage_map,
     seed, washout, n_windows, store, std=False,
@@ -686,7 +686,7 @@ def coupled_device_kernel(ratio: int | None, sigmoid: bool, double: bool):
     return kernel
 
 
-@_shared_doc(**_DEVICE_DOCS)
+@fill(**_DEVICE_DOCS)
 def run_coupled_nanowire_device(
     X: ArrayLike, input_weights: ArrayLike, recurrent, dt: float, device: Device | None = None,
     constants: DeviceConstants | None = None, params: NanowireParams | None = None, *,

@@ -10,28 +10,14 @@ physics formulas of docs/theory.md ("The neuron"), no tricks (two ``exp`` per na
 
 from __future__ import annotations
 
-import re
-import textwrap
-
 import numpy as np
 import scipy.sparse as sp
 
+from .._docs import fill
 from ..physics import NanowireParams
 from .pooling import PooledStates, finish_pooling, window_index
 
 __all__ = ["coupled_nanowire_reference", "leaky_tanh_reference", "nanowire_reference"]
-
-
-def _shared_doc(**blocks: str):
-    """Decorator: each line ``{name}`` of the docstring becomes ``blocks[name]``, indented
-    alike (parameter descriptions that several functions share, written once)."""
-    def fill(func):
-        for name, text in blocks.items():
-            func.__doc__ = re.sub(rf"(?m)^( *){{{name}}}\n",
-                                  lambda m, text=text: textwrap.indent(text, m.group(1)),
-                                  func.__doc__)
-        return func
-    return fill
 
 
 #: The laid-out inputs every reference takes first.
@@ -116,7 +102,7 @@ class _Accumulator:
                               self.states, std=True)
 
 
-@_shared_doc(arrays=_ARRAYS, pooling=_POOLING)
+@fill(arrays=_ARRAYS, pooling=_POOLING)
 def nanowire_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray, h0: np.ndarray,
                        dt: float, params: NanowireParams, method: str, washout: int,
                        n_windows: int, store: bool, std: bool = False) -> PooledStates:
@@ -163,7 +149,7 @@ def nanowire_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray, 
     return acc.finish(h)
 
 
-@_shared_doc(arrays=_ARRAYS, pooling=_POOLING)
+@fill(arrays=_ARRAYS, pooling=_POOLING)
 def leaky_tanh_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray,
                          h0: np.ndarray, leak: np.ndarray, bias: np.ndarray,
                          recurrent: np.ndarray | sp.spmatrix, washout: int, n_windows: int,
@@ -225,7 +211,7 @@ def _voltage(a, voltage_map, dtype):
     return v_min + (v_max - v_min) / (1 + np.exp(-gain * a))
 
 
-@_shared_doc(arrays=_ARRAYS, coupled=_COUPLED, voltage_map=_VOLTAGE_MAP, pooling=_POOLING)
+@fill(arrays=_ARRAYS, coupled=_COUPLED, voltage_map=_VOLTAGE_MAP, pooling=_POOLING)
 def coupled_nanowire_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray,
                                h0: np.ndarray, bias: np.ndarray,
                                recurrent: np.ndarray | sp.spmatrix, dt: float,

@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from .._docs import fill
 from ..exceptions import (
     DivergedError,
     InvalidParameterError,
@@ -56,7 +57,6 @@ from .pooling import (
     window_index,
     zeros_touched,
 )
-from .reference import _shared_doc
 
 __all__ = ["BACKENDS", "run_coupled_nanowire", "run_leaky_tanh", "run_nanowire"]
 
@@ -211,7 +211,7 @@ _DOCS = {"inputs": _INPUTS, "network": _NETWORK, "batch": _BATCH, "n_jobs": _N_J
          "pooled": _POOLED}
 
 
-@_shared_doc(**_DOCS)
+@fill(**_DOCS)
 def run_nanowire(
     X: ArrayLike, input_weights: ArrayLike, dt: float, params: NanowireParams | None = None,
     method: str = NEURON.method, *, lengths: ArrayLike | None = None, washout: int = 0,
@@ -394,7 +394,7 @@ def _coupled_steps(batch: SeriesBatch, W: np.ndarray, rec, H: np.ndarray, states
             states[:, t] = np.where((t < batch.lengths)[:, None], read, 0)
 
 
-@_shared_doc(**_DOCS)
+@fill(**_DOCS)
 def run_leaky_tanh(
     X: ArrayLike, input_weights: ArrayLike, leak_rate: ArrayLike, bias: ArrayLike = 0.0,
     recurrent: ArrayLike | sp.spmatrix | None = None, *, lengths: ArrayLike | None = None,
@@ -482,7 +482,7 @@ def run_leaky_tanh(
     return _finish(H, sums, kidx, states, return_states, _TANH_HINT, std)
 
 
-@_shared_doc(**_DOCS)
+@fill(**_DOCS)
 def run_coupled_nanowire(
     X: ArrayLike, input_weights: ArrayLike, recurrent: ArrayLike | sp.spmatrix, dt: float,
     params: NanowireParams | None = None, *, bias: ArrayLike = 0.0,
