@@ -343,3 +343,22 @@ def test_compiled_kernels_are_cached_on_disk(tmp_path):
     assert first.stdout.count("data saved to") >= 2
     assert second.stdout.count("data loaded from") >= 2
     assert "data saved to" not in second.stdout  # nothing compiled again
+
+
+def test_coupled_references_read_a_1d_recurrent_as_its_diagonal():
+    from nanowire_rc.kernels import device, reference
+
+    rng = np.random.default_rng(3)
+    X, lengths = rng.random((3, 1, 25)), np.array([25, 20, 9])
+    W_in, h0, b = np.array([[0.4, 0.8, 1.2]]), np.zeros(3), np.full(3, 0.1)
+    diag, p = np.array([0.3, -0.2, 0.1]), nw.NanowireParams()
+    plain = [reference.coupled_nanowire_reference(X, lengths, W_in, h0, b, W, 0.1, p, 1.0, None,
+                                                  0, 2, True) for W in (diag, np.diag(diag))]
+    np.testing.assert_array_equal(plain[0].states, plain[1].states)
+    chip = nw.Device(variability=0.1, state_noise=0.01)
+    constants, options = chip.draw(3, p, random_state=0), device._options(chip, 0.1)
+    noisy = [device.coupled_device_reference(X, lengths, W_in, h0, b, W, 0.1, constants, options,
+                                             1.0, None, 7, 0, 2, True)
+             for W in (diag, np.diag(diag))]
+    np.testing.assert_array_equal(noisy[0].states, noisy[1].states)
+    assert not np.array_equal(noisy[0].states, plain[0].states)  # the device is really used

@@ -11,25 +11,35 @@ _SECTION = re.compile(r"^    (Parameters|Attributes|Raises|Examples)\n    -+\n",
 
 def fill(**blocks: str):
     """Decorator: each docstring line that is only ``{name}`` becomes ``blocks[name]``, indented
-    as that line was (parameter descriptions and sections that several functions share)."""
+    as that line was (parameter descriptions and sections that several functions share); such a
+    line left without a block is an error."""
     def decorate(obj):
+        if obj.__doc__ is None:  # python -OO strips docstrings
+            return obj
         for name, text in blocks.items():
             obj.__doc__ = re.sub(rf"(?m)^( *){{{name}}}\n",
                                  lambda m, text=text: textwrap.indent(text, m.group(1)),
                                  obj.__doc__)
+        left = re.search(r"(?m)^ *(\{\w+\})$", obj.__doc__)
+        if left:
+            raise ValueError(f"{obj.__qualname__}'s docstring has {left[1]}, a block not given")
         return obj
     return decorate
 
 
-def _span(doc: str, first: str, end: str | None = None) -> str:
+def _span(doc: str | None, first: str, end: str | None = None) -> str | None:
     """The text of ``doc`` from section ``first`` to section ``end`` (None: the next one)."""
+    if doc is None:
+        return None
     starts = {m.group(1): m.start() for m in _SECTION.finditer(doc)}
     stop = starts[end] if end else min(at for at in starts.values() if at > starts[first])
     return doc[starts[first]:stop]
 
 
-def _insert(cls: type, text: str) -> type:
+def _insert(cls: type, text: str | None) -> type:
     """``cls`` with ``text`` inserted before the first section of its docstring."""
+    if cls.__doc__ is None or text is None:  # python -OO strips docstrings
+        return cls
     at = _SECTION.search(cls.__doc__).start()
     cls.__doc__ = cls.__doc__[:at] + text + cls.__doc__[at:]
     return cls

@@ -54,7 +54,6 @@ def _save(fig, path_stem: Path) -> list[Path]:
     return paths
 
 
-@fill(saved=_SAVED)
 def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
     """Fig. 1: state over time for each dt (left) and each omega (right), pulse shaded.
 
@@ -93,7 +92,6 @@ def plot_pulse_responses(rows: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
-@fill(saved=_SAVED)
 def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndarray,
                                path_stem: Path) -> list[Path]:
     """Fig. 2: memory factor over (omega, dt), with the rho = 1 stability boundary.
@@ -129,7 +127,6 @@ def plot_memory_factor_heatmap(dts: np.ndarray, omegas: np.ndarray, rho: np.ndar
     return _save(fig, path_stem)
 
 
-@fill(saved=_SAVED)
 def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
     """Fig. 3: test accuracy (mean ± std over seeds) vs size, nanowire vs tanh, per dataset.
 
@@ -177,7 +174,6 @@ def plot_accuracy_bars(groups: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
-@fill(saved=_SAVED)
 def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
     """Memory-capacity profiles ``MC_k`` against delay ``k``, one line per reservoir.
 
@@ -208,7 +204,6 @@ def plot_memory_capacity(curves: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
-@fill(saved=_SAVED)
 def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
     """Test accuracy (mean ± std over seeds) against each device factor, per dataset and model.
 
@@ -267,7 +262,6 @@ def plot_robustness(summary: Sequence[dict], path_stem: Path) -> list[Path]:
     return _save(fig, path_stem)
 
 
-@fill(saved=_SAVED)
 def plot_calibration(traces: Sequence[tuple], predictions: Sequence[np.ndarray], r2: float,
                      path_stem: Path) -> list[Path]:
     """Measured conductance (dots) and the calibrated model (line) over time, voltage below.
@@ -363,3 +357,10 @@ def plot_forecasts(result: dict, path_stem: Path, channel: int = 0) -> list[Path
     fig.suptitle(f"{result['system']}: forecasts against truth (channel {channel})")
     fig.tight_layout()
     return _save(fig, Path(path_stem))
+
+
+# path_stem and Returns read alike in every figure but plot_forecasts (whose channel comes after)
+for _plot in (plot_accuracy_bars, plot_calibration, plot_memory_capacity,
+              plot_memory_factor_heatmap, plot_pulse_responses, plot_robustness):
+    fill(saved=_SAVED)(_plot)
+del _plot

@@ -148,30 +148,54 @@ class ReservoirRegressor(RegressorMixin, ReservoirReadout):
         return tags
 
 
-def _preset(name: str, kind: type | None, example: str) -> type:
-    """The preset ``name``: :class:`ReservoirRegressor` over ``kind()`` (None: its own
-    default, ``NanowireReservoir()``), its docstring's Examples ending with ``example``."""
-    shown, example = (kind or NanowireReservoir).__name__, example.replace("\n", "\n    ")
-    doc = f""":class:`ReservoirRegressor` over ``{shown}()``.
+@preset()
+class NanowireRegressor(ReservoirRegressor):
+    """:class:`ReservoirRegressor` over ``NanowireReservoir()``, the paper's uncoupled assembly.
+
+    A preset: it declares no hyper-parameter of its own.
+
+    Examples
+    --------
+    Predict the last value of each series from the series (a toy target):
+
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.regression import NanowireRegressor
+    >>> X, _ = nw.load_ucr("SyntheticControl", "train")
+    >>> NanowireRegressor(random_state=0).fit(X[:100], X[:100, -1]).predict(X[100:102]).shape
+    (2,)
+    """
+
+
+@preset(LeakyTanhReservoir)
+class EchoStateRegressor(ReservoirRegressor):
+    """:class:`ReservoirRegressor` over ``LeakyTanhReservoir()``: the leaky-tanh Echo State
+    Network baseline.
 
     A preset: it declares no hyper-parameter of its own.
 
     Examples
     --------
     >>> import nanowire_rc as nw
-    >>> from nanowire_rc.regression import {name}
     >>> X, _ = nw.load_ucr("SyntheticControl", "train")
-    {example}
+    >>> esn = nw.regression.EchoStateRegressor(random_state=0).fit(X[:100], X[:100, -1])
+    >>> esn.predict(X[100:102]).shape
+    (2,)
     """
-    cls = type(name, (ReservoirRegressor,), {"__doc__": doc, "__module__": __name__})
-    return preset(kind)(cls)
 
 
-_PREDICTS = "(random_state=0).fit(X[:100], X[:100, -1]).predict(X[100:102]).shape\n(2,)"
-NanowireRegressor = _preset("NanowireRegressor", None, ">>> NanowireRegressor" + _PREDICTS)
-EchoStateRegressor = _preset("EchoStateRegressor", LeakyTanhReservoir,
-                             ">>> EchoStateRegressor" + _PREDICTS)
-CoupledNanowireRegressor = _preset("CoupledNanowireRegressor", CoupledNanowireReservoir, """\
->>> reg = CoupledNanowireRegressor(random_state=0).fit(X[:100], X[:100, -1])
->>> reg.reservoir_.contraction_bound_ < 1
-True""")
+@preset(CoupledNanowireReservoir)
+class CoupledNanowireRegressor(ReservoirRegressor):
+    """:class:`ReservoirRegressor` over ``CoupledNanowireReservoir()``, whose ``fit`` refuses a
+    draw without the contraction certificate.
+
+    A preset: it declares no hyper-parameter of its own.
+
+    Examples
+    --------
+    >>> import nanowire_rc as nw
+    >>> from nanowire_rc.regression import CoupledNanowireRegressor
+    >>> X, _ = nw.load_ucr("SyntheticControl", "train")
+    >>> reg = CoupledNanowireRegressor(random_state=0).fit(X[:100], X[:100, -1])
+    >>> reg.reservoir_.contraction_bound_ < 1
+    True
+    """

@@ -359,12 +359,11 @@ def _default_text(value, named: dict) -> str:
 
 def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, *,
               heading: bool = False, **slots: str):
-    """Class decorator: replace ``{parameters}`` in the docstring with one numpydoc entry per
+    """Class decorator: fill the docstring's ``{parameters}`` line with one numpydoc entry per
     ``__init__`` parameter (in order, with its default; ``named`` defaults show by name; after
     the section's heading with ``heading``), and each other ``{slot}`` line with its text
     (:func:`~nanowire_rc._docs.fill`)."""
     def decorate(cls):
-        fill(**slots)(cls)
         entries = []
         for name, parameter in inspect.signature(cls.__init__).parameters.items():
             if name == "self":
@@ -375,11 +374,8 @@ def _document(docs: dict[str, tuple[str, str]], named: dict | None = None, *,
                            + textwrap.fill(text, 92, initial_indent=" " * 4,
                                            subsequent_indent=" " * 4,
                                            break_on_hyphens=False))
-        section = textwrap.indent("\n".join(entries), " " * 4).lstrip()
-        if heading:
-            section = "Parameters\n    ----------\n    " + section
-        cls.__doc__ = cls.__doc__.replace("{parameters}", section)
-        return cls
+        heading_text = "Parameters\n----------\n" if heading else ""
+        return fill(parameters=heading_text + "\n".join(entries) + "\n", **slots)(cls)
     return decorate
 
 

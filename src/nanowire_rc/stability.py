@@ -283,8 +283,12 @@ def is_stable(x_lo: float, x_hi: float, dt: ArrayLike, omega: ArrayLike = 1.0,
 
     Parameters
     ----------
-    x_lo, x_hi, dt, omega, params, method : float, array_like, NanowireParams or str
-        As for :func:`memory_factor_range`.
+    x_lo, x_hi : float
+        Range of the (unscaled) input, ``x_lo <= x_hi``.
+    dt, omega : array_like
+        Time step(s) (> 0) and input scaling(s) (default 1.0), broadcast together.
+    params, method : NanowireParams or None, str
+        As for :func:`memory_factor_voltage`.
 
     Returns
     -------

@@ -190,8 +190,8 @@ def leaky_tanh_reference(X: np.ndarray, lengths: np.ndarray, weights: np.ndarray
 _COUPLED = """\
 bias : ndarray of shape (n_neurons,)
     Bias ``b``.
-recurrent : ndarray of shape (n_neurons, n_neurons) or sparse matrix
-    Recurrent matrix ``W`` (acting on the states ``h``).
+recurrent : ndarray of shape (n_neurons, n_neurons) or (n_neurons,), or sparse matrix
+    Recurrent matrix ``W`` (acting on the states ``h``); a 1-D array is its diagonal.
 dt : float
     Time step.
 """

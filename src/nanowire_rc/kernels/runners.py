@@ -165,7 +165,8 @@ def _refuse_unstable(what: str, worst: int, v_lo, v_hi, fix: str,
 #: Parameter descriptions the ``run_*`` functions here and in :mod:`.device` share.
 _INPUTS = """\
 X : array-like of shape (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or list
-    Input series, already scaled (a list may hold series of unequal length).
+    Input series, already scaled (the voltages are ``input_weights @ x``; a list may hold series
+    of unequal length).
 input_weights : array-like of shape (n_neurons,) or (n_neurons, n_channels)
     Input weights ``W_in``: one per neuron for univariate input (the input scaling
     ``omega_n``), else one row per neuron.

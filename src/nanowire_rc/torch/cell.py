@@ -563,14 +563,19 @@ class NanowireRNN(nn.Module):
     ``log_kappa_spread_l{l}`` and ``log_eta_spread_l{l}`` (2, hidden_size), each neuron's
     log-ratio of ``kappa_p0, kappa_d0`` and of ``eta_p, eta_d`` to the nominal values (which train
     with ``train_params=True``), and ``g_min_l{l}``, ``g_max_l{l}`` (hidden_size,). A step is that
-    of :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device` (DAC, each neuron's own
-    constants, state noise, read noise, ADC); the output is the reads ``G``, ``h_n`` the states
-    ``h``. The DAC and ADC pass the gradient straight through (zero where the ADC saturates). The
-    noise comes from :meth:`forward`'s ``generator`` in training and evaluation alike (it is
-    physics, not dropout), so a realisation depends on the batch, unless ``noise_seeds`` keys it
-    to each series. :meth:`contraction_bound`, :meth:`project_` and the construction check use
-    each neuron's own constants over the DAC-rounded voltage interval; the guarantee covers the
-    noiseless state map (docs/torch.md, "Physical devices in the trainable cell").
+    of :func:`~nanowire_rc.kernels.device.run_coupled_nanowire_device`: ``v = g(a)`` rounded to
+    the DAC step, each neuron's own constants, state noise ``h <- clip(h + state_noise xi, 0,
+    1)``, and the read ``G = g_min,n + (g_max,n - g_min,n) h`` plus read noise (white, or
+    Ornstein–Uhlenbeck with ``noise_correlation_time``, started from its stationary law; standard
+    deviation ``read_noise (g_max - g_min)`` of the nominal window) rounded to ``2**adc_bits``
+    levels over the nominal window, saturating. The output is the reads ``G``, ``h_n`` the
+    states ``h``. The DAC and ADC pass the gradient straight through (zero where the ADC
+    saturates). The noise comes from :meth:`forward`'s ``generator`` in training and evaluation
+    alike (it is physics, not dropout), so a realisation depends on the batch, unless
+    ``noise_seeds`` keys it to each series. :meth:`contraction_bound`, :meth:`project_` and the
+    construction check use each neuron's own constants over the DAC-rounded voltage interval;
+    the guarantee covers the noiseless state map (docs/torch.md, "Physical devices in the
+    trainable cell").
 
     Examples
     --------
