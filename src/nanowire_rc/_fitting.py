@@ -15,6 +15,9 @@ torch module, a fitted sub-estimator) is protected too. Hyper-parameters are the
 The same wrapper makes scikit-learn's parameter-table errors (raised by ``_fit_context``) the
 library's :class:`~nanowire_rc.exceptions.InvalidParameterError`, so that every error a fit
 raises on purpose is a :class:`~nanowire_rc.exceptions.NanowireRCError`.
+
+The task estimators' constructors store their arguments with :func:`_set_hyper_parameters`, and
+their ``fit`` methods that fit a reservoir inside are wrapped by :func:`_fits_reservoir`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import InvalidParameterError as _TableError
 
 from .exceptions import InvalidParameterError, NanowireRCError
@@ -117,3 +121,17 @@ def keeps_state_on_failure(method: F) -> F:
             running.discard(id(self))
 
     return guarded  # type: ignore[return-value]
+
+
+def _set_hyper_parameters(estimator, arguments: dict) -> None:
+    """Store an ``__init__``'s arguments (its ``locals()``) unchanged, as scikit-learn wants."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):
+            setattr(estimator, name, value)
+
+
+def _fits_reservoir(fit):
+    """Decorator of a ``fit`` that fits a reservoir inside: the estimator's state is kept when it
+    fails, and the reservoir's own parameter table is still checked (no skipped nested
+    validation)."""
+    return keeps_state_on_failure(_fit_context(prefer_skip_nested_validation=False)(fit))

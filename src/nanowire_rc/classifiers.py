@@ -18,10 +18,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset, with_parameters_of
+from ._fitting import _fits_reservoir
 from .multiscale import MultiScaleNanowireReservoir
 from .readout import (
     ReservoirReadout,
-    _fits_reservoir,
     apply_readout,
     check_alphas,
     check_labels,

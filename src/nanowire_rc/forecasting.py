@@ -22,13 +22,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset
-from ._fitting import keeps_state_on_failure
+from ._fitting import _set_hyper_parameters, keeps_state_on_failure
 from .delays import check_delay_options, input_features
 from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
 from .metrics import nrmse, valid_prediction_time
 from .physics import _as_params
-from .readout import FORECAST_ALPHAS, _set_hyper_parameters, check_alphas, fit_ridge
+from .readout import FORECAST_ALPHAS, check_alphas, fit_ridge
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir, _Reservoir
 
 __all__ = [

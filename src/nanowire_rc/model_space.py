@@ -23,14 +23,13 @@ from sklearn.linear_model import Ridge
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._fitting import _fits_reservoir, _set_hyper_parameters
 from .classifiers import _ReadoutClassifier
 from .exceptions import InvalidInputError
 from .kernels.pooling import window_index
 from .readout import (
     _READOUT_CONSTRAINTS,
     DEFAULT_ALPHAS,
-    _fits_reservoir,
-    _set_hyper_parameters,
     check_alphas,
     check_labels,
 )

@@ -19,7 +19,7 @@ from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator, _fit_context, clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
@@ -28,7 +28,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 from threadpoolctl import ThreadpoolController
 
-from ._fitting import keeps_state_on_failure
+from ._fitting import _set_hyper_parameters
 from .exceptions import InvalidInputError, InvalidParameterError
 
 __all__ = [
@@ -54,20 +54,6 @@ FORECAST_ALPHAS = tuple(float(a) for a in np.logspace(-8, 3, 12))
 #: The readout's hyper-parameter in an estimator's table (the model space's): ``alphas`` has
 #: its type here; :func:`check_alphas` checks its values at ``fit``.
 _READOUT_CONSTRAINTS = {"alphas": ["array-like"]}
-
-
-def _set_hyper_parameters(estimator, arguments: dict) -> None:
-    """Store an ``__init__``'s arguments (its ``locals()``) unchanged, as scikit-learn wants."""
-    for name, value in arguments.items():
-        if name not in ("self", "__class__"):
-            setattr(estimator, name, value)
-
-
-def _fits_reservoir(fit):
-    """Decorator of a ``fit`` that fits a reservoir inside: the estimator's state is kept when it
-    fails, and the reservoir's own parameter table is still checked (no skipped nested
-    validation)."""
-    return keeps_state_on_failure(_fit_context(prefer_skip_nested_validation=False)(fit))
 
 
 def check_alphas(alphas) -> np.ndarray:

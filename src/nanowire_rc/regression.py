@@ -13,8 +13,9 @@ from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset, with_parameters_of
+from ._fitting import _fits_reservoir
 from .exceptions import InvalidInputError
-from .readout import DEFAULT_ALPHAS, ReservoirReadout, _fits_reservoir, check_alphas, fit_ridge
+from .readout import DEFAULT_ALPHAS, ReservoirReadout, check_alphas, fit_ridge
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir
 from .series import as_batch
 

@@ -27,10 +27,10 @@ from sklearn.utils._param_validation import Interval, Options
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset
-from ._fitting import keeps_state_on_failure
+from ._fitting import _set_hyper_parameters, keeps_state_on_failure
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .model_space import MIN_STEPS
-from .readout import DEFAULT_ALPHAS, _set_hyper_parameters, check_alphas, check_labels
+from .readout import DEFAULT_ALPHAS, check_alphas, check_labels
 from .reservoirs import (
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
