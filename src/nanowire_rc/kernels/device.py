@@ -174,6 +174,14 @@ seed : int
 }
 
 
+def _constant_arrays(constants: DeviceConstants, dtype) -> tuple:
+    """``kappa_p0, kappa_d0, eta_p, eta_d, g_min`` and ``g_max - g_min``, contiguous in
+    ``dtype``: what the references and the kernels step with."""
+    return tuple(np.ascontiguousarray(a, dtype=dtype) for a in (
+        constants.kappa_p0, constants.kappa_d0, constants.eta_p, constants.eta_d,
+        constants.g_min, constants.g_max - constants.g_min))
+
+
 def _reference_start(X, lengths, weights, h0, constants, options, seed, washout, n_windows,
                      store, std):
     """What both device references start from: the constants and options in the compute type,
@@ -181,9 +189,7 @@ def _reference_start(X, lengths, weights, h0, constants, options, seed, washout,
     dtype = X.dtype.type
     n, _, n_timepoints = X.shape
     n_neurons = weights.shape[1]
-    c = constants
-    arrays = tuple(a.astype(dtype) for a in (c.kappa_p0, c.kappa_d0, c.eta_p, c.eta_d, c.g_min,
-                                             c.g_max - c.g_min))
+    arrays = _constant_arrays(constants, dtype)
     o = _Options(*(dtype(v) if i != 5 else v for i, v in enumerate(options)))
     keys = _keys_np(case_seeds(X, lengths, seed), n_neurons)
     h = np.broadcast_to(h0, (n, n_neurons)).astype(dtype)
@@ -417,9 +423,7 @@ def _kernel_constants(constants: DeviceConstants, opts: _Options, dtype) -> tupl
     """The device kernels' arguments from ``kp0`` to ``g_span``, and from ``vstep`` to
     ``adc_step``, in the compute type."""
     c = dtype
-    arrays = tuple(np.ascontiguousarray(a, dtype=dtype) for a in (
-        constants.kappa_p0, constants.kappa_d0, constants.eta_p, constants.eta_d,
-        constants.g_min, constants.g_max - constants.g_min))
+    arrays = _constant_arrays(constants, dtype)
     scalars = (c(opts.voltage_step), c(opts.state_sigma), c(opts.read_sigma), c(opts.ou_decay),
                c(opts.ou_gain), np.int64(opts.adc_levels), c(opts.adc_lo), c(opts.adc_step))
     return arrays, scalars
