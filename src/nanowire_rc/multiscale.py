@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import keeps_state_on_failure
+from ._seeding import RANDOM_STATE, generator
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .kernels.multiscale import (
     KERNEL_LENGTH,
@@ -70,16 +71,6 @@ def dilations(length: int, n_blocks: int) -> np.ndarray:
     return np.floor(2.0 ** np.linspace(0.0, top, n_blocks) + 1e-9).astype(np.int64)
 
 
-def _generator(random_state) -> np.random.Generator:
-    """One generator from ``random_state`` through ``SeedSequence`` (an int, None, or a
-    ``RandomState``/``Generator`` from which a seed is drawn)."""
-    if isinstance(random_state, np.random.RandomState):
-        random_state = int(random_state.randint(2**31 - 1))
-    elif isinstance(random_state, np.random.Generator):
-        random_state = int(random_state.integers(2**31 - 1))
-    return np.random.default_rng(np.random.SeedSequence(random_state))
-
-
 class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
     """Nanowire neurons driven through dilated kernels, pooled by proportions of positive values.
 
@@ -106,7 +97,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         Physical constants (None: the paper's Table 2).
     dtype : {"float32", "float64"}, default="float32"
         Compute type of the kernel.
-    random_state : int, RandomState, Generator or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         Seed of the draws (time steps, the series thresholds come from, quantile levels).
     n_jobs : int or None, default=None
         Threads of the kernel (-1: all cores; ``None``: one, as in scikit-learn).
@@ -143,7 +134,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         "difference": ["boolean"],
         "params": [NanowireParams, None],
         "dtype": [StrOptions({"float32", "float64"})],
-        "random_state": ["random_state", np.random.Generator],
+        "random_state": RANDOM_STATE,
         "n_jobs": [Options(Integral, {-1}),
                    Interval(Integral, 1, None, closed="left"), None],
     }
@@ -259,7 +250,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         spread = float(values.std())
         self.scale_ = spread if spread > 0 else 1.0
         x, lengths = self._standardised(batch)
-        rng = _generator(self.random_state)
+        rng = generator(self.random_state)
         G, Q = self.n_blocks, self.n_thresholds
         self.dilations_ = dilations(int(lengths.max()), G)
         # With the difference, blocks alternate between the two: each gets the whole spread.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import warnings
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedShuffleSplit
 
+from ._seeding import identity_seed
 from .classifiers import ReservoirClassifier
 from .exceptions import InvalidParameterError
 from .model_space import ModelSpaceClassifier, ReservoirModelSpace
@@ -101,7 +101,7 @@ def unit_seed(*identity) -> int:
     >>> unit_seed("nanowire", 100, 0)
     3666761203
     """
-    return zlib.crc32(repr(identity).encode())
+    return identity_seed(*identity)
 
 
 def check_representation(representation: str) -> None:

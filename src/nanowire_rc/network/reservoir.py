@@ -27,6 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import keeps_state_on_failure
+from .._seeding import RANDOM_STATE, Stream, generator
 from ..device import MILANO2021_RESERVOIR
 from ..exceptions import (
     InvalidParameterError,
@@ -71,18 +72,6 @@ def _parse_read(read: str) -> list[str]:
             f"read must join distinct names from {READINGS} with '+', e.g. "
             f"'voltages+conductance'; got {read!r}")
     return parts
-
-
-def _seed_sequence(random_state) -> np.random.SeedSequence:
-    """A fresh SeedSequence for ``random_state`` (an int, a SeedSequence or None).
-
-    A caller's SeedSequence is copied, not spawned from: spawning counts its children, so the
-    next fit would draw other ones.
-    """
-    if isinstance(random_state, np.random.SeedSequence):
-        return np.random.SeedSequence(random_state.entropy, spawn_key=random_state.spawn_key,
-                                      pool_size=random_state.pool_size)
-    return np.random.SeedSequence(random_state)
 
 
 class NetworkReservoir(_Reservoir):
@@ -141,7 +130,7 @@ class NetworkReservoir(_Reservoir):
         clipped to the training range first); ``None``: clipping only.
     dtype : {"float32", "float64"}, default="float64"
         Type of the features (the network is always stepped in float64).
-    random_state : int, SeedSequence or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         Seeds the draws at ``fit``.
     n_jobs : int or None, default=-1
         Threads stepping the series of a batch side by side (-1: Numba's count; ``None``:
@@ -195,7 +184,7 @@ class NetworkReservoir(_Reservoir):
         "update": [StrOptions(set(UPDATES))],
         "h0": [Interval(Real, 0, 1, closed="both")],
         "stability": [StrOptions({"warn", "raise", "off"})],
-        "random_state": [Integral, np.random.SeedSequence, None],
+        "random_state": RANDOM_STATE,
     }
 
     _parameters: ClassVar[dict] = {
@@ -214,7 +203,6 @@ class NetworkReservoir(_Reservoir):
         "stability": ("str", "warn"),
         **_COMMON_PARAMETERS,
         "dtype": ("str", "float64"),
-        "random_state": ("int | np.random.SeedSequence | None", None),
     }
 
     # -- fitting ------------------------------------------------------------------------------
@@ -276,8 +264,8 @@ class NetworkReservoir(_Reservoir):
         self._check_values()
         batch = self._fit_scaling(X)
         net = _default_network() if self.network is None else self.network
-        seeds = _seed_sequence(self.random_state).spawn(2)
-        rng_nodes, rng_weights = (np.random.default_rng(s) for s in seeds)
+        rng_nodes, rng_weights = (generator(self.random_state, stream)
+                                  for stream in (Stream.NODES, Stream.WEIGHTS))
         n = net.n_nodes
         order = rng_nodes.permutation(n)  # one draw serves every node choice, in this order
         sources = (order[:self.n_sources] if self.sources is None
@@ -463,7 +451,7 @@ class NetworkReservoir(_Reservoir):
         ----------
         X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
             Series with the training series' channels.
-        random_state : int, SeedSequence or None, default=None
+        random_state : int, SeedSequence, Generator, RandomState or None, default=None
             Seeds the two initial states.
 
         Returns
@@ -483,7 +471,7 @@ class NetworkReservoir(_Reservoir):
         True
         """
         check_is_fitted(self, "n_channels_")
-        rng = np.random.default_rng(_seed_sequence(random_state))
+        rng = generator(random_state)
         m = self.network_.n_junctions
         a = self.states(X, h0=rng.uniform(0, 1, m))
         b = self.states(X, h0=rng.uniform(0, 1, m))
