@@ -384,7 +384,7 @@ def test_ctrl_c_in_a_real_command_process(tmp_path):
 
 @fault("forecast-uncertified-size", "nanowire-coupled is left out")
 def test_forecast_leaves_out_a_forecaster_without_its_guarantee(tmp_path):
-    result = CliRunner().invoke(main, ["forecast", "--size", "10", "--train", "300", "--test",
+    result = CliRunner().invoke(main, ["forecast", "--size", "8", "--train", "300", "--test",
                                        "40", "--generate", "40", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "nanowire-coupled is left out: no echo-state guarantee" in result.output

@@ -468,7 +468,8 @@ def test_memristor_matches_device_kernel_reference():
     m = small_rnn(memristor, n=7, memristor_seed=3, dt=0.1, retention=0.9, v_min=-0.2,
                   v_max=0.6, gain=2.0)
     constants = m.device_constants(0)
-    drawn = memristor.draw(7, nw.NanowireParams(), random_state=3)
+    layer_0 = np.random.SeedSequence(3, spawn_key=(0,))  # child 0 of memristor_seed's sequence
+    drawn = memristor.draw(7, nw.NanowireParams(), random_state=layer_0)
     for name in ("kappa_p0", "kappa_d0", "eta_p", "eta_d", "g_min", "g_max"):
         np.testing.assert_allclose(getattr(constants, name), getattr(drawn, name), rtol=1e-14)
     rng = np.random.default_rng(8)

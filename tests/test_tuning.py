@@ -10,6 +10,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import nanowire_rc as nw
+from nanowire_rc._seeding import Stream, integer_seed
 from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.selection import kfold_splits
 
@@ -70,8 +71,9 @@ def test_search_equals_a_plain_rerun_of_each_candidate(small):
                                   representations=["mean", "windows+last"],
                                   random_state=7).fit(X, y)
     res = clf.cv_results_
-    seed = np.random.RandomState(7).randint(0, 2**31 - 1)
-    splits = kfold_splits(y, 5, seed=seed)
+    # the search's SeedSequence: one child seeds every reservoir, another the folds
+    seed = integer_seed(7, Stream.RESERVOIR, bits=31)
+    splits = kfold_splits(y, 5, seed=integer_seed(7, Stream.FOLDS, bits=31))
     assert clf.n_splits_ == len(splits)
     # The hyper-parameters the search keeps fixed: the given reservoir's (the classification
     # settings, not the reservoir's defaults: time-step spread, difference channel).
@@ -109,8 +111,8 @@ def test_model_space_is_scored_like_a_pooled_representation_and_refitted_as_one(
     clf = nw.NanowireClassifierCV(nanowire(n_neurons=12), param_grid={"reservoir__dt": [0.1, 0.3]},
                                   representations=["mean", "model"], random_state=3).fit(X, y)
     res = clf.cv_results_
-    seed = np.random.RandomState(3).randint(0, 2**31 - 1)
-    splits = kfold_splits(y, 5, seed=seed)
+    seed = integer_seed(3, Stream.RESERVOIR, bits=31)
+    splits = kfold_splits(y, 5, seed=integer_seed(3, Stream.FOLDS, bits=31))
     fixed = clf.reservoir.get_params()
     rows = [i for i, p in enumerate(res["params"]) if p["features"] == "model"]
     assert len(rows) == 2

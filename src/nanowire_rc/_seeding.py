@@ -19,7 +19,7 @@ from numbers import Integral
 
 import numpy as np
 
-__all__ = ["RANDOM_STATE", "Stream", "generator", "identity_seed", "integer_seed",
+__all__ = ["RANDOM_STATE", "Stream", "child", "generator", "identity_seed", "integer_seed",
            "seed_sequence"]
 
 #: The scikit-learn parameter constraint of every ``random_state`` that :func:`seed_sequence`
@@ -44,6 +44,9 @@ class Stream(IntEnum):
     STARTS = 8
     SPLIT = 9
     TRAINING = 10
+    RESERVOIR = 11
+    REGULARISER = 12
+    BATCHES = 13
 
 
 def seed_sequence(random_state) -> np.random.SeedSequence:
@@ -66,7 +69,7 @@ def seed_sequence(random_state) -> np.random.SeedSequence:
     return np.random.SeedSequence(None if random_state is None else int(random_state))
 
 
-def _child(random_state, stream: int | None) -> np.random.SeedSequence:
+def child(random_state, stream: int | None) -> np.random.SeedSequence:
     root = seed_sequence(random_state)
     if stream is None:
         return root
@@ -78,13 +81,13 @@ def _child(random_state, stream: int | None) -> np.random.SeedSequence:
 def generator(random_state, stream: int | None = None) -> np.random.Generator:
     """The ``Generator`` of one component: child ``stream`` of ``random_state``'s sequence (the
     sequence itself when ``stream`` is None)."""
-    return np.random.default_rng(_child(random_state, stream))
+    return np.random.default_rng(child(random_state, stream))
 
 
 def integer_seed(random_state, stream: int | None = None, bits: int = 62) -> int:
     """A non-negative ``bits``-bit integer from one component's child sequence: the key of a
     counter-based stream, or the seed of a library that takes integers (PyTorch)."""
-    word = int(_child(random_state, stream).generate_state(1, np.uint64)[0])
+    word = int(child(random_state, stream).generate_state(1, np.uint64)[0])
     return word >> (64 - bits)
 
 

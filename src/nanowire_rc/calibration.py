@@ -20,9 +20,9 @@ import numpy as np
 from numba import njit
 from numpy.typing import ArrayLike
 from scipy.special import ndtri
-from sklearn.utils import check_random_state
 from threadpoolctl import threadpool_limits
 
+from ._seeding import generator
 from .exceptions import (
     CalibrationError,
     InvalidArgumentError,
@@ -606,7 +606,7 @@ def _levenberg_marquardt(fun_jac, x0, lower, upper, loss: str, f_scale: float, m
     return cost, x
 
 
-def _starts(traces, n_starts: int, rng: np.random.RandomState, scale: float) -> list[np.ndarray]:
+def _starts(traces, n_starts: int, rng: np.random.Generator, scale: float) -> list[np.ndarray]:
     """Starting vectors spread over time scales and voltage sensitivities of the data."""
     t_all = np.concatenate([np.diff(t) for t, _, _ in traces])
     span_t = max(t[-1] - t[0] for t, _, _ in traces)
@@ -704,7 +704,7 @@ def calibrate(time: ArrayLike | Sequence[ArrayLike], voltage: ArrayLike | Sequen
         Loss of the final refinement (``linear``: plain least squares).
     level : float, default=0.95
         Confidence level of the intervals.
-    random_state : int, RandomState instance or None, default=0
+    random_state : int, SeedSequence, Generator, RandomState or None, default=0
         Seeds the starting points.
     min_r2 : float, default=MIN_R2 (0.9)
         Warn (:class:`~nanowire_rc.exceptions.PoorFitWarning`) when the fit's R² is below this.
@@ -777,7 +777,7 @@ def calibrate(time: ArrayLike | Sequence[ArrayLike], voltage: ArrayLike | Sequen
     n_params = 6 + len(traces)
     if g_all.size <= n_params:
         raise CalibrationError(f"{g_all.size} samples for {n_params} parameters: need more")
-    rng = check_random_state(random_state)
+    rng = generator(random_state)
     scale = float(np.ptp(g_all))  # residuals and g parameters in units of the data's range
     problem = _Problem([(t, v, g / scale) for t, v, g in traces])
     # Bounds keep every constant representable (logarithms within +-690) and exp(eta * v)

@@ -21,8 +21,8 @@ from sklearn.base import clone
 from sklearn.linear_model import Ridge, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import check_random_state
 
+from ._seeding import generator
 from .exceptions import IntegrationDivergedError, InvalidParameterError
 
 __all__ = ["memory_capacity", "narma10", "narma10_nrmse"]
@@ -65,7 +65,7 @@ def memory_capacity(
         Fraction of the usable steps the readout is fitted on; the rest scores it.
     alpha : float, default 1e-6
         Ridge penalty.
-    random_state : int, RandomState instance or None, default 0
+    random_state : int, SeedSequence, Generator, RandomState or None, default 0
         Seeds the input.
 
     Returns
@@ -93,7 +93,7 @@ def memory_capacity(
     if max_delay < 1 or n_steps <= washout + max_delay + 10:
         raise InvalidParameterError(
             "need max_delay >= 1 and n_steps well above washout + max_delay")
-    rng = check_random_state(random_state)
+    rng = generator(random_state)
     u = rng.uniform(-0.8, 0.8, n_steps)
     states = _trajectory(reservoir, u)
     t = np.arange(washout + max_delay, n_steps)
@@ -117,7 +117,7 @@ def narma10(n_steps: int, random_state=0) -> tuple[np.ndarray, np.ndarray]:
     ----------
     n_steps : int
         Length of the series.
-    random_state : int, RandomState instance or None, default 0
+    random_state : int, SeedSequence, Generator, RandomState or None, default 0
         Seeds the input.
 
     Returns
@@ -137,9 +137,9 @@ def narma10(n_steps: int, random_state=0) -> tuple[np.ndarray, np.ndarray]:
     >>> from nanowire_rc.generators import narma10
     >>> u, y = narma10(200)
     >>> u.shape, y[9:12].round(3)
-    ((200,), array([0.   , 0.179, 0.368]))
+    ((200,), array([0.   , 0.323, 0.285]))
     """
-    rng = check_random_state(random_state)
+    rng = generator(random_state)
     u = rng.uniform(0, 0.5, n_steps)
     y = np.zeros(n_steps)
     for t in range(9, n_steps - 1):
@@ -169,7 +169,7 @@ def narma10_nrmse(
         First steps left out.
     train_fraction : float, default 0.6
         Fraction of the usable steps the readout is fitted on; the rest scores it.
-    random_state : int, RandomState instance or None, default 0
+    random_state : int, SeedSequence, Generator, RandomState or None, default 0
         Seeds the input.
 
     Returns

@@ -18,11 +18,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import r2_score
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset
 from ._fitting import _set_hyper_parameters, keeps_state_on_failure
+from ._seeding import Stream, integer_seed
 from .delays import check_delay_options, input_features
 from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
@@ -209,7 +209,7 @@ class ReservoirForecaster(BaseEstimator):
         range widened by ``divergence_margin``: they are clipped to the training range, so the
         forecasts there are not extrapolations; warn (:class:`TrainingRangeWarning`) or raise
         :class:`~nanowire_rc.exceptions.InvalidInputError`.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         When not None, the reservoir's ``random_state`` for this fit.
 
     Attributes
@@ -438,7 +438,7 @@ class ReservoirForecaster(BaseEstimator):
                 return None
         if isinstance(given, numbers.Integral):
             return given
-        return int(check_random_state(given).randint(2**31 - 1))
+        return integer_seed(given, Stream.RESERVOIR, bits=31)
 
     def _check_channels(self, Y: np.ndarray, name: str) -> None:
         if Y.shape[1] != self.n_channels_:

@@ -22,8 +22,8 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from sklearn.utils import check_random_state
 
+from ._seeding import generator
 from .diagnostics import narma10
 from .exceptions import IntegrationDivergedError, InvalidParameterError
 
@@ -75,7 +75,7 @@ def mackey_glass(n_steps: int, tau: float = 17.0, beta: float = 0.2, gamma: floa
     history_noise : float, default=0.0
         Half-width of i.i.d. uniform perturbations added to the initial history at every RK4
         grid point, drawn from ``random_state``; 0 gives the deterministic constant history.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         Seeds ``history_noise``.
 
     Returns
@@ -111,7 +111,7 @@ def mackey_glass(n_steps: int, tau: float = 17.0, beta: float = 0.2, gamma: floa
         raise InvalidParameterError(
             f"tau = {tau} must be a whole number (>= 1) of RK4 steps sample_step / substeps = "
             f"{h:g}; choose substeps so that tau * substeps / sample_step is an integer")
-    rng = check_random_state(random_state)
+    rng = generator(random_state)
     total = (discard + n_steps - 1) * substeps + 1
     # Grid values x[k] at time (k - m) h; the first m + 1 entries are the initial history.
     x = [float(x0)] * (m + 1)
@@ -171,7 +171,7 @@ def lorenz63(n_steps: int, dt: float = 0.02, substeps: int = 2, sigma: float = 1
         ``random_state``.
     discard_time : float, default=20.0
         Time integrated and dropped before the first sample (0 to start at ``x0``).
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         Seeds the initial state when ``x0`` is ``None``.
 
     Returns
@@ -200,7 +200,7 @@ def lorenz63(n_steps: int, dt: float = 0.02, substeps: int = 2, sigma: float = 1
         raise InvalidParameterError(
             f"discard_time must be a finite real >= 0, got {discard_time!r}")
     if x0 is None:
-        rng = check_random_state(random_state)
+        rng = generator(random_state)
         start = np.array([1.0, 1.0, 25.0]) + rng.standard_normal(3)
     else:
         start = np.asarray(x0, dtype=np.float64)

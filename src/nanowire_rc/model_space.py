@@ -24,6 +24,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._fitting import _fits_reservoir, _set_hyper_parameters
+from ._seeding import RANDOM_STATE
 from .classifiers import _ReadoutClassifier
 from .exceptions import InvalidInputError
 from .kernels.pooling import window_index
@@ -418,7 +419,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         Ridge penalties from which leave-one-out picks one.
     batch_size : int, default=256
         Series whose trajectories are held in memory at once.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         When not None, replaces the reservoir's ``random_state`` (its weights' draw).
 
     Attributes
@@ -464,7 +465,7 @@ class ModelSpaceClassifier(_ReadoutClassifier):
     _parameter_constraints: ClassVar[dict] = {
         **ReservoirModelSpace._parameter_constraints,
         **_READOUT_CONSTRAINTS,
-        "random_state": ["random_state"],
+        "random_state": RANDOM_STATE,
     }
 
     def __init__(self, reservoir=None, *, n_components: int = 75, alpha: float = 10.0,

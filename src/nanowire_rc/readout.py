@@ -29,6 +29,7 @@ from sklearn.utils.validation import column_or_1d
 from threadpoolctl import ThreadpoolController
 
 from ._fitting import _set_hyper_parameters
+from ._seeding import RANDOM_STATE
 from .exceptions import InvalidInputError, InvalidParameterError
 
 __all__ = [
@@ -329,7 +330,7 @@ class ReservoirReadout(BaseEstimator):
         explicitly.
     alphas : tuple of float, default=DEFAULT_ALPHAS
         Ridge penalties from which leave-one-out picks one.
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         When not None, the reservoir's ``random_state`` for this fit (the reservoir's own
         setting otherwise).
     n_jobs : int or None, default=None
@@ -346,7 +347,7 @@ class ReservoirReadout(BaseEstimator):
     _parameter_constraints: ClassVar[dict] = {
         "reservoir": [HasMethods(["fit_transform", "transform"]), None],
         "alphas": ["array-like"],
-        "random_state": ["random_state", np.random.Generator],
+        "random_state": RANDOM_STATE,
         "n_jobs": [Options(Integral, {-1}),
                    Interval(Integral, 1, None, closed="left"), None],
     }

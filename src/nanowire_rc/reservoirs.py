@@ -32,12 +32,12 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import fill
 from ._fitting import keeps_state_on_failure
+from ._seeding import RANDOM_STATE, Stream, child, generator, integer_seed, seed_sequence
 from .device import Device, device_memory_factor, quantise_voltage
 from .exceptions import (
     InvalidInputError,
@@ -180,7 +180,7 @@ _COMMON_CONSTRAINTS = {
     "difference": ["boolean"],
     "input_range": ["array-like", None],
     "dtype": [StrOptions({"float32", "float64"})],
-    "random_state": ["random_state"],
+    "random_state": RANDOM_STATE,
     "n_jobs": [Integral, None],
 }
 #: The nanowire neurons' input gains, time steps, constants and devices (both nanowire
@@ -245,7 +245,7 @@ input_range : (float, float) or None
     to the training range first. ``None``: no scaling (values still clipped).
 dtype : {"float32", "float64"}
     Compute type.
-random_state : int, RandomState instance or None
+random_state : int, SeedSequence, Generator, RandomState or None
     Seeds the reservoir's random draws at ``fit`` (its weights, then any per-neuron time steps
     and device constants).
 n_jobs : int or None
@@ -388,17 +388,19 @@ def _reservoir_tags(tags):
 
 # -- Drawing the weights -----------------------------------------------------------------------
 
-def _draw_device(res, rng: np.random.RandomState, v_lo, v_hi):
+def _draw_device(res, seeds: np.random.SeedSequence, v_lo, v_hi):
     """Draw a non-ideal device's constants and noise seed, then the neurons' time steps
     (``dt_spread``; for a device folded into its rate prefactors: docs/theory.md,
     "Representations"); return the voltage range after the DAC's rounding. Called after the
     weights are drawn, so the weights never depend on the device."""
     res.device_constants_ = res.noise_seed_ = res.time_steps_ = None
     if res.device is not None and not res.device.is_ideal:
-        res.device_constants_ = res.device.draw(res.n_neurons, res.params, rng)
-        res.noise_seed_ = int(rng.randint(0, 2**62, dtype=np.int64))
+        res.device_constants_ = res.device.draw(res.n_neurons, res.params,
+                                                child(seeds, Stream.DEVICE))
+        res.noise_seed_ = integer_seed(seeds, Stream.NOISE)
         v_lo, v_hi = (quantise_voltage(v, res.device.voltage_step) for v in (v_lo, v_hi))
     if res.dt_spread > 0:
+        rng = generator(seeds, Stream.TIME_STEPS)
         factor = 10.0 ** rng.uniform(-res.dt_spread, res.dt_spread, res.n_neurons)
         res.time_steps_ = res.dt * factor
         if res.device_constants_ is not None:
@@ -413,11 +415,12 @@ def _time_steps(res):
     return res.dt if res.time_steps_ is None else res.time_steps_
 
 
-def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
+def _draw_input_weights(res, seeds: np.random.SeedSequence) -> np.ndarray:
     """Nanowire input weights: ``omega_n`` times a convex combination of the channels.
 
     Sets ``res.input_weights_`` (n_neurons, n_channels) and returns the scalings ``omega``.
     """
+    rng = generator(seeds, Stream.WEIGHTS)
     lo = res.input_scaling - res.input_scaling_spread
     omega = rng.uniform(lo, lo + 2 * res.input_scaling_spread, res.n_neurons)
     n_inputs = res.n_inputs_
@@ -427,7 +430,7 @@ def _draw_input_weights(res, rng: np.random.RandomState) -> np.ndarray:
     return omega
 
 
-def _random_matrix(rng: np.random.RandomState, n: int, connectivity: str, density: float):
+def _random_matrix(rng: np.random.Generator, n: int, connectivity: str, density: float):
     """Dense or sparse (``density``) n x n matrix with entries Uniform[-1, 1], unscaled."""
     if connectivity == "dense":
         return rng.uniform(-1, 1, (n, n))
@@ -544,7 +547,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         self._check_values()
         self._fit_scaling(X)
         self._check_memory(self.n_inputs_)
-        self._draw(check_random_state(self.random_state))
+        self._draw(seed_sequence(self.random_state))
         self.n_features_out_ = self._n_features()
         return self
 
@@ -697,7 +700,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         ----------
         X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
             Series with the training series' channels.
-        random_state : int, RandomState instance or None, default=None
+        random_state : int, SeedSequence, Generator, RandomState or None, default=None
             Seeds the two initial states.
 
         Returns
@@ -715,7 +718,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         >>> bool(gap[-1] < 0.1 * gap[0])
         True
         """
-        rng = check_random_state(random_state)
+        rng = generator(random_state)
         a = self.states(X, h0=rng.uniform(0, 1, self.n_neurons))
         b = self.states(X, h0=rng.uniform(0, 1, self.n_neurons))
         return np.abs(a - b).max(axis=(0, 2))
@@ -860,12 +863,12 @@ class NanowireReservoir(_Reservoir):
         **_COMMON_PARAMETERS,
     }
 
-    def _draw(self, rng: np.random.RandomState) -> None:
-        omega = _draw_input_weights(self, rng)
+    def _draw(self, seeds: np.random.SeedSequence) -> None:
+        omega = _draw_input_weights(self, seeds)
         # Each neuron's voltage range over the scaled input box, then the closed-form factor.
         x_lo, x_hi = self._scaled_range()
         v_lo, v_hi = input_voltage_range(x_lo, x_hi, self.input_weights_)
-        v_lo, v_hi = _draw_device(self, rng, v_lo, v_hi)
+        v_lo, v_hi = _draw_device(self, seeds, v_lo, v_hi)
         if self.device_constants_ is not None:
             rho = device_memory_factor(v_lo, v_hi, self.dt, self.device_constants_,
                                        self.method)
@@ -957,10 +960,11 @@ class LeakyTanhReservoir(_Reservoir):
         **_COMMON_PARAMETERS,
     }
 
-    def _draw(self, rng: np.random.RandomState) -> None:
+    def _draw(self, seeds: np.random.SeedSequence) -> None:
         n, d = self.n_neurons, self.input_scaling
-        self.input_weights_ = rng.uniform(-d, d, (n, self.n_inputs_))
-        self.bias_ = rng.uniform(-self.bias_scaling, self.bias_scaling, n)
+        self.input_weights_ = generator(seeds, Stream.WEIGHTS).uniform(-d, d, (n, self.n_inputs_))
+        self.bias_ = generator(seeds, Stream.BIAS).uniform(-self.bias_scaling, self.bias_scaling, n)
+        rng = generator(seeds, Stream.RECURRENT)
         if self.connectivity == "diagonal":
             w = rng.uniform(-1, 1, n)
             self.recurrent_ = w * (self.spectral_radius / max(np.abs(w).max(), 1e-300))
@@ -973,7 +977,7 @@ class LeakyTanhReservoir(_Reservoir):
         self.recurrent_ = W * (self.spectral_radius / radius) if radius > 0 else W
 
     @staticmethod
-    def _sparse_radius(W: sp.csr_matrix, rng: np.random.RandomState) -> float:
+    def _sparse_radius(W: sp.csr_matrix, rng: np.random.Generator) -> float:
         if W.shape[0] <= 64 or W.nnz == 0:
             return float(np.abs(np.linalg.eigvals(W.toarray())).max()) if W.nnz else 0.0
         v0 = rng.uniform(-1, 1, W.shape[0])
@@ -1098,18 +1102,20 @@ class CoupledNanowireReservoir(_Reservoir):
             return None
         return (float(self.v_min), float(self.v_max), float(self.gain))
 
-    def _draw(self, rng: np.random.RandomState) -> None:
+    def _draw(self, seeds: np.random.SeedSequence) -> None:
         voltage_map = self._map()
-        _draw_input_weights(self, rng)
-        W = _random_matrix(rng, self.n_neurons, self.connectivity, self.density)
+        _draw_input_weights(self, seeds)
+        W = _random_matrix(generator(seeds, Stream.RECURRENT), self.n_neurons, self.connectivity,
+                           self.density)
         rows = np.asarray(abs(W).sum(axis=1)).ravel()
         self.recurrent_ = W * (self.coupling / rows.max()) if rows.max() > 0 else W
-        self.bias_ = rng.uniform(-self.bias_scaling, self.bias_scaling, self.n_neurons)
+        self.bias_ = generator(seeds, Stream.BIAS).uniform(-self.bias_scaling, self.bias_scaling,
+                                                           self.n_neurons)
         x_lo, x_hi = self._scaled_range()
         v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, self.input_weights_,
                                                      self.recurrent_, self.bias_, voltage_map)
         row_sums = np.asarray(abs(self.recurrent_).sum(axis=1)).ravel()
-        v_lo, v_hi = _draw_device(self, rng, v_lo, v_hi)
+        v_lo, v_hi = _draw_device(self, seeds, v_lo, v_hi)
         if self.device_constants_ is not None:
             diagonal, coupling_gain, invariant = device_contraction_terms(
                 v_lo, v_hi, self.dt, gain_max, self.retention, self.device_constants_)

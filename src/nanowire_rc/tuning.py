@@ -22,12 +22,12 @@ import numpy as np
 from joblib import Parallel, delayed
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset
 from ._fitting import _set_hyper_parameters, keeps_state_on_failure
+from ._seeding import RANDOM_STATE, Stream, integer_seed, seed_sequence
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .model_space import MIN_STEPS
 from .readout import DEFAULT_ALPHAS, check_alphas, check_labels
@@ -179,7 +179,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
     n_repeats : int or None, default=None
         Repetitions of the k-fold split; ``None``: enough for about 200 validation
         predictions (small training sets are repeated, large ones are not).
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         Seeds the folds and every configuration's reservoir (the same seed for all, so
         configurations differ only by their hyper-parameters); None: the reservoir's own
         ``random_state`` does.
@@ -230,7 +230,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         "alphas": ["array-like"],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "n_repeats": [Interval(Integral, 1, None, closed="left"), None],
-        "random_state": ["random_state"],
+        "random_state": RANDOM_STATE,
         "n_jobs": [Options(Integral, {-1}),
                    Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
@@ -360,8 +360,10 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
                 f"model space needs {MIN_STEPS} and is left out of the search")
         # The search's seed, else the reservoir's own: it seeds the folds and every reservoir.
         source = base.random_state if self.random_state is None else self.random_state
-        seed = int(check_random_state(source).randint(0, 2**31 - 1))
-        splits = kfold_splits(y, self.cv, self.n_repeats, seed=seed)
+        seeds = seed_sequence(source)
+        seed = integer_seed(seeds, Stream.RESERVOIR, bits=31)
+        splits = kfold_splits(y, self.cv, self.n_repeats,
+                              seed=integer_seed(seeds, Stream.FOLDS, bits=31))
         parallel = self.n_jobs not in (None, 1)
         if parallel:
             results = Parallel(n_jobs=self.n_jobs)(

@@ -51,6 +51,10 @@ SIZES = (100, 500, 1000)
 N_WINDOWS = 8
 
 
+#: How a unit's seed becomes its reservoir's draws (docs/architecture.md, "Randomness").
+SEEDING = "seed-sequence-children"
+
+
 def protocol(name: str = "kfold") -> dict:
     """What makes stored results comparable: recorded in, and checked against, the store.
 
@@ -64,7 +68,8 @@ def protocol(name: str = "kfold") -> dict:
     dict
         The library version, the protocol's description
         (:meth:`~nanowire_rc.selection.Protocol.describe`), its representations, the penalty
-        grid, the windows, input range and compute type.
+        grid, the windows, input range, compute type and how reservoirs are seeded (stores
+        written before the seeding changed are refused rather than mixed with new results).
 
     Examples
     --------
@@ -76,7 +81,7 @@ def protocol(name: str = "kfold") -> dict:
     return {"library_version": __version__, **PROTOCOLS[name].describe(),
             "tie_break": "validation-mse", "representations": list(PROTOCOLS[name].representations),
             "alphas": list(DEFAULT_ALPHAS), "n_windows": N_WINDOWS, "input_range": [0.0, 1.0],
-            "dtype": "float32"}
+            "dtype": "float32", "seeding": SEEDING}
 
 
 def grid_id(grid: dict) -> str:

@@ -30,9 +30,9 @@ import numba
 import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike
-from sklearn.utils import check_random_state
 
 from .._docs import fill
+from .._seeding import Stream, child, integer_seed, seed_sequence
 from ..device import Device, DeviceConstants, device_memory_factor, quantise_voltage
 from ..exceptions import InvalidParameterError
 from ..physics import METHODS, NEURON, NanowireParams, _as_params, _check_dt
@@ -385,14 +385,6 @@ def device_kernel(ratio: int | None, exact: bool, double: bool):
 _HINT = _NANOWIRE_HINT + " (memory factor of some device >= 1)"
 
 
-def _seed(random_state) -> int:
-    """A 64-bit noise seed: an int is used as it is (mod 2**64), else drawn from the generator."""
-    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
-        return int(random_state) & _MASK
-    rng = check_random_state(random_state)
-    return int(rng.randint(0, 2**62, dtype=np.int64))
-
-
 def _as_device(device) -> Device:
     device = Device() if device is None else device
     if not isinstance(device, Device):
@@ -408,14 +400,16 @@ def _setup(X, lengths, input_weights, dt, device, constants, params, random_stat
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
                                          n_windows, backend, return_states)
     n_neurons = W.shape[1]
-    rng = None if isinstance(random_state, (int, np.integer)) else \
-        check_random_state(random_state)
+    # An int is the noise key itself (a reservoir passes its noise_seed_); anything else is a
+    # SeedSequence whose DEVICE and NOISE children draw the constants and the key.
+    is_key = isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
+    seeds = random_state if is_key else seed_sequence(random_state)
     if constants is None:
         constants = device.draw(n_neurons, _as_params(params),
-                                rng if rng is not None else random_state)
+                                seeds if is_key else child(seeds, Stream.DEVICE))
     if not isinstance(constants, DeviceConstants) or constants.n_neurons != n_neurons:
         raise InvalidParameterError(f"constants must be DeviceConstants for {n_neurons} neurons")
-    seed = _seed(random_state if rng is None else rng)
+    seed = int(random_state) & _MASK if is_key else integer_seed(seeds, Stream.NOISE)
     return dt, batch, W, constants, seed, h0, kidx, dtype
 
 
@@ -468,10 +462,11 @@ def run_nanowire_device(
     {device}
     method : {"euler", "exact"}, default="euler"
         Update rule (docs/theory.md, "The neuron").
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         An int is the noise seed itself (the noise is a pure function of the seed, the series'
-        values, the neuron and the step); otherwise the seed is drawn from the generator, after
-        the constants if those are drawn here.
+        values, the neuron and the step); anything else becomes a SeedSequence whose children
+        draw the constants (when drawn here) and the noise seed (docs/architecture.md,
+        "Randomness").
     {batch}
     backend : {"compiled", "numpy"}, default="compiled"
         The Numba kernel (compiled at its first call in a process) or the NumPy reference; both
@@ -716,8 +711,8 @@ def run_coupled_nanowire_device(
         Time step (> 0).
     {device}
     {network}
-    random_state : int, RandomState instance or None, default=None
-        Noise seed, or the generator to draw it (and the constants) from; see
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
+        Noise seed, or the source of it (and of the constants); see
         :func:`run_nanowire_device`.
     {batch}
     backend : {"compiled", "numpy"}, default="compiled"

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.optimize import least_squares
 
+from .._seeding import generator
 from ..exceptions import NetworkError
 from ..kernels.runners import _n_threads
 from ..physics import NanowireParams
@@ -287,7 +288,7 @@ def fit_network(time: ArrayLike, voltage: ArrayLike, conductance: ArrayLike, *,
     n_jobs : int or None, default=2
         Threads running the simulations of one Jacobian side by side (-1: as many as Numba
         uses; ``None``: one).
-    random_state : int, SeedSequence or None, default=0
+    random_state : int, SeedSequence, Generator, RandomState or None, default=0
         Seeds the random starts (through :class:`numpy.random.SeedSequence`).
 
     Returns
@@ -327,7 +328,7 @@ def fit_network(time: ArrayLike, voltage: ArrayLike, conductance: ArrayLike, *,
     base = grid_network() if network is None else network
     c = _unit_conductance(base, source, ground)
     g_lo, g_hi = float(g.min()) / c, float(g.max()) / c
-    points = _start_points(starts, n_starts, g_lo, g_hi, np.random.default_rng(random_state))
+    points = _start_points(starts, n_starts, g_lo, g_hi, generator(random_state))
     idx = np.arange(t.size) if fit_on is None else np.unique(np.asarray(fit_on, dtype=int))
     counter = [0]
     pool = ThreadPoolExecutor(_n_threads(n_jobs, NetworkError))

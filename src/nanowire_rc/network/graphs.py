@@ -22,8 +22,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from scipy.sparse.csgraph import connected_components
-from sklearn.utils import check_random_state
 
+from .._seeding import generator
 from ..device import Device, DeviceConstants
 from ..exceptions import NetworkError
 from ..physics import NanowireParams, _as_params
@@ -139,7 +139,7 @@ class NanowireNetwork:
         Junction-to-junction variability: its ``variability`` spreads the constants around
         ``params`` and the window (:meth:`nanowire_rc.Device.draw`); every other setting of it
         must be off.
-    random_state : int, RandomState instance or None
+    random_state : int, SeedSequence, Generator, RandomState or None
         Seeds the variability draw.
     positions : array_like of shape (n_nodes, 2), optional
         Node coordinates, for maps and electrode placement.
@@ -823,7 +823,7 @@ def random_sticks(n_wires: int, *, box: float | tuple[float, float] | None = Non
         Standard deviation of the lengths (gamma law; 0: all equal).
     largest_component : bool, default=True
         Keep only the largest connected component.
-    random_state : int, RandomState instance or None
+    random_state : int, SeedSequence, Generator, RandomState or None
         Seeds the wires (and, with ``device``, the junction variability).
     **kwargs
         Passed to :class:`NanowireNetwork`.
@@ -856,7 +856,7 @@ def random_sticks(n_wires: int, *, box: float | tuple[float, float] | None = Non
         width = height = _positive_real("box", box)
     else:
         width, height = (_positive_real("box", b) for b in box)
-    rng = check_random_state(random_state)
+    rng = generator(random_state)
     centres = rng.uniform(size=(n_wires, 2)) * np.array([width, height])
     angles = rng.uniform(0.0, np.pi, size=n_wires)
     if length_std > 0:

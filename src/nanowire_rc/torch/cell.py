@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
+from .._seeding import child
 from ..device import Device, DeviceConstants, quantise_voltage
 from ..exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from ..kernels.streams import SPLITMIX_INCREMENT, seeded_noise
@@ -477,9 +478,8 @@ def _check_arguments(input_size, hidden_size, num_layers, dt, method, voltage_ma
     if isinstance(memristor_seed, bool) or not isinstance(memristor_seed, (int, np.integer)):
         raise InvalidParameterError(
             f"memristor_seed must be an integer, got {memristor_seed!r}")
-    if not 0 <= memristor_seed <= 2**32 - num_layers:
-        raise InvalidParameterError(f"memristor_seed must lie in [0, 2**32 - num_layers], got "
-                                    f"{memristor_seed!r}")
+    if memristor_seed < 0:
+        raise InvalidParameterError(f"memristor_seed must be >= 0, got {memristor_seed!r}")
 
 
 class NanowireRNN(nn.Module):
@@ -531,8 +531,9 @@ class NanowireRNN(nn.Module):
         bit-identical results. See Notes.
     memristor_seed : int, default=0
         Seeds the draw of the per-neuron constants: layer ``l`` gets
-        ``memristor.draw(hidden_size, params, random_state=memristor_seed + l)`` (a NumPy draw,
-        independent of ``generator``). Unused when the memristor is ideal.
+        ``memristor.draw(hidden_size, params, random_state=SeedSequence(memristor_seed,
+        spawn_key=(l,)))``, child ``l`` of the seed's sequence (a NumPy draw, independent of
+        ``generator``). Unused when the memristor is ideal.
 
     Attributes
     ----------
@@ -783,7 +784,8 @@ class NanowireRNN(nn.Module):
         >>> import nanowire_rc as nw
         >>> from nanowire_rc.torch import NanowireRNN
         >>> rnn = NanowireRNN(1, 4, method="exact", memristor=nw.Device(variability=0.1))
-        >>> drawn = nw.Device(variability=0.1).draw(4, random_state=0)  # memristor_seed + layer
+        >>> from numpy.random import SeedSequence
+        >>> drawn = nw.Device(variability=0.1).draw(4, random_state=SeedSequence(0, spawn_key=(0,)))
         >>> bool(abs(rnn.device_constants(0).eta_p - drawn.eta_p).max() < 1e-5)  # float32
         True
         """
@@ -1111,7 +1113,8 @@ def _register_devices(rnn: NanowireRNN, p: NanowireParams, factory: dict) -> Non
     """Each layer's devices, drawn once, as buffers: the fixed per-neuron deviations
     ``log(constant / nominal)`` and the conductance window."""
     for layer in range(rnn.num_layers):
-        c = rnn.memristor.draw(rnn.hidden_size, params=p, random_state=rnn.memristor_seed + layer)
+        c = rnn.memristor.draw(rnn.hidden_size, params=p,
+                               random_state=child(rnn.memristor_seed, layer))
         spread_k = np.log([c.kappa_p0 / p.kappa_p0, c.kappa_d0 / p.kappa_d0])
         spread_e = np.log([c.eta_p / p.eta_p, c.eta_d / p.eta_d])
         for name, value in (("log_kappa_spread", spread_k), ("log_eta_spread", spread_e),

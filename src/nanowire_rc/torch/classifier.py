@@ -17,10 +17,10 @@ import torch
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import keeps_state_on_failure
+from .._seeding import Stream, integer_seed, seed_sequence
 from ..device import Device
 from ..exceptions import InvalidInputError, InvalidParameterError
 from ..kernels.streams import case_seeds
@@ -116,7 +116,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         Where to train (``"auto"``: CUDA when available); the fitted model lives on the CPU.
     dtype : {"float32", "float64"}, default="float32"
         Floating type of the network.
-    random_state : int, RandomState or None, default=None
+    random_state : int, SeedSequence, Generator, RandomState or None, default=None
         Seeds the initial weights, the validation split and the mini-batch order (and, with a
         non-ideal ``memristor``, its devices and noise); results are identical for the same seed
         on CPU (with the same number of threads).
@@ -406,26 +406,25 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.n_inputs_ = batch.n_channels
         device = self._device()
         dtype = getattr(torch, self.dtype)
-        rng = check_random_state(self.random_state)
-        generator = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-        train_idx, val_idx = self._split(y_idx, rng)
-        # the devices and their noise: drawn after the weights and the split, and only for a
-        # non-ideal memristor (an ideal one leaves every draw as it was)
+        # one child of random_state's SeedSequence per component: switching a component on
+        # (a non-ideal memristor, a regulariser) moves no other draw
+        root = seed_sequence(self.random_state)
+        train_idx, val_idx = self._split(y_idx, integer_seed(root, Stream.SPLIT, bits=31))
         memristor_seed, train_noise_seed, self.noise_seed_ = 0, None, None
         if self._non_ideal():
             memristor_seed, train_noise_seed, self.noise_seed_ = (
-                int(seed) for seed in rng.randint(2**31 - 1, size=3))
-        # the regularisers' randomness: drawn last, and only when one is on (fits without them
-        # keep every earlier draw)
-        regulariser_seed = (int(rng.randint(2**31 - 1))
+                integer_seed(root, stream) for stream in (Stream.DEVICE, Stream.TRAINING,
+                                                          Stream.NOISE))
+        regulariser_seed = (integer_seed(root, Stream.REGULARISER)
                             if self.input_noise > 0 or self.dropout > 0 else None)
         x, lengths, pool = series_tensors(batch, self.features, self.n_windows, device, dtype)
         data = TrainingData(x, lengths, pool, self._noise_seeds(batch),
                             torch.as_tensor(y_idx, dtype=torch.long, device=device),
                             train_idx, val_idx, classes.size)
-        seeds = Seeds(memristor_seed, train_noise_seed, regulariser_seed)
-        trainer = Trainer(self, data, seeds, rng, device, dtype, start)
-        net, history, self.best_epoch_, self.init_scores_ = trainer.train(generator)
+        seeds = Seeds(integer_seed(root, Stream.WEIGHTS), integer_seed(root, Stream.BATCHES),
+                      memristor_seed, train_noise_seed, regulariser_seed)
+        trainer = Trainer(self, data, seeds, device, dtype, start)
+        net, history, self.best_epoch_, self.init_scores_ = trainer.train()
         rnn = net.rnn
         net = net.cpu().eval()
         self.module_ = net
@@ -438,8 +437,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    def _split(self, y_idx: np.ndarray, rng: np.random.RandomState
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def _split(self, y_idx: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """Stratified training and validation rows (``validation_fraction``); no validation
         rows, with a warning, when too few series allow none."""
         idx = np.arange(len(y_idx))
@@ -451,7 +449,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         if n_val >= max(n_split_classes, 1) and split.sum() - n_val >= n_split_classes:
             train_idx, val_idx = train_test_split(idx[split], test_size=n_val,
                                                   stratify=y_idx[split],
-                                                  random_state=rng.randint(2**31 - 1))
+                                                  random_state=seed)
             return np.concatenate([train_idx, idx[~split]]), val_idx
         if n_val:
             warnings.warn(f"{type(self).__name__}: too few series for a validation split "

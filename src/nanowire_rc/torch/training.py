@@ -3,8 +3,9 @@
 The estimator validates its hyper-parameters, scales the series and draws the split and the
 seeds (:class:`TrainingData`, :class:`Seeds`); a :class:`Trainer` builds the network
 (``_Network``: the cell, pooling, normalisation, a linear readout) and trains it as
-docs/torch.md ("Classifier") describes. Every random draw comes from the estimator's
-``RandomState`` in a fixed order, so a fit is reproducible from ``random_state``.
+docs/torch.md ("Classifier") describes. Every seed is a child of the estimator's
+``random_state`` SeedSequence (one per component, and under it one per initialisation), so a
+fit is reproducible from ``random_state`` and switching one component on moves no other draw.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .._seeding import generator, integer_seed
 from ..kernels.pooling import window_index
 from ..reservoirs import _parse_features
 from ..series import SeriesBatch
@@ -135,8 +137,11 @@ class TrainingData(NamedTuple):
 
 
 class Seeds(NamedTuple):
-    """Seeds drawn by the estimator: the devices', the training noise's, the regularisers'."""
+    """Seeds drawn by the estimator: the initial weights', the batch orders', the devices', the
+    training noise's, the regularisers' (None: off)."""
 
+    weights: int
+    batches: int
     memristor: int
     train_noise: int | None
     regulariser: int | None
@@ -152,9 +157,7 @@ class Trainer:
     data : TrainingData
         Tensors and split.
     seeds : Seeds
-        Seeds of the devices and of the noise and regulariser generators.
-    rng : numpy.random.RandomState
-        The fit's generator: batch orders and the later initialisations' weights.
+        Seeds of the weights, batch orders, devices, and noise and regulariser generators.
     device : torch.device
         Where to train.
     dtype : torch.dtype
@@ -163,20 +166,21 @@ class Trainer:
         ``time.perf_counter()`` at the start of the fit (the history's times count from it).
     """
 
-    def __init__(self, estimator, data: TrainingData, seeds: Seeds,
-                 rng: np.random.RandomState, device: torch.device, dtype: torch.dtype,
-                 start: float):
-        self.est, self.data, self.seeds, self.rng = estimator, data, seeds, rng
+    def __init__(self, estimator, data: TrainingData, seeds: Seeds, device: torch.device,
+                 dtype: torch.dtype, start: float):
+        self.est, self.data, self.seeds = estimator, data, seeds
+        self.rng = generator(seeds.batches)
         self.device, self.dtype, self.start = device, dtype, start
         self.use_last = "last" in _parse_features(estimator.features)
         self.loss_fn = nn.CrossEntropyLoss()
         self.train_loss_fn = nn.CrossEntropyLoss(
             label_smoothing=float(estimator.label_smoothing))
 
-    def _noise(self, seed: int | None, offset: int) -> torch.Generator | None:
-        """A generator seeded ``seed + offset`` (one per training run); None when off."""
+    def _noise(self, seed: int | None, run: int) -> torch.Generator | None:
+        """A generator seeded by child ``run`` of ``seed`` (one per training run); None when
+        off."""
         return (None if seed is None
-                else torch.Generator(device=self.device).manual_seed(seed + offset))
+                else torch.Generator(device=self.device).manual_seed(integer_seed(seed, run)))
 
     def build(self, generator: torch.Generator) -> _Network:
         """A fresh network, its weights drawn from ``generator`` (and projected)."""
@@ -348,9 +352,9 @@ class Trainer:
             self.train_epoch(net, optimizer, average, every, train_noise, regulariser)
         return net if average is None else average
 
-    def train(self, generator: torch.Generator) -> tuple[_Network, dict, int, list[float]]:
-        """Every initialisation (the first from ``generator``, the others from the fit's
-        ``RandomState``), the best by validation loss, refitted if asked.
+    def train(self) -> tuple[_Network, dict, int, list[float]]:
+        """Every initialisation (each its own child of the weights' seed), the best by
+        validation loss, refitted if asked.
 
         Returns
         -------
@@ -365,9 +369,8 @@ class Trainer:
         """
         runs = []
         for init in range(self.est.n_init):
-            if init:
-                generator = torch.Generator().manual_seed(int(self.rng.randint(2**31 - 1)))
-            runs.append(self.train_once(init, generator))
+            weights = torch.Generator().manual_seed(integer_seed(self.seeds.weights, init))
+            runs.append(self.train_once(init, weights))
         chosen = min(range(self.est.n_init), key=lambda i: runs[i][0])
         _, net, history, best_epoch, initial = runs[chosen]
         if self.est.refit and len(self.data.val_idx):
