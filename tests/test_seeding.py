@@ -72,3 +72,44 @@ def test_identity_seed_is_the_crc32_of_the_identity():
 def test_other_types_are_refused(bad):
     with pytest.raises(TypeError, match="random_state must be"):
         seed_sequence(bad)
+
+
+def test_switching_a_component_on_moves_no_other_draw():
+    """Each component has its own child: a time-step spread or a device leaves the weights as
+    they were, and a tanh reservoir's input weights and biases do not depend on its recurrent
+    matrix's connectivity."""
+    import nanowire_rc as nw
+
+    X = np.random.default_rng(0).random((4, 30))
+    plain = nw.NanowireReservoir(n_neurons=8, random_state=5).fit(X)
+    for changed in (dict(dt_spread=1.0), dict(device=nw.Device(variability=0.1))):
+        other = nw.NanowireReservoir(n_neurons=8, random_state=5, **changed).fit(X)
+        np.testing.assert_array_equal(other.input_weights_, plain.input_weights_)
+    spread = nw.NanowireReservoir(n_neurons=8, random_state=5, dt_spread=1.0).fit(X)
+    both = nw.NanowireReservoir(n_neurons=8, random_state=5, dt_spread=1.0,
+                                device=nw.Device(variability=0.1)).fit(X)
+    # the device's rate prefactors are scaled by the same per-neuron factors as the time steps
+    np.testing.assert_array_equal(both.time_steps_, spread.time_steps_)
+    tanh = [nw.LeakyTanhReservoir(n_neurons=8, connectivity=c, random_state=5).fit(X)
+            for c in ("diagonal", "dense")]
+    np.testing.assert_array_equal(tanh[0].input_weights_, tanh[1].input_weights_)
+    np.testing.assert_array_equal(tanh[0].bias_, tanh[1].bias_)
+
+
+def test_a_reservoir_draws_the_same_from_every_kind_of_random_state():
+    """An int, a SeedSequence of it, and a RandomState/Generator whose one draw is that int
+    give the same reservoir."""
+    import nanowire_rc as nw
+
+    X = np.random.default_rng(0).random((4, 30))
+    seed = int(np.random.RandomState(9).randint(2**31 - 1))
+    sources = [seed, np.random.SeedSequence(seed), np.random.RandomState(9)]
+    weights = [nw.NanowireReservoir(n_neurons=6, random_state=s).fit(X).input_weights_
+               for s in sources]
+    for w in weights[1:]:
+        np.testing.assert_array_equal(w, weights[0])
+    drawn = int(np.random.default_rng(9).integers(2**31 - 1))
+    np.testing.assert_array_equal(
+        nw.NanowireReservoir(n_neurons=6, random_state=np.random.default_rng(9)).fit(X)
+        .input_weights_,
+        nw.NanowireReservoir(n_neurons=6, random_state=drawn).fit(X).input_weights_)

@@ -452,7 +452,7 @@ class NetworkReservoir(_Reservoir):
         X : array (n_cases, n_timepoints) or (n_cases, n_channels, n_timepoints), or a list
             Series with the training series' channels.
         random_state : int, SeedSequence, Generator, RandomState or None, default=None
-            Seeds the two initial states.
+            Seeds the two initial junction states.
 
         Returns
         -------
