@@ -70,6 +70,7 @@ from nanowire_rc.exceptions import (
     InvalidArgumentError,
     NanowireRCError,
 )
+from nanowire_rc.experiments.classification import SEEDING
 
 #: The shared UCR 2018 archive: ``<repository>/../shared/data/ucr-archive``.
 ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ucr-archive"
@@ -293,9 +294,13 @@ class Task:
 
 
 def params_digest(estimator: Any) -> str:
-    """A short digest of an estimator's class and parameters (stable across processes)."""
+    """A short digest of an estimator's class and parameters (stable across processes); for
+    this library's estimators also of how they seed their draws, so that results drawn another
+    way are rerun rather than mixed in."""
     params = estimator.get_params(deep=False) if hasattr(estimator, "get_params") else {}
     text = f"{type(estimator).__qualname__}{sorted(params.items(), key=lambda kv: kv[0])!r}"
+    if type(estimator).__module__.startswith("nanowire_rc"):
+        text += SEEDING
     text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)  # default reprs carry memory addresses
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -11,7 +11,6 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
 import nanowire_rc as nw
-from nanowire_rc._seeding import Stream, integer_seed
 from nanowire_rc.classifiers import classification_reservoir
 from nanowire_rc.delays import DelayLine, input_features, n_input_features
 from nanowire_rc.exceptions import InvalidInputError, InvalidParameterError
@@ -120,15 +119,26 @@ def test_auto_beyond_one_step_decides_by_the_teacher_forced_error():
 
 
 def test_auto_trials_and_fit_draw_one_reservoir_whatever_the_seed():
-    """A seed that is not an integer becomes one integer (a child of its SeedSequence), used by
-    the trial fits and the final fit alike: the same forecasts as that integer given directly."""
+    """A seed that is not an integer becomes one integer, used by the trial fits and the final
+    fit alike: the same forecasts as that integer given directly."""
     y = mackey_glass(600, discard=300)
     reservoir = nw.NanowireReservoir(n_neurons=15, dtype="float64")
-    seed = integer_seed(np.random.RandomState(3).randint(2**31 - 1), Stream.RESERVOIR, bits=31)
+    seed = np.random.RandomState(3).randint(2**31 - 1)  # the one draw quadratic=True would take
     drawn = NanowireForecaster(reservoir, random_state=np.random.RandomState(3)).fit(y)
     given = NanowireForecaster(reservoir, random_state=int(seed)).fit(y)
     np.testing.assert_array_equal(drawn.predict(y), given.predict(y))
     assert drawn.validation_ == given.validation_
+
+
+def test_auto_with_a_reservoir_seed_sequence_is_reproducible():
+    """A SeedSequence is reusable (each fit copies it): "auto" keeps the reservoir's own seed,
+    and two fits agree."""
+    y = mackey_glass(500, discard=300)
+    reservoir = nw.NanowireReservoir(n_neurons=10, dtype="float64",
+                                     random_state=np.random.SeedSequence(3))
+    fits = [NanowireForecaster(reservoir).fit(y) for _ in range(2)]
+    np.testing.assert_array_equal(fits[0].predict(y), fits[1].predict(y))
+    assert fits[0]._fit_seed() is None
 
 
 def test_auto_leaves_out_monomials_that_would_outnumber_the_rows():

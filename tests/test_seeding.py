@@ -17,7 +17,7 @@ from nanowire_rc._seeding import (
 
 def test_a_child_is_the_sequence_spawn_gives():
     root = np.random.SeedSequence(12345)
-    children = root.spawn(len(Stream))
+    children = root.spawn(max(Stream) + 1)
     for stream in Stream:
         expected = np.random.default_rng(children[stream]).random(4)
         assert np.array_equal(generator(12345, stream).random(4), expected)
@@ -113,3 +113,34 @@ def test_a_reservoir_draws_the_same_from_every_kind_of_random_state():
         nw.NanowireReservoir(n_neurons=6, random_state=np.random.default_rng(9)).fit(X)
         .input_weights_,
         nw.NanowireReservoir(n_neurons=6, random_state=drawn).fit(X).input_weights_)
+
+
+def test_a_network_reservoir_takes_one_draw_from_a_random_state():
+    """Its node and weight draws are two children of one sequence: a RandomState gives the
+    reservoir its one integer draw gives."""
+    from nanowire_rc.network import NetworkReservoir
+
+    X = np.random.default_rng(0).random((2, 30))
+    seed = int(np.random.RandomState(4).randint(2**31 - 1))
+    a = NetworkReservoir(n_read=4, random_state=np.random.RandomState(4)).fit(X)
+    b = NetworkReservoir(n_read=4, random_state=seed).fit(X)
+    np.testing.assert_array_equal(a.read_nodes_, b.read_nodes_)
+    np.testing.assert_array_equal(a.input_weights_, b.input_weights_)
+
+
+def test_device_runner_draws_the_same_constants_from_an_int_or_its_sequence():
+    """The constants come from the DEVICE child either way; the noise key differs by design (an
+    int is the key itself), and this device has no noise, so the features agree."""
+    import nanowire_rc as nw
+    from nanowire_rc.kernels.device import run_nanowire_device
+
+    X = np.random.default_rng(0).random((2, 30))
+    device = nw.Device(variability=0.1)
+    runs = [run_nanowire_device(X, np.full(3, 0.5), 0.1, device, random_state=s, n_windows=1,
+                                backend="numpy")
+            for s in (5, np.random.SeedSequence(5))]
+    np.testing.assert_array_equal(runs[0].mean, runs[1].mean)
+    drawn = device.draw(3, random_state=np.random.SeedSequence(5, spawn_key=(Stream.DEVICE,)))
+    other = run_nanowire_device(X, np.full(3, 0.5), 0.1, device, constants=drawn,
+                                random_state=5, n_windows=1, backend="numpy")
+    np.testing.assert_array_equal(other.mean, runs[0].mean)

@@ -1,10 +1,12 @@
 """The library's one source of randomness: a :class:`numpy.random.SeedSequence` per fit.
 
 Every ``random_state`` (an int, None, a ``SeedSequence``, or a NumPy ``RandomState`` or
-``Generator`` from which one seed is drawn) becomes one ``SeedSequence``; each component that
-draws (input weights, recurrent weights, biases, device constants, time steps, noise keys, folds,
-starts...) takes its own child of it, keyed by a fixed :class:`Stream` code rather than by the
-order of ``spawn`` calls, so adding a component never moves another component's draws. The
+``Generator`` from which one seed is drawn) becomes one ``SeedSequence``. In an estimator with
+several random components (input weights, recurrent weights, biases, device constants, time
+steps, noise keys, folds, split, batch order...) each takes its own child of it, keyed by a fixed
+:class:`Stream` code rather than by the order of ``spawn`` calls, so adding a component never
+moves another component's draws; a function with one random component draws from the sequence
+itself. The
 kernels' counter-based noise streams (:mod:`nanowire_rc.kernels.streams`) are keyed by an integer
 from the ``NOISE`` child. :func:`identity_seed` turns a unit's identity into the integer seed
 its ``SeedSequence`` starts from, so a selection draws the same reservoirs however its work is
@@ -41,7 +43,7 @@ class Stream(IntEnum):
     TIME_STEPS = 5
     NOISE = 6
     FOLDS = 7
-    STARTS = 8
+    # 8 is unused. A code is never renumbered: that would move every draw of its component.
     SPLIT = 9
     TRAINING = 10
     RESERVOIR = 11

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._docs import preset
 from ._fitting import _set_hyper_parameters, keeps_state_on_failure
-from ._seeding import Stream, integer_seed
+from ._seeding import integer_seed, seed_sequence
 from .delays import check_delay_options, input_features
 from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
@@ -429,16 +429,22 @@ class ReservoirForecaster(BaseEstimator):
             inputs = np.vstack([inputs, u[None]])[-keep:]
 
     def _fit_seed(self):
-        """The reservoir seed of a ``quadratic="auto"`` fit, an integer so that the trials and the
-        final fit draw the same reservoir; None when the reservoir's own integer seed will do."""
+        """The reservoir seed of a ``quadratic="auto"`` fit, one that the trials and the final
+        fit can share so that they draw the same reservoir; None when the reservoir's own seed
+        will do. A ``RandomState`` or ``Generator`` gives the one integer it would give the
+        reservoir (so ``"auto"`` draws what ``quadratic=True`` or ``False`` would), None a fresh
+        integer."""
+        reusable = (numbers.Integral, np.random.SeedSequence)
         given = self.random_state
         if given is None:
             reservoir = self._default_reservoir() if self.reservoir is None else self.reservoir
-            if isinstance(getattr(reservoir, "random_state", None), numbers.Integral):
+            given = getattr(reservoir, "random_state", None)
+            if isinstance(given, reusable):
                 return None
-        if isinstance(given, numbers.Integral):
+        if isinstance(given, reusable):
             return given
-        return integer_seed(given, Stream.RESERVOIR, bits=31)
+        return int(seed_sequence(given).entropy) if given is not None else integer_seed(None,
+                                                                                         bits=31)
 
     def _check_channels(self, Y: np.ndarray, name: str) -> None:
         if Y.shape[1] != self.n_channels_:

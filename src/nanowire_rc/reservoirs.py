@@ -246,8 +246,9 @@ input_range : (float, float) or None
 dtype : {"float32", "float64"}
     Compute type.
 random_state : int, SeedSequence, Generator, RandomState or None
-    Seeds the reservoir's random draws at ``fit`` (its weights, then any per-neuron time steps
-    and device constants).
+    Seeds the reservoir's random draws at ``fit``: its weights, per-neuron time steps and device
+    constants, each from its own child of one SeedSequence (docs/architecture.md,
+    "Randomness").
 n_jobs : int or None
     Threads for the compiled kernel (-1: all cores; ``None``: one, scikit-learn's convention).
 """)
@@ -391,8 +392,8 @@ def _reservoir_tags(tags):
 def _draw_device(res, seeds: np.random.SeedSequence, v_lo, v_hi):
     """Draw a non-ideal device's constants and noise seed, then the neurons' time steps
     (``dt_spread``; for a device folded into its rate prefactors: docs/theory.md,
-    "Representations"); return the voltage range after the DAC's rounding. Called after the
-    weights are drawn, so the weights never depend on the device."""
+    "Representations"); return the voltage range after the DAC's rounding. Each has its own
+    child of ``seeds``, so the weights never depend on the device."""
     res.device_constants_ = res.noise_seed_ = res.time_steps_ = None
     if res.device is not None and not res.device.is_ideal:
         res.device_constants_ = res.device.draw(res.n_neurons, res.params,

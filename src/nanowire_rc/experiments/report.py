@@ -60,13 +60,13 @@ _PROTOCOL_NOTE = (
     "70/30 split, or repeated stratified 5-fold), input scaling ([0, 1] or [-1, 1]) and the "
     "representations the selection may choose (mean only, last only, window means, all four); "
     "the table is in docs/accuracy.md. Tanh stays ahead under every combination (one seed): "
-    "by 0.3–3.7 points when window means are available, by 18–29 points when only the mean "
+    "by 2.0–3.7 points when window means are available, by 16–36 points when only the mean "
     "or only the last state is pooled; k-fold validation narrows the gap most. What "
     "closes the gap is not a protocol choice but the neuron assembly: with per-neuron time "
     "steps and the input's difference as a second channel (settings chosen by "
     "cross-validation on training splits), the single-reservoir `NanowireClassifier("
-    "classification_reservoir(NanowireReservoir))` scores 0.991 on SyntheticControl's test "
-    "split against 0.984 for `EchoStateClassifier` (3 seeds, `benchmarks/bench_accuracy.py`).",
+    "classification_reservoir(NanowireReservoir))` scores 0.992 on SyntheticControl's test "
+    "split against 0.987 for `EchoStateClassifier` (3 seeds, `benchmarks/bench_accuracy.py`).",
 )
 
 

@@ -400,13 +400,12 @@ def _setup(X, lengths, input_weights, dt, device, constants, params, random_stat
     batch, W, h0, kidx, dtype = _prepare(X, lengths, input_weights, h0, dtype, washout,
                                          n_windows, backend, return_states)
     n_neurons = W.shape[1]
-    # An int is the noise key itself (a reservoir passes its noise_seed_); anything else is a
-    # SeedSequence whose DEVICE and NOISE children draw the constants and the key.
+    # The constants come from the DEVICE child of random_state's SeedSequence; the noise key is
+    # an int random_state itself (a reservoir passes its noise_seed_), else the NOISE child's.
     is_key = isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
-    seeds = random_state if is_key else seed_sequence(random_state)
+    seeds = seed_sequence(random_state)
     if constants is None:
-        constants = device.draw(n_neurons, _as_params(params),
-                                seeds if is_key else child(seeds, Stream.DEVICE))
+        constants = device.draw(n_neurons, _as_params(params), child(seeds, Stream.DEVICE))
     if not isinstance(constants, DeviceConstants) or constants.n_neurons != n_neurons:
         raise InvalidParameterError(f"constants must be DeviceConstants for {n_neurons} neurons")
     seed = int(random_state) & _MASK if is_key else integer_seed(seeds, Stream.NOISE)

@@ -254,7 +254,7 @@ def fit_network(time: ArrayLike, voltage: ArrayLike, conductance: ArrayLike, *,
                 network: NanowireNetwork | None = None, source: int = 31, ground: int = 409,
                 update: str = "exact", n_starts: int = 4, starts: list | None = None,
                 fit_on: ArrayLike | None = None, max_nfev: int = 100, polish_nfev: int = 20,
-                n_jobs: int = 2, random_state: int | np.random.SeedSequence | None = 0,
+                n_jobs: int = 2, random_state=0,
                 ) -> NetworkFit:
     """Fit a network's junction constants and initial state to a two-terminal trace.
 

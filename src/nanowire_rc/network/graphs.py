@@ -23,7 +23,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from scipy.sparse.csgraph import connected_components
 
-from .._seeding import generator
+from .._seeding import Stream, child, generator, seed_sequence
 from ..device import Device, DeviceConstants
 from ..exceptions import NetworkError
 from ..physics import NanowireParams, _as_params
@@ -856,7 +856,8 @@ def random_sticks(n_wires: int, *, box: float | tuple[float, float] | None = Non
         width = height = _positive_real("box", box)
     else:
         width, height = (_positive_real("box", b) for b in box)
-    rng = generator(random_state)
+    seeds = seed_sequence(random_state)
+    rng = generator(seeds)
     centres = rng.uniform(size=(n_wires, 2)) * np.array([width, height])
     angles = rng.uniform(0.0, np.pi, size=n_wires)
     if length_std > 0:
@@ -880,6 +881,6 @@ def random_sticks(n_wires: int, *, box: float | tuple[float, float] | None = Non
         new[keep] = np.arange(keep.size)
         inside = new[pairs[:, 0]] >= 0
         pairs, points = new[pairs[inside]], points[inside]
-    kwargs.setdefault("random_state", rng)
+    kwargs.setdefault("random_state", child(seeds, Stream.DEVICE))
     return NanowireNetwork(keep.size, pairs, positions=centres[keep], wires=wires[keep],
                            junction_positions=points, **kwargs)

@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._fitting import keeps_state_on_failure
-from .._seeding import RANDOM_STATE, Stream, generator
+from .._seeding import RANDOM_STATE, Stream, generator, seed_sequence
 from ..device import MILANO2021_RESERVOIR
 from ..exceptions import (
     InvalidParameterError,
@@ -264,7 +264,8 @@ class NetworkReservoir(_Reservoir):
         self._check_values()
         batch = self._fit_scaling(X)
         net = _default_network() if self.network is None else self.network
-        rng_nodes, rng_weights = (generator(self.random_state, stream)
+        seeds = seed_sequence(self.random_state)  # once: a RandomState gives one draw per fit
+        rng_nodes, rng_weights = (generator(seeds, stream)
                                   for stream in (Stream.NODES, Stream.WEIGHTS))
         n = net.n_nodes
         order = rng_nodes.permutation(n)  # one draw serves every node choice, in this order

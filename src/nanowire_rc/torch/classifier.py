@@ -125,8 +125,9 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
     memristor : nanowire_rc.Device or None, default=None
         The physical device behind every neuron (:class:`~nanowire_rc.torch.NanowireRNN`; not
         ``device``, the torch compute device above). ``None`` and ``Device()`` train the ideal
-        cell. Otherwise one chip is drawn per fit from ``random_state`` (after the weights and
-        the split), the features pool the read conductances, and the noise is on in training
+        cell. Otherwise one chip is drawn per fit from its own child of ``random_state``'s
+        SeedSequence (so the weights and the split are the same as without it), the features
+        pool the read conductances, and the noise is on in training
         and prediction alike; outside training each series' noise is keyed to its own scaled
         values and ``noise_seed_``, so its answer does not depend on its batch (docs/torch.md,
         "Physical devices in the trainable cell").
