@@ -6,6 +6,7 @@ import zlib
 import numpy as np
 import pytest
 
+import nanowire_rc as nw
 from nanowire_rc._seeding import (
     Stream,
     generator,
@@ -78,8 +79,6 @@ def test_switching_a_component_on_moves_no_other_draw():
     """Each component has its own child: a time-step spread or a device leaves the weights as
     they were, and a tanh reservoir's input weights and biases do not depend on its recurrent
     matrix's connectivity."""
-    import nanowire_rc as nw
-
     X = np.random.default_rng(0).random((4, 30))
     plain = nw.NanowireReservoir(n_neurons=8, random_state=5).fit(X)
     for changed in (dict(dt_spread=1.0), dict(device=nw.Device(variability=0.1))):
@@ -99,8 +98,6 @@ def test_switching_a_component_on_moves_no_other_draw():
 def test_a_reservoir_draws_the_same_from_every_kind_of_random_state():
     """An int, a SeedSequence of it, and a RandomState/Generator whose one draw is that int
     give the same reservoir."""
-    import nanowire_rc as nw
-
     X = np.random.default_rng(0).random((4, 30))
     seed = int(np.random.RandomState(9).randint(2**31 - 1))
     sources = [seed, np.random.SeedSequence(seed), np.random.RandomState(9)]
@@ -131,7 +128,6 @@ def test_a_network_reservoir_takes_one_draw_from_a_random_state():
 def test_device_runner_draws_the_same_constants_from_an_int_or_its_sequence():
     """The constants come from the DEVICE child either way; the noise key differs by design (an
     int is the key itself), and this device has no noise, so the features agree."""
-    import nanowire_rc as nw
     from nanowire_rc.kernels.device import run_nanowire_device
 
     X = np.random.default_rng(0).random((2, 30))

@@ -6,11 +6,10 @@ several random components (input weights, recurrent weights, biases, device cons
 steps, noise keys, folds, split, batch order...) each takes its own child of it, keyed by a fixed
 :class:`Stream` code rather than by the order of ``spawn`` calls, so adding a component never
 moves another component's draws; a function with one random component draws from the sequence
-itself. The
-kernels' counter-based noise streams (:mod:`nanowire_rc.kernels.streams`) are keyed by an integer
-from the ``NOISE`` child. :func:`identity_seed` turns a unit's identity into the integer seed
-its ``SeedSequence`` starts from, so a selection draws the same reservoirs however its work is
-scheduled.
+itself. The kernels' counter-based noise streams (:mod:`nanowire_rc.kernels.streams`) are keyed
+by an integer from the ``NOISE`` child. :func:`identity_seed` turns a unit's identity into the
+integer seed its ``SeedSequence`` starts from, so a selection draws the same reservoirs however
+its work is scheduled.
 """
 
 from __future__ import annotations
@@ -21,12 +20,16 @@ from numbers import Integral
 
 import numpy as np
 
-__all__ = ["RANDOM_STATE", "Stream", "child", "generator", "identity_seed", "integer_seed",
-           "seed_sequence"]
+__all__ = ["RANDOM_STATE", "SEEDING", "Stream", "child", "generator", "identity_seed",
+           "integer_seed", "seed_sequence"]
 
 #: The scikit-learn parameter constraint of every ``random_state`` that :func:`seed_sequence`
 #: reads.
 RANDOM_STATE = ["random_state", np.random.Generator, np.random.SeedSequence]
+
+#: The name of this way of turning seeds into draws, recorded with stored results so that results
+#: drawn another way are refused or rerun rather than mixed with them.
+SEEDING = "seed-sequence-children"
 
 
 class Stream(IntEnum):
@@ -72,6 +75,7 @@ def seed_sequence(random_state) -> np.random.SeedSequence:
 
 
 def child(random_state, stream: int | None) -> np.random.SeedSequence:
+    """Child ``stream`` of ``random_state``'s sequence (the sequence itself when None)."""
     root = seed_sequence(random_state)
     if stream is None:
         return root

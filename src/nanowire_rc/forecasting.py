@@ -443,8 +443,9 @@ class ReservoirForecaster(BaseEstimator):
                 return None
         if isinstance(given, reusable):
             return given
-        return int(seed_sequence(given).entropy) if given is not None else integer_seed(None,
-                                                                                         bits=31)
+        if given is None:
+            return integer_seed(None, bits=31)
+        return int(seed_sequence(given).entropy)  # the RandomState's or Generator's one draw
 
     def _check_channels(self, Y: np.ndarray, name: str) -> None:
         if Y.shape[1] != self.n_channels_:

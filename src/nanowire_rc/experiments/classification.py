@@ -28,6 +28,7 @@ import numpy as np
 from joblib import Parallel, cpu_count, delayed, parallel_config
 
 from .. import __version__
+from .._seeding import SEEDING
 from ..datasets import load_ucr, splits_fingerprint
 from ..exceptions import InvalidArgumentError
 from ..readout import DEFAULT_ALPHAS, EXTEND_DECADES
@@ -49,10 +50,6 @@ __all__ = ["DATASETS", "N_WINDOWS", "SIZES", "edge_penalty", "grid_id", "plan_gr
 DATASETS = ("ECG5000", "SyntheticControl")
 SIZES = (100, 500, 1000)
 N_WINDOWS = 8
-
-
-#: How a unit's seed becomes its reservoir's draws (docs/architecture.md, "Randomness").
-SEEDING = "seed-sequence-children"
 
 
 def protocol(name: str = "kfold") -> dict:
