@@ -106,7 +106,7 @@ API_SECTIONS = [
                                  "nanowire_rc.experiments.classification",
                                  "nanowire_rc.experiments.robustness",
                                  "nanowire_rc.experiments.forecasting",
-                                 "nanowire_rc.experiments.report", "nanowire_rc.plotting"]),
+                                 "nanowire_rc.plotting"]),
     ("Errors and warnings", ["nanowire_rc.exceptions"]),
     ("Integrations (optional extras)", ["nanowire_rc.torch", "nanowire_rc.aeon",
                                         "nanowire_rc.reservoirpy"]),

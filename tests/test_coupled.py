@@ -137,6 +137,6 @@ def test_coupled_classifier_and_selection(tmp_path):
     clf = nw.classifiers.CoupledNanowireClassifier(nw.CoupledNanowireReservoir(n_neurons=40),
                                        random_state=0).fit(X, y)
     assert clf.score(X_te, y_te) > 0.85 and clf.reservoir_.contraction_bound_ < 1
-    unit = G.evaluate_unit("SyntheticControl", "nanowire-coupled", 20, 0, X[::3], y[::3],
+    unit = G._evaluate_unit("SyntheticControl", "nanowire-coupled", 20, 0, X[::3], y[::3],
                            X_te[::5], y_te[::5], grid=G.QUICK_GRIDS["nanowire-coupled"])
     assert unit.n_configs == 4 and 0.5 < unit.test_accuracy <= 1

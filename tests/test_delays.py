@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 
 import nanowire_rc as nw
 from nanowire_rc.classifiers import classification_reservoir
-from nanowire_rc.delays import DelayLine, input_features, n_input_features
+from nanowire_rc.delays import DelayLine, _n_input_features, input_features
 from nanowire_rc.exceptions import InvalidInputError, InvalidParameterError
 from nanowire_rc.forecasting import CoupledNanowireForecaster, NanowireForecaster
 from nanowire_rc.generators import mackey_glass
@@ -23,7 +23,7 @@ def test_features_against_a_loop():
     rng = np.random.default_rng(0)
     U = rng.random((30, 2))
     F = input_features(U, True, n_delays=3, delay_step=2, quadratic=True)
-    assert F.shape == (30, n_input_features(2, True, 3, True))
+    assert F.shape == (30, _n_input_features(2, True, 3, True))
     for t in range(30):
         z = []
         for k in range(4):  # lag 0, 2, 4, 6; before the start: the first value

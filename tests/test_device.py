@@ -16,7 +16,7 @@ from nanowire_rc.device import (
     quantise_voltage,
 )
 from nanowire_rc.kernels.device import run_coupled_nanowire_device, run_nanowire_device
-from nanowire_rc.kernels.streams import case_seeds, normal_draws
+from nanowire_rc.kernels.streams import _normal_draws, case_seeds
 from nanowire_rc.stability import device_contraction_bound, memory_factor_voltage
 
 FIELDS = ("last", "mean", "windows", "states")
@@ -100,12 +100,12 @@ def test_memory_factor_per_neuron_is_the_closed_form_of_each_neuron():
 
 def test_noise_is_standard_normal_and_the_pair_is_independent():
     seeds = np.arange(400, dtype=np.uint64) * np.uint64(2654435761)
-    a, b = normal_draws(seeds, 250, 7)
+    a, b = _normal_draws(seeds, 250, 7)
     for z in (a, b):
         assert abs(z.mean()) < 0.01 and z.std() == pytest.approx(1, abs=0.01)
         assert stats.kstest(z.ravel(), "norm").pvalue > 0.01
     assert abs(np.corrcoef(a.ravel(), b.ravel())[0, 1]) < 0.01
-    a32, _ = normal_draws(seeds[:40], 25, 7, np.float32)
+    a32, _ = _normal_draws(seeds[:40], 25, 7, np.float32)
     np.testing.assert_allclose(a32, a[:40, :25], atol=2e-6)
 
 

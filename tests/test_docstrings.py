@@ -86,7 +86,6 @@ MODULES = (
     "nanowire_rc.experiments.grids",
     "nanowire_rc.experiments.robustness",
     "nanowire_rc.experiments.forecasting",
-    "nanowire_rc.experiments.report",
     "nanowire_rc.experiments.classification",
     "nanowire_rc.network",
     "nanowire_rc.network.graphs",

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 import nanowire_rc as nw
 from nanowire_rc.classifiers import CLASSIFICATION_SETTINGS, classification_reservoir
-from nanowire_rc.reservoirs import pooled_features
+from nanowire_rc.reservoirs import _pooled_features
 
 # Checks that do not apply to time-series estimators, with the reason.
 SERIES_LENGTH = ("a fitted reservoir accepts series of any length (aeon convention), so the "
@@ -236,7 +236,7 @@ def test_feature_sets_come_from_one_pass():
     res = nw.NanowireReservoir(n_neurons=6, features="windows+last", n_windows=5,
                                random_state=0).fit(X)
     pooled = res.pool(X)
-    np.testing.assert_array_equal(res.transform(X), pooled_features(pooled, "windows+last"))
+    np.testing.assert_array_equal(res.transform(X), _pooled_features(pooled, "windows+last"))
     assert res.get_feature_names_out()[[0, -1]].tolist() == ["window0_0", "last_5"]
     assert res.n_features_out_ == 36
 

@@ -226,14 +226,14 @@ FAMILIES = {
                                          representations=["mean"], random_state=0),
         (X, Y), (X2, Y2), (NAN_X, Y2),
         {"param_grid": {"leak_rate": [0.3]}},  # a bare name: reservoir__leak_rate is meant
-        (tuning_module, "classifier_for"), _decision),
+        (tuning_module, "_classifier_for"), _decision),
     "NanowireClassifierCV": Family(
         lambda: nw.NanowireClassifierCV(nanowire(n_neurons=5),
                                         param_grid={"reservoir__dt": [0.1, 0.3]}, cv=2,
                                         representations=["mean"], random_state=0),
         (X, Y), (X2, Y2), (X2, Y2[:-1]),
         {"param_grid": {"reservoir__dt": [50.0]}},  # nothing stable
-        (tuning_module, "classifier_for"), _decision),
+        (tuning_module, "_classifier_for"), _decision),
     "ReservoirModelSpace": Family(
         lambda: nw.model_space.ReservoirModelSpace(
             nw.NanowireReservoir(n_neurons=6, random_state=0), n_components=3),

@@ -394,7 +394,7 @@ def test_forecast_leaves_out_a_forecaster_without_its_guarantee(tmp_path):
 
 @fault("forecast-too-short", "Error: n_train=10 training samples are too few")
 def test_forecast_with_too_short_a_training_series(monkeypatch, tmp_path):
-    monkeypatch.setattr("nanowire_rc.experiments.forecasting.make_series",
+    monkeypatch.setattr("nanowire_rc.experiments.forecasting._make_series",
                         lambda *a, **k: pytest.fail("the series was generated"))
     result = CliRunner().invoke(main, ["forecast", "--train", "10", "--out", str(tmp_path)])
     assert result.exit_code == 1

@@ -389,8 +389,8 @@ class TestExperiment:
     @pytest.mark.parametrize("system", ["mackey-glass", "lorenz63"])
     def test_forecast_experiment_writes_table_and_plots(self, system, tmp_path):
         from nanowire_rc.experiments.forecasting import (
+            _write_forecast_results,
             forecast_experiment,
-            write_forecast_results,
         )
 
         # 20 neurons: the coupled defaults are certified from there up (docs/forecasting.md)
@@ -401,7 +401,7 @@ class TestExperiment:
         assert result["truth"].shape == (60, channels)
         for r in result["rows"]:
             assert r["one_step_nrmse"] < 0.5 and r["valid_time"] >= 0
-        paths = write_forecast_results(result, tmp_path)
+        paths = _write_forecast_results(result, tmp_path)
         assert {p.suffix for p in paths} == {".csv", ".png", ".pdf"}
         assert all(p.stat().st_size > 0 for p in paths)
         header = paths[1].read_text().splitlines()[0]

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 import nanowire_rc as nw
 from nanowire_rc.kernels import DivergedError
 from nanowire_rc.kernels.fastmath import exp32, exp64, tanh32
-from nanowire_rc.kernels.pooling import window_index
+from nanowire_rc.kernels.pooling import _window_index
 
 FIELDS = ("last", "mean", "windows", "states")
 TOL = {"float64": {"rtol": 1e-10, "atol": 1e-12}, "float32": {"rtol": 1e-5, "atol": 1e-6}}
@@ -113,7 +113,7 @@ def test_pooling_matches_a_hand_computation_from_states():
         assert np.all(out.states[i, length:] == 0)
         np.testing.assert_allclose(out.last[i], s[-1], rtol=1e-14)
         np.testing.assert_allclose(out.mean[i], s[washout:].mean(axis=0), rtol=1e-12)
-        idx = window_index(lengths[i:i + 1], X.shape[2], washout, k)[0][:length]
+        idx = _window_index(lengths[i:i + 1], X.shape[2], washout, k)[0][:length]
         # K consecutive, non-empty windows covering the steps after the washout, sizes within 1.
         assert np.all(idx[:washout] == -1) and np.all(np.diff(idx[washout:]) >= 0)
         sizes = np.bincount(idx[washout:], minlength=k)
@@ -125,12 +125,12 @@ def test_pooling_matches_a_hand_computation_from_states():
 @pytest.mark.parametrize("sums_dtype, std", [("float32", False), ("float64", False),
                                              ("float64", True)])
 def test_compiled_finishing_is_the_numpy_finishing_bit_for_bit(sums_dtype, std):
-    from nanowire_rc.kernels.pooling import finish_pooling
+    from nanowire_rc.kernels.pooling import _finish_pooling
 
     rng = np.random.default_rng(11)
     lengths = np.array([40, 3, 17, 40, 9])  # the 3-step series leaves windows empty
     n_windows, n_neurons = 6, 37
-    kidx = window_index(lengths, 40, 1, n_windows)
+    kidx = _window_index(lengths, 40, 1, n_windows)
     states = rng.random((5, 40, n_neurons)).astype(sums_dtype)
     sums = np.zeros((5, n_windows + std, n_neurons), sums_dtype)
     for i in range(5):
@@ -139,8 +139,8 @@ def test_compiled_finishing_is_the_numpy_finishing_bit_for_bit(sums_dtype, std):
             if std:
                 sums[i, -1] += states[i, t] ** 2
     last = states[:, -1].astype(np.float32)
-    ref = finish_pooling(last, sums.copy(), kidx, std=std)
-    fast = finish_pooling(last, sums.copy(), kidx, std=std, compiled=True)
+    ref = _finish_pooling(last, sums.copy(), kidx, std=std)
+    fast = _finish_pooling(last, sums.copy(), kidx, std=std, compiled=True)
     for name in ("mean", "windows") + (("std",) if std else ()):
         a, b = getattr(ref, name), getattr(fast, name)
         assert a.dtype == b.dtype == np.float32, name
@@ -149,14 +149,14 @@ def test_compiled_finishing_is_the_numpy_finishing_bit_for_bit(sums_dtype, std):
 
 
 def test_window_index_covers_the_pooled_steps_contiguously():
-    idx = window_index(np.array([10, 7]), 10, 2, 3)
+    idx = _window_index(np.array([10, 7]), 10, 2, 3)
     assert idx[0].tolist() == [-1, -1, 0, 0, 0, 1, 1, 1, 2, 2]
     assert idx[1].tolist() == [-1, -1, 0, 0, 1, 1, 2, -1, -1, -1]
     with pytest.raises(ValueError, match="too short"):
-        window_index(np.array([2]), 4, 2, 3)  # no step after the washout
+        _window_index(np.array([2]), 4, 2, 3)  # no step after the washout
     # Fewer steps than windows: the steps feed windows 0 and 1 of 3, window 2 stays empty
     # (filled when pooling finishes).
-    assert window_index(np.array([4]), 4, 2, 3)[0].tolist() == [-1, -1, 0, 1]
+    assert _window_index(np.array([4]), 4, 2, 3)[0].tolist() == [-1, -1, 0, 1]
 
 
 @pytest.mark.parametrize("backend", ["compiled", "numpy"])
@@ -168,7 +168,7 @@ def test_series_shorter_than_the_windows_repeat_their_nearest_step(backend):
     out = nw.kernels.run_nanowire(series, [0.7, 1.1], 0.2, n_windows=8, washout=1,
                                   return_states=True, dtype="float64", backend=backend)
     pooled = out.states[0, 1:3]  # the two pooled steps of the short series
-    kidx = window_index(np.array([3]), 3, 1, 8)[0, 1:]
+    kidx = _window_index(np.array([3]), 3, 1, 8)[0, 1:]
     for k in range(8):
         own = np.flatnonzero(kidx == k)
         expected = pooled[own].mean(axis=0) if own.size else pooled[k * 2 // 8]

@@ -12,7 +12,7 @@ import nanowire_rc as nw
 from nanowire_rc.kernels.multiscale import (
     KERNEL_WEIGHTS,
     N_KERNELS,
-    dilated_drive,
+    _dilated_drive,
     multiscale_kernel,
     multiscale_reference,
 )
@@ -67,7 +67,7 @@ def test_compiled_kernel_agrees_with_the_reference(method):
 def test_dilated_drive_is_the_zero_padded_correlation():
     x = np.random.default_rng(1).standard_normal(30)
     for d in (1, 2, 3):
-        z = dilated_drive(x, 30, d)
+        z = _dilated_drive(x, 30, d)
         for k in (0, 41, 83):
             w = np.zeros(8 * d + 1)
             w[::d] = KERNEL_WEIGHTS[:, k]
@@ -115,7 +115,7 @@ def test_memoryless_neurons_give_the_ppv_of_their_drive(difference):
     assert res.sources_.tolist() == ([0, 1, 0] if difference else [0, 0, 0])
     for g, d in enumerate(res.dilations_):
         for i in range(5):
-            z = dilated_drive(series[res.sources_[g]][i], 60, int(d))
+            z = _dilated_drive(series[res.sources_[g]][i], 60, int(d))
             v = np.clip(res.gain_[g] * z + res.offset_[g], res.v_lo_[g], res.v_hi_[g])
             expected = (v[:, None, :] > v_thr[g][None]).mean(axis=0)
             assert np.mean(np.abs(F[i, g] - expected) > 1e-9) < 0.002  # rounding at a threshold

@@ -11,7 +11,7 @@ import nanowire_rc as nw
 from nanowire_rc import readout as R
 from nanowire_rc import selection as S
 from nanowire_rc.experiments import grids as G
-from nanowire_rc.reservoirs import pooled_features
+from nanowire_rc.reservoirs import _pooled_features
 
 
 @pytest.mark.parametrize("n_classes", [2, 4])
@@ -21,7 +21,7 @@ def test_block_gram_scores_equal_sklearn_ridge(n_classes):
     blocks = {"mean": rng.normal(size=(n, 7)) + y[:, None] * 0.3,
               "last": rng.normal(size=(n, 5)),
               "windows": rng.normal(size=(n, 40)) + y[:, None] * 0.1}
-    train, val = S.validation_split(y, 0.3, seed=1)
+    train, val = S._validation_split(y, 0.3, seed=1)
     alphas = (1e-3, 0.1, 10.0, 1e3)
     scores = R.score_representations(blocks, y, [(train, val)], S.REPRESENTATIONS, alphas)
     for rep in S.REPRESENTATIONS:
@@ -65,7 +65,7 @@ def test_fold_codes_are_the_label_binarizers(labels):
 def _reservoir_blocks(X, y, n_neurons=15):
     res = nw.NanowireReservoir(n_neurons=n_neurons, n_windows=3, random_state=0).fit(X)
     pooled = res.pool(X)
-    return {b: pooled_features(pooled, b) for b in ("mean", "last", "windows")}
+    return {b: _pooled_features(pooled, b) for b in ("mean", "last", "windows")}
 
 
 @pytest.mark.parametrize("subsample", [5, 12])
@@ -171,14 +171,14 @@ def test_unit_is_deterministic_and_schedule_independent(small_data):
         return Parallel(n_jobs=2)(delayed(fn)(c) for c in chunks)
 
     args = ("SyntheticControl", "nanowire", 20, 0, *small_data)
-    a = G.evaluate_unit(*args, grid=G.QUICK_GRIDS["nanowire"])
-    b = G.evaluate_unit(*args, grid=G.QUICK_GRIDS["nanowire"], map_chunks=in_workers)
+    a = G._evaluate_unit(*args, grid=G.QUICK_GRIDS["nanowire"])
+    b = G._evaluate_unit(*args, grid=G.QUICK_GRIDS["nanowire"], map_chunks=in_workers)
     assert a.best == b.best and a.test_accuracy == b.test_accuracy
     assert a.validation == b.validation
     assert (a.n_configs, a.n_pruned) == (8, 2)  # 0.9 ± 0.5 at dt = 0.25 is unstable
     assert len({r["input_scaling"] for r in a.validation}) == 2
     assert 0.5 < a.test_accuracy <= 1.0
-    other_seed = G.evaluate_unit("SyntheticControl", "nanowire", 20, 1, *small_data,
+    other_seed = G._evaluate_unit("SyntheticControl", "nanowire", 20, 1, *small_data,
                                  grid=G.QUICK_GRIDS["nanowire"])
     assert other_seed.validation != a.validation
 

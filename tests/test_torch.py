@@ -703,12 +703,12 @@ def test_classifier_with_memristor():
 
 
 def test_classifier_difference_equals_explicit_difference_channels():
-    from nanowire_rc.series import as_batch, with_difference
+    from nanowire_rc.series import _with_difference, as_batch
 
     rng = np.random.default_rng(1)
     y = np.repeat([0, 1], 15)
     X = rng.normal(0, 0.3, (30, 16)) + np.where(y[:, None] == 1, np.linspace(0, 1, 16), 0)
-    explicit = with_difference(as_batch(X)).values
+    explicit = _with_difference(as_batch(X)).values
     kw = dict(hidden_size=5, max_epochs=2, batch_size=10, n_windows=2, random_state=0)
     a = NanowireRNNClassifier(difference=True, **kw).fit(X, y)
     b = NanowireRNNClassifier(difference=False, **kw).fit(explicit, y)

@@ -319,9 +319,9 @@ def test_the_reservoirs_own_seed_seeds_the_search_when_the_search_has_none():
 
 
 def test_classifier_for_leaves_the_callers_reservoir_alone():
-    from nanowire_rc.selection import classifier_for
+    from nanowire_rc.selection import _classifier_for
 
     reservoir = nw.NanowireReservoir(n_neurons=4)
-    clf = classifier_for(reservoir, "mean", (1.0,))
+    clf = _classifier_for(reservoir, "mean", (1.0,))
     assert reservoir.features == nw.NanowireReservoir().features
     assert clf.reservoir is not reservoir and clf.reservoir.features == "mean"

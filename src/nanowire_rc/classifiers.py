@@ -22,18 +22,18 @@ from ._fitting import _fits_reservoir
 from .multiscale import MultiScaleNanowireReservoir
 from .readout import (
     ReservoirReadout,
+    _check_alphas,
+    _check_labels,
+    _fold_readout,
     apply_readout,
-    check_alphas,
-    check_labels,
     fit_readout,
-    fold_readout,
 )
 from .reservoirs import (
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
     NanowireReservoir,
+    _feature_blocks,
     _Reservoir,
-    feature_blocks,
 )
 from .series import as_batch
 
@@ -54,13 +54,13 @@ class _ReadoutClassifier(ClassifierMixin, BaseEstimator):
         self.readout_ = fit_readout(features, y, self.alphas)
         self.classes_ = self.readout_.classes_
         self.alpha_ = float(self.readout_[-1].alpha_)
-        self.coef_, self.intercept_ = fold_readout(self.readout_)
+        self.coef_, self.intercept_ = _fold_readout(self.readout_)
 
     def _fit_reservoir_and_readout(self, X: ArrayLike, y: ArrayLike):
         """Fit a fresh reservoir (``self._reservoir()``) on ``X``, the readout on its features."""
         batch = as_batch(X)
-        y = check_labels(y, batch.n_cases, type(self).__name__)
-        check_alphas(self.alphas)  # before the reservoir runs: fail fast
+        y = _check_labels(y, batch.n_cases, type(self).__name__)
+        _check_alphas(self.alphas)  # before the reservoir runs: fail fast
         reservoir = self._reservoir()
         features = reservoir.fit_transform(batch)
         self.reservoir_ = reservoir
@@ -264,7 +264,7 @@ class ReservoirClassifier(ReservoirReadout, _ReadoutClassifier):
         check_is_fitted(self, "coef_")
         res = self.reservoir_
         # The library's pooled reservoirs hand their feature blocks over unconcatenated.
-        blocks = (feature_blocks(res.pool(X), res.features) if isinstance(res, _Reservoir)
+        blocks = (_feature_blocks(res.pool(X), res.features) if isinstance(res, _Reservoir)
                   else res.transform(X))
         return self._scores(blocks)
 

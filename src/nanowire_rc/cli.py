@@ -227,7 +227,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
     running the same command again continues where it stopped.
     """
     from .experiments.classification import DATASETS, SIZES
-    from .experiments.report import write_report
+    from .experiments.report import _write_report
 
     seeds = seeds or (1 if quick else 5)
     _make_out(out)
@@ -243,7 +243,7 @@ def reproduce(out: Path, quick: bool, seeds: int | None, jobs: int, data_dir: st
     seconds["model selection"] = time.perf_counter() - start
     seconds["total"] = sum(seconds.values())
     command = "nanowire-rc " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "nanowire-rc"
-    report = write_report(out, summary, seconds, {"quick": quick, "seeds": seeds, "jobs": jobs,
+    report = _write_report(out, summary, seconds, {"quick": quick, "seeds": seeds, "jobs": jobs,
                                                   "command": command})
     _print_table(summary)
     click.echo(f"\nWall time {seconds['total']:.1f} s. Report: {report}")
@@ -437,7 +437,7 @@ def forecast(system, models, size, n_train, n_test, n_generate, seed, out: Path)
     by the valid prediction time (threshold 0.4; Lyapunov times for Lorenz-63) of GENERATE
     samples generated in closed loop from the end of the training series.
     """
-    from .experiments.forecasting import forecast_experiment, write_forecast_results
+    from .experiments.forecasting import _write_forecast_results, forecast_experiment
 
     _make_out(out)
     with warnings.catch_warnings():
@@ -451,7 +451,7 @@ def forecast(system, models, size, n_train, n_test, n_generate, seed, out: Path)
         click.echo(f"{r['model']:<18}{r['n_neurons']:>8}{r['one_step_nrmse']:>16.3e}"
                    f"{r['valid_time']:>12.2f}  {r['fit_seconds']:>8.2f}{note}")
     click.echo(f"valid time in {result['rows'][0]['valid_time_unit']}")
-    for p in write_forecast_results(result, out):
+    for p in _write_forecast_results(result, out):
         click.echo(p)
 
 

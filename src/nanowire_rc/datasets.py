@@ -48,7 +48,6 @@ __all__ = [
     "MAX_LINE_VAR",
     "DatasetFormatError",
     "DatasetNotFoundError",
-    "dataset_fingerprint",
     "fingerprint",
     "list_datasets",
     "load_ucr",
@@ -515,32 +514,8 @@ def fingerprint(X, y) -> dict[str, str]:
     return {"values": values.hexdigest(), "labels": labels.hexdigest()}
 
 
-def dataset_fingerprint(name: str, data_dir: str | os.PathLike | None = None) -> dict[str, str]:
-    """Fingerprint of both splits of a dataset as :func:`load_ucr` finds it.
-
-    Parameters
-    ----------
-    name : str
-        Dataset name.
-    data_dir : str or path-like, optional
-        Directory searched first, as in :func:`load_ucr`.
-
-    Returns
-    -------
-    dict
-        ``{"train values", "train labels", "test values", "test labels": hex digest}``.
-
-    Examples
-    --------
-    >>> from nanowire_rc.datasets import dataset_fingerprint
-    >>> sorted(dataset_fingerprint("SyntheticControl"))
-    ['test labels', 'test values', 'train labels', 'train values']
-    """
-    return splits_fingerprint(load_ucr(name, "train", data_dir), load_ucr(name, "test", data_dir))
-
-
 def splits_fingerprint(train: tuple, test: tuple) -> dict[str, str]:
-    """Fingerprint of a dataset's two splits as loaded: what :func:`dataset_fingerprint` gives.
+    """Fingerprint of a dataset's two splits as loaded, to tell whether stored results used them.
 
     Fingerprinting the arrays a computation then uses (rather than loading the files again)
     ties the fingerprint to exactly the data used.
@@ -557,10 +532,10 @@ def splits_fingerprint(train: tuple, test: tuple) -> dict[str, str]:
 
     Examples
     --------
-    >>> from nanowire_rc.datasets import dataset_fingerprint, load_ucr, splits_fingerprint
+    >>> from nanowire_rc.datasets import load_ucr, splits_fingerprint
     >>> train, test = load_ucr("SyntheticControl", "train"), load_ucr("SyntheticControl", "test")
-    >>> splits_fingerprint(train, test) == dataset_fingerprint("SyntheticControl")
-    True
+    >>> sorted(splits_fingerprint(train, test))
+    ['test labels', 'test values', 'train labels', 'train values']
     """
     out = {}
     for split, (X, y) in (("train", train), ("test", test)):

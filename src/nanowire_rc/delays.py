@@ -19,34 +19,12 @@ from sklearn.utils.validation import check_is_fitted
 from .exceptions import InvalidInputError, InvalidParameterError
 from .series import as_batch
 
-__all__ = ["DelayLine", "check_delay_options", "input_features", "n_input_features"]
+__all__ = ["DelayLine", "input_features"]
 
 
-def check_delay_options(n_delays: int, delay_step: int, quadratic: bool) -> None:
-    """Refuse delay options that are not a count >= 0, a step >= 1 and a bool.
-
-    Parameters
-    ----------
-    n_delays : int
-        Number of delayed copies of the input.
-    delay_step : int
-        Steps between consecutive copies.
-    quadratic : bool
-        Whether quadratic monomials are added.
-
-    Raises
-    ------
-    InvalidParameterError
-        Naming the option and the value it got.
-
-    Examples
-    --------
-    >>> from nanowire_rc.delays import check_delay_options
-    >>> check_delay_options(4, 2, True)
-    >>> check_delay_options(-1, 1, False)
-    Traceback (most recent call last):
-    ...
-    nanowire_rc.exceptions.InvalidParameterError: n_delays must be an integer >= 0, got -1
+def _check_delay_options(n_delays: int, delay_step: int, quadratic: bool) -> None:
+    """Refuse delay options that are not a count >= 0, a step >= 1 and a bool
+    (:class:`InvalidParameterError` naming the option and its value).
     """
     for name, value, minimum in (("n_delays", n_delays, 0), ("delay_step", delay_step, 1)):
         if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
@@ -55,32 +33,10 @@ def check_delay_options(n_delays: int, delay_step: int, quadratic: bool) -> None
         raise InvalidParameterError(f"quadratic must be True or False, got {quadratic!r}")
 
 
-def n_input_features(n_channels: int, include_input: bool, n_delays: int,
-                     quadratic: bool) -> int:
-    """Number of columns :func:`input_features` returns.
-
-    Parameters
-    ----------
-    n_channels : int
-        Channels of the input.
-    include_input : bool
-        Whether the current input is a feature.
-    n_delays : int
-        Delayed copies.
-    quadratic : bool
-        Whether quadratic monomials are added.
-
-    Returns
-    -------
-    int
-        ``F + F (F + 1) / 2`` with quadratic monomials, else ``F``, where ``F = n_channels
-        (include_input + n_delays)``.
-
-    Examples
-    --------
-    >>> from nanowire_rc.delays import n_input_features
-    >>> n_input_features(1, True, 3, True)  # 4 linear + 10 quadratic
-    14
+def _n_input_features(n_channels: int, include_input: bool, n_delays: int,
+                      quadratic: bool) -> int:
+    """Number of columns :func:`input_features` returns: ``F + F (F + 1) / 2`` with quadratic
+    monomials, else ``F``, where ``F = n_channels (include_input + n_delays)``.
     """
     linear = n_channels * (int(include_input) + n_delays)
     return linear + (linear * (linear + 1) // 2 if quadratic else 0)
@@ -204,7 +160,7 @@ class DelayLine(TransformerMixin, BaseEstimator):
         >>> DelayLine().fit(np.zeros((3, 2, 50))).n_channels_
         2
         """
-        check_delay_options(self.n_delays, self.delay_step, False)
+        _check_delay_options(self.n_delays, self.delay_step, False)
         self.n_channels_ = as_batch(X).n_channels
         return self
 

@@ -26,7 +26,7 @@ from scipy.stats import truncnorm
 
 from ._seeding import generator
 from .exceptions import InvalidParameterError
-from .physics import METHODS, NEURON, NanowireParams, _as_params, check_voltages
+from .physics import METHODS, NEURON, NanowireParams, _as_params, _check_voltages
 
 __all__ = [
     "CONSTANTS",
@@ -427,7 +427,7 @@ class DeviceConstants:
         """
         worst = NanowireParams(float(self.kappa_p0.max()), float(self.kappa_d0.max()),
                                float(self.eta_p.max()), float(self.eta_d.max()))
-        check_voltages(v_lo, v_hi, worst, dtype)
+        _check_voltages(v_lo, v_hi, worst, dtype)
 
 
 def quantise_voltage(v: ArrayLike, step: float) -> np.ndarray:

@@ -23,12 +23,12 @@ from sklearn.utils.validation import check_is_fitted
 from ._docs import preset
 from ._fitting import _set_hyper_parameters, keeps_state_on_failure
 from ._seeding import integer_seed, seed_sequence
-from .delays import check_delay_options, input_features
+from .delays import _check_delay_options, input_features
 from .exceptions import InvalidInputError, InvalidParameterError
 from .kernels import reference
 from .metrics import nrmse, valid_prediction_time
 from .physics import _as_params
-from .readout import FORECAST_ALPHAS, check_alphas, fit_ridge
+from .readout import FORECAST_ALPHAS, _check_alphas, fit_ridge
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir, _Reservoir
 
 __all__ = [
@@ -315,7 +315,7 @@ class ReservoirForecaster(BaseEstimator):
         if not (auto or isinstance(quadratic, (bool, np.bool_))):
             raise InvalidParameterError(
                 f"quadratic must be True, False or 'auto', got {quadratic!r}")
-        check_delay_options(n_delays, step, False if auto else quadratic)
+        _check_delay_options(n_delays, step, False if auto else quadratic)
         try:
             lo, hi = (float(v) for v in self.input_range)
         except (TypeError, ValueError):
@@ -331,7 +331,7 @@ class ReservoirForecaster(BaseEstimator):
         if self._out_of_range() not in OUT_OF_RANGE:
             raise InvalidParameterError(f"out_of_range must be one of {OUT_OF_RANGE}, got "
                                         f"{self.out_of_range!r}")
-        check_alphas(self.alphas)
+        _check_alphas(self.alphas)
 
     def _out_of_range(self) -> str:
         # forecasters saved without the setting warn, as it defaults to

@@ -27,15 +27,15 @@ from ._fitting import _fits_reservoir, _set_hyper_parameters
 from ._seeding import RANDOM_STATE
 from .classifiers import _ReadoutClassifier
 from .exceptions import InvalidInputError
-from .kernels.pooling import window_index
+from .kernels.pooling import _window_index
 from .readout import (
     _READOUT_CONSTRAINTS,
     DEFAULT_ALPHAS,
-    check_alphas,
-    check_labels,
+    _check_alphas,
+    _check_labels,
 )
 from .reservoirs import NanowireReservoir
-from .series import SeriesBatch, as_batch, reverse_time
+from .series import SeriesBatch, _reverse_time, as_batch
 
 __all__ = ["DEFAULT_NEURON", "MIN_STEPS", "ModelSpaceClassifier", "ReservoirModelSpace",
            "model_space_reference"]
@@ -155,7 +155,7 @@ class ReservoirModelSpace(TransformerMixin, BaseEstimator):
         for chunk in _chunks(batch, self.batch_size):
             states = res._run(chunk, return_states=True).states
             if res.bidirectional:
-                back = res._run(reverse_time(chunk), return_states=True).states
+                back = res._run(_reverse_time(chunk), return_states=True).states
                 states = np.concatenate([states, _align_backward(back, chunk.lengths)], axis=2)
             yield chunk, states
 
@@ -313,7 +313,7 @@ def _align_backward(states: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 def _state_mask(lengths: np.ndarray, n_timepoints: int, washout: int) -> np.ndarray:
     """``mask[i, t]``: ``washout <= t < lengths[i]``, the steps pooling uses."""
-    return window_index(lengths, n_timepoints, washout, 1) >= 0
+    return _window_index(lengths, n_timepoints, washout, 1) >= 0
 
 
 def _batched_ridge(Z: np.ndarray, Y: np.ndarray, mask: np.ndarray, alpha: float) -> np.ndarray:
@@ -373,7 +373,7 @@ def model_space_reference(space: ReservoirModelSpace, X: ArrayLike) -> np.ndarra
         L, w = int(batch.lengths[i]), res.washout
         h = res._run(one, return_states=True).states[0, :L]
         if res.bidirectional:
-            back = res._run(reverse_time(one), return_states=True).states[0, :L]
+            back = res._run(_reverse_time(one), return_states=True).states[0, :L]
             h = np.hstack([h, back[::-1]])
         z = space.reduce(h)
         target = z if space.target == "state" else batch.values[i, :, :L].T
@@ -504,8 +504,8 @@ class ModelSpaceClassifier(_ReadoutClassifier):
         (array([1, 2, 3, 4, 5, 6]), (30, 6))
         """
         batch = as_batch(X)
-        y = check_labels(y, batch.n_cases, type(self).__name__)
-        check_alphas(self.alphas)
+        y = _check_labels(y, batch.n_cases, type(self).__name__)
+        _check_alphas(self.alphas)
         reservoir = _classifier_reservoir(self.reservoir)
         if self.random_state is not None:
             reservoir.set_params(random_state=self.random_state)

@@ -26,7 +26,7 @@ from .kernels.multiscale import (
     KERNEL_LENGTH,
     KERNEL_WEIGHTS,
     N_KERNELS,
-    dilated_drive,
+    _dilated_drive,
     multiscale_kernel,
     multiscale_record_kernel,
     multiscale_reference,
@@ -260,7 +260,7 @@ class MultiScaleNanowireReservoir(TransformerMixin, BaseEstimator):
         mu = np.empty((G, N_KERNELS))
         sd = np.empty((G, N_KERNELS))
         for g in range(G):
-            z = dilated_drive(x[cases[g], self.sources_[g]].astype(np.float64),
+            z = _dilated_drive(x[cases[g], self.sources_[g]].astype(np.float64),
                               int(lengths[cases[g]]), int(self.dilations_[g]))
             mu[g], sd[g] = z.mean(axis=0), z.std(axis=0)
         sd = np.where(sd > 1e-12, sd, 1.0)  # a channel without drive stays at v_half

@@ -27,7 +27,6 @@ __all__ = [
     "NanowireParams",
     "NeuronDefaults",
     "VoltageOverflowError",
-    "check_voltages",
     "fixed_point",
     "rates",
     "simulate",
@@ -159,34 +158,11 @@ def _as_params(params: NanowireParams | None) -> NanowireParams:
     return params
 
 
-def check_voltages(v_lo: float, v_hi: float, params: NanowireParams | None = None,
-                   dtype=np.float64) -> None:
-    """Raise :class:`VoltageOverflowError` if a voltage in ``[v_lo, v_hi]`` overflows a rate.
-
-    Parameters
-    ----------
-    v_lo, v_hi : float
-        Smallest and largest voltage the rates will be evaluated at.
-    params : NanowireParams, optional
-        Physical constants (default: Table 2).
-    dtype : numpy dtype, default float64
-        The floating type the rates will be computed in (float32 overflows far sooner).
-
-    Raises
-    ------
-    VoltageOverflowError
-        If ``v_lo`` or ``v_hi`` is not finite, or ``exp(eta_p v_hi)`` or ``exp(-eta_d v_lo)``
-        would overflow ``dtype``. The message names the voltage and what to change.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.physics import check_voltages
-    >>> check_voltages(0.0, 2.0)  # fine: returns None
-    >>> check_voltages(0.0, 10.0, dtype=np.float32)
-    Traceback (most recent call last):
-    ...
-    nanowire_rc.exceptions.VoltageOverflowError: voltage 10 overflows k_p = ...
+def _check_voltages(v_lo: float, v_hi: float, params: NanowireParams | None = None,
+                    dtype=np.float64) -> None:
+    """Raise :class:`VoltageOverflowError` if a voltage in ``[v_lo, v_hi]`` is not finite or
+    overflows a rate (``exp(eta_p v_hi)`` or ``exp(-eta_d v_lo)``) in ``dtype``; the message names
+    the voltage and what to change.
     """
     p = _as_params(params)
     limit = _LOG_MAX[np.dtype(dtype)]
@@ -212,7 +188,7 @@ def _voltages(v: ArrayLike, params: NanowireParams) -> np.ndarray:
     if v.size:
         if not np.all(np.isfinite(v)):
             raise InvalidInputError("voltages contain NaN or inf")
-        check_voltages(float(v.min()), float(v.max()), params)
+        _check_voltages(float(v.min()), float(v.max()), params)
     return v
 
 

@@ -38,11 +38,8 @@ __all__ = [
     "FORECAST_ALPHAS",
     "ReservoirReadout",
     "apply_readout",
-    "check_alphas",
-    "check_labels",
     "fit_readout",
     "fit_ridge",
-    "fold_readout",
     "one_blas_thread",
     "score_representations",
 ]
@@ -53,33 +50,13 @@ DEFAULT_ALPHAS = tuple(float(a) for a in np.logspace(-5, 5, 21))
 FORECAST_ALPHAS = tuple(float(a) for a in np.logspace(-8, 3, 12))
 
 #: The readout's hyper-parameter in an estimator's table (the model space's): ``alphas`` has
-#: its type here; :func:`check_alphas` checks its values at ``fit``.
+#: its type here; :func:`_check_alphas` checks its values at ``fit``.
 _READOUT_CONSTRAINTS = {"alphas": ["array-like"]}
 
 
-def check_alphas(alphas) -> np.ndarray:
-    """Check a grid of ridge penalties.
-
-    Parameters
-    ----------
-    alphas : sequence of float
-        Ridge penalties: a non-empty 1-D sequence of finite values > 0.
-
-    Returns
-    -------
-    ndarray (n_alphas,)
-        ``alphas`` in float64.
-
-    Raises
-    ------
-    ValueError
-        Saying what a valid grid is, when ``alphas`` is not one.
-
-    Examples
-    --------
-    >>> from nanowire_rc.readout import check_alphas
-    >>> check_alphas([0.1, 1, 10])
-    array([ 0.1,  1. , 10. ])
+def _check_alphas(alphas) -> np.ndarray:
+    """A grid of ridge penalties (non-empty, 1-D, finite, > 0) in float64, or a ``ValueError``
+    saying what a valid grid is.
     """
     try:
         values = np.asarray(alphas, dtype=np.float64)
@@ -93,38 +70,9 @@ def check_alphas(alphas) -> np.ndarray:
     return values
 
 
-def check_labels(y, n_cases: int, estimator: str) -> np.ndarray:
-    """Check training labels against the training series.
-
-    Parameters
-    ----------
-    y : array-like (n_cases,)
-        Class labels.
-    n_cases : int
-        Number of training series.
-    estimator : str
-        The estimator's name, for the messages.
-
-    Returns
-    -------
-    ndarray (n_cases,)
-        ``y`` as a 1-D array.
-
-    Raises
-    ------
-    ValueError
-        If ``y`` is not a classification target (scikit-learn's message), does not hold one
-        label per series, or holds a single class.
-
-    Examples
-    --------
-    >>> from nanowire_rc.readout import check_labels
-    >>> check_labels([0, 1, 1], 3, "NanowireClassifier")
-    array([0, 1, 1])
-    >>> check_labels([1, 1], 2, "NanowireClassifier")
-    Traceback (most recent call last):
-    ...
-    nanowire_rc.exceptions.InvalidInputError: NanowireClassifier needs samples of at least 2 ...
+def _check_labels(y, n_cases: int, estimator: str) -> np.ndarray:
+    """Training labels as a 1-D array, or a ``ValueError`` if they are not a classification
+    target (scikit-learn's message), not one per series, or a single class.
     """
     y = column_or_1d(y, warn=True)
     check_classification_targets(y)
@@ -140,35 +88,12 @@ def check_labels(y, n_cases: int, estimator: str) -> np.ndarray:
 _BLOCK_ROWS = 1024
 
 
-def fold_readout(readout) -> tuple[np.ndarray, np.ndarray]:
-    """Fold a fitted ``StandardScaler`` + ridge pipeline into one affine map of raw features.
+def _fold_readout(readout) -> tuple[np.ndarray, np.ndarray]:
+    """Fold a fitted ``StandardScaler`` + ridge pipeline into one affine map ``(W, c)`` of raw
+    features, in float64.
 
     ``((F - mean) / scale) @ coef.T + b == F @ W + c`` with ``W = (coef / scale).T`` and
     ``c = b - mean @ W``: decision values then need no standardised copy of ``F``.
-
-    Parameters
-    ----------
-    readout : Pipeline
-        A fitted ``StandardScaler`` followed by a fitted linear model with ``coef_`` and
-        ``intercept_`` (what :func:`fit_readout` returns).
-
-    Returns
-    -------
-    W : ndarray (n_features, n_scores)
-        Coefficients on the raw features, in float64.
-    c : ndarray (n_scores,)
-        Intercepts, in float64.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.readout import fit_readout, fold_readout
-    >>> rng = np.random.default_rng(0)
-    >>> F, y = rng.random((20, 3)), np.repeat([0, 1], 10)
-    >>> readout = fit_readout(F, y, alphas=(0.1, 1.0))
-    >>> W, c = fold_readout(readout)
-    >>> W.shape, c.shape, np.allclose(F @ W[:, 0] + c[0], readout.decision_function(F))
-    ((3, 1), (1,), True)
     """
     scaler, ridge = readout
     W = (np.atleast_2d(ridge.coef_) / scaler.scale_).T
@@ -219,7 +144,7 @@ def apply_readout(features, W: np.ndarray, c: np.ndarray) -> np.ndarray:
         One feature matrix, or its column blocks in order (e.g. the pooled mean, last state and
         window means, as views: no concatenated copy).
     W : ndarray (n_features, n_scores)
-        Coefficients, as :func:`fold_readout` returns them.
+        Coefficients, as :func:`_fold_readout` returns them.
     c : ndarray (n_scores,)
         Intercepts.
 
@@ -262,7 +187,7 @@ def fit_readout(features: np.ndarray, y: np.ndarray, alphas=DEFAULT_ALPHAS):
     y : ndarray (n_cases,)
         Class labels.
     alphas : sequence of float, default=DEFAULT_ALPHAS
-        Ridge penalties from which leave-one-out picks one (checked by :func:`check_alphas`).
+        Ridge penalties from which leave-one-out picks one (checked by :func:`_check_alphas`).
 
     Returns
     -------
@@ -278,7 +203,7 @@ def fit_readout(features: np.ndarray, y: np.ndarray, alphas=DEFAULT_ALPHAS):
     >>> float(fit_readout(F, y, alphas=(0.1, 1.0))[-1].alpha_) in (0.1, 1.0)
     True
     """
-    alphas = check_alphas(alphas)
+    alphas = _check_alphas(alphas)
     with one_blas_thread():  # see one_blas_thread
         return make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=alphas)).fit(
             features.astype(np.float64, copy=False), y)
@@ -311,7 +236,7 @@ def fit_ridge(features: np.ndarray, target: np.ndarray, alphas=DEFAULT_ALPHAS) -
     >>> float(fit_ridge(F, F @ [1.0, 2.0, 0.0, -1.0], alphas=(1e-8,)).score(F, F @ [1, 2, 0, -1]))
     1.0
     """
-    ridge = RidgeCV(alphas=check_alphas(alphas), gcv_mode="svd")
+    ridge = RidgeCV(alphas=_check_alphas(alphas), gcv_mode="svd")
     return make_pipeline(StandardScaler(), ridge).fit(features, target)
 
 

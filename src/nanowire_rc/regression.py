@@ -15,7 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._docs import preset, with_parameters_of
 from ._fitting import _fits_reservoir
 from .exceptions import InvalidInputError
-from .readout import DEFAULT_ALPHAS, ReservoirReadout, check_alphas, fit_ridge
+from .readout import DEFAULT_ALPHAS, ReservoirReadout, _check_alphas, fit_ridge
 from .reservoirs import CoupledNanowireReservoir, LeakyTanhReservoir, NanowireReservoir
 from .series import as_batch
 
@@ -106,7 +106,7 @@ class ReservoirRegressor(RegressorMixin, ReservoirReadout):
                                     f"{batch.n_cases}, got shape {target.shape}")
         if not np.all(np.isfinite(target)):
             raise InvalidInputError("y contains NaN or inf")
-        alphas = check_alphas(self.alphas)
+        alphas = _check_alphas(self.alphas)
         reservoir = self._reservoir()
         features = reservoir.fit_transform(batch).astype(np.float64, copy=False)
         self.reservoir_ = reservoir

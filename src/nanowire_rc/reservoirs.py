@@ -49,7 +49,7 @@ from .kernels import PooledStates, run_coupled_nanowire, run_leaky_tanh, run_nan
 from .kernels.device import run_coupled_nanowire_device, run_nanowire_device
 from .kernels.pooling import check_memory
 from .physics import METHODS, NEURON, NanowireParams
-from .series import SeriesBatch, as_batch, reverse_time, scale_minmax, with_difference
+from .series import SeriesBatch, _reverse_time, _scale_minmax, _with_difference, as_batch
 from .stability import (
     _certify,
     coupled_contraction_terms,
@@ -65,8 +65,6 @@ __all__ = [
     "LeakyTanhReservoir",
     "NanowireReservoir",
     "UnstableReservoirError",
-    "feature_blocks",
-    "pooled_features",
 ]
 
 FEATURES = ("mean", "last", "windows", "std")
@@ -87,37 +85,10 @@ def _parse_features(features: str) -> list[str]:
     return parts
 
 
-def feature_blocks(pooled: PooledStates, features: str) -> list[np.ndarray]:
-    """The requested pooled quantities as 2-D views, in order.
-
-    The columns of :func:`pooled_features`, without copying them.
-
-    Parameters
-    ----------
-    pooled : PooledStates
-        Pooled states, as a reservoir's ``pool`` or a ``run_*`` kernel returns them.
-    features : str
-        ``+``-joined names from ``mean``, ``last``, ``windows`` and ``std``.
-
-    Returns
-    -------
-    list of ndarray
-        One (n_cases, k) block per name: ``n_neurons`` columns for ``mean``, ``last`` and
-        ``std``, ``n_windows * n_neurons`` for ``windows`` (window by window).
-
-    Raises
-    ------
-    ValueError
-        If ``features`` is not such a string, or asks for ``std`` that was not pooled.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.kernels import run_nanowire
-    >>> from nanowire_rc.reservoirs import feature_blocks
-    >>> pooled = run_nanowire(np.full((3, 20), 0.5), [0.5, 1.0], dt=0.1, n_windows=4)
-    >>> [block.shape for block in feature_blocks(pooled, "mean+windows")]
-    [(3, 2), (3, 8)]
+def _feature_blocks(pooled: PooledStates, features: str) -> list[np.ndarray]:
+    """The requested pooled quantities (``+``-joined from ``mean``, ``last``, ``windows``,
+    ``std``) as (n_cases, k) views, in order: the columns of :func:`_pooled_features` without a
+    copy.
     """
     blocks = {
         "mean": lambda: pooled.mean,
@@ -133,32 +104,9 @@ def feature_blocks(pooled: PooledStates, features: str) -> list[np.ndarray]:
     return [blocks[name]() for name in names]
 
 
-def pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
-    """Concatenate the requested pooled quantities into one feature matrix.
-
-    Parameters
-    ----------
-    pooled : PooledStates
-        Pooled states.
-    features : str
-        Names, as for :func:`feature_blocks`.
-
-    Returns
-    -------
-    ndarray (n_cases, n_features)
-        The blocks of :func:`feature_blocks`, side by side: a reservoir's ``transform``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc import NanowireReservoir
-    >>> from nanowire_rc.reservoirs import pooled_features
-    >>> X = np.random.default_rng(0).random((3, 20))
-    >>> res = NanowireReservoir(n_neurons=2, random_state=0).fit(X)
-    >>> pooled_features(res.pool(X), "mean+last").shape
-    (3, 4)
-    """
-    return np.hstack(feature_blocks(pooled, features))
+def _pooled_features(pooled: PooledStates, features: str) -> np.ndarray:
+    """The blocks of :func:`_feature_blocks` side by side: a reservoir's ``transform``."""
+    return np.hstack(_feature_blocks(pooled, features))
 
 
 # -- Hyper-parameters: constraints (checked at fit) and descriptions (the docstrings) ----------
@@ -480,17 +428,17 @@ class _Reservoir(TransformerMixin, BaseEstimator):
                 f"X has {batch.n_channels} channel(s), but {type(self).__name__} was fitted "
                 f"with {self.n_channels_}"
             )
-        return with_difference(batch) if self.difference else batch
+        return _with_difference(batch) if self.difference else batch
 
     def _fit_scaling(self, X) -> SeriesBatch:
         raw = as_batch(X, dtype=np.float64)
-        batch = with_difference(raw) if self.difference else raw
+        batch = _with_difference(raw) if self.difference else raw
         self.n_channels_, self.n_inputs_ = raw.n_channels, batch.n_channels
         self.data_min_, self.data_max_ = batch.channel_range()
         return self._scale(batch)
 
     def _scale(self, batch: SeriesBatch) -> SeriesBatch:
-        return scale_minmax(batch, self.data_min_, self.data_max_, self.input_range,
+        return _scale_minmax(batch, self.data_min_, self.data_max_, self.input_range,
                             dtype=self.dtype)
 
     def _scaled_range(self) -> tuple[np.ndarray, np.ndarray]:
@@ -653,7 +601,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         forward = self._run(batch)
         if not self.bidirectional:
             return forward
-        backward = self._run(reverse_time(batch))
+        backward = self._run(_reverse_time(batch))
         return PooledStates(
             last=np.concatenate([forward.last, backward.last], axis=1),
             mean=np.concatenate([forward.mean, backward.mean], axis=1),
@@ -752,7 +700,7 @@ class _Reservoir(TransformerMixin, BaseEstimator):
         >>> res.fit(X).transform(X).shape
         (4, 12)
         """
-        return pooled_features(self.pool(X), self.features)
+        return _pooled_features(self.pool(X), self.features)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names of the output features, as ``transform`` orders them.

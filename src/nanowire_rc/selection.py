@@ -34,7 +34,7 @@ from .reservoirs import (
     LeakyTanhReservoir,
     NanowireReservoir,
     _parse_features,
-    pooled_features,
+    _pooled_features,
 )
 from .series import SeriesBatch
 
@@ -46,19 +46,11 @@ __all__ = [
     "REPRESENTATIONS",
     "Protocol",
     "best_row",
-    "check_representation",
-    "chunk_configs",
-    "classifier_for",
-    "config_key",
     "evaluate_configs",
     "kfold_splits",
-    "pooled_blocks",
     "refit_and_test",
-    "row_rank",
     "score_config",
-    "seconds_per_config",
     "unit_seed",
-    "validation_split",
 ]
 
 MODELS = {
@@ -104,27 +96,9 @@ def unit_seed(*identity) -> int:
     return identity_seed(*identity)
 
 
-def check_representation(representation: str) -> None:
-    """Check a representation: pooled blocks joined with ``+``, or :data:`MODEL_SPACE` alone.
-
-    Parameters
-    ----------
-    representation : str
-        E.g. ``"mean+std"``, ``"windows+last"`` or ``"model"``.
-
-    Raises
-    ------
-    InvalidParameterError
-        Naming what is wrong with it (a ``ValueError``).
-
-    Examples
-    --------
-    >>> from nanowire_rc.selection import check_representation
-    >>> check_representation("model")
-    >>> check_representation("model+mean")
-    Traceback (most recent call last):
-    ...
-    nanowire_rc.exceptions.InvalidParameterError: the model space ('model') is ...
+def _check_representation(representation: str) -> None:
+    """Check a representation: pooled blocks joined with ``+``, or :data:`MODEL_SPACE` alone
+    (:class:`InvalidParameterError` naming what is wrong).
     """
     if isinstance(representation, str) and MODEL_SPACE in representation.split("+"):
         if representation != MODEL_SPACE:
@@ -136,26 +110,9 @@ def check_representation(representation: str) -> None:
     _parse_features(representation)
 
 
-def pooled_blocks(representations: Iterable[str]) -> str:
-    """The ``features`` string that pools every block the representations use, in one pass.
-
-    Parameters
-    ----------
-    representations : iterable of str
-        ``+``-joined block names (``mean``, ``last``, ``windows``, ``std``), or
-        :data:`MODEL_SPACE` (which pools nothing).
-
-    Returns
-    -------
-    str
-        Every block used, once, in the order ``mean``, ``last``, ``windows``, ``std``
-        (``mean`` when only the model space is asked for: a reservoir pools something).
-
-    Examples
-    --------
-    >>> from nanowire_rc.selection import pooled_blocks
-    >>> pooled_blocks(["windows+last", "mean", "mean+std"])
-    'mean+last+windows+std'
+def _pooled_blocks(representations: Iterable[str]) -> str:
+    """The ``features`` string that pools every block the representations use, once each, in
+    the order ``mean``, ``last``, ``windows``, ``std`` (``mean`` for the model space alone).
     """
     used = {b for r in representations if r != MODEL_SPACE for b in r.split("+")}
     return "+".join(b for b in _BLOCKS if b in used) or "mean"
@@ -165,7 +122,7 @@ def _reservoir(model: str, config: dict, n_neurons: int, seed: int, n_windows: i
                representations: Iterable[str] = REPRESENTATIONS):
     reservoir_cls = MODELS[model]
     params = {k: v for k, v in config.items() if k not in _ROW_FIELDS}
-    return reservoir_cls(n_neurons=n_neurons, features=pooled_blocks(representations),
+    return reservoir_cls(n_neurons=n_neurons, features=_pooled_blocks(representations),
                          n_windows=n_windows,
                          random_state=unit_seed(model, n_neurons, seed, sorted(params.items())),
                          n_jobs=n_jobs, **params)
@@ -185,7 +142,7 @@ def score_config(reservoir, X: SeriesBatch, y: np.ndarray,
     ----------
     reservoir : estimator
         An unfitted reservoir whose ``features`` pool every block the representations use
-        (:func:`pooled_blocks`).
+        (:func:`_pooled_blocks`).
     X, y : SeriesBatch, array or list of arrays, and ndarray (n_cases,)
         Training series and labels.
     splits : sequence of (train, val) index arrays
@@ -217,7 +174,7 @@ def score_config(reservoir, X: SeriesBatch, y: np.ndarray,
     (['mean', 'last'], ['alpha', 'alpha_at_edge', 'representation', 'val_accuracy', 'val_mse'])
     """
     pooled = reservoir.fit(X).pool(X)
-    blocks = {b: pooled_features(pooled, b) for b in _BLOCKS
+    blocks = {b: _pooled_features(pooled, b) for b in _BLOCKS
               if b != "std" or pooled.std is not None}
     if MODEL_SPACE in representations:
         blocks[MODEL_SPACE] = ReservoirModelSpace(reservoir).fit(X).transform(X)
@@ -272,11 +229,11 @@ def evaluate_configs(model: str, configs: list[dict], X: SeriesBatch, y: np.ndar
     --------
     >>> from nanowire_rc import load_ucr
     >>> from nanowire_rc.experiments.grids import configurations
-    >>> from nanowire_rc.selection import evaluate_configs, validation_split
+    >>> from nanowire_rc.selection import evaluate_configs, _validation_split
     >>> X, y = load_ucr("SyntheticControl", "train")
     >>> kept, _ = configurations("nanowire", {"dt": [0.1, 0.2]})
     >>> rows = evaluate_configs("nanowire", kept, X[::10], y[::10],
-    ...                         [validation_split(y[::10])], n_neurons=10, seed=0,
+    ...                         [_validation_split(y[::10])], n_neurons=10, seed=0,
     ...                         representations=["mean"])
     >>> [(row["dt"], row["representation"]) for row in rows]
     [(0.1, 'mean'), (0.2, 'mean')]
@@ -290,32 +247,9 @@ def evaluate_configs(model: str, configs: list[dict], X: SeriesBatch, y: np.ndar
     return rows
 
 
-def validation_split(y: np.ndarray, fraction: float = 0.3, seed: int = 0):
-    """Stratified train/validation split of the training set (fixed seed).
-
-    Parameters
-    ----------
-    y : ndarray (n_cases,)
-        Training labels.
-    fraction : float, default=0.3
-        Fraction held out for validation.
-    seed : int, default=0
-        Seeds the split.
-
-    Returns
-    -------
-    train : ndarray
-        Indices of the training part.
-    val : ndarray
-        Indices of the validation part (a ``fraction`` of each class).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.selection import validation_split
-    >>> train, val = validation_split(np.repeat([0, 1], 10))
-    >>> len(train), len(val)
-    (14, 6)
+def _validation_split(y: np.ndarray, fraction: float = 0.3, seed: int = 0):
+    """Stratified (train, validation) indices of the training set, ``fraction`` of each class
+    held out (fixed seed).
     """
     splitter = StratifiedShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
     return next(splitter.split(np.zeros(len(y)), y))
@@ -426,7 +360,7 @@ class Protocol:
         Returns
         -------
         list of (train, val) index arrays
-            One fold for ``"paper"`` (:func:`validation_split`), :func:`kfold_splits`'s for
+            One fold for ``"paper"`` (:func:`_validation_split`), :func:`kfold_splits`'s for
             ``"kfold"``.
 
         Examples
@@ -438,7 +372,7 @@ class Protocol:
         (1, 50)
         """
         if self.name == "paper":
-            return [validation_split(y, self.validation_fraction, self.split_seed)]
+            return [_validation_split(y, self.validation_fraction, self.split_seed)]
         return kfold_splits(y, self.n_splits, seed=self.split_seed)
 
     def describe(self) -> dict:
@@ -468,24 +402,9 @@ class Protocol:
 PROTOCOLS = {"kfold": Protocol("kfold"), "paper": Protocol("paper")}
 
 
-def config_key(config: dict) -> str:
-    """Canonical text of a configuration's hyper-parameters (sorted keys, exact floats).
-
-    Parameters
-    ----------
-    config : dict
-        A configuration or a validation row (its score fields are left out).
-
-    Returns
-    -------
-    str
-        JSON of the hyper-parameters, keys sorted.
-
-    Examples
-    --------
-    >>> from nanowire_rc.selection import config_key
-    >>> config_key({"input_scaling": 0.5, "dt": 0.1, "val_accuracy": 0.9})
-    '{"dt": 0.1, "input_scaling": 0.5}'
+def _config_key(config: dict) -> str:
+    """Canonical text of a configuration's hyper-parameters (JSON, sorted keys, exact floats; a
+    row's score fields left out).
     """
     return json.dumps({k: config[k] for k in sorted(config) if k not in _ROW_FIELDS})
 
@@ -516,67 +435,28 @@ def best_row(rows: list[dict]) -> dict:
     >>> best_row(rows)["dt"]
     0.2
     """
-    return min(rows, key=row_rank)
+    return min(rows, key=_row_rank)
 
 
-def row_rank(row: dict) -> tuple:
-    """Sort key of a validation row, best first: the order :func:`best_row` selects by.
-
-    Parameters
-    ----------
-    row : dict
-        A validation row (configuration entries, ``representation``, ``val_accuracy``,
-        ``val_mse``).
-
-    Returns
-    -------
-    tuple
-        ``(-accuracy, squared error, configuration text, representation order, name)``.
-
-    Examples
-    --------
-    >>> from nanowire_rc.selection import row_rank
-    >>> row_rank({"dt": 0.1, "representation": "mean", "val_accuracy": 0.9, "val_mse": 0.3})
-    (-0.9, 0.3, '{"dt": 0.1}', 0, 'mean')
+def _row_rank(row: dict) -> tuple:
+    """Sort key of a validation row, best first (the order :func:`best_row` selects by):
+    ``(-accuracy, squared error, configuration text, representation order, name)``.
     """
     rep = row["representation"]
     known = KFOLD_REPRESENTATIONS
     order = known.index(rep) if rep in known else len(known)
-    return (-row["val_accuracy"], row["val_mse"], config_key(row), order, rep)
+    return (-row["val_accuracy"], row["val_mse"], _config_key(row), order, rep)
 
 
-def classifier_for(reservoir, representation: str, alphas: Sequence[float]):
-    """The unfitted classifier that a representation's validation scores stand for.
-
-    Parameters
-    ----------
-    reservoir : NanowireReservoir, LeakyTanhReservoir or CoupledNanowireReservoir
-        The reservoir scored (unfitted; cloned, with its ``features`` replaced).
-    representation : str
-        Pooled blocks (the reservoir's ``features``) or :data:`MODEL_SPACE`.
-    alphas : sequence of float
-        The readout's penalties.
-
-    Returns
-    -------
-    estimator
-        A :class:`~nanowire_rc.classifiers.ReservoirClassifier` over the reservoir with
-        ``features=representation``, or for the model space a ``ModelSpaceClassifier`` over
-        it (pooling what :func:`pooled_blocks` gives it, which it does not use).
-
-    Examples
-    --------
-    >>> from nanowire_rc import NanowireReservoir
-    >>> from nanowire_rc.selection import classifier_for
-    >>> type(classifier_for(NanowireReservoir(dt=0.2), "model", (1.0,))).__name__
-    'ModelSpaceClassifier'
-    >>> classifier_for(NanowireReservoir(dt=0.2), "mean+std", (1.0,)).reservoir.features
-    'mean+std'
+def _classifier_for(reservoir, representation: str, alphas: Sequence[float]):
+    """The unfitted classifier that a representation's validation scores stand for: a
+    :class:`~nanowire_rc.classifiers.ReservoirClassifier` over a clone of the reservoir with
+    ``features=representation``, or a ``ModelSpaceClassifier`` for :data:`MODEL_SPACE`.
     """
     reservoir = clone(reservoir)  # the caller's stays as it is
     if representation == MODEL_SPACE:
         return ModelSpaceClassifier(
-            reservoir.set_params(features=pooled_blocks([representation])), alphas=alphas)
+            reservoir.set_params(features=_pooled_blocks([representation])), alphas=alphas)
     return ReservoirClassifier(reservoir.set_params(features=representation), alphas=alphas)
 
 
@@ -637,78 +517,33 @@ def refit_and_test(model: str, n_neurons: int, seed: int, best: dict, X_train, y
         n_neurons=n_neurons, n_windows=n_windows,
         random_state=unit_seed(model, n_neurons, seed, sorted(params.items())),
         n_jobs=n_jobs, **params, **options)
-    clf = classifier_for(reservoir, best["representation"], alphas)
+    clf = _classifier_for(reservoir, best["representation"], alphas)
     with one_blas_thread():  # bit-identical on any backend
         clf.fit(X_train, y_train)
         return float(clf.score(X_test, y_test)), float(clf.alpha_)
 
 
-def seconds_per_config(n_cases: int, n_timepoints: int, n_neurons: int,
-                       n_windows: int = 8, folds: Sequence[float] = (0.7,)) -> float:
-    """Rough single-core time to score one configuration: overhead + reservoir + readout.
+def _seconds_per_config(n_cases: int, n_timepoints: int, n_neurons: int,
+                        n_windows: int = 8, folds: Sequence[float] = (0.7,)) -> float:
+    """Rough single-core seconds to score one configuration: overhead + reservoir + readout.
 
     Calibrated on the 2-core development machine (0.03 s for SyntheticControl at 100 neurons,
     0.14 s for ECG5000 at 500, one 70/30 split): a fixed cost, about 1 G neuron-updates/s, and
     the block Gram matrices of each fold's training part (``(f n)^2`` times the feature count
     for a fold training on the fraction ``f``).
-
-    Parameters
-    ----------
-    n_cases, n_timepoints, n_neurons : int
-        Training series, their length, and the reservoir size.
-    n_windows : int, default=8
-        Windows of the ``windows`` block.
-    folds : sequence of float, default=(0.7,)
-        The training fraction of each validation fold.
-
-    Returns
-    -------
-    float
-        Expected seconds.
-
-    Examples
-    --------
-    >>> from nanowire_rc.selection import seconds_per_config
-    >>> round(seconds_per_config(300, 60, 100), 3)  # SyntheticControl, one 70/30 split
-    0.031
     """
     features = n_neurons * (n_windows + 2)
     gram = sum(2 * (f * n_cases) ** 2 * features / 1e10 for f in folds)
     return 0.02 + n_cases * n_timepoints * n_neurons / 1e9 + gram
 
 
-def chunk_configs(configs: list[dict], n_cases: int, n_timepoints: int, n_neurons: int,
-                  target_seconds: float = 3.0, n_windows: int = 8,
-                  folds: Sequence[float] = (0.7,)) -> list[list[dict]]:
-    """Split configurations into pieces of about ``target_seconds`` of expected work each.
-
-    Long enough that scheduling overhead stays small next to compute, short enough that an
-    interruption loses little (at most one piece per worker).
-
-    Parameters
-    ----------
-    configs : list of dict
-        The configurations.
-    n_cases, n_timepoints, n_neurons : int
-        As for :func:`seconds_per_config`.
-    target_seconds : float, default=3.0
-        Expected work per piece.
-    n_windows, folds : int, sequence of float, default=8, (0.7,)
-        As for :func:`seconds_per_config`.
-
-    Returns
-    -------
-    list of list of dict
-        The pieces, in order; at least one configuration each.
-
-    Examples
-    --------
-    >>> from nanowire_rc.experiments.grids import configurations
-    >>> from nanowire_rc.selection import chunk_configs
-    >>> kept, _ = configurations("nanowire")
-    >>> [len(piece) for piece in chunk_configs(kept, 300, 60, 100)]
-    [97, 43]
+def _chunk_configs(configs: list[dict], n_cases: int, n_timepoints: int, n_neurons: int,
+                   target_seconds: float = 3.0, n_windows: int = 8,
+                   folds: Sequence[float] = (0.7,)) -> list[list[dict]]:
+    """Split configurations into pieces of about ``target_seconds`` of expected work each: long
+    enough that scheduling overhead stays small next to compute, short enough that an interruption
+    loses little (at most one piece per worker).
     """
-    per_config = seconds_per_config(n_cases, n_timepoints, n_neurons, n_windows, folds)
+    per_config = _seconds_per_config(n_cases, n_timepoints, n_neurons, n_windows, folds)
     size = int(min(max(1, target_seconds // per_config), max(len(configs), 1)))
     return [configs[i:i + size] for i in range(0, len(configs), size)]

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from .exceptions import InvalidInputError
 
-__all__ = ["SeriesBatch", "as_batch", "reverse_time", "scale_minmax", "with_difference"]
+__all__ = ["SeriesBatch", "as_batch"]
 
 
 class SeriesBatch:
@@ -234,50 +234,16 @@ def as_batch(X: ArrayLike | Sequence, dtype=np.float64, name: str = "X",
     return batch
 
 
-def scale_minmax(batch: SeriesBatch, data_min: np.ndarray, data_max: np.ndarray,
-                 feature_range: tuple[float, float] | None = (0.0, 1.0), dtype=None) -> SeriesBatch:
-    """Clip each channel to its training range, map it linearly onto a range, and cast.
+def _scale_minmax(batch: SeriesBatch, data_min: np.ndarray, data_max: np.ndarray,
+                  feature_range: tuple[float, float] | None = (0.0, 1.0),
+                  dtype=None) -> SeriesBatch:
+    """Clip each channel to its training range, map it linearly onto ``feature_range``, and cast.
 
-    Each channel is clipped to ``[data_min, data_max]`` (fitted on training data), then mapped
-    linearly onto ``feature_range`` (``None``: clip only), and cast to ``dtype``. Clipping
-    keeps unseen series inside the range that a reservoir's stability guarantee was computed
-    for. A constant channel maps to the lower end of the range. The arithmetic is done
-    in float64 whatever ``dtype`` (default: the batch's), so a small signal on a large offset
-    keeps its precision; only the scaled result is cast.
-
-    Parameters
-    ----------
-    batch : SeriesBatch
-        The series.
-    data_min, data_max : ndarray of shape (n_channels,)
-        Per-channel training range (e.g. from :meth:`SeriesBatch.channel_range`).
-    feature_range : (float, float) or None, default (0.0, 1.0)
-        Target range; ``None`` clips only.
-    dtype : numpy dtype, optional
-        Type of the result; default the batch's.
-
-    Returns
-    -------
-    SeriesBatch
-        The scaled series, zero in the padding, with the batch's lengths.
-
-    Raises
-    ------
-    InvalidInputError
-        If a channel's range is too wide for float64 or too narrow (subnormal) to scale, or a
-        value does not fit ``dtype``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.series import as_batch, scale_minmax
-    >>> train = as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]])
-    >>> scale_minmax(train, *train.channel_range()).values[:, 0]
-    array([[0.  , 0.25, 0.5 ],
-           [0.75, 1.  , 0.  ]])
-    >>> unseen = as_batch([[0.0, 10.0]])  # clipped to the training range [1, 5] first
-    >>> scale_minmax(unseen, *train.channel_range()).values[:, 0]
-    array([[0., 1.]])
+    Clipping keeps unseen series inside the range that a reservoir's stability guarantee was
+    computed for; ``feature_range=None`` clips only; a constant channel maps to the lower end. The
+    arithmetic is float64 whatever ``dtype`` (default: the batch's), so a small signal on a large
+    offset keeps its precision. Raises :class:`InvalidInputError` if a channel's range is too
+    wide or too narrow (subnormal) to scale, or a value does not fit ``dtype``.
     """
     dtype = np.dtype(batch.values.dtype if dtype is None else dtype)
     lo = np.asarray(data_min, dtype=np.float64)[None, :, None]
@@ -318,29 +284,10 @@ def scale_minmax(batch: SeriesBatch, data_min: np.ndarray, data_max: np.ndarray,
     return SeriesBatch(np.ascontiguousarray(out), batch.lengths)
 
 
-def with_difference(batch: SeriesBatch) -> SeriesBatch:
-    """The batch with each channel's first difference appended as extra channels.
-
-    Channel ``c + n_channels`` holds ``x_c(t) - x_c(t - 1)``, zero at ``t = 0`` (so lengths are
-    kept) and in the padding. A difference sees how fast a series moves, which pooled states of
-    the level alone blur.
-
-    Parameters
-    ----------
-    batch : SeriesBatch
-        Series of ``n_channels`` channels.
-
-    Returns
-    -------
-    SeriesBatch
-        The same cases with ``2 * n_channels`` channels, in the batch's dtype.
-
-    Examples
-    --------
-    >>> from nanowire_rc.series import as_batch, with_difference
-    >>> with_difference(as_batch([[1.0, 3.0, 2.0]])).values[0]
-    array([[ 1.,  3.,  2.],
-           [ 0.,  2., -1.]])
+def _with_difference(batch: SeriesBatch) -> SeriesBatch:
+    """The batch with each channel's first difference appended: channel ``c + n_channels`` holds
+    ``x_c(t) - x_c(t - 1)``, zero at ``t = 0`` and in the padding (it sees how fast a series
+    moves, which pooled states of the level alone blur).
     """
     values = batch.values
     diff = np.zeros_like(values)
@@ -350,27 +297,8 @@ def with_difference(batch: SeriesBatch) -> SeriesBatch:
                        batch.lengths)
 
 
-def reverse_time(batch: SeriesBatch) -> SeriesBatch:
-    """Each series read backwards, within its own length (the padding stays at the end).
-
-    Parameters
-    ----------
-    batch : SeriesBatch
-        Series to reverse.
-
-    Returns
-    -------
-    SeriesBatch
-        ``values[i, :, t]`` is the input's ``values[i, :, lengths[i] - 1 - t]`` for
-        ``t < lengths[i]``, zero after.
-
-    Examples
-    --------
-    >>> from nanowire_rc.series import as_batch, reverse_time
-    >>> reverse_time(as_batch([[1.0, 2.0, 3.0], [4.0, 5.0]])).values[:, 0]
-    array([[3., 2., 1.],
-           [5., 4., 0.]])
-    """
+def _reverse_time(batch: SeriesBatch) -> SeriesBatch:
+    """Each series read backwards within its own length (the padding stays at the end)."""
     n_timepoints = batch.values.shape[2]
     t = np.arange(n_timepoints)[None, :]
     source = np.where(t < batch.lengths[:, None], batch.lengths[:, None] - 1 - t, t)

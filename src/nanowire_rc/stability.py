@@ -21,7 +21,7 @@ from .physics import (
     NanowireParams,
     _as_params,
     _check_method,
-    check_voltages,
+    _check_voltages,
     simulate,
     total_rate,
 )
@@ -163,7 +163,7 @@ def memory_factor_voltage(v_lo: ArrayLike, v_hi: ArrayLike, dt: ArrayLike,
     if np.any(v_lo > v_hi):
         raise InvalidParameterError("v_lo must be <= v_hi")
     if v_lo.size:
-        check_voltages(float(v_lo.min()), float(v_hi.max()), p)
+        _check_voltages(float(v_lo.min()), float(v_hi.max()), p)
     s_max = np.maximum(total_rate(v_lo, p), total_rate(v_hi, p))
     s_min = total_rate(np.clip(p.v_star, v_lo, v_hi), p)
     if method == "exact":
@@ -453,7 +453,7 @@ def coupled_contraction_terms(
     dt = _positive("dt", dt)  # a scalar, or one time step per neuron
     if not 0 < retention <= 1:
         raise InvalidParameterError(f"retention must lie in (0, 1], got {retention!r}")
-    check_voltages(float(v_lo.min()), float(v_hi.max()), p)
+    _check_voltages(float(v_lo.min()), float(v_hi.max()), p)
     s_max = np.maximum(total_rate(v_lo, p), total_rate(v_hi, p))
     s_min = total_rate(np.clip(p.v_star, v_lo, v_hi), p)
     diagonal = np.maximum(np.abs(retention - dt * s_max), np.abs(retention - dt * s_min))

@@ -328,7 +328,7 @@ class ResultsStore:
         Returns
         -------
         set of str
-            The :func:`~nanowire_rc.selection.config_key` of every stored configuration.
+            The :func:`~nanowire_rc.selection._config_key` of every stored configuration.
 
         Examples
         --------
@@ -351,7 +351,7 @@ class ResultsStore:
             ``(dataset, model, n_neurons, seed)``.
         rows : list of dict
             One per (configuration, representation): ``config`` (the configuration's canonical
-            text, :func:`~nanowire_rc.selection.config_key`: the store never interprets it),
+            text, :func:`~nanowire_rc.selection._config_key`: the store never interprets it),
             ``representation``, ``alpha``, ``val_accuracy``, ``val_mse`` and optionally
             ``memory_factor``.
         seconds : float
@@ -514,7 +514,7 @@ class ResultsStore:
         ----------
         fingerprints : dict
             Maps a dataset name to ``{part: digest}`` (e.g. ``"train values"``), as
-            :func:`~nanowire_rc.datasets.dataset_fingerprint` gives it.
+            :func:`~nanowire_rc.datasets.splits_fingerprint` gives it.
 
         Raises
         ------
@@ -524,10 +524,11 @@ class ResultsStore:
 
         Examples
         --------
-        >>> from nanowire_rc.datasets import dataset_fingerprint
+        >>> from nanowire_rc.datasets import load_ucr, splits_fingerprint
         >>> from nanowire_rc.store import ResultsStore
+        >>> train, test = (load_ucr("SyntheticControl", s) for s in ("train", "test"))
         >>> with ResultsStore("results.sqlite", {"n_windows": 8}, fresh=True) as store:
-        ...     store.check_datasets({"SyntheticControl": dataset_fingerprint("SyntheticControl")})
+        ...     store.check_datasets({"SyntheticControl": splits_fingerprint(train, test)})
         """
         stored = dict(self._query("SELECT name, fingerprint FROM datasets"))
         for name, parts in sorted(fingerprints.items()):

@@ -30,7 +30,7 @@ from ._fitting import _set_hyper_parameters, keeps_state_on_failure
 from ._seeding import RANDOM_STATE, Stream, integer_seed, seed_sequence
 from .exceptions import InvalidInputError, InvalidParameterError, UnstableReservoirError
 from .model_space import MIN_STEPS
-from .readout import DEFAULT_ALPHAS, check_alphas, check_labels
+from .readout import DEFAULT_ALPHAS, _check_alphas, _check_labels
 from .reservoirs import (
     CoupledNanowireReservoir,
     LeakyTanhReservoir,
@@ -40,11 +40,11 @@ from .reservoirs import (
 from .selection import (
     KFOLD_REPRESENTATIONS,
     MODEL_SPACE,
-    check_representation,
-    classifier_for,
+    _check_representation,
+    _classifier_for,
+    _pooled_blocks,
+    _row_rank,
     kfold_splits,
-    pooled_blocks,
-    row_rank,
     score_config,
 )
 from .series import as_batch
@@ -280,8 +280,8 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
                 f"representations must be a non-empty list of feature strings "
                 f"such as ['mean', 'windows+last'], got {reps!r}")
         for r in reps:
-            check_representation(r)
-        check_alphas(self.alphas)
+            _check_representation(r)
+        _check_alphas(self.alphas)
         for config in configs:
             reservoir = self._configured(config)
             try:
@@ -294,7 +294,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
 
     def _score(self, config, batch, y, splits, reps, seed, n_jobs):
         reservoir = self._configured(config, random_state=seed,
-                                     features=pooled_blocks(reps),
+                                     features=_pooled_blocks(reps),
                                      **({} if n_jobs is None else {"n_jobs": n_jobs}))
         try:
             return score_config(reservoir, batch, y, splits, reps, self.alphas, extend=True)
@@ -342,7 +342,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         configs, reps = self._check()
         base = self._base()
         batch = as_batch(X)
-        y = check_labels(y, batch.n_cases, type(self).__name__)
+        y = _check_labels(y, batch.n_cases, type(self).__name__)
         shortest = int(batch.lengths.min()) - base.washout
         windows = [r for r in reps if "windows" in r.split("+")]
         if windows and shortest < base.n_windows:
@@ -389,7 +389,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
         self.n_splits_ = len(splits)
         reservoir = self._configured(config, random_state=seed, **(
             {} if self.n_jobs is None else {"n_jobs": self.n_jobs}))
-        self.best_estimator_ = classifier_for(reservoir, best["representation"],
+        self.best_estimator_ = _classifier_for(reservoir, best["representation"],
                                               (best["alpha"],)).fit(batch, y)
         self.classes_ = self.best_estimator_.classes_
         return self
@@ -405,7 +405,7 @@ class ReservoirClassifierCV(ClassifierMixin, BaseEstimator):
     def _results(rows: list[dict], configs: list[dict]) -> dict:
         acc = np.array([r["val_accuracy"] for r in rows])
         mse = np.array([r["val_mse"] for r in rows])
-        order = sorted(range(len(rows)), key=lambda i: row_rank(rows[i]))
+        order = sorted(range(len(rows)), key=lambda i: _row_rank(rows[i]))
         rank = np.empty(len(rows), dtype=np.int32)
         rank[order] = np.arange(1, len(rows) + 1)
         results = {f"param_{PREFIX}{k}": np.array([r[k] for r in rows], dtype=object)

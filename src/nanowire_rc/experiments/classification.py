@@ -2,7 +2,7 @@
 
 The work is cut into pieces whose results go to a :class:`~nanowire_rc.store.ResultsStore` as
 each finishes: *validation chunks* (a few configurations of one (dataset, model, size, seed)
-group, sized by :func:`~nanowire_rc.selection.chunk_configs`) and, once a group's configurations
+group, sized by :func:`~nanowire_rc.selection._chunk_configs`) and, once a group's configurations
 are all scored, its *test* piece (refit of the best configuration, test accuracy). Re-running
 the same command skips every stored piece. Pieces run here (``jobs=1``), in local worker
 processes through joblib (``jobs > 1``), or on a Dask cluster through joblib's dask backend
@@ -34,9 +34,9 @@ from ..exceptions import InvalidArgumentError
 from ..readout import DEFAULT_ALPHAS, EXTEND_DECADES
 from ..selection import (
     PROTOCOLS,
+    _chunk_configs,
+    _config_key,
     best_row,
-    chunk_configs,
-    config_key,
     evaluate_configs,
     refit_and_test,
 )
@@ -44,8 +44,8 @@ from ..series import as_batch
 from ..store import ResultsStore
 from .grids import GRIDS, QUICK_GRIDS, configurations
 
-__all__ = ["DATASETS", "N_WINDOWS", "SIZES", "edge_penalty", "grid_id", "plan_groups",
-           "protocol", "run_selection", "summarise"]
+__all__ = ["DATASETS", "N_WINDOWS", "SIZES", "plan_groups", "protocol", "run_selection",
+           "summarise"]
 
 DATASETS = ("ECG5000", "SyntheticControl")
 SIZES = (100, 500, 1000)
@@ -81,25 +81,9 @@ def protocol(name: str = "kfold") -> dict:
             "dtype": "float32", "seeding": SEEDING}
 
 
-def grid_id(grid: dict) -> str:
-    """Canonical text of a grid, stored with each test result (results of another grid are
-    not mixed in).
-
-    Parameters
-    ----------
-    grid : dict of str to sequence
-        Hyper-parameter name -> values.
-
-    Returns
-    -------
-    str
-        JSON of the grid, names sorted, values as lists.
-
-    Examples
-    --------
-    >>> from nanowire_rc.experiments.classification import grid_id
-    >>> grid_id({"leak_rate": (0.3,), "input_scaling": [0.5, 1.0]})
-    '{"input_scaling": [0.5, 1.0], "leak_rate": [0.3]}'
+def _grid_id(grid: dict) -> str:
+    """Canonical text of a grid (JSON, names sorted, values as lists), stored with each test
+    result so that results of another grid are not mixed in.
     """
     return json.dumps({k: list(grid[k]) for k in sorted(grid)})
 
@@ -177,7 +161,7 @@ def _validate_chunk(group, configs, X, y, n_jobs, protocol_name):
                             N_WINDOWS, chosen.representations, n_jobs=n_jobs,
                             extend=chosen.extend)
     for row in rows:
-        row.pop("alpha_at_edge")  # recomputed from the stored penalty (edge_penalty)
+        row.pop("alpha_at_edge")  # recomputed from the stored penalty (_edge_penalty)
     return group, rows, time.perf_counter() - start
 
 
@@ -204,29 +188,10 @@ def _workers(jobs: int, pieces: int) -> int:
     return used
 
 
-def edge_penalty(alpha: float, protocol_name: str) -> bool:
-    """Whether a selected ridge penalty lies on the edge of what the protocol could choose.
-
-    The edge of the grid, extended by ``EXTEND_DECADES`` decades for ``"kfold"``: a penalty
-    there is a sign that the best one may lie beyond it.
-
-    Parameters
-    ----------
-    alpha : float
-        The selected penalty.
-    protocol_name : {"kfold", "paper"}
-        The protocol that selected it.
-
-    Returns
-    -------
-    bool
-        Whether ``alpha`` is the smallest or largest penalty the protocol could choose.
-
-    Examples
-    --------
-    >>> from nanowire_rc.experiments.classification import edge_penalty
-    >>> edge_penalty(1e-5, "paper"), edge_penalty(1e-5, "kfold"), edge_penalty(1e-9, "kfold")
-    (True, False, True)
+def _edge_penalty(alpha: float, protocol_name: str) -> bool:
+    """Whether a selected ridge penalty is the smallest or largest the protocol could choose (the
+    grid, extended by ``EXTEND_DECADES`` decades for ``"kfold"``): a sign that the best one may lie
+    beyond it.
     """
     lo, hi = min(DEFAULT_ALPHAS), max(DEFAULT_ALPHAS)
     if PROTOCOLS[protocol_name].extend:
@@ -349,7 +314,7 @@ def run_selection(groups: Sequence[tuple[str, str, int, int]], store: ResultsSto
         kept, pruned = configurations(model, grids[model])
         stats[group] = (kept, len(kept) + len(pruned), len(pruned))
         done = store.done_configs(group)
-        todo = [c for c in kept if config_key(c) not in done]
+        todo = [c for c in kept if _config_key(c) not in done]
         if chunk_size:
             chunks = [todo[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
         else:
@@ -358,10 +323,10 @@ def run_selection(groups: Sequence[tuple[str, str, int, int]], store: ResultsSto
                 folds = [len(train) / len(y) for train, _ in chosen.splits(y)]
                 shapes[dataset] = (as_batch(X).values.shape, folds)
             (n_cases, _, n_timepoints), folds = shapes[dataset]
-            chunks = chunk_configs(todo, n_cases, n_timepoints, size, n_windows=N_WINDOWS,
+            chunks = _chunk_configs(todo, n_cases, n_timepoints, size, n_windows=N_WINDOWS,
                                    folds=folds)
         plan += [(group, chunk) for chunk in chunks if chunk]
-    pending_tests = [g for g in groups if store.test_result(g, grid_id(grids[g[1]])) is None]
+    pending_tests = [g for g in groups if store.test_result(g, _grid_id(grids[g[1]])) is None]
     if scheduler is None:
         jobs = _workers(jobs, max(len(plan), len(pending_tests)))
     local_jobs = -1 if (jobs == 1 and scheduler is None) else 1
@@ -371,25 +336,25 @@ def run_selection(groups: Sequence[tuple[str, str, int, int]], store: ResultsSto
         progress("total", len(plan) + len(pending_tests))
     with _executor(jobs, scheduler, connect_timeout) as run:
         for group, rows, seconds in run(_validate_chunk, plan):
-            store.add_validation(group, [{**r, "config": config_key(r)} for r in rows], seconds)
+            store.add_validation(group, [{**r, "config": _config_key(r)} for r in rows], seconds)
             if progress:
                 progress("done", 1)
         tests = []
         for group in pending_tests:
             kept = stats[group][0]
-            rows = _stored_rows(store, group, {config_key(c) for c in kept})
+            rows = _stored_rows(store, group, {_config_key(c) for c in kept})
             tests.append((group, best_row(rows), *data[group[0]], local_jobs, protocol_name))
         for group, accuracy, alpha, seconds in run(_test_group, tests):
             best = next(b for g, b, *_ in tests if g == group)
             _, n_configs, n_pruned = stats[group]
-            store.add_test(group, grid_id(grids[group[1]]), {
-                "config": config_key(best), "representation": best["representation"],
+            store.add_test(group, _grid_id(grids[group[1]]), {
+                "config": _config_key(best), "representation": best["representation"],
                 "val_accuracy": best["val_accuracy"], "memory_factor": best["memory_factor"],
                 "refit_alpha": alpha, "test_accuracy": accuracy, "n_configs": n_configs,
                 "n_pruned": n_pruned, "seconds": seconds})
             if progress:
                 progress("done", 1)
-    wanted = {(*g, grid_id(grids[g[1]])) for g in groups}
+    wanted = {(*g, _grid_id(grids[g[1]])) for g in groups}
     return [r for r in store.test_rows()
             if (r["dataset"], r["model"], r["n_neurons"], r["seed"], r["grid"]) in wanted]
 
@@ -412,7 +377,7 @@ def summarise(test_rows: Sequence[dict], quick: bool = False,
     dict
         ``groups``: per (dataset, model, size), the test accuracy's mean, standard deviation
         and values over seeds and each seed's selection (configuration, ``representation``,
-        ``val_accuracy``, ``refit_alpha``, ``alpha_at_edge`` (see :func:`edge_penalty`) and,
+        ``val_accuracy``, ``refit_alpha``, ``alpha_at_edge`` (see :func:`_edge_penalty`) and,
         for nanowire models, ``memory_factor``); ``grid_sizes``: per model, the grid's
         ``total`` and ``pruned`` configurations.
 
@@ -443,7 +408,7 @@ def summarise(test_rows: Sequence[dict], quick: bool = False,
             entry = {"seed": r["seed"], **json.loads(r["config"]),
                      "representation": r["representation"], "val_accuracy": r["val_accuracy"],
                      "refit_alpha": r["refit_alpha"],
-                     "alpha_at_edge": edge_penalty(r["refit_alpha"], protocol_name)}
+                     "alpha_at_edge": _edge_penalty(r["refit_alpha"], protocol_name)}
             if r["memory_factor"] is not None:
                 entry["memory_factor"] = r["memory_factor"]
             selected.append(entry)

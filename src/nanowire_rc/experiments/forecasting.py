@@ -7,7 +7,7 @@ on the first ``n_train`` samples, then
 - **closed loop**: ``generate`` ``n_generate`` samples from the end of the training series,
   feeding each forecast back (valid prediction time, threshold 0.4; Lyapunov times for Lorenz-63).
 
-:func:`forecast_experiment` returns plain data; :func:`write_forecast_results` writes the table
+:func:`forecast_experiment` returns plain data; :func:`_write_forecast_results` writes the table
 (CSV), the forecast series (CSV) and the figures (PNG + PDF, drawn by
 :mod:`nanowire_rc.plotting`).
 """
@@ -32,8 +32,7 @@ from ..forecasting import (
 from ..generators import LORENZ63_LYAPUNOV_EXPONENT, lorenz63, mackey_glass
 from ..metrics import nrmse, valid_prediction_time
 
-__all__ = ["FORECAST_MODELS", "PRESETS", "SYSTEMS", "forecast_experiment",
-           "make_series", "write_forecast_results"]
+__all__ = ["FORECAST_MODELS", "PRESETS", "SYSTEMS", "forecast_experiment"]
 
 SYSTEMS = ("mackey-glass", "lorenz63")
 FORECAST_MODELS = {
@@ -65,36 +64,10 @@ PRESETS = {
 _TIME = {"mackey-glass": (1.0, None), "lorenz63": (0.02, LORENZ63_LYAPUNOV_EXPONENT)}
 
 
-def make_series(system: str, n_steps: int, random_state=0) -> np.ndarray:
-    """The benchmark series of a system, time first.
-
-    Mackey–Glass: tau 17, a transient of 500 samples dropped, a seeded perturbation of the
-    initial history. Lorenz-63: dt 0.02, a seeded start.
-
-    Parameters
-    ----------
-    system : {"mackey-glass", "lorenz63"}
-        The system.
-    n_steps : int
-        Number of samples.
-    random_state : int, default 0
-        Seeds the history perturbation or the start.
-
-    Returns
-    -------
-    ndarray
-        Of shape (n_steps,) for Mackey–Glass, (n_steps, 3) for Lorenz-63.
-
-    Raises
-    ------
-    ValueError
-        If ``system`` is not one of ``SYSTEMS``.
-
-    Examples
-    --------
-    >>> from nanowire_rc.experiments.forecasting import make_series
-    >>> make_series("mackey-glass", 10).shape, make_series("lorenz63", 10).shape
-    ((10,), (10, 3))
+def _make_series(system: str, n_steps: int, random_state=0) -> np.ndarray:
+    """The benchmark series of a system, time first: Mackey–Glass (tau 17, a transient of 500
+    samples dropped, a seeded perturbation of the initial history), shape (n_steps,); Lorenz-63
+    (dt 0.02, a seeded start), shape (n_steps, 3).
     """
     if system == "mackey-glass":
         return mackey_glass(n_steps, discard=500, history_noise=0.01, random_state=random_state)
@@ -112,7 +85,7 @@ def forecast_experiment(system: str = "mackey-glass",
     Parameters
     ----------
     system : {"mackey-glass", "lorenz63"}
-        The benchmark system (:func:`make_series`).
+        The benchmark system (:func:`_make_series`).
     models : sequence of {"nanowire", "nanowire-coupled", "tanh"}
         The forecasters, each with its ``PRESETS`` hyper-parameters.
     n_neurons : int
@@ -171,7 +144,7 @@ def forecast_experiment(system: str = "mackey-glass",
             f"on what follows, so they need at least washout + horizon + 2 = {need} (--train "
             f"{need} or more on the command line).")
     n_after = max(n_test, n_generate)
-    y = make_series(system, n_train + n_after, random_state)
+    y = _make_series(system, n_train + n_after, random_state)
     Y = y if y.ndim == 2 else y[:, None]
     train, truth = Y[:n_train], Y[n_train:]
     scale = train.std(axis=0)
@@ -208,30 +181,9 @@ def forecast_experiment(system: str = "mackey-glass",
             "one_step": one_step, "closed_loop": closed}
 
 
-def write_forecast_results(result: dict, out: Path) -> list[Path]:
-    """Write ``forecast_<system>.csv`` (table), ``forecast_<system>_series.csv`` and figures.
-
-    Parameters
-    ----------
-    result : dict
-        What :func:`forecast_experiment` returns.
-    out : path-like
-        Output directory (created).
-
-    Returns
-    -------
-    list of Path
-        The table, the series and the figure files (PNG and PDF).
-
-    Examples
-    --------
-    >>> from nanowire_rc.experiments.forecasting import (forecast_experiment,
-    ...                                                  write_forecast_results)
-    >>> result = forecast_experiment("mackey-glass", models=("nanowire",), n_neurons=20,
-    ...                              n_train=300, n_test=50, n_generate=50)
-    >>> [p.name for p in write_forecast_results(result, "out")]  # doctest: +NORMALIZE_WHITESPACE
-    ['forecast_mackey_glass.csv', 'forecast_mackey_glass_series.csv',
-     'forecast_mackey_glass.png', 'forecast_mackey_glass.pdf']
+def _write_forecast_results(result: dict, out: Path) -> list[Path]:
+    """Write ``forecast_<system>.csv`` (table), ``forecast_<system>_series.csv`` and the figures
+    (PNG and PDF) of a :func:`forecast_experiment` result into ``out``; return their paths.
     """
     from ..plotting import plot_forecasts
 

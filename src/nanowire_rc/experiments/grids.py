@@ -3,7 +3,7 @@
 :data:`GRIDS` are the hyper-parameter grids of the paper's model selection (and a coupled grid of
 ours); :func:`configurations` expands one and prunes, before anything is simulated, every
 configuration without the stability guarantee (memory factor or contraction bound >= 1 for any
-draw). :func:`evaluate_unit` runs one (dataset, model, size, seed) unit of the protocol of
+draw). :func:`_evaluate_unit` runs one (dataset, model, size, seed) unit of the protocol of
 :mod:`nanowire_rc.selection` over a grid: select on validation, refit, score on the test set.
 """
 
@@ -24,15 +24,15 @@ from ..selection import (
     MODELS,
     PROTOCOLS,
     Protocol,
+    _chunk_configs,
     best_row,
-    chunk_configs,
     evaluate_configs,
     refit_and_test,
 )
 from ..series import as_batch
 from ..stability import coupled_contraction_bound, coupled_voltage_range, memory_factor_box
 
-__all__ = ["GRIDS", "QUICK_GRIDS", "UnitResult", "configurations", "evaluate_unit"]
+__all__ = ["GRIDS", "QUICK_GRIDS", "configurations"]
 
 #: The paper's Table 3.
 GRIDS = {
@@ -157,49 +157,12 @@ def _coupled_factor(c: dict, input_range, params) -> float:
 
 
 @dataclass
-class UnitResult:
-    """Everything one (dataset, model, size, seed) unit produced.
-
-    Each parameter is kept as the attribute of the same name.
-
-    Parameters
-    ----------
-    dataset : str
-        Dataset name.
-    model : str
-        Model name (a key of :data:`~nanowire_rc.selection.MODELS`).
-    n_neurons : int
-        Reservoir size.
-    seed : int
-        The unit's seed index.
-    best : dict
-        The selected validation row: configuration, ``representation``, ``alpha``,
-        ``val_accuracy``, ``val_mse``, ``alpha_at_edge`` (and ``memory_factor``).
-    test_accuracy : float
-        Accuracy of the refitted selection on the test set.
-    refit_alpha : float
-        Ridge penalty of the refitted readout.
-    n_configs : int
-        Configurations in the grid.
-    n_pruned : int
-        Of those, pruned as unstable before anything ran.
-    seconds : float
-        Wall time of the unit.
-    validation : list of dict, default=[]
-        Every validation row (configuration x representation).
-
-    Examples
-    --------
-    A unit over a two-point grid, one of whose points (``dt=5``) is pruned as unstable:
-
-    >>> import nanowire_rc as nw
-    >>> from nanowire_rc.experiments import grids
-    >>> train, test = (nw.load_ucr("SyntheticControl", part) for part in ("train", "test"))
-    >>> unit = grids.evaluate_unit("SyntheticControl", "nanowire", 10, 0, train[0][::10],
-    ...                            train[1][::10], test[0][::10], test[1][::10],
-    ...                            grid={"dt": [0.1, 5.0]}, representations=["mean"])
-    >>> unit.n_configs, unit.n_pruned, len(unit.validation), unit.best["dt"]
-    (2, 1, 1, 0.1)
+class _UnitResult:
+    """Everything one (dataset, model, size, seed) unit produced: the selected validation row
+    ``best`` (configuration, ``representation``, ``alpha``, ``val_accuracy``, ``val_mse``,
+    ``alpha_at_edge``, ``memory_factor``), the refitted selection's ``test_accuracy`` and
+    ``refit_alpha``, the grid's size ``n_configs`` and ``n_pruned`` of it pruned as unstable,
+    ``seconds`` of wall time, and every ``validation`` row.
     """
 
     dataset: str
@@ -215,67 +178,18 @@ class UnitResult:
     validation: list[dict] = field(default_factory=list)
 
 
-def evaluate_unit(dataset: str, model: str, n_neurons: int, seed: int, X_train, y_train: np.ndarray,
-                  X_test, y_test: np.ndarray, grid: dict[str, Sequence] | None = None,
-                  n_windows: int = 8, representations: Sequence[str] | None = None,
-                  alphas: Sequence[float] = DEFAULT_ALPHAS, n_jobs: int | None = -1,
-                  map_chunks=None, protocol: Protocol | str = "kfold") -> UnitResult:
-    """Select on validation, refit on the whole training set, score on the test set.
+def _evaluate_unit(dataset: str, model: str, n_neurons: int, seed: int, X_train,
+                   y_train: np.ndarray, X_test, y_test: np.ndarray,
+                   grid: dict[str, Sequence] | None = None, n_windows: int = 8,
+                   representations: Sequence[str] | None = None,
+                   alphas: Sequence[float] = DEFAULT_ALPHAS, n_jobs: int | None = -1,
+                   map_chunks=None, protocol: Protocol | str = "kfold") -> _UnitResult:
+    """Select on validation, refit on the whole training set, score on the test set (read once).
 
-    Parameters
-    ----------
-    dataset : str
-        Dataset name (recorded).
-    model : {"nanowire", "tanh", "nanowire-coupled"}
-        The model (a key of :data:`~nanowire_rc.selection.MODELS`).
-    n_neurons : int
-        Reservoir size.
-    seed : int
-        The unit's seed index.
-    X_train, y_train : array or list of arrays, and ndarray (n_cases,)
-        Training series and their labels (validation folds are drawn from them).
-    X_test, y_test : array or list of arrays, and ndarray (n_test_cases,)
-        Test series and labels, read once, by the refitted selection.
-    grid : dict of str to sequence, or None, default=None
-        Hyper-parameter grid; ``None``: the model's :data:`GRIDS` entry.
-    n_windows : int, default=8
-        Windows of the ``windows`` block.
-    representations : sequence of str or None, default=None
-        Representations to compare; ``None``: the protocol's.
-    alphas : sequence of float, default=DEFAULT_ALPHAS
-        Ridge penalties.
-    n_jobs : int or None, default=-1
-        Threads of the compiled kernels (-1: all cores; ``None``: one).
-    map_chunks : callable or None, default=None
-        ``map_chunks(fn, chunks)`` runs the configuration chunks elsewhere (e.g. joblib) and
-        returns their results in order; ``None``: here, one after the other.
-    protocol : Protocol or str, default="kfold"
-        A :class:`~nanowire_rc.selection.Protocol` or the name of one of
-        :data:`~nanowire_rc.selection.PROTOCOLS`.
-
-    Returns
-    -------
-    UnitResult
-        The selection, its test accuracy and every validation row.
-
-    Raises
-    ------
-    InvalidParameterError
-        For a model that is not one of :data:`~nanowire_rc.selection.MODELS`.
-    UnstableReservoirError
-        When every configuration of the grid is unstable: nothing to select.
-
-    Examples
-    --------
-    >>> from nanowire_rc import load_ucr
-    >>> from nanowire_rc.experiments.grids import evaluate_unit
-    >>> X, y = load_ucr("SyntheticControl", "train")
-    >>> X_te, y_te = load_ucr("SyntheticControl", "test")
-    >>> unit = evaluate_unit("SyntheticControl", "tanh", 10, 0, X[::10], y[::10],
-    ...                      X_te[::10], y_te[::10], grid={"leak_rate": [0.3, 1.0]},
-    ...                      representations=["mean", "mean+last"])
-    >>> len(unit.validation), unit.test_accuracy > 0.5
-    (4, True)
+    ``grid=None`` is the model's :data:`GRIDS` entry, ``representations=None`` the protocol's;
+    ``map_chunks(fn, chunks)`` runs the configuration chunks elsewhere (e.g. joblib) and returns
+    their results in order. Raises :class:`InvalidParameterError` for an unknown model and
+    :class:`UnstableReservoirError` when every configuration of the grid is unstable.
     """
     start = time.perf_counter()
     protocol = PROTOCOLS[protocol] if isinstance(protocol, str) else protocol
@@ -288,7 +202,7 @@ def evaluate_unit(dataset: str, model: str, n_neurons: int, seed: int, X_train, 
             f"every {model} configuration of the grid is unstable: nothing to select")
     splits = protocol.splits(y_train)
     folds = [len(train) / len(y_train) for train, _ in splits]
-    chunks = chunk_configs(kept, X_train.n_cases, X_train.values.shape[2], n_neurons,
+    chunks = _chunk_configs(kept, X_train.n_cases, X_train.values.shape[2], n_neurons,
                            folds=folds)
 
     def run(configs):
@@ -300,5 +214,5 @@ def evaluate_unit(dataset: str, model: str, n_neurons: int, seed: int, X_train, 
     best = best_row(rows)
     test_accuracy, alpha = refit_and_test(model, n_neurons, seed, best, X_train, y_train,
                                           X_test, y_test, n_windows, alphas, n_jobs, protocol)
-    return UnitResult(dataset, model, n_neurons, seed, best, test_accuracy, alpha,
+    return _UnitResult(dataset, model, n_neurons, seed, best, test_accuracy, alpha,
                       len(kept) + len(pruned), len(pruned), time.perf_counter() - start, rows)

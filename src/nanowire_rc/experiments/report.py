@@ -8,25 +8,14 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["environment", "write_report"]
+__all__: list[str] = []
 
 _PACKAGES = ("nanowire-rc", "numpy", "scipy", "numba", "scikit-learn", "matplotlib", "joblib")
 
 
-def environment() -> dict:
-    """Library versions and the machine, for citing a run.
-
-    Returns
-    -------
-    dict
-        ``python, platform, processor, cores`` and ``versions`` (package -> version).
-
-    Examples
-    --------
-    >>> from nanowire_rc.experiments.report import environment
-    >>> env = environment()
-    >>> sorted(env), "numpy" in env["versions"]
-    (['cores', 'platform', 'processor', 'python', 'versions'], True)
+def _environment() -> dict:
+    """Library versions and the machine, for citing a run: ``python, platform, processor, cores``
+    and ``versions`` (package -> version).
     """
     versions = {}
     for name in _PACKAGES:
@@ -70,37 +59,11 @@ _PROTOCOL_NOTE = (
 )
 
 
-def write_report(out_dir: Path, summary: dict, seconds: dict, settings: dict) -> Path:
-    """Write ``out_dir/REPORT.md`` from the classification summary and run facts.
-
-    Parameters
-    ----------
-    out_dir : Path
-        Directory of the report (and of the figures it links).
-    summary : dict
-        The classification summary (:func:`~nanowire_rc.experiments.classification.summarise`).
-    seconds : dict
-        Wall time of each stage, ``name -> seconds``.
-    settings : dict
-        ``command`` (str), ``quick`` (bool), ``seeds`` (int), ``jobs`` (int).
-
-    Returns
-    -------
-    Path
-        The report's path.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> from nanowire_rc.experiments.report import write_report
-    >>> settings = {"command": "nanowire-rc reproduce --quick", "quick": True, "seeds": 1,
-    ...             "jobs": 1}
-    >>> path = write_report(Path("."), {"groups": [], "grid_sizes": {}}, {"selection": 1.0},
-    ...                     settings)
-    >>> path.read_text().splitlines()[0]
-    "# nanowire-rc: reproduction of the paper's experiments"
+def _write_report(out_dir: Path, summary: dict, seconds: dict, settings: dict) -> Path:
+    """Write ``out_dir/REPORT.md`` from the classification summary, each stage's wall time and the
+    run's ``settings`` (``command``, ``quick``, ``seeds``, ``jobs``); return its path.
     """
-    env = environment()
+    env = _environment()
     lines = [
         "# nanowire-rc: reproduction of the paper's experiments",
         "",

@@ -23,7 +23,7 @@ from ..device import Device
 from ..exceptions import InvalidParameterError, UnstableReservoirError
 from ..reservoirs import CoupledNanowireReservoir, NanowireReservoir
 
-__all__ = ["DEFAULT_LEVELS", "FACTORS", "device_for", "robustness_rows", "summarise_robustness"]
+__all__ = ["DEFAULT_LEVELS", "FACTORS", "robustness_rows", "summarise_robustness"]
 
 #: Device keyword moved by each factor, with its ideal value.
 FACTORS = {"variability": 0.0, "read_noise": 0.0, "state_noise": 0.0, "voltage_step": 0.0,
@@ -51,32 +51,9 @@ MODELS = {
 }
 
 
-def device_for(factor: str, level) -> Device:
-    """The device with one factor at ``level`` and everything else ideal.
-
-    Parameters
-    ----------
-    factor : str
-        A :class:`~nanowire_rc.device.Device` keyword among ``FACTORS``.
-    level : float or int
-        Its value.
-
-    Returns
-    -------
-    Device
-        ``Device(**{factor: level})``.
-
-    Raises
-    ------
-    ValueError
-        If ``factor`` is not in ``FACTORS``.
-
-    Examples
-    --------
-    >>> from nanowire_rc.experiments.robustness import device_for
-    >>> device = device_for("adc_bits", 6)
-    >>> device.adc_bits, device.read_noise, device.is_ideal
-    (6, 0.0, False)
+def _device_for(factor: str, level) -> Device:
+    """``Device(**{factor: level})``: one factor of ``FACTORS`` at ``level``, everything else
+    ideal.
     """
     if factor not in FACTORS:
         raise InvalidParameterError(f"unknown factor {factor!r}; use one of {tuple(FACTORS)}")
@@ -153,7 +130,8 @@ def robustness_rows(datasets: Sequence[str] = ("ECG5000", "SyntheticControl"),
         if not _supports_device(cls):
             row["status"] = "unsupported"
         else:
-            kw = {"n_neurons": n_neurons, "random_state": seed, "device": device_for(factor, level)}
+            kw = {"n_neurons": n_neurons, "random_state": seed,
+                  "device": _device_for(factor, level)}
             if method is not None:
                 kw["method"] = method
             if cls is NanowireReservoir:

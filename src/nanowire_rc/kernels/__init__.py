@@ -14,8 +14,8 @@ Which module holds what:
     The ``run_*`` functions of the ideal reservoirs: argument checks and layout, stability checks,
     thread control, and the call of a reference or a compiled kernel; shared by :mod:`.device`.
 :mod:`.pooling`
-    Streaming pooling: which step feeds which window (:func:`window_index`), the result type
-    :class:`PooledStates` and :func:`finish_pooling`.
+    Streaming pooling: which step feeds which window (:func:`_window_index`), the result type
+    :class:`PooledStates` and :func:`_finish_pooling`.
 :mod:`.reference`
     Plain NumPy references of the kernels, written to be read.
 :mod:`.compiled`
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from ..exceptions import DivergedError, UnstableReservoirError
 from .device import run_coupled_nanowire_device, run_nanowire_device
-from .pooling import PooledStates, finish_pooling, window_index
+from .pooling import PooledStates
 from .runners import BACKENDS, run_coupled_nanowire, run_leaky_tanh, run_nanowire
 
 __all__ = [
@@ -42,13 +42,11 @@ __all__ = [
     "DivergedError",
     "PooledStates",
     "UnstableReservoirError",
-    "finish_pooling",
     "run_coupled_nanowire",
     "run_coupled_nanowire_device",
     "run_leaky_tanh",
     "run_nanowire",
     "run_nanowire_device",
-    "window_index",
 ]
 
 #: Largest trajectory array ``return_states=True`` may allocate (bytes). Every runner reads it

@@ -127,7 +127,7 @@ def nanowire_kernel(ratio: int | None, exact: bool, double: bool):
     sums into ``sums`` (n_cases, n_windows, n_neurons) and, with ``sq >= 0``, the squared states
     into the extra slot ``sums[:, sq]`` (for the standard deviation); the trajectories go into
     ``states`` if ``store``. ``X`` is (n_cases, n_channels, n_timepoints), ``kidx`` from
-    :func:`~.pooling.window_index`, ``W`` (n_channels, n_neurons), ``dt`` (n_neurons,); arrays and
+    :func:`~.pooling._window_index`, ``W`` (n_channels, n_neurons), ``dt`` (n_neurons,); arrays and
     scalars in the compute type.
     """
     ratio, exact, double = int(ratio or 0), bool(exact), bool(double)  # cache-key constants
@@ -255,7 +255,7 @@ def coupled_nanowire_pointwise_kernel(ratio: int | None, sigmoid: bool, double: 
 
 @njit(parallel=True, cache=True)
 def finish_sums(sums, counts, total, mean, windows, std):
-    """The arithmetic of :func:`~.pooling.finish_pooling` in one parallel pass over the cases.
+    """The arithmetic of :func:`~.pooling._finish_pooling` in one parallel pass over the cases.
 
     Bit for bit the NumPy version's results: window sums added in their own type in window order,
     divisions, variance ``E[h^2] - E[h]^2`` and square root in float64 before the cast (no

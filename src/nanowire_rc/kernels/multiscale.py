@@ -42,7 +42,6 @@ __all__ = [
     "KERNEL_LENGTH",
     "KERNEL_WEIGHTS",
     "N_KERNELS",
-    "dilated_drive",
     "multiscale_kernel",
     "multiscale_record_kernel",
     "multiscale_reference",
@@ -57,30 +56,9 @@ KERNEL_WEIGHTS = np.full((KERNEL_LENGTH, N_KERNELS), -1.0)
 KERNEL_WEIGHTS[_TWOS.T, np.arange(N_KERNELS)[None, :]] = 2.0
 
 
-def dilated_drive(x: np.ndarray, length: int, dilation: int) -> np.ndarray:
-    """The 84 kernels' outputs on one series at one dilation (the lanes' input before gain).
-
-    Parameters
-    ----------
-    x : ndarray of shape (n_timepoints,)
-        The series (values past ``length`` are ignored).
-    length : int
-        Its length.
-    dilation : int
-        Distance between taps (>= 1).
-
-    Returns
-    -------
-    ndarray of shape (length, 84), float64
-        ``z[t, k] = sum_j w_kj x(t + (j - 4) dilation)``, with ``x = 0`` outside ``[0, length)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.kernels.multiscale import dilated_drive
-    >>> z = dilated_drive(np.ones(20), 20, 1)
-    >>> float(abs(z[4:16]).max())  # the weights sum to zero: no drive from a constant
-    0.0
+def _dilated_drive(x: np.ndarray, length: int, dilation: int) -> np.ndarray:
+    """The 84 kernels' outputs on one series at one dilation, shape (length, 84): ``z[t, k] =
+    sum_j w_kj x(t + (j - 4) dilation)`` with ``x = 0`` outside ``[0, length)``.
     """
     x = np.asarray(x, dtype=np.float64)[:length]
     padded = np.zeros(length + 8 * dilation)
@@ -158,7 +136,7 @@ def multiscale_reference(
         length = int(lengths[i])
         traj = np.zeros((n_blocks, length, N_KERNELS)) if states else None
         for g in range(n_blocks):
-            z = dilated_drive(X[i, sources[g]], length, int(dilations[g]))
+            z = _dilated_drive(X[i, sources[g]], length, int(dilations[g]))
             h = np.array(h0[g], dtype=np.float64)
             for t in range(length):
                 v = np.clip(gain[g] * z[t] + offset[g], v_lo[g], v_hi[g])

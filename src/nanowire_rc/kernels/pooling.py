@@ -1,8 +1,8 @@
 """Streaming pooling of reservoir states: which time step feeds which window, and the result type.
 
 Every kernel accumulates, while it steps, the sum of the states over ``K`` equal time windows of
-each series after its washout (:func:`window_index`); those sums give all pooled features at once
-(:func:`finish_pooling`): the window means, the overall mean and, with the final state, ``last``.
+each series after its washout (:func:`_window_index`); those sums give all pooled features at once
+(:func:`_finish_pooling`): the window means, the overall mean and, with the final state, ``last``.
 Memory stays O(cases × K × neurons). On request, one more accumulator holds the sum of squared
 states, for the standard deviation of every neuron over the pooled steps (``std``).
 """
@@ -18,8 +18,7 @@ from numpy.typing import ArrayLike
 
 from ..exceptions import InvalidInputError, MemoryLimitError
 
-__all__ = ["PooledStates", "available_memory", "check_memory", "finish_pooling",
-           "window_index"]
+__all__ = ["PooledStates", "available_memory", "check_memory"]
 
 
 @dataclass
@@ -44,7 +43,7 @@ class PooledStates:
 
     See Also
     --------
-    finish_pooling : Builds one from the window sums a kernel accumulates.
+    _finish_pooling : Builds one from the window sums a kernel accumulates.
 
     Examples
     --------
@@ -62,43 +61,14 @@ class PooledStates:
     std: np.ndarray | None = None
 
 
-def window_index(
+def _window_index(
     lengths: ArrayLike, n_timepoints: int, washout: int, n_windows: int
 ) -> np.ndarray:
     """Table ``(n_cases, n_timepoints)`` of the window each step feeds, ``-1`` for none.
 
     Step ``t`` of a series of length ``L`` feeds window ``floor((t - washout) n_windows / (L -
     washout))`` if ``washout <= t < L``: ``n_windows`` consecutive windows whose sizes differ by
-    at most one. Steps in the washout and padding past ``L`` feed none.
-
-    Parameters
-    ----------
-    lengths : array-like of int, shape (n_cases,)
-        Length of each series.
-    n_timepoints : int
-        Number of time steps of the (padded) batch, at least ``max(lengths)``.
-    washout : int
-        Initial steps of each series that feed no window (>= 0).
-    n_windows : int
-        Number of windows per series (>= 1).
-
-    Returns
-    -------
-    ndarray of int32, shape (n_cases, n_timepoints)
-        The window index of every step, ``-1`` where the step feeds none.
-
-    Raises
-    ------
-    ValueError
-        When a series has no step after the washout (a series with fewer than ``n_windows``
-        leaves windows empty: :func:`finish_pooling` fills them).
-
-    Examples
-    --------
-    >>> from nanowire_rc.kernels import window_index
-    >>> window_index([6, 4], 6, washout=1, n_windows=2)
-    array([[-1,  0,  0,  0,  1,  1],
-           [-1,  0,  0,  1, -1, -1]], dtype=int32)
+    at most one. Raises ``ValueError`` when a series has no step after the washout.
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     pooled = lengths - washout
@@ -114,7 +84,7 @@ def window_index(
     return np.where(valid, k, -1).astype(np.int32)
 
 
-def finish_pooling(
+def _finish_pooling(
     last: np.ndarray,
     window_sums: np.ndarray,
     kidx: np.ndarray,
@@ -122,52 +92,13 @@ def finish_pooling(
     std: bool = False,
     compiled: bool = False,
 ) -> PooledStates:
-    """Turn accumulated window sums into means (in place) and package the result.
+    """Turn accumulated window sums into means (in place) and package them as :class:`PooledStates`.
 
-    An empty window (a series shorter than the number of windows) takes the mean of the window
-    that holds its nearest step.
-
-    Parameters
-    ----------
-    last : ndarray of shape (n_cases, n_neurons)
-        State after each series' final step.
-    window_sums : ndarray of shape (n_cases, n_windows, n_neurons)
-        Sum of the states over each window (as indexed by ``kidx``; float64 when ``std``);
-        divided in place by the window sizes and cast to the dtype of ``last``, it becomes the
-        result's ``windows``.
-    kidx : ndarray of int, shape (n_cases, n_timepoints)
-        The window of every step, from :func:`window_index`.
-    states : ndarray of shape (n_cases, n_timepoints, n_neurons) or None, default=None
-        Full trajectories, passed through.
-    std : bool, default=False
-        ``window_sums`` has one more slot at the end, holding the sums of squared states over
-        the pooled steps; they become the result's ``std``.
-    compiled : bool, default=False
-        Finish in one compiled pass (:func:`~.compiled.finish_sums`, what the compiled kernels
-        use) instead of NumPy (the reference): the same results, bit for bit; ``window_sums``
-        is then left as it was.
-
-    Returns
-    -------
-    PooledStates
-        ``last``, the overall mean after the washout (in the dtype of ``last``), the window
-        means and ``states``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.kernels import finish_pooling, window_index
-    >>> h = np.array([[9.0, 1.0, 3.0, 5.0]])  # one series, one neuron: its state at 4 steps
-    >>> kidx = window_index([4], 4, washout=1, n_windows=2)
-    >>> kidx
-    array([[-1,  0,  0,  1]], dtype=int32)
-    >>> sums = np.zeros((1, 2, 1))
-    >>> for t in range(4):
-    ...     if kidx[0, t] >= 0:
-    ...         sums[0, kidx[0, t], 0] += h[0, t]
-    >>> pooled = finish_pooling(h[:, -1:], sums, kidx)
-    >>> pooled.windows[0, :, 0].tolist(), pooled.mean.tolist(), pooled.last.tolist()
-    ([2.0, 5.0], [[3.0]], [[5.0]])
+    ``window_sums`` (n_cases, n_windows [+ 1 with ``std``: the sums of squares], n_neurons) is
+    indexed by ``kidx`` (:func:`_window_index`). An empty window (a series shorter than the number
+    of windows) takes the mean of the window that holds its nearest step. ``compiled`` finishes in
+    one compiled pass (:func:`~.compiled.finish_sums`), bit for bit the same, leaving
+    ``window_sums`` as it was.
     """
     if compiled:
         return _finish_compiled(last, window_sums, kidx, states, std)

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from .._docs import fill
 from ..physics import NanowireParams
-from .pooling import PooledStates, finish_pooling, window_index
+from .pooling import PooledStates, _finish_pooling, _window_index
 
 __all__ = ["coupled_nanowire_reference", "leaky_tanh_reference", "nanowire_reference"]
 
@@ -74,7 +74,7 @@ class _Accumulator:
     def __init__(self, lengths, n_timepoints, washout, n_windows, h, store, std=False):
         n, n_neurons = h.shape
         self.lengths = lengths
-        self.kidx = window_index(lengths, n_timepoints, washout, n_windows)
+        self.kidx = _window_index(lengths, n_timepoints, washout, n_windows)
         # As the compiled kernels: float64 accumulators when the standard deviation is pooled
         # (E[h^2] - E[h]^2 keeps its digits), else the compute type.
         acc = np.float64 if std else h.dtype
@@ -97,8 +97,8 @@ class _Accumulator:
 
     def finish(self, h: np.ndarray) -> PooledStates:
         if self.squares is None:
-            return finish_pooling(h, self.sums, self.kidx, self.states)
-        return finish_pooling(h, np.concatenate([self.sums, self.squares], axis=1), self.kidx,
+            return _finish_pooling(h, self.sums, self.kidx, self.states)
+        return _finish_pooling(h, np.concatenate([self.sums, self.squares], axis=1), self.kidx,
                               self.states, std=True)
 
 

@@ -39,7 +39,7 @@ from ..physics import (
     _as_params,
     _check_dt,
     _check_method,
-    check_voltages,
+    _check_voltages,
 )
 from ..series import SeriesBatch, as_batch
 from ..stability import (
@@ -52,9 +52,9 @@ from ..stability import (
 from . import compiled, reference
 from .pooling import (
     PooledStates,
+    _finish_pooling,
+    _window_index,
     check_memory,
-    finish_pooling,
-    window_index,
     zeros_touched,
 )
 
@@ -123,7 +123,7 @@ def _prepare(X, lengths, weights, h0, dtype, washout, n_windows, backend, return
     if washout < 0 or n_windows < 1:
         raise InvalidParameterError(
             f"need washout >= 0 and n_windows >= 1, got {washout}, {n_windows}")
-    kidx = window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
+    kidx = _window_index(batch.lengths, batch.values.shape[2], int(washout), int(n_windows))
     size = batch.n_cases * batch.values.shape[2] * n_neurons * np.dtype(dtype).itemsize
     if return_states and size > MAX_STATES_BYTES:
         raise MemoryLimitError(
@@ -143,7 +143,7 @@ def _outputs(batch: SeriesBatch, n_neurons: int, n_windows: int, dtype, store: b
     (a float64 accumulator costs the Euler kernel about 10 %)."""
     n, _, n_timepoints = batch.values.shape
     item = np.dtype(dtype).itemsize
-    # these buffers, then the finished means (finish_pooling)
+    # these buffers, then the finished means (_finish_pooling)
     need = n * n_neurons * (item + (n_windows + bool(std)) * (8 if std else item)
                             + n_timepoints * store * item + (n_windows + 1 + bool(std)) * item)
     check_memory(need, f"the reservoir states of {n} series x {n_neurons} neurons",
@@ -283,7 +283,7 @@ def run_nanowire(
                                          n_windows, backend, return_states)
     dt = _time_steps(dt, W.shape[1])
     v_lo, v_hi = input_voltage_range(*batch.channel_range(), W.T)
-    check_voltages(float(v_lo.min()), float(v_hi.max()), p, dtype)
+    _check_voltages(float(v_lo.min()), float(v_hi.max()), p, dtype)
     if check:
         rho = np.atleast_1d(memory_factor_voltage(v_lo, v_hi, dt, p, method))
         worst = int(np.argmax(rho))
@@ -345,7 +345,7 @@ def _square_slot(n_windows: int, std: bool) -> np.int64:
 
 
 def _finish(last, sums, kidx, states, store, hint: str, std: bool = False) -> PooledStates:
-    return _checked(finish_pooling(last, sums, kidx, states if store else None, std=std,
+    return _checked(_finish_pooling(last, sums, kidx, states if store else None, std=std,
                                    compiled=True), hint)
 
 
@@ -569,7 +569,7 @@ def run_coupled_nanowire(
     x_lo, x_hi = batch.channel_range()
     v_lo, v_hi, gain_max = coupled_voltage_range(x_lo, x_hi, W.T, rec, bias, voltage_map)
     v_range = (float(v_lo.min()), float(v_hi.max()))
-    check_voltages(*v_range, p, dtype)
+    _check_voltages(*v_range, p, dtype)
     if check:
         diagonal, coupling_gain, invariant = coupled_contraction_terms(v_lo, v_hi, dt, gain_max,
                                                                        retention, p)

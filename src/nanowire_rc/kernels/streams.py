@@ -8,7 +8,7 @@ of the order of work and of the other series in a batch, and need no memory beyo
 O(cases x neurons). Each 64-bit draw gives two Gaussians by the Box–Muller transform, with the
 logarithm and the sine/cosine written as plain arithmetic so that the compiled neuron loop
 vectorises; 23 bits for the radius cap ``|z|`` at about 5.8. The NumPy functions here
-(:func:`normal_draws`, :func:`seeded_noise`) evaluate the very same formulas as the compiled
+(:func:`_normal_draws`, :func:`seeded_noise`) evaluate the very same formulas as the compiled
 stages (``_normal_pair_factory``), vectorised, so the backends agree to rounding.
 """
 
@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 
 from .fastmath import FASTMATH, _int32_bits_as_float32, _int64_bits_as_float64
 
-__all__ = ["SPLITMIX_INCREMENT", "case_seeds", "normal_draws", "seeded_noise"]
+__all__ = ["SPLITMIX_INCREMENT", "case_seeds", "seeded_noise"]
 
 #: SplitMix64's Weyl increment (Steele, Lea and Flood, OOPSLA 2014); with the finaliser
 #: multipliers below.
@@ -179,40 +179,14 @@ def _normal_pair_np(keys: np.ndarray, counter: int, dtype) -> tuple[np.ndarray, 
     return r * ((c1 - s1) * (c1 + s1)), r * (dtype(2) * s1 * c1)
 
 
-def normal_draws(case_seed: ArrayLike, n_neurons: int, counter: int,
-                 dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
-    """The Gaussian pair the kernels use at one counter, for every case and neuron (for tests).
+def _normal_draws(case_seed: ArrayLike, n_neurons: int, counter: int,
+                  dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
+    """The Gaussian pair ``(z_first, z_second)`` the kernels draw at one counter, each
+    (n_cases, n_neurons) (for tests).
 
     Step ``t`` uses counter ``t + 1``: the first of the pair is the state noise, the second the
     read noise; counter 0's second value starts the Ornstein–Uhlenbeck read noise. (With only one
     noise stream on, that stream takes both values of a pair at two consecutive steps.)
-
-    Parameters
-    ----------
-    case_seed : array-like of uint64, shape (n_cases,)
-        One 64-bit seed per case (:func:`case_seeds`).
-    n_neurons : int
-        Number of neurons.
-    counter : int
-        Draw index (step ``t`` uses ``t + 1``).
-    dtype : {np.float64, np.float32}, default=np.float64
-        Precision of the transform (the kernels' compute type).
-
-    Returns
-    -------
-    tuple of ndarray
-        The two Gaussians ``(z_first, z_second)``, each of shape (n_cases, n_neurons).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from nanowire_rc.kernels.streams import normal_draws
-    >>> z_state, z_read = normal_draws(np.array([1, 2], dtype=np.uint64), n_neurons=3, counter=1)
-    >>> z_state.shape, z_read.shape
-    ((2, 3), (2, 3))
-    >>> z = normal_draws(np.arange(2000, dtype=np.uint64), 50, counter=1)[0]
-    >>> bool(abs(z.mean()) < 0.02), bool(abs(z.std() - 1) < 0.02)
-    (True, True)
     """
     dtype = np.dtype(dtype).type
     return _normal_pair_np(_keys_np(np.asarray(case_seed, dtype=np.uint64), n_neurons), counter,
@@ -340,7 +314,7 @@ def seeded_noise(case_seed: ArrayLike, n_neurons: int, n_steps: int, state: bool
     Parameters
     ----------
     case_seed : array-like of uint64, shape (n_cases,)
-        The cases' seeds, as for :func:`normal_draws`.
+        The cases' seeds, as for :func:`_normal_draws`.
     n_neurons : int
         Streams per case.
     n_steps : int
@@ -348,7 +322,7 @@ def seeded_noise(case_seed: ArrayLike, n_neurons: int, n_steps: int, state: bool
     state, read : bool
         Whether the state noise and the read noise are on.
     dtype : {np.float64, np.float32}, default=np.float64
-        The transform's precision, as for :func:`normal_draws`.
+        The transform's precision, as for :func:`_normal_draws`.
 
     Returns
     -------
@@ -360,12 +334,12 @@ def seeded_noise(case_seed: ArrayLike, n_neurons: int, n_steps: int, state: bool
     Examples
     --------
     >>> import numpy as np
-    >>> from nanowire_rc.kernels.streams import normal_draws, seeded_noise
+    >>> from nanowire_rc.kernels.streams import _normal_draws, seeded_noise
     >>> seeds = np.array([11, 12], dtype=np.uint64)
     >>> z0, z_state, z_read = seeded_noise(seeds, 3, n_steps=4, state=True, read=True)
     >>> z0.shape, z_state.shape
     ((2, 3), (4, 2, 3))
-    >>> bool(np.array_equal(z_state[2], normal_draws(seeds, 3, counter=3)[0]))
+    >>> bool(np.array_equal(z_state[2], _normal_draws(seeds, 3, counter=3)[0]))
     True
     """
     dtype = np.dtype(dtype).type

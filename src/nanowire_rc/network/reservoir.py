@@ -11,7 +11,7 @@ Series ``i``, scaled to ``x_i(t)``, sets source ``s`` to ``v_s(t) = voltage * su
 x_ic(t)`` at time ``t * dt``, and the drops of that solve drive the junctions over the next step,
 as in :func:`~.stepping.simulate` (exact junction update; every series of a batch on its own copy
 of the junction states). The readings are pooled with the library's pooling
-(:func:`~nanowire_rc.kernels.pooling.finish_pooling`).
+(:func:`~nanowire_rc.kernels.pooling._finish_pooling`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from ..exceptions import (
     StabilityWarning,
     UnstableReservoirError,
 )
-from ..kernels.pooling import PooledStates, finish_pooling, window_index
+from ..kernels.pooling import PooledStates, _finish_pooling, _window_index
 from ..reservoirs import (
     _COMMON_CONSTRAINTS,
     _COMMON_PARAMETERS,
@@ -399,7 +399,7 @@ class NetworkReservoir(_Reservoir):
         R = self._simulate(batch, h0)
         n_cases, n_time, _ = R.shape
         k = self._n_pool_windows
-        kidx = window_index(batch.lengths, n_time, self.washout, k)
+        kidx = _window_index(batch.lengths, n_time, self.washout, k)
         std = "std" in _parse_features(self.features)
         sums = np.zeros((n_cases, k + (1 if std else 0), self.n_outputs_))
         for w in range(k):
@@ -408,7 +408,7 @@ class NetworkReservoir(_Reservoir):
             sums[:, k] = np.einsum("bt,bto->bo", (kidx >= 0).astype(np.float64), R**2)
         last = R[np.arange(n_cases), batch.lengths - 1]
         dtype = np.dtype(self.dtype)
-        pooled = finish_pooling(last.astype(dtype), sums, kidx, std=std)
+        pooled = _finish_pooling(last.astype(dtype), sums, kidx, std=std)
         if return_states:
             pooled.states = R.astype(dtype)
         return pooled

@@ -25,9 +25,9 @@ from ..device import Device
 from ..exceptions import InvalidInputError, InvalidParameterError
 from ..kernels.streams import case_seeds
 from ..physics import METHODS, NanowireParams
-from ..readout import check_labels
+from ..readout import _check_labels
 from ..reservoirs import _parse_features
-from ..series import SeriesBatch, as_batch, scale_minmax, with_difference
+from ..series import SeriesBatch, _scale_minmax, _with_difference, as_batch
 from .cell import VOLTAGE_MAPS, _check_choice, _check_memristor
 from .training import Seeds, Trainer, TrainingData, series_tensors
 from .training import _Network as _Network  # where classifiers pickled before the split find it
@@ -333,10 +333,10 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
             raise InvalidInputError(
                 f"X has {batch.n_channels} channel(s), but {type(self).__name__} "
                 f"was fitted with {self.n_channels_}")
-        return with_difference(batch) if getattr(self, "difference", False) else batch
+        return _with_difference(batch) if getattr(self, "difference", False) else batch
 
     def _scale(self, batch: SeriesBatch) -> SeriesBatch:
-        return scale_minmax(self._inputs(batch), self.data_min_, self.data_max_,
+        return _scale_minmax(self._inputs(batch), self.data_min_, self.data_max_,
                             tuple(self.input_range))
 
     def _noise_seeds(self, batch: SeriesBatch) -> np.ndarray | None:
@@ -397,7 +397,7 @@ class NanowireRNNClassifier(ClassifierMixin, BaseEstimator):
         start = time.perf_counter()
         self._validate()
         batch = as_batch(X)
-        y = check_labels(y, batch.n_cases, type(self).__name__)
+        y = _check_labels(y, batch.n_cases, type(self).__name__)
         classes, y_idx = np.unique(y, return_inverse=True)
         self._check_lengths(batch)
         self.classes_ = classes

@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from .._seeding import generator, integer_seed
-from ..kernels.pooling import window_index
+from ..kernels.pooling import _window_index
 from ..reservoirs import _parse_features
 from ..series import SeriesBatch
 from .cell import NanowireRNN, _draws
@@ -115,7 +115,7 @@ def series_tensors(batch: SeriesBatch, features: str, n_windows: int, device: to
         rows.append((np.arange(n_steps)[None, :] < batch.lengths[:, None])
                     / batch.lengths[:, None])
     if "windows" in parts:
-        kidx = window_index(batch.lengths, n_steps, 0, n_windows)
+        kidx = _window_index(batch.lengths, n_steps, 0, n_windows)
         for k in range(n_windows):
             hit = kidx == k
             rows.append(hit / hit.sum(axis=1, keepdims=True))
