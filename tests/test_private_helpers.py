@@ -131,6 +131,11 @@ array([[-1,  0,  0,  0,  1,  1],
 >>> z = _normal_draws(np.arange(2000, dtype=np.uint64), 50, counter=1)[0]
 >>> bool(abs(z.mean()) < 0.02), bool(abs(z.std() - 1) < 0.02)
 (True, True)
+>>> from nanowire_rc.kernels.streams import seeded_noise  # step t draws at counter t + 1
+>>> seeds = np.array([11, 12], dtype=np.uint64)
+>>> z_state = seeded_noise(seeds, 3, n_steps=4, state=True, read=True)[1]
+>>> bool(np.array_equal(z_state[2], _normal_draws(seeds, 3, counter=3)[0]))
+True
 """,
     "nanowire_rc.physics._check_voltages": """
 >>> import numpy as np

@@ -229,11 +229,11 @@ def evaluate_configs(model: str, configs: list[dict], X: SeriesBatch, y: np.ndar
     --------
     >>> from nanowire_rc import load_ucr
     >>> from nanowire_rc.experiments.grids import configurations
-    >>> from nanowire_rc.selection import evaluate_configs, _validation_split
+    >>> from nanowire_rc.selection import evaluate_configs, kfold_splits
     >>> X, y = load_ucr("SyntheticControl", "train")
     >>> kept, _ = configurations("nanowire", {"dt": [0.1, 0.2]})
     >>> rows = evaluate_configs("nanowire", kept, X[::10], y[::10],
-    ...                         [_validation_split(y[::10])], n_neurons=10, seed=0,
+    ...                         kfold_splits(y[::10])[:1], n_neurons=10, seed=0,
     ...                         representations=["mean"])
     >>> [(row["dt"], row["representation"]) for row in rows]
     [(0.1, 'mean'), (0.2, 'mean')]

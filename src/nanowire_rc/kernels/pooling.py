@@ -41,10 +41,6 @@ class PooledStates:
         Standard deviation of the state over each series' steps after the washout (only when
         requested).
 
-    See Also
-    --------
-    _finish_pooling : Builds one from the window sums a kernel accumulates.
-
     Examples
     --------
     >>> import numpy as np
