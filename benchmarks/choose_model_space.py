@@ -5,12 +5,14 @@ class's size when smaller; one shuffle, seed 0) on the **training split** of eve
 classification dataset (test splits are never loaded): ``--stage grid`` scores a grid of the
 neuron's input scaling, time step and reversed pass (75 components, ``alpha=10``); the best mean
 became the default reservoir. ``--stage ablation`` then changes one thing at a time from the
-defaults (penalty, components, target, difference channel, time-step spread).
+defaults (penalty, components, target, difference channel, time-step spread). A candidate
+whose reservoir is refused as unstable at ``fit`` on a dataset (its random draw breaks the
+echo-state guarantee) is recorded there as unstable (NaN in the CSV) and gets no mean.
 NanowireClassifier's defaults (pooled states) are scored the same way for comparison. Prints one
 row per dataset and the mean per candidate; writes ``OUT/model_space_<stage>.csv``. Needs the
 ``bench`` extra (aeon's datasets); nothing is downloaded.
 
-    python benchmarks/choose_model_space.py [--stage grid|ablation] [--only TEXT]
+    python benchmarks/choose_model_space.py [--stage grid|ablation] [--only TEXT] [--seeds 1]
                                             [--dataset NAME ...] [--out results/choose_model_space]
 """
 
@@ -28,6 +30,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 import nanowire_rc as nw
 from nanowire_rc.classifiers import classification_reservoir
+from nanowire_rc.exceptions import UnstableReservoirError
 from nanowire_rc.model_space import DEFAULT_NEURON
 
 #: NanowireClassifier's neuron (its defaults, chosen by benchmarks/choose_defaults.py).
@@ -77,6 +80,9 @@ def main() -> None:
     ap.add_argument("--stage", choices=["grid", "ablation"], default="grid")
     ap.add_argument("--only", help="only the candidates whose name contains this text")
     ap.add_argument("--dataset", action="append", help="only these datasets (repeatable)")
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="reservoir draws per candidate (random_state 0..N-1); the score is "
+                         "their mean, so that a choice does not rest on one draw")
     ap.add_argument("--out", type=Path, default=Path("results/choose_model_space"))
     args = ap.parse_args()
     names = ["pooled", *(GRID if args.stage == "grid" else ABLATIONS)]
@@ -92,10 +98,15 @@ def main() -> None:
             t0 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                score = float(cross_val_score(make(name), X, y, cv=cv).mean())
+                try:
+                    score = float(np.mean([
+                        cross_val_score(make(name, seed), X, y, cv=cv, error_score="raise")
+                        .mean() for seed in range(args.seeds)]))
+                except UnstableReservoirError:  # refused at fit: no echo-state guarantee
+                    score = float("nan")
             rows.append({"dataset": dataset, "candidate": name, "cv_accuracy": score,
                          "seconds": time.perf_counter() - t0})
-            line += f"  {name} {score:.3f}"
+            line += f"  {name} {'unstable' if np.isnan(score) else f'{score:.3f}'}"
         print(line, flush=True)
     path = args.out / f"model_space_{args.stage}.csv"
     with path.open("w", newline="") as fh:
@@ -104,9 +115,12 @@ def main() -> None:
         writer.writerows(rows)
     print("\nmean CV accuracy over datasets (training splits only):")
     for name in names:
-        scores = [r["cv_accuracy"] for r in rows if r["candidate"] == name]
+        scores = np.array([r["cv_accuracy"] for r in rows if r["candidate"] == name])
         seconds = sum(r["seconds"] for r in rows if r["candidate"] == name)
-        print(f"  {name:<36}{np.mean(scores):.4f}   ({seconds:.0f} s)")
+        refused = int(np.isnan(scores).sum())
+        mean = (f"unstable on {refused} of {scores.size} datasets" if refused
+                else f"{scores.mean():.4f}")
+        print(f"  {name:<36}{mean}   ({seconds:.0f} s)")
     print(f"written: {path}")
 
 
