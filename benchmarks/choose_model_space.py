@@ -85,6 +85,8 @@ def main() -> None:
                          "their mean, so that a choice does not rest on one draw")
     ap.add_argument("--out", type=Path, default=Path("results/choose_model_space"))
     args = ap.parse_args()
+    if args.seeds < 1:
+        ap.error("--seeds must be at least 1")
     names = ["pooled", *(GRID if args.stage == "grid" else ABLATIONS)]
     names = [n for n in names if not args.only or args.only in n]
     args.out.mkdir(parents=True, exist_ok=True)
